@@ -1,0 +1,74 @@
+// partedit-cli inspect FILE|DIR: tensors (name, dtype, shape) of a safetensors file, or of
+// every component of a model folder, with its configs.
+#include <filesystem>
+#include <iostream>
+
+#include "args.h"
+#include "commands.h"
+#include "io/json_config.h"
+#include "io/safetensors.h"
+#include "runtime/error.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+void print_file(const fs::path& path) {
+  SafetensorsFile file(path);
+  std::cout << "# " << path.string() << "  (" << file.entries().size() << " tensors)\n";
+  for (const auto& [key, value] : file.metadata()) std::cout << "  metadata " << key << " = " << value << "\n";
+  uint64_t total = 0;
+  for (const auto& e : file.entries()) {
+    std::cout << "  " << e.name << "  " << e.dtype << "  [";
+    for (size_t i = 0; i < e.shape.size(); ++i) std::cout << (i ? ", " : "") << e.shape[i];
+    std::cout << "]\n";
+    total += e.end - e.begin;
+  }
+  std::cout << "  total " << total << " bytes\n";
+}
+
+void print_config(const fs::path& path) {
+  std::cout << "# " << path.string() << "\n" << read_json_file(path).dump(2) << "\n";
+}
+
+}  // namespace
+
+int run_inspect(const CommandArgs& argv) {
+  const std::vector<OptionSpec> specs = {{"help", false, false, "show this help"}};
+  Args args(argv, specs);
+  if (args.has("help")) {
+    std::cout << format_help("partedit-cli inspect FILE.safetensors|MODEL_DIR", specs);
+    return 0;
+  }
+  if (args.positional().size() != 1) throw Error("inspect takes exactly one file or folder (see --help)");
+  const fs::path target = args.positional()[0];
+  if (!fs::exists(target)) throw Error("no such file or folder: " + target.string());
+  if (fs::is_regular_file(target)) {
+    if (target.extension() == ".json")
+      print_config(target);
+    else
+      print_file(target);
+    return 0;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(target))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  bool any = false;
+  for (const auto& f : files) {
+    const auto name = f.filename().string();
+    if (f.extension() == ".safetensors") {
+      print_file(f);
+      any = true;
+    } else if (name == "config.json" || name == "scheduler_config.json" || name == "model_index.json" ||
+               name.size() > 11 && name.substr(name.size() - 11) == ".index.json") {
+      print_config(f);
+      any = true;
+    }
+  }
+  if (!any) throw Error("no safetensors files or configs in " + target.string());
+  return 0;
+}
+
+}  // namespace partedit::cli

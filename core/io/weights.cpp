@@ -1,0 +1,173 @@
+#include "io/weights.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <torch/nn/module.h>
+
+#include "io/json_config.h"
+#include "runtime/error.h"
+
+namespace partedit {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string shape_string(c10::IntArrayRef shape) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << "]";
+  return out.str();
+}
+
+bool ignored(const std::string& name, const std::vector<std::string>& ignore) {
+  for (const auto& pattern : ignore) {
+    if (name == pattern) return true;
+    if (!pattern.empty() && pattern.back() == '.' && name.rfind(pattern, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void WeightSet::add_file(std::shared_ptr<SafetensorsFile> file) {
+  files_.push_back(std::move(file));
+}
+
+void WeightSet::finish() {
+  sorted_.clear();
+  for (size_t f = 0; f < files_.size(); ++f)
+    for (const auto& e : files_[f]->entries()) sorted_.emplace_back(e.name, f);
+  std::sort(sorted_.begin(), sorted_.end());
+  for (size_t i = 1; i < sorted_.size(); ++i)
+    if (sorted_[i].first == sorted_[i - 1].first)
+      throw Error("tensor '" + sorted_[i].first + "' appears in two shards: " +
+                  files_[sorted_[i - 1].second]->path().string() + " and " + files_[sorted_[i].second]->path().string());
+}
+
+WeightSet WeightSet::open_file(const fs::path& file) {
+  WeightSet set;
+  set.origin_ = file;
+  set.add_file(std::make_shared<SafetensorsFile>(file));
+  set.finish();
+  return set;
+}
+
+WeightSet WeightSet::open_folder(const fs::path& folder, const std::string& stem, bool prefer_fp16) {
+  if (!fs::is_directory(folder)) throw Error("model folder not found: " + folder.string());
+  std::vector<std::string> candidates = {stem + ".safetensors", stem + ".fp16.safetensors"};
+  if (prefer_fp16) std::swap(candidates[0], candidates[1]);
+  for (const auto& name : candidates) {
+    const fs::path single = folder / name;
+    if (fs::is_regular_file(single)) return open_file(single);
+    fs::path index = single;
+    index += ".index.json";
+    if (!fs::is_regular_file(index)) continue;
+    // Sharded: {"weight_map": {tensor: shard file}}
+    const auto json = read_json_file(index);
+    if (!json.contains("weight_map") || !json["weight_map"].is_object())
+      throw Error("missing 'weight_map' in " + index.string());
+    std::map<std::string, std::vector<std::string>> expected_by_shard;
+    for (auto it = json["weight_map"].begin(); it != json["weight_map"].end(); ++it)
+      expected_by_shard[it.value().get<std::string>()].push_back(it.key());
+    WeightSet set;
+    set.origin_ = index;
+    for (const auto& [shard, names] : expected_by_shard) {
+      const fs::path shard_path = folder / shard;
+      if (!fs::is_regular_file(shard_path))
+        throw Error("shard " + shard + " listed in " + index.string() + " is missing");
+      auto file = std::make_shared<SafetensorsFile>(shard_path);
+      for (const auto& n : names)
+        if (!file->contains(n))
+          throw Error("tensor '" + n + "' is listed in " + index.string() + " but missing from " + shard_path.string());
+      set.add_file(std::move(file));
+    }
+    set.finish();
+    return set;
+  }
+  throw Error("no weights in " + folder.string() + " (looked for " + stem + ".safetensors, " + stem +
+              ".fp16.safetensors and sharded *.safetensors.index.json)");
+}
+
+const std::pair<std::string, size_t>* WeightSet::find(const std::string& name) const {
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                             [](const auto& entry, const std::string& key) { return entry.first < key; });
+  return (it != sorted_.end() && it->first == name) ? &*it : nullptr;
+}
+
+std::vector<std::string> WeightSet::names() const {
+  std::vector<std::string> out;
+  out.reserve(sorted_.size());
+  for (const auto& e : sorted_) out.push_back(e.first);
+  return out;
+}
+
+bool WeightSet::contains(const std::string& name) const { return find(name) != nullptr; }
+
+const SafetensorsEntry& WeightSet::entry(const std::string& name) const {
+  const auto* hit = find(name);
+  if (!hit) throw Error("tensor '" + name + "' not found in " + describe());
+  return files_[hit->second]->entry(name);
+}
+
+at::Tensor WeightSet::view(const std::string& name) const {
+  const auto* hit = find(name);
+  if (!hit) throw Error("tensor '" + name + "' not found in " + describe());
+  return files_[hit->second]->view(name);
+}
+
+std::string WeightSet::file_of(const std::string& name) const {
+  const auto* hit = find(name);
+  return hit ? files_[hit->second]->path().string() : std::string();
+}
+
+std::string WeightSet::describe() const { return origin_.string(); }
+
+void load_weights(torch::nn::Module& module, const WeightSet& weights, const std::vector<std::string>& ignore) {
+  std::vector<std::string> missing, wrong_shape;
+  std::set<std::string> used;
+  std::vector<std::pair<at::Tensor, at::Tensor>> copies;  // (destination, source)
+
+  auto visit = [&](const std::string& name, const at::Tensor& target) {
+    if (ignored(name, ignore)) return;
+    if (!weights.contains(name)) {
+      missing.push_back(name);
+      return;
+    }
+    used.insert(name);
+    const auto& e = weights.entry(name);
+    if (c10::IntArrayRef(e.shape) != target.sizes()) {
+      wrong_shape.push_back(name + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")");
+      return;
+    }
+    copies.emplace_back(target, weights.view(name));
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) visit(p.key(), p.value());
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) visit(b.key(), b.value());
+
+  std::vector<std::string> unexpected;
+  for (const auto& name : weights.names())
+    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(name);
+
+  if (!missing.empty() || !unexpected.empty() || !wrong_shape.empty()) {
+    std::ostringstream msg;
+    msg << "weights in " << weights.describe() << " do not match the model";
+    auto list = [&](const char* title, const std::vector<std::string>& names) {
+      if (names.empty()) return;
+      msg << "\n  " << title << " (" << names.size() << "):";
+      for (size_t i = 0; i < names.size() && i < 12; ++i) msg << "\n    " << names[i];
+      if (names.size() > 12) msg << "\n    ... and " << names.size() - 12 << " more";
+    };
+    list("missing from the file", missing);
+    list("unexpected in the file", unexpected);
+    list("wrong shape", wrong_shape);
+    throw Error(msg.str());
+  }
+  at::NoGradGuard no_grad;
+  for (auto& [target, source] : copies) target.copy_(source);
+}
+
+}  // namespace partedit

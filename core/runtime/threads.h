@@ -1,0 +1,20 @@
+#pragma once
+// Process-wide runtime set-up, called first thing in main() of the CLI and the GUI.
+namespace partedit {
+
+// 1. OpenBLAS misdetects some AVX-512 CPUs and falls back to generic kernels; it reads
+//    OPENBLAS_CORETYPE only when the library loads. If the variable is unset, pick a kernel
+//    family this CPU really supports (SkylakeX needs AVX-512, Haswell AVX2+FMA), set it
+//    and re-execute the program once. PARTEDIT_NO_REEXEC=1 or an explicit
+//    OPENBLAS_CORETYPE disables this.
+// 2. Use every core for intra-op parallelism (LibTorch defaults to one thread here), or
+//    PARTEDIT_THREADS if set.
+void configure_runtime(int argc, char** argv);
+
+// The OpenBLAS kernel family configure_runtime would choose on this CPU ("" = leave it).
+const char* preferred_openblas_coretype();
+
+// Sets LibTorch's intra-op thread count: PARTEDIT_THREADS, else all hardware threads.
+int configure_threads();
+
+}  // namespace partedit

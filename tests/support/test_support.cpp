@@ -1,0 +1,86 @@
+#include "support/test_support.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <random>
+
+#include <ATen/ATen.h>
+
+#include "io/json_config.h"
+#include "runtime/error.h"
+
+namespace partedit::test {
+namespace fs = std::filesystem;
+
+fs::path data_dir() { return fs::path(PARTEDIT_TEST_DATA_DIR); }
+fs::path tiny_sdxl_dir() { return data_dir() / "tiny-sdxl"; }
+fs::path tiny_blip2_dir() { return data_dir() / "tiny-blip2-flan-t5"; }
+fs::path cli_path() { return fs::path(PARTEDIT_CLI_PATH); }
+
+namespace {
+nlohmann::json find_case(const std::string& name) {
+  static const nlohmann::json manifest = read_json_file(data_dir() / "reference" / "manifest.json");
+  for (const auto& c : manifest.at("cases"))
+    if (c.at("name") == name) return c;
+  throw Error("reference case '" + name + "' not in manifest.json");
+}
+}  // namespace
+
+ReferenceCase::ReferenceCase(const std::string& name)
+    : manifest_(find_case(name)),
+      file_(data_dir() / "reference" / manifest_.at("file").get<std::string>()) {}
+
+at::Tensor ReferenceCase::in(const std::string& name) const {
+  auto t = file_.tensor("in." + name);
+  return t.is_floating_point() ? t.to(at::kFloat) : t;
+}
+
+at::Tensor ReferenceCase::out(const std::string& name) const {
+  auto t = file_.tensor("out." + name);
+  return t.is_floating_point() ? t.to(at::kFloat) : t;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  if (a.sizes() != b.sizes()) return std::numeric_limits<double>::infinity();
+  if (a.numel() == 0) return 0.0;
+  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+double max_relative_diff(const at::Tensor& actual, const at::Tensor& reference) {
+  const double scale = reference.numel() ? reference.to(at::kDouble).abs().max().item<double>() : 0.0;
+  return max_abs_diff(actual, reference) / std::max(scale, 1e-30);
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("partedit-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  std::string command = "'" + cli_path().string() + "'";
+  for (const auto& a : args) {
+    std::string quoted = "'";
+    for (char c : a) quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+    command += " " + quoted + "'";
+  }
+  command += " 2>&1";
+  CliResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace partedit::test

@@ -1,0 +1,72 @@
+#pragma once
+// Shared helpers of the test executables: where the reference data lives, reading a
+// reference case, and numeric comparisons with stated meanings.
+#include <filesystem>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
+
+#include "io/safetensors.h"
+
+namespace partedit::test {
+
+std::filesystem::path data_dir();       // tests/data
+std::filesystem::path tiny_sdxl_dir();  // tests/data/tiny-sdxl
+std::filesystem::path tiny_blip2_dir();  // tests/data/tiny-blip2-flan-t5
+std::filesystem::path cli_path();        // the built partedit-cli
+
+// One case of tests/data/reference (manifest.json + its safetensors file).
+class ReferenceCase {
+ public:
+  explicit ReferenceCase(const std::string& name);
+  const nlohmann::json& manifest() const { return manifest_; }
+  const nlohmann::json& params() const { return manifest_.at("params"); }
+  at::Tensor in(const std::string& name) const;   // "in.<name>", float tensors as float32
+  at::Tensor out(const std::string& name) const;  // "out.<name>"
+  bool has(const std::string& key) const { return file_.contains(key); }
+
+ private:
+  nlohmann::json manifest_;
+  SafetensorsFile file_;
+};
+
+// max |a - b| (shapes must match; checked with QVERIFY by the callers' macros).
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+// max |a - b| / max |reference|: the "relative error" quoted in issues and closing notes.
+double max_relative_diff(const at::Tensor& actual, const at::Tensor& reference);
+
+// A fresh empty temporary folder, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs the CLI with arguments; returns the exit code and captures stdout+stderr.
+struct CliResult {
+  int exit_code = -1;
+  std::string output;
+};
+CliResult run_cli(const std::vector<std::string>& args);
+
+}  // namespace partedit::test
+
+// Qt Test helper: compare tensor shapes and check a scalar bound with a readable message.
+#define PE_VERIFY_SHAPE(a, b) QVERIFY2((a).sizes() == (b).sizes(), "shape mismatch")
+#define PE_VERIFY_LE(value, bound)                                                            \
+  do {                                                                                        \
+    const double pe_v = (value);                                                              \
+    const double pe_b = (bound);                                                              \
+    QVERIFY2(pe_v <= pe_b, qPrintable(QStringLiteral("%1 = %2 exceeds %3")                    \
+                                          .arg(QStringLiteral(#value))                        \
+                                          .arg(pe_v, 0, 'g', 6)                               \
+                                          .arg(pe_b, 0, 'g', 6)));                            \
+  } while (0)
