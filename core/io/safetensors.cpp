@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
 
 #include <ATen/ATen.h>
@@ -34,6 +35,63 @@ constexpr DtypeInfo kDtypes[] = {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
   throw Error("invalid safetensors file " + path.string() + ": " + what);
+}
+
+
+void parse_metadata(const std::filesystem::path& path, const nlohmann::json& value,
+                    std::map<std::string, std::string>& metadata) {
+  if (!value.is_object()) fail(path, "__metadata__ is not an object");
+  for (auto m = value.begin(); m != value.end(); ++m) {
+    if (!m->is_string()) fail(path, "__metadata__ value '" + m.key() + "' is not a string");
+    metadata[m.key()] = m->get<std::string>();
+  }
+}
+
+// One header entry {dtype, shape, data_offsets}, checked against the data section's size.
+SafetensorsEntry parse_entry(const std::filesystem::path& path, const std::string& name,
+                             const nlohmann::json& info, uint64_t data_size) {
+  const std::string where = "tensor '" + name + "'";
+  if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") || !info.contains("data_offsets"))
+    fail(path, where + " lacks dtype, shape or data_offsets");
+  SafetensorsEntry entry;
+  entry.name = name;
+  if (!info["dtype"].is_string()) fail(path, where + " has a non-string dtype");
+  entry.dtype = info["dtype"].get<std::string>();
+  const uint64_t element_size = safetensors_dtype_size(entry.dtype);
+  if (element_size == 0) fail(path, where + " has unsupported dtype '" + entry.dtype + "'");
+  if (!info["shape"].is_array()) fail(path, where + " has a non-array shape");
+  uint64_t numel = 1;
+  for (const auto& d : info["shape"]) {
+    if (!d.is_number_unsigned()) fail(path, where + " has an invalid dimension " + d.dump());
+    const uint64_t dim = d.get<uint64_t>();
+    if (dim > (1ull << 40) || (dim && numel > (1ull << 62) / dim)) fail(path, where + " has an absurd shape");
+    numel *= dim;
+    entry.shape.push_back(static_cast<int64_t>(dim));
+  }
+  const auto& offsets = info["data_offsets"];
+  if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+      !offsets[1].is_number_unsigned())
+    fail(path, where + " has invalid data_offsets " + offsets.dump());
+  entry.begin = offsets[0].get<uint64_t>();
+  entry.end = offsets[1].get<uint64_t>();
+  if (entry.begin > entry.end) fail(path, where + " has data_offsets with begin > end");
+  if (entry.end > data_size)
+    fail(path, where + " ends at byte " + std::to_string(entry.end) + " of the data section, which has only " +
+                   std::to_string(data_size) + " bytes (truncated file?)");
+  // Divide rather than multiply: numel * element_size can wrap around 2^64.
+  const uint64_t bytes = entry.end - entry.begin;
+  if (bytes % element_size != 0 || bytes / element_size != numel)
+    fail(path, where + " holds " + std::to_string(bytes) + " bytes, which does not match dtype " + entry.dtype +
+                   " and " + std::to_string(numel) + " elements");
+  return entry;
+}
+
+// Tensor names must be unique; nlohmann::json would silently keep one of two equal keys.
+bool reject_duplicate_names(const std::filesystem::path& path, int depth, nlohmann::json::parse_event_t event,
+                            nlohmann::json& parsed, std::set<std::string>& seen) {
+  if (depth == 1 && event == nlohmann::json::parse_event_t::key && !seen.insert(parsed.get<std::string>()).second)
+    fail(path, "tensor '" + parsed.get<std::string>() + "' appears twice in the header");
+  return true;
 }
 
 }  // namespace
@@ -97,7 +155,11 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
   // 2. JSON
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(bytes + 8, bytes + 8 + header_len);
+    std::set<std::string> seen;
+    header = nlohmann::json::parse(bytes + 8, bytes + 8 + header_len,
+                                   [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+                                     return reject_duplicate_names(path, depth, event, parsed, seen);
+                                   });
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("header is not valid JSON: ") + e.what());
   }
@@ -107,47 +169,10 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
 
   // 3. entries
   for (auto it = header.begin(); it != header.end(); ++it) {
-    if (it.key() == "__metadata__") {
-      if (!it->is_object()) fail(path, "__metadata__ is not an object");
-      for (auto m = it->begin(); m != it->end(); ++m) {
-        if (!m->is_string()) fail(path, "__metadata__ value '" + m.key() + "' is not a string");
-        metadata_[m.key()] = m->get<std::string>();
-      }
-      continue;
-    }
-    const std::string where = "tensor '" + it.key() + "'";
-    const auto& info = *it;
-    if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") || !info.contains("data_offsets"))
-      fail(path, where + " lacks dtype, shape or data_offsets");
-    SafetensorsEntry entry;
-    entry.name = it.key();
-    if (!info["dtype"].is_string()) fail(path, where + " has a non-string dtype");
-    entry.dtype = info["dtype"].get<std::string>();
-    const size_t element_size = safetensors_dtype_size(entry.dtype);
-    if (element_size == 0) fail(path, where + " has unsupported dtype '" + entry.dtype + "'");
-    if (!info["shape"].is_array()) fail(path, where + " has a non-array shape");
-    uint64_t numel = 1;
-    for (const auto& d : info["shape"]) {
-      if (!d.is_number_unsigned()) fail(path, where + " has an invalid dimension " + d.dump());
-      const uint64_t dim = d.get<uint64_t>();
-      if (dim > (1ull << 40) || (dim && numel > (1ull << 62) / dim)) fail(path, where + " has an absurd shape");
-      numel *= dim;
-      entry.shape.push_back(static_cast<int64_t>(dim));
-    }
-    const auto& offsets = info["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
-        !offsets[1].is_number_unsigned())
-      fail(path, where + " has invalid data_offsets " + offsets.dump());
-    entry.begin = offsets[0].get<uint64_t>();
-    entry.end = offsets[1].get<uint64_t>();
-    if (entry.begin > entry.end) fail(path, where + " has data_offsets with begin > end");
-    if (entry.end > data_size)
-      fail(path, where + " ends at byte " + std::to_string(entry.end) + " of the data section, which has only " +
-                     std::to_string(data_size) + " bytes (truncated file?)");
-    if (entry.end - entry.begin != numel * element_size)
-      fail(path, where + " holds " + std::to_string(entry.end - entry.begin) + " bytes but dtype " + entry.dtype +
-                     " and its shape need " + std::to_string(numel * element_size));
-    entries_.push_back(std::move(entry));
+    if (it.key() == "__metadata__")
+      parse_metadata(path, *it, metadata_);
+    else
+      entries_.push_back(parse_entry(path, it.key(), *it, data_size));
   }
 
   // 4. no overlaps (sorted by offset; empty tensors occupy nothing)
@@ -192,8 +217,50 @@ at::Tensor SafetensorsFile::view(const std::string& name) const {
                        at::TensorOptions().dtype(scalar_type_from_safetensors(e.dtype)));
 }
 
+namespace {
+
+// Writes all of `size` bytes, retrying short writes; false on error.
+bool write_all(int fd, const void* data, uint64_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, std::min<uint64_t>(size, 1ull << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+// A new, exclusively created file next to `path` (unique per process and call).
+int create_temp_file(const std::filesystem::path& path, std::filesystem::path& tmp) {
+  static std::atomic<unsigned> counter{0};
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    tmp = path;
+    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
+// Makes a completed rename durable; failure here does not undo the write, so it is ignored.
+void sync_parent_folder(const std::filesystem::path& path) {
+  auto parent = path.parent_path();
+  if (parent.empty()) parent = ".";
+  const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
 void write_safetensors(const std::filesystem::path& path, const NamedTensors& tensors,
                        const std::map<std::string, std::string>& metadata) {
+  const std::string target = "cannot write " + path.string() + ": ";
+  // 1. validate everything and build the header before touching the disk
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::vector<at::Tensor> cpu;
@@ -201,43 +268,54 @@ void write_safetensors(const std::filesystem::path& path, const NamedTensors& te
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
     if (name == "__metadata__" || !names.insert(name).second)
-      throw Error("cannot write " + path.string() + ": duplicate or reserved tensor name '" + name + "'");
+      throw Error(target + "duplicate or reserved tensor name '" + name + "'");
+    if (!t.defined()) throw Error(target + "tensor '" + name + "' is undefined");
+    std::string dtype;
+    try {
+      dtype = safetensors_dtype_name(t.scalar_type());
+    } catch (const Error& e) {
+      throw Error(target + "tensor '" + name + "': " + e.what());
+    }
     auto c = t.detach().to(at::kCPU).contiguous();
     const uint64_t bytes = static_cast<uint64_t>(c.numel()) * c.element_size();
-    header[name] = {{"dtype", safetensors_dtype_name(c.scalar_type())},
-                    {"shape", c.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {{"dtype", dtype}, {"shape", c.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     cpu.push_back(std::move(c));
   }
   std::string json = header.dump();
   json.append((8 - json.size() % 8) % 8, ' ');  // keep the data 8-byte aligned
 
-  auto tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + tmp.string());
-    uint8_t len[8];
-    uint64_t n = json.size();
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
-    out.write(reinterpret_cast<const char*>(len), 8);
-    out.write(json.data(), static_cast<std::streamsize>(json.size()));
-    for (const auto& c : cpu)
-      out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.numel() * c.element_size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp);
-      throw Error("failed writing " + path.string() + " (disk full?)");
-    }
+  // 2. write a temporary file in the same folder and flush it to the disk
+  std::filesystem::path tmp;
+  const int fd = create_temp_file(path, tmp);
+  if (fd < 0) throw Error(target + std::strerror(errno));
+  uint8_t len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(static_cast<uint64_t>(json.size()) >> (8 * i));
+  int error = 0;  // the first failure's errno
+  const auto step = [&error](bool ok) {
+    if (!ok && error == 0) error = errno ? errno : EIO;
+  };
+  step(write_all(fd, len, 8));
+  if (!error) step(write_all(fd, json.data(), json.size()));
+  for (size_t i = 0; !error && i < cpu.size(); ++i)
+    step(write_all(fd, cpu[i].data_ptr(), static_cast<uint64_t>(cpu[i].numel()) * cpu[i].element_size()));
+  if (!error) step(::fsync(fd) == 0);
+  step(::close(fd) == 0);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw Error(target + std::strerror(error));
   }
+
+  // 3. atomically replace the target
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    std::filesystem::remove(tmp);
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
     throw Error("cannot replace " + path.string() + ": " + ec.message());
   }
+  sync_parent_folder(path);
 }
 
 }  // namespace partedit

@@ -31,6 +31,11 @@ bool ignored(const std::string& name, const std::vector<std::string>& ignore) {
   return false;
 }
 
+// " in <shard file>" when the set has several files (the message already names the set).
+std::string in_shard(const WeightSet& weights, const std::string& name) {
+  return weights.files().size() > 1 ? " in " + fs::path(weights.file_of(name)).filename().string() : std::string();
+}
+
 }  // namespace
 
 void WeightSet::add_file(std::shared_ptr<SafetensorsFile> file) {
@@ -71,8 +76,12 @@ WeightSet WeightSet::open_folder(const fs::path& folder, const std::string& stem
     if (!json.contains("weight_map") || !json["weight_map"].is_object())
       throw Error("missing 'weight_map' in " + index.string());
     std::map<std::string, std::vector<std::string>> expected_by_shard;
-    for (auto it = json["weight_map"].begin(); it != json["weight_map"].end(); ++it)
+    for (auto it = json["weight_map"].begin(); it != json["weight_map"].end(); ++it) {
+      if (!it.value().is_string())
+        throw Error("tensor '" + it.key() + "' in " + index.string() + " maps to " + it.value().dump() +
+                    ", not a shard file name");
       expected_by_shard[it.value().get<std::string>()].push_back(it.key());
+    }
     WeightSet set;
     set.origin_ = index;
     for (const auto& [shard, names] : expected_by_shard) {
@@ -140,7 +149,8 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
     used.insert(name);
     const auto& e = weights.entry(name);
     if (c10::IntArrayRef(e.shape) != target.sizes()) {
-      wrong_shape.push_back(name + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")");
+      wrong_shape.push_back(name + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")" +
+                            in_shard(weights, name));
       return;
     }
     copies.emplace_back(target, weights.view(name));
@@ -150,7 +160,7 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
 
   std::vector<std::string> unexpected;
   for (const auto& name : weights.names())
-    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(name);
+    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(name + in_shard(weights, name));
 
   if (!missing.empty() || !unexpected.empty() || !wrong_shape.empty()) {
     std::ostringstream msg;
