@@ -11,11 +11,16 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
-  bool openImage(const QString& path);  // false (with a message box) if unreadable
+  bool openImage(const QString& path);  // false (and errorReported) if unreadable
+
+ Q_SIGNALS:
+  // Every error shown to the user, also observable by tests and logs.
+  void errorReported(const QString& message);
 
  private:
   void createMenus();
   void showOpenDialog();
+  void reportError(const QString& title, const QString& message);
   QLabel* imageView_ = nullptr;
 };
 
