@@ -1,0 +1,128 @@
+#pragma once
+// Diffusion schedulers: the shared interface, the config parsed from scheduler_config.json,
+// the factory and the host-side schedule maths every scheduler uses (diffusers 0.27
+// semantics). Schedule arithmetic is double on the host; only latent maths are tensors.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace partedit {
+
+class JsonConfig;
+
+// scheduler/scheduler_config.json; field names as in the file. from_json fills missing keys
+// with the defaults of the diffusers class named by `_class_name` (DDIM: clip_sample true,
+// "leading"; Euler / DPM-Solver: "linspace"), other keys with the member defaults below.
+struct SchedulerConfig {
+  std::string class_name;  // "_class_name" (EulerDiscreteScheduler, DDIMScheduler, ...)
+  int64_t num_train_timesteps = 1000;
+  double beta_start = 0.0001;
+  double beta_end = 0.02;
+  std::string beta_schedule = "linear";  // linear | scaled_linear | squaredcos_cap_v2
+  std::vector<double> trained_betas;     // optional; overrides beta_schedule
+  std::string prediction_type = "epsilon";   // epsilon | v_prediction | sample
+  std::string timestep_spacing = "leading";  // leading | linspace | trailing
+  int64_t steps_offset = 0;
+  bool set_alpha_to_one = true;
+  bool clip_sample = false;
+  double clip_sample_range = 1.0;
+  bool rescale_betas_zero_snr = false;
+  bool use_karras_sigmas = false;
+  std::string interpolation_type = "linear";  // linear | log_linear (Euler)
+  // Additions beyond the first API draft.
+  std::optional<double> sigma_min;           // Karras range; null = the table's ends
+  std::optional<double> sigma_max;
+  std::string timestep_type = "discrete";    // discrete | continuous (Euler + v_prediction)
+  bool thresholding = false;                 // dynamic thresholding: rejected by DDIM
+  double sample_max_value = 1.0;
+
+  static SchedulerConfig from_json(const JsonConfig& cfg);
+  static SchedulerConfig load(const std::filesystem::path& scheduler_config_json);
+  // Throws partedit::Error naming `source` and the key for values no scheduler understands.
+  void validate(const std::string& source = "scheduler config") const;
+};
+
+struct SchedulerStepOutput {
+  at::Tensor prev_sample;           // x at the next (less noisy) timestep, the sample's dtype
+  at::Tensor pred_original_sample;  // the step's x0 estimate, the sample's dtype
+};
+
+// The training noise schedule: betas and ᾱ (alphas_cumprod), num_train_timesteps entries.
+struct NoiseSchedule {
+  std::vector<double> betas;
+  std::vector<double> alphas_cumprod;
+
+  static NoiseSchedule from_config(const SchedulerConfig& config);
+  size_t size() const { return alphas_cumprod.size(); }
+  // k-diffusion noise level sqrt((1 - ᾱ_t) / ᾱ_t) of every train timestep, ascending in t.
+  std::vector<double> sigmas() const;
+};
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+
+  // Computes the inference timesteps (and sigmas); resets any multistep state.
+  virtual void set_timesteps(int64_t num_inference_steps) = 0;
+  // Model timesteps in denoising order (descending); empty before set_timesteps.
+  const std::vector<double>& timesteps() const { return timesteps_; }
+  int64_t num_inference_steps() const { return num_inference_steps_; }
+  virtual double init_noise_sigma() const = 0;
+  virtual at::Tensor scale_model_input(const at::Tensor& sample, size_t step_index) const = 0;
+  // Step from timesteps()[step_index] to the next; variance_noise is used by stochastic
+  // samplers (DDIM eta>0, later DPM-SDE); undefined = none. Any batch, device and float
+  // dtype: half/bfloat16 samples are computed in float32 and returned in their own dtype.
+  virtual SchedulerStepOutput step(const at::Tensor& model_output, size_t step_index,
+                                   const at::Tensor& sample,
+                                   const at::Tensor& variance_noise = {}) = 0;
+  // Noise `original` to the level of timesteps()[step_index] (img2img / inversion).
+  virtual at::Tensor add_noise(const at::Tensor& original, const at::Tensor& noise,
+                               size_t step_index) const = 0;
+  virtual std::unique_ptr<Scheduler> clone() const = 0;
+
+  const SchedulerConfig& config() const { return config_; }
+  const NoiseSchedule& schedule() const { return schedule_; }
+  std::string name() const { return name_; }  // "ddim", "euler"
+
+ protected:
+  Scheduler(std::string name, SchedulerConfig config);  // validates, builds the schedule
+  // Throws unless set_timesteps ran and step_index < timesteps().size(); `what` names the caller.
+  void check_step_index(size_t step_index, const char* what) const;
+
+  SchedulerConfig config_;
+  NoiseSchedule schedule_;
+  std::vector<double> timesteps_;
+  int64_t num_inference_steps_ = 0;
+
+ private:
+  std::string name_;
+};
+
+// kind: "ddim" | "euler" | "" (= from config.class_name); unknown -> partedit::Error
+// listing the supported kinds.
+std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const SchedulerConfig& config);
+std::vector<std::string> supported_scheduler_kinds();
+
+// ---- Shared host maths (also for DPM-Solver) --------------------------------------------
+
+// The diffusers `timestep_spacing` rule for n inference steps, descending: leading
+// (i·(T // n) + steps_offset), linspace (i·(T−1)/(n−1), rounded half-to-even when `integer`),
+// trailing (round(T − i·T/n) − 1). DPM-Solver's leading/linspace = this with n + 1, last dropped.
+std::vector<double> spaced_timesteps(const SchedulerConfig& config, int64_t num_inference_steps,
+                                     bool integer);
+// np.interp(x, [0, 1, ..., N−1], table): linear interpolation, clamped at both ends.
+std::vector<double> interp_table(const std::vector<double>& x, const std::vector<double>& table);
+// Karras et al. 2022 eq. 5: n sigmas from sigma_max down to sigma_min.
+std::vector<double> karras_sigmas(double sigma_min, double sigma_max, int64_t n, double rho = 7.0);
+// Fractional train timestep of `sigma` by interpolating log sigma (diffusers _sigma_to_t);
+// log_sigmas ascending in t.
+double sigma_to_timestep(double sigma, const std::vector<double>& log_sigmas);
+// Float dtype in which a step is computed for this sample (half/bfloat16 -> float32).
+at::ScalarType step_compute_dtype(const at::Tensor& sample);
+
+}  // namespace partedit
