@@ -35,6 +35,7 @@ class AttentionImpl : public torch::nn::Module {
                      int64_t width = 0);
 
   void set_controller(AttentionController* controller) { controller_ = controller; }
+  AttentionController* controller() const { return controller_; }
   AttentionSite& site() { return site_; }
   const AttentionSite& site() const { return site_; }
   bool is_cross() const { return options_.cross_attention_dim > 0; }
