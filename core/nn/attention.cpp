@@ -39,15 +39,16 @@ at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)  // `scale` argument since 2.1
   return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, scale);
 #else
-  // Explicit form (diffusers' AttnProcessor): baddbmm-free matmul, softmax in the input dtype.
-  auto scores = at::matmul(q, k.transpose(-1, -2)).mul_(scale);  // [B, heads, N, M]
+  // Explicit form (diffusers' AttnProcessor: baddbmm with alpha = scale), softmax in the input
+  // dtype. Scaling q ([.., N, d]) instead of the scores ([.., N, M]) saves a pass over the scores.
+  auto scores = at::matmul(q * scale, k.transpose(-1, -2));  // [B, heads, N, M]
   return at::matmul(scores.softmax(-1), v);                       // [B, heads, N, d]
 #endif
 }
 
 at::Tensor AttentionImpl::attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, AttentionCall* call) {
   if (!call || !controller_->wants_probabilities(*call)) return scaled_dot_product_attention(q, k, v, scale_);
-  auto probabilities = at::matmul(q, k.transpose(-1, -2)).mul_(scale_).softmax(-1);  // [B, heads, N, M]
+  auto probabilities = at::matmul(q * scale_, k.transpose(-1, -2)).softmax(-1);  // [B, heads, N, M]
   controller_->on_probabilities(*call, probabilities);
   return at::matmul(probabilities, v);  // [B, heads, N, d]
 }
