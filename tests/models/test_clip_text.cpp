@@ -1,4 +1,5 @@
-// CLIP text encoders: the modules on the reference token ids, strict loading diagnostics.
+// CLIP text encoders and prompt encoding: the modules on the reference token ids, strict
+// loading diagnostics, SDXL encode_prompt with and without a negative prompt, SD 1.x style.
 #include <QtTest>
 
 #include <fstream>
@@ -10,6 +11,8 @@
 #include "io/json_config.h"
 #include "io/safetensors.h"
 #include "models/clip/clip_text_model.h"
+#include "pipeline/prompt_encoder.h"
+#include "text/clip_tokenizer.h"
 #include "runtime/error.h"
 #include "support/test_support.h"
 
@@ -46,6 +49,43 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// tiny-sdxl's prompt encoder, force_zeros_for_empty_prompt read from model_index.json.
+PromptEncoder sdxl_prompt_encoder(c10::ScalarType dtype = c10::kFloat) {
+  const auto dir = test::tiny_sdxl_dir();
+  const bool force_zeros = read_json_file(dir / "model_index.json").value("force_zeros_for_empty_prompt", true);
+  return PromptEncoder({ClipTokenizer::load(dir / "tokenizer"), ClipTokenizer::load(dir / "tokenizer_2")},
+                       {load_clip_text_model(dir / "text_encoder", c10::kCPU, dtype),
+                        load_clip_text_model(dir / "text_encoder_2", c10::kCPU, dtype)},
+                       /*sdxl_style=*/true, force_zeros);
+}
+
+// An SD 1.x-style encoder made of tiny-sdxl's first tokenizer and text encoder.
+PromptEncoder sd1_prompt_encoder() {
+  const auto dir = test::tiny_sdxl_dir();
+  return PromptEncoder({ClipTokenizer::load(dir / "tokenizer")}, {load_clip_text_model(dir / "text_encoder")},
+                       /*sdxl_style=*/false, /*force_zeros_for_empty_prompt=*/true);
+}
+
+std::vector<std::string> prompts_of(const test::ReferenceCase& ref) {
+  return ref.params().at("prompts").get<std::vector<std::string>>();
+}
+
+// Compares encode_with_guidance's [uncond..., cond...] batch with a reference encode_prompt case.
+void compare_with_reference(const TextConditioning& c, const test::ReferenceCase& ref, const char* label) {
+  const int64_t B = ref.out("prompt_embeds").size(0);
+  QCOMPARE(c.embeds.size(0), 2 * B);
+  const double e_neg = test::max_abs_diff(c.embeds.narrow(0, 0, B), ref.out("negative_prompt_embeds"));
+  const double e_pos = test::max_abs_diff(c.embeds.narrow(0, B, B), ref.out("prompt_embeds"));
+  const double e_neg_pool = test::max_abs_diff(c.pooled.narrow(0, 0, B), ref.out("negative_pooled_prompt_embeds"));
+  const double e_pos_pool = test::max_abs_diff(c.pooled.narrow(0, B, B), ref.out("pooled_prompt_embeds"));
+  qInfo("%s: max abs err prompt_embeds %.3g, negative_prompt_embeds %.3g, pooled %.3g, negative pooled %.3g", label,
+        e_pos, e_neg, e_pos_pool, e_neg_pool);
+  PE_VERIFY_LE(e_pos, 1e-4);
+  PE_VERIFY_LE(e_neg, 1e-4);
+  PE_VERIFY_LE(e_pos_pool, 1e-4);
+  PE_VERIFY_LE(e_neg_pool, 1e-4);
+}
 
 }  // namespace
 
@@ -194,6 +234,125 @@ class TestClipText : public QObject {
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
     QVERIFY(contains(msg, "hidden_act"));
     QVERIFY(contains(msg, "relu"));
+  }
+
+  // ---- prompt encoding ----
+
+  void encodePromptCfgMatchesReference() {
+    test::ReferenceCase ref("encode_prompt_cfg");
+    QVERIFY(ref.params().at("negative_prompt").is_null());
+    const auto encoder = sdxl_prompt_encoder();
+    const auto c = encoder.encode_with_guidance(prompts_of(ref), "");
+    QCOMPARE(c.embeds.sizes().vec(), (std::vector<int64_t>{4, 77, 64}));
+    QCOMPARE(c.pooled.sizes().vec(), (std::vector<int64_t>{4, 32}));
+    QVERIFY(c.embeds.narrow(0, 0, 2).eq(0).all().item<bool>());  // zeros exactly
+    QVERIFY(c.pooled.narrow(0, 0, 2).eq(0).all().item<bool>());
+    compare_with_reference(c, ref, "encode_prompt_cfg");
+  }
+
+  void encodePromptNegativeMatchesReference() {
+    test::ReferenceCase ref("encode_prompt_negative");
+    const auto encoder = sdxl_prompt_encoder();
+    const auto c = encoder.encode_with_guidance(prompts_of(ref), ref.params().at("negative_prompt").get<std::string>());
+    compare_with_reference(c, ref, "encode_prompt_negative");
+  }
+
+  void encodeWithoutGuidanceIsTheCondHalf() {
+    test::ReferenceCase ref("encode_prompt_cfg");
+    const auto encoder = sdxl_prompt_encoder();
+    const auto c = encoder.encode(prompts_of(ref));
+    const double err = test::max_abs_diff(c.embeds, ref.out("prompt_embeds"));
+    qInfo("encode (no CFG): max abs err prompt_embeds %.3g", err);
+    PE_VERIFY_LE(err, 1e-4);
+    PE_VERIFY_LE(test::max_abs_diff(c.pooled, ref.out("pooled_prompt_embeds")), 1e-4);
+    QCOMPARE(encoder.embed_dim(), int64_t(64));
+    QCOMPARE(encoder.pooled_dim(), int64_t(32));
+  }
+
+  void tokenIdsMatchTokenizerFixture() {
+    test::ReferenceCase tok("tokenizer");
+    const auto encoder = sdxl_prompt_encoder();
+    const auto prompts = tok.params().at("prompts");
+    const auto ids1 = tok.out("input_ids"), ids2 = tok.out("input_ids_2");
+    for (int64_t p = 0; p < ids1.size(0); ++p) {
+      const auto ids = encoder.token_ids(prompts[size_t(p)].get<std::string>());
+      QCOMPARE(ids.size(), size_t(2));
+      const auto row1 = ids1[p], row2 = ids2[p];
+      QVERIFY(std::vector<int64_t>(row1.data_ptr<int64_t>(), row1.data_ptr<int64_t>() + 77) == ids[0]);
+      QVERIFY(std::vector<int64_t>(row2.data_ptr<int64_t>(), row2.data_ptr<int64_t>() + 77) == ids[1]);
+    }
+  }
+
+  void emptyAndOverlongPromptsEncode() {
+    const auto encoder = sdxl_prompt_encoder();
+    std::string longer;
+    for (int i = 0; i < 300; ++i) longer += (i ? " " : "") + std::string(i % 2 ? "cat" : "park");
+    for (const auto& prompt : {std::string(), longer}) {
+      const auto c = encoder.encode({prompt});
+      QCOMPARE(c.embeds.sizes().vec(), (std::vector<int64_t>{1, 77, 64}));
+      QCOMPARE(c.pooled.sizes().vec(), (std::vector<int64_t>{1, 32}));
+      QVERIFY(c.embeds.isfinite().all().item<bool>());
+      const auto g = encoder.encode_with_guidance({prompt}, prompt);
+      QCOMPARE(g.embeds.sizes().vec(), (std::vector<int64_t>{2, 77, 64}));
+    }
+    // Truncation keeps the first 75 tokens: the 300-word prompt equals its first 75 words.
+    std::string first75;
+    for (int i = 0; i < 75; ++i) first75 += (i ? " " : "") + std::string(i % 2 ? "cat" : "park");
+    QVERIFY(encoder.encode({longer}).embeds.equal(encoder.encode({first75}).embeds));
+  }
+
+  // force_zeros_for_empty_prompt = false: the empty negative is the encoding of "".
+  void emptyNegativeWithoutForceZerosEncodesEmptyString() {
+    const auto dir = test::tiny_sdxl_dir();
+    const PromptEncoder encoder({ClipTokenizer::load(dir / "tokenizer"), ClipTokenizer::load(dir / "tokenizer_2")},
+                                {load_clip_text_model(dir / "text_encoder"), load_clip_text_model(dir / "text_encoder_2")},
+                                /*sdxl_style=*/true, /*force_zeros_for_empty_prompt=*/false);
+    const auto g = encoder.encode_with_guidance({"a photo of a cat in a park", "a dog"}, "");
+    const auto empty = encoder.encode({""});
+    QVERIFY(g.embeds[0].equal(empty.embeds[0]));
+    QVERIFY(g.embeds[1].equal(empty.embeds[0]));
+    QVERIFY(g.pooled[1].equal(empty.pooled[0]));
+    QVERIFY(!g.embeds[0].eq(0).all().item<bool>());
+  }
+
+  // SD 1.x/2.x: final-layer-normed last hidden state, no pooled, "" encoded (never zeroed).
+  void sd1StyleUsesLastHiddenStateAndEncodesEmptyNegative() {
+    c10::InferenceMode guard;
+    test::ReferenceCase tok("tokenizer");
+    const auto encoder = sd1_prompt_encoder();
+    const auto prompt = tok.params().at("prompts")[0].get<std::string>();
+    const auto c = encoder.encode({prompt});
+    QVERIFY(!c.pooled.defined());
+    QCOMPARE(encoder.pooled_dim(), int64_t(0));
+    QCOMPARE(c.embeds.sizes().vec(), (std::vector<int64_t>{1, 77, 32}));
+    auto te1 = load_clip_text_model(te1_dir());
+    QVERIFY(c.embeds.equal(te1(tok.out("input_ids").slice(0, 0, 1)).last_hidden_state));
+    const auto g = encoder.encode_with_guidance({prompt, prompt}, "");
+    QCOMPARE(g.embeds.sizes().vec(), (std::vector<int64_t>{4, 77, 32}));
+    QVERIFY(!g.pooled.defined());
+    const auto empty = te1(tok.out("input_ids").slice(0, 7, 8)).last_hidden_state;  // prompt 7 is ""
+    QVERIFY(g.embeds[0].equal(empty[0]));
+    QVERIFY(g.embeds[1].equal(empty[0]));
+    QVERIFY(g.embeds[2].equal(c.embeds[0]));
+  }
+
+  void promptEncoderFollowsModelDtype() {
+    test::ReferenceCase ref("encode_prompt_cfg");
+    const auto c = sdxl_prompt_encoder(c10::kDouble).encode_with_guidance(prompts_of(ref), "");
+    QCOMPARE(c.embeds.scalar_type(), c10::kDouble);
+    QCOMPARE(c.pooled.scalar_type(), c10::kDouble);
+    compare_with_reference(c, ref, "encode_prompt_cfg in float64");
+  }
+
+  void promptEncoderRejectsWrongEncoders() {
+    const auto dir = test::tiny_sdxl_dir();
+    auto tok = ClipTokenizer::load(dir / "tokenizer");
+    auto te1 = load_clip_text_model(dir / "text_encoder");
+    // SDXL style needs the projection on the last encoder.
+    auto msg = error_of([&] { PromptEncoder({tok, tok}, {te1, te1}, true, true); });
+    QVERIFY(contains(msg, "CLIPTextModelWithProjection"));
+    msg = error_of([&] { PromptEncoder({tok}, {te1, te1}, false, true); });
+    QVERIFY(contains(msg, "tokenizers"));
   }
 
   void overlongInputIsRejected() {
