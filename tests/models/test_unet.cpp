@@ -143,12 +143,17 @@ class TestUNet : public QObject {
   }
 
   void sameResultWithAutograd() {
-    // Outside InferenceMode the out-of-place paths run; they must give the same numbers.
+    // Outside InferenceMode the out-of-place paths run and autograd works; same numbers.
     test::ReferenceCase ref("unet_forward_a");
     const auto in = reference_inputs(ref);
     auto unet = tiny_sdxl_unet();
-    const auto with_grad = unet->forward(in.sample, in.timestep, in.context, in.added);
+    const auto context = in.context.clone().requires_grad_(true);
+    const auto with_grad = unet->forward(in.sample, in.timestep, context, in.added);
     QVERIFY(with_grad.requires_grad());
+    with_grad.square().sum().backward();  // token training back-propagates to the conditioning
+    QVERIFY(context.grad().defined());
+    QVERIFY(at::isfinite(context.grad()).all().item<bool>());
+    QVERIFY(context.grad().abs().max().item<double>() > 0);
     at::Tensor inference;
     {
       c10::InferenceMode guard;
@@ -157,6 +162,19 @@ class TestUNet : public QObject {
     const double err = test::max_abs_diff(with_grad.detach(), inference);
     qInfo("autograd vs inference-mode forward: max abs difference %.3g", err);
     PE_VERIFY_LE(err, 1e-6);
+  }
+
+  void runsInBfloat16() {
+    // The model runs in the dtype it was loaded in (bf16 is the reduced precision the CPU has).
+    test::ReferenceCase ref("unet_forward_a");
+    const auto in = reference_inputs(ref);
+    auto unet = load_unet(test::tiny_sdxl_dir() / "unet", c10::kCPU, at::kBFloat16);
+    c10::InferenceMode guard;
+    const auto out = unet->forward(in.sample, in.timestep, in.context, in.added);  // fp32 inputs converted
+    QCOMPARE(out.scalar_type(), at::kBFloat16);
+    const double err = test::max_relative_diff(out.to(at::kFloat), ref.out("noise_pred"));
+    qInfo("bf16 on CPU vs fp32 reference: max relative error %.3g", err);
+    PE_VERIFY_LE(err, 0.05);
   }
 
   void crossAttentionLayersInSdxlOrder() {
