@@ -180,11 +180,12 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
   for (const auto& e : entries_) by_offset.push_back(&e);
   std::sort(by_offset.begin(), by_offset.end(),
             [](const auto* a, const auto* b) { return a->begin < b->begin || (a->begin == b->begin && a->end < b->end); });
-  for (size_t i = 1; i < by_offset.size(); ++i) {
-    const auto* prev = by_offset[i - 1];
-    const auto* cur = by_offset[i];
-    if (cur->begin < prev->end && cur->begin != cur->end && prev->begin != prev->end)
-      fail(path, "tensors '" + prev->name + "' and '" + cur->name + "' overlap");
+  const SafetensorsEntry* reach = nullptr;  // the non-empty tensor ending furthest so far
+  for (const auto* cur : by_offset) {
+    if (cur->begin == cur->end) continue;
+    if (reach && cur->begin < reach->end)
+      fail(path, "tensors '" + reach->name + "' and '" + cur->name + "' overlap");
+    if (!reach || cur->end > reach->end) reach = cur;
   }
 
   // Keep the file order of the JSON header (nlohmann sorts keys; sort by offset instead).

@@ -153,6 +153,15 @@ class TestSafetensorsBadInput : public QObject {
     EXPECT_OPEN_ERROR(dir / "p.safetensors", "'a'");
     QVERIFY(mentions(open_error(dir / "p.safetensors"), "'b'"));
   }
+  void overlapBehindEmptyTensor() {
+    test::TempDir dir;
+    write_raw(dir / "q.safetensors",
+              R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
+                  "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},
+                  "c": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})",
+              std::string(16, '\0'));
+    EXPECT_OPEN_ERROR(dir / "q.safetensors", "'c'");
+  }
   void duplicateTensorNames() {
     test::TempDir dir;
     write_raw(dir / "u.safetensors",
