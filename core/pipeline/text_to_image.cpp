@@ -88,6 +88,20 @@ at::Tensor sdxl_time_ids(int64_t height, int64_t width, int64_t batch, const at:
 
 bool stochastic_sampler(const Scheduler& scheduler) { return scheduler.name() == "dpmpp-sde"; }
 
+void report_step(const ProgressCallback& progress, int step, int total, double timestep, const SchedulerStepOutput& out,
+                 const at::Tensor& latents, const LatentPreviewMap* preview_map) {
+  GenerateProgress p;
+  p.step = step;
+  p.total = total;
+  p.timestep = timestep;
+  p.latents = latents;
+  if (preview_map) {
+    const at::Tensor& x0 = out.pred_original_sample.defined() ? out.pred_original_sample : latents;
+    p.preview = preview_map->apply(x0.slice(0, 0, 1))[0].to(at::kCPU);  // [3, h, w]
+  }
+  progress(p);
+}
+
 }  // namespace
 
 std::string sampler_display_name(const std::string& kind) {
@@ -171,18 +185,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
     if (step_noise) variance_noise = at::randn(latents.sizes(), generator, cpu_float).to(device);
     SchedulerStepOutput out = scheduler->step(noise_pred, step, latents, variance_noise);
     latents = out.prev_sample;
-    if (progress) {
-      GenerateProgress p;
-      p.step = i + 1;
-      p.total = total;
-      p.timestep = timesteps[step];
-      p.latents = latents;
-      if (preview_map) {
-        const at::Tensor& x0 = out.pred_original_sample.defined() ? out.pred_original_sample : latents;
-        p.preview = preview_map->apply(x0.slice(0, 0, 1))[0].to(at::kCPU);  // [3, h, w]
-      }
-      progress(p);
-    }
+    if (progress) report_step(progress, i + 1, total, timesteps[step], out, latents, preview_map);
   }
   wait_for(latents);
   result.timings.denoise = seconds_since(denoise_start);
