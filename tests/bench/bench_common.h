@@ -1,0 +1,151 @@
+#pragma once
+// Shared pieces of the benchmarks: options, the medium model in a temporary folder, timing
+// statistics and the one-line JSON report. Only LibTorch + nlohmann_json + partedit_engine.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+
+#include "models/tiny_model.h"
+#include "runtime/compute.h"
+#include "runtime/error.h"
+
+namespace partedit::bench {
+
+struct BenchOptions {
+  std::filesystem::path model;  // empty: write the medium model to a temporary folder
+  int runs = 5;
+  int warmup = 1;
+  std::string device = "cpu";   // cpu | cuda
+  std::string dtype = "fp32";   // fp32 | fp16 | bf16
+  int steps = 10;               // bench_generate only
+  ComputeOptions compute;       // parsed from device and dtype
+};
+
+inline void print_usage(const char* program, bool with_steps) {
+  std::cerr << "usage: " << program << " [--model DIR] [--runs N] [--warmup N] [--device cpu|cuda]"
+            << " [--dtype fp32|fp16|bf16]" << (with_steps ? " [--steps N]" : "") << "\n"
+            << "  without --model the medium model (tiny-sdxl structure, widths 64 128 256, 256x256)\n"
+            << "  is written to a temporary folder first.\n";
+}
+
+inline BenchOptions parse_options(int argc, char** argv, bool with_steps) {
+  BenchOptions o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw Error("option " + a + " needs a value");
+      return argv[++i];
+    };
+    auto number = [&]() {
+      const std::string v = value();
+      try {
+        return std::stoi(v);
+      } catch (const std::exception&) {
+        throw Error("option " + a + " expects a number, got '" + v + "'");
+      }
+    };
+    if (a == "--model") o.model = value();
+    else if (a == "--runs") o.runs = number();
+    else if (a == "--warmup") o.warmup = number();
+    else if (a == "--device") o.device = value();
+    else if (a == "--dtype") o.dtype = value();
+    else if (a == "--steps" && with_steps) o.steps = number();
+    else if (a == "--help" || a == "-h") {
+      print_usage(argv[0], with_steps);
+      std::exit(0);
+    } else {
+      throw Error("unknown option " + a);
+    }
+  }
+  if (o.runs < 1 || o.warmup < 0 || o.steps < 1) throw Error("--runs and --steps must be >= 1, --warmup >= 0");
+  o.compute = ComputeOptions::parse(o.device, o.dtype);
+  return o;
+}
+
+// The model folder of a run: --model, or the medium model written to a temporary folder
+// that is removed when this object goes away.
+class ModelFolder {
+ public:
+  explicit ModelFolder(const BenchOptions& o) {
+    if (!o.model.empty()) {
+      path_ = o.model;
+      return;
+    }
+    path_ = std::filesystem::temp_directory_path() / ("partedit-bench-medium-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    const auto t0 = std::chrono::steady_clock::now();
+    summary_ = write_tiny_model(medium_sdxl_options(0), path_);
+    write_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    owned_ = true;
+    std::cerr << "wrote the medium model to " << path_.string() << " in " << write_seconds_ << " s (UNet "
+              << summary_.count("unet") << " parameters)\n";
+  }
+  ~ModelFolder() {
+    std::error_code ec;
+    if (owned_) std::filesystem::remove_all(path_, ec);
+  }
+  ModelFolder(const ModelFolder&) = delete;
+  ModelFolder& operator=(const ModelFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string name() const { return owned_ ? "medium" : path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+  TinyModelSummary summary_;
+  double write_seconds_ = 0;
+  bool owned_ = false;
+};
+
+struct Timings {
+  std::vector<double> seconds;
+  double median() const {
+    auto s = seconds;
+    std::sort(s.begin(), s.end());
+    const size_t n = s.size();
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  }
+  double min() const { return *std::min_element(seconds.begin(), seconds.end()); }
+};
+
+// Runs `body` warmup times untimed, then `runs` times timed. `body` must return only when
+// the device has finished (wait_for its result).
+inline Timings time_runs(const BenchOptions& o, const std::function<void()>& body) {
+  for (int i = 0; i < o.warmup; ++i) body();
+  Timings t;
+  for (int i = 0; i < o.runs; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    body();
+    t.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return t;
+}
+
+// The common fields of the JSON report; callers add their own and print it on one line.
+inline nlohmann::json report(const std::string& bench, const BenchOptions& o, const ModelFolder& model,
+                             const Timings& t) {
+  const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  return {{"bench", bench},
+          {"model", model.name()},
+          {"compute", o.compute.describe()},
+          {"runs", o.runs},
+          {"warmup", o.warmup},
+          {"median_s", t.median()},
+          {"min_s", t.min()},
+          {"times_s", t.seconds},
+          {"threads", at::get_num_threads()},
+          {"openblas_coretype", coretype ? coretype : ""},
+          {"omp_wait_policy", wait_policy ? wait_policy : ""}};
+}
+
+}  // namespace partedit::bench
