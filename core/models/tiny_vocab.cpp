@@ -1,11 +1,9 @@
 // The tokenizer files of the tiny models: a CLIP byte-level BPE vocabulary learned from a
 // built-in list of prompt words, written as vocab.json / merges.txt / tokenizer configs.
-#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "models/tiny_model_parts.h"
 #include "runtime/error.h"

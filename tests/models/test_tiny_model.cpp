@@ -15,6 +15,8 @@
 #include "models/tiny_model.h"
 #include "models/unet/unet_2d_condition.h"
 #include "models/vae/autoencoder_kl.h"
+#include "pipeline/diffusion_model.h"
+#include "pipeline/text_to_image.h"
 #include "text/clip_tokenizer.h"
 #include "support/test_support.h"
 
@@ -107,6 +109,22 @@ void check_family(const std::string& family) {
   QCOMPARE(image.sizes().vec(), (std::vector<int64_t>{1, 3, 8 * h, 8 * h}));
   QVERIFY(all_finite(image));
   QVERIFY(all_finite(vae->encode(image.clamp(-1, 1)).mean));
+
+  // 5. the whole folder through the pipeline loader and a 3-step generation (the family's
+  //    own scheduler: Euler for sdxl, DDIM for sd15, DDIM + v_prediction for sd21)
+  auto model = DiffusionModel::load(dir.path(), ComputeOptions{});
+  QCOMPARE(model.family(), xl ? ModelFamily::SDXL : ModelFamily::SD);
+  QCOMPARE(model.default_image_size(), 8 * h);
+  GenerateRequest request;
+  request.prompt = "a photo of a cat in a park";
+  request.steps = 3;
+  request.seed = 1;
+  request.preview = false;
+  const auto result = generate(model, request);
+  QCOMPARE(result.image.sizes().vec(), (std::vector<int64_t>{3, 8 * h, 8 * h}));
+  QVERIFY(all_finite(result.latents));
+  qInfo("%s generate (%s, 3 steps): latents std %.3f, image mean %.3f", family.c_str(), result.scheduler.c_str(),
+        result.latents.std().item<double>(), result.image.mean().item<double>());
 }
 
 }  // namespace
