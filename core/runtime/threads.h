@@ -5,8 +5,9 @@ namespace partedit {
 // 1. OpenBLAS misdetects some AVX-512 CPUs and falls back to generic kernels; it reads
 //    OPENBLAS_CORETYPE only when the library loads. If the variable is unset, pick a kernel
 //    family this CPU really supports (SkylakeX needs AVX-512, Haswell AVX2+FMA), set it
-//    and re-execute the program once. PARTEDIT_NO_REEXEC=1 or an explicit
-//    OPENBLAS_CORETYPE disables this.
+//    and re-execute the program once. Likewise OMP_WAIT_POLICY=PASSIVE (unless set), so
+//    that LibTorch's OpenMP workers do not spin against OpenBLAS's own threads.
+//    PARTEDIT_NO_REEXEC=1 disables the re-exec; explicit variables are respected.
 // 2. Use every core for intra-op parallelism (LibTorch defaults to one thread here), or
 //    PARTEDIT_THREADS if set.
 void configure_runtime(int argc, char** argv);
