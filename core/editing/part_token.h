@@ -1,0 +1,71 @@
+#pragma once
+// Part tokens (algorithm.md §2): a learned embedding with one (BG, PART) row pair per part,
+// stored as safetensors — tensor `embedding` [2k, D] plus `__metadata__` strings (lists
+// JSON-encoded). A file with only `embedding` (the authors' own format) is valid too; the
+// authors' PyTorch `torch.save` files are converted by import_torch_token.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace partedit {
+
+struct PartToken {
+  at::Tensor embedding;           // [2k, D] float32 CPU: rows (BG, PART) per part
+  std::string part_name;          // kebab-case, e.g. "human-head"
+  std::string display_name;       // e.g. "Human head"
+  std::string base_model_family;  // "sdxl" | "sd15" | "sd21" | "unknown"
+  int64_t embedding_dim = 0;      // D
+  std::vector<int64_t> layers;    // cross-attention layer indices used in training; empty = unknown
+  std::pair<int64_t, int64_t> timestep_range{-1, -1};  // [first, last] trained timesteps; -1 = unknown
+  std::string training_summary;   // free text: images, steps, loss, date
+
+  int64_t num_parts() const;  // rows / 2
+};
+
+// What a token file says about itself, read from the header only (no tensor data):
+// what `tokens list` shows.
+struct PartTokenInfo {
+  std::filesystem::path path;
+  std::string part_name;
+  std::string display_name;
+  std::string base_model_family;
+  int64_t embedding_dim = 0;
+  int64_t num_parts = 0;
+  bool has_metadata = false;  // false: the authors' bare format
+};
+
+// Reads and validates a token file; throws partedit::Error naming the file and the problem
+// (missing `embedding`, rank ≠ 2, odd or zero rows, non-float dtype, non-finite values,
+// unparsable metadata). F16/BF16 are converted to float32.
+PartToken read_part_token(const std::filesystem::path& path);
+PartTokenInfo read_part_token_info(const std::filesystem::path& path);
+
+// Validates and writes atomically (temporary file + rename). Fills embedding_dim from the
+// tensor when it is 0 and derives an empty display name / family.
+void write_part_token(const std::filesystem::path& path, const PartToken& token);
+
+// Converts a PyTorch `torch.save` file (zip format) holding one tensor — alone, or the only
+// tensor among the values of a dict/list/tuple — into a token named `part_name` (the
+// kebab-cased file stem when empty). Implemented in part_token_import.cpp.
+PartToken import_torch_token(const std::filesystem::path& path, const std::string& part_name = "");
+
+// Throws a clear Error when the token cannot condition a model whose text conditioning is
+// `model_embedding_dim` wide (its family "sdxl" | "sd15" | "sd21"; others are not compared).
+void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family);
+
+// Helpers shared with the token library and the command line.
+std::string family_for_width(int64_t embedding_dim);         // 2048 sdxl, 768 sd15, 1024 sd21, else "unknown"
+std::string part_name_from_text(const std::string& text);    // "Human_Head.v2" -> "human-head-v2"
+std::string display_name_for(const std::string& part_name);  // "human-head" -> "Human head"
+bool is_valid_part_name(const std::string& name);            // [a-z0-9]+ joined by single '-'
+
+// Checks an embedding tensor (rank, rows, dtype, finiteness) and returns it as contiguous
+// float32 CPU without autograd history; `where` names the source in the error.
+at::Tensor validated_token_embedding(const at::Tensor& embedding, const std::string& where);
+
+}  // namespace partedit
