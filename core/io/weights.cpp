@@ -176,6 +176,9 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
     list("wrong shape", wrong_shape);
     throw Error(msg.str());
   }
+  // One pass per tensor, straight from the mapped file (copy_ converts the dtype). This is
+  // what fills the parameters: nn/layers.h allocates them uninitialised, and the checks
+  // above guarantee that every parameter not named in `ignore` is in `copies`.
   at::NoGradGuard no_grad;
   for (auto& [target, source] : copies) target.copy_(source);
 }

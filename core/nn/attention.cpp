@@ -16,11 +16,11 @@ AttentionImpl::AttentionImpl(const AttentionOptions& options)
         "group_norm", torch::nn::GroupNorm(torch::nn::GroupNormOptions(options.norm_num_groups, options.query_dim)
                                                .eps(options.norm_eps)
                                                .affine(true)));
-  to_q = register_module("to_q", torch::nn::Linear(torch::nn::LinearOptions(options.query_dim, inner).bias(options.bias)));
-  to_k = register_module("to_k", torch::nn::Linear(torch::nn::LinearOptions(kv_dim, inner).bias(options.bias)));
-  to_v = register_module("to_v", torch::nn::Linear(torch::nn::LinearOptions(kv_dim, inner).bias(options.bias)));
+  to_q = register_module("to_q", Linear(options.query_dim, inner, options.bias));
+  to_k = register_module("to_k", Linear(kv_dim, inner, options.bias));
+  to_v = register_module("to_v", Linear(kv_dim, inner, options.bias));
   to_out = register_module("to_out", torch::nn::ModuleList());
-  to_out->push_back(torch::nn::Linear(torch::nn::LinearOptions(inner, options.query_dim).bias(options.out_bias)));
+  to_out->push_back(Linear(inner, options.query_dim, options.out_bias));
   // to_out.1 is dropout: no parameters, identity at inference.
 }
 
@@ -77,7 +77,7 @@ at::Tensor AttentionImpl::forward(const at::Tensor& hidden, const at::Tensor& co
     controller_->on_query(*call, q);
   }
   auto out = merge_heads(attend(q, k, v, call ? &*call : nullptr));  // [B, N, inner]
-  out = to_out[0]->as<torch::nn::Linear>()->forward(out);             // [B, N, query_dim]
+  out = to_out[0]->as<Linear>()->forward(out);  // [B, N, query_dim]
   if (controller_) controller_->on_output(*call, out);
 
   // 4. VAE form: back to [B, C, H, W], residual

@@ -3,11 +3,11 @@
 // VAE's mid block: to_q, to_k, to_v, to_out.0 (+ optional group_norm for the VAE form).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
 #include "nn/attention_controller.h"
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -46,7 +46,7 @@ class AttentionImpl : public torch::nn::Module {
   at::Tensor split_heads(const at::Tensor& x) const;
   at::Tensor merge_heads(const at::Tensor& x) const;
 
-  torch::nn::Linear to_q{nullptr}, to_k{nullptr}, to_v{nullptr};
+  Linear to_q{nullptr}, to_k{nullptr}, to_v{nullptr};
   torch::nn::ModuleList to_out{nullptr};  // to_out.0 = Linear; to_out.1 is dropout (no parameters)
   torch::nn::GroupNorm group_norm{nullptr};
 

@@ -43,8 +43,8 @@ at::Tensor TimestepsImpl::forward(double timestep, c10::Device device) {
 }
 
 TimestepEmbeddingImpl::TimestepEmbeddingImpl(int64_t in_channels, int64_t time_embed_dim) {
-  linear_1 = register_module("linear_1", torch::nn::Linear(in_channels, time_embed_dim));
-  linear_2 = register_module("linear_2", torch::nn::Linear(time_embed_dim, time_embed_dim));
+  linear_1 = register_module("linear_1", Linear(in_channels, time_embed_dim));
+  linear_2 = register_module("linear_2", Linear(time_embed_dim, time_embed_dim));
 }
 
 at::Tensor TimestepEmbeddingImpl::forward(const at::Tensor& x) {

@@ -2,8 +2,9 @@
 // diffusers' timestep embeddings (embeddings.py): the sinusoidal `Timesteps` projection
 // (no parameters) and the two-layer `TimestepEmbedding` MLP (linear_1, SiLU, linear_2).
 #include <torch/nn/module.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -35,7 +36,7 @@ class TimestepEmbeddingImpl : public torch::nn::Module {
   TimestepEmbeddingImpl(int64_t in_channels, int64_t time_embed_dim);
   at::Tensor forward(const at::Tensor& x);  // [N, in_channels] -> [N, time_embed_dim]
 
-  torch::nn::Linear linear_1{nullptr}, linear_2{nullptr};
+  Linear linear_1{nullptr}, linear_2{nullptr};
 };
 TORCH_MODULE(TimestepEmbedding);
 

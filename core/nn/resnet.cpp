@@ -5,8 +5,8 @@
 namespace partedit {
 
 namespace {
-torch::nn::Conv2d conv3x3(int64_t in, int64_t out, int64_t stride = 1, int64_t padding = 1) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(stride).padding(padding));
+Conv2d conv3x3(int64_t in, int64_t out, int64_t stride = 1, int64_t padding = 1) {
+  return Conv2d(in, out, 3, stride, padding);
 }
 }  // namespace
 
@@ -16,12 +16,12 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(const ResnetBlock2DOptions& o) : output_sca
   norm1 = register_module("norm1", torch::nn::GroupNorm(torch::nn::GroupNormOptions(o.groups, o.in_channels).eps(o.eps)));
   conv1 = register_module("conv1", conv3x3(o.in_channels, out));
   if (o.temb_channels > 0)
-    time_emb_proj = register_module("time_emb_proj", torch::nn::Linear(o.temb_channels, out));
+    time_emb_proj = register_module("time_emb_proj", Linear(o.temb_channels, out));
   norm2 = register_module("norm2", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups_out, out).eps(o.eps)));
   // dropout between norm2 and conv2: identity at inference
   conv2 = register_module("conv2", conv3x3(out, out));
   if (o.use_in_shortcut || o.in_channels != out)
-    conv_shortcut = register_module("conv_shortcut", torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, out, 1)));
+    conv_shortcut = register_module("conv_shortcut", Conv2d(o.in_channels, out, 1));
 }
 
 at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb) {

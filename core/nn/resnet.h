@@ -2,10 +2,10 @@
 // diffusers' ResnetBlock2D (the "default" time-embedding norm form used by SD/SDXL UNets
 // and the VAE) and the 2x down/up-sampling convolutions.
 #include <torch/nn/module.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -27,8 +27,8 @@ class ResnetBlock2DImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb = {});
 
   torch::nn::GroupNorm norm1{nullptr}, norm2{nullptr};
-  torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv_shortcut{nullptr};
-  torch::nn::Linear time_emb_proj{nullptr};
+  Conv2d conv1{nullptr}, conv2{nullptr}, conv_shortcut{nullptr};
+  Linear time_emb_proj{nullptr};
 
  private:
   double output_scale_factor_;
@@ -41,7 +41,7 @@ class Downsample2DImpl : public torch::nn::Module {
  public:
   Downsample2DImpl(int64_t channels, int64_t out_channels, int64_t padding);
   at::Tensor forward(const at::Tensor& x);  // [B, C, H, W] -> [B, C_out, H/2, W/2]
-  torch::nn::Conv2d conv{nullptr};
+  Conv2d conv{nullptr};
 
  private:
   int64_t padding_;
@@ -54,7 +54,7 @@ class Upsample2DImpl : public torch::nn::Module {
   Upsample2DImpl(int64_t channels, int64_t out_channels);
   // output_size: {H, W} to match a skip connection, or empty for 2x.
   at::Tensor forward(const at::Tensor& x, c10::IntArrayRef output_size = {});
-  torch::nn::Conv2d conv{nullptr};
+  Conv2d conv{nullptr};
 };
 TORCH_MODULE(Upsample2D);
 

@@ -19,7 +19,7 @@ at::Tensor add_attention_residual(at::Tensor out, const at::Tensor& residual, co
 }  // namespace
 
 GEGLUImpl::GEGLUImpl(int64_t dim_in, int64_t dim_out) {
-  proj = register_module("proj", torch::nn::Linear(dim_in, dim_out * 2));
+  proj = register_module("proj", Linear(dim_in, dim_out * 2));
 }
 
 at::Tensor GEGLUImpl::forward(const at::Tensor& x) {
@@ -33,7 +33,7 @@ at::Tensor GEGLUImpl::forward(const at::Tensor& x) {
 FeedForwardImpl::FeedForwardImpl(int64_t dim, int64_t inner_dim) {
   net = register_module("net", torch::nn::ModuleList());
   geglu_ = GEGLU(dim, inner_dim);
-  out_ = torch::nn::Linear(inner_dim, dim);
+  out_ = Linear(inner_dim, dim);
   net->push_back(geglu_);
   net->push_back(torch::nn::Dropout(0.0));  // net.1 is dropout: no parameters, never called
   net->push_back(out_);
@@ -79,9 +79,9 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DModelOptions& 
   norm = register_module(
       "norm", torch::nn::GroupNorm(torch::nn::GroupNormOptions(o.norm_num_groups, o.in_channels).eps(1e-6).affine(true)));
   if (use_linear_projection_)
-    proj_in_linear = register_module("proj_in", torch::nn::Linear(o.in_channels, inner));
+    proj_in_linear = register_module("proj_in", Linear(o.in_channels, inner));
   else
-    proj_in_conv = register_module("proj_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, inner, 1)));
+    proj_in_conv = register_module("proj_in", Conv2d(o.in_channels, inner, 1));
 
   transformer_blocks = register_module("transformer_blocks", torch::nn::ModuleList());
   BasicTransformerBlockOptions block;
@@ -95,9 +95,9 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DModelOptions& 
   }
 
   if (use_linear_projection_)
-    proj_out_linear = register_module("proj_out", torch::nn::Linear(inner, o.in_channels));
+    proj_out_linear = register_module("proj_out", Linear(inner, o.in_channels));
   else
-    proj_out_conv = register_module("proj_out", torch::nn::Conv2d(torch::nn::Conv2dOptions(inner, o.in_channels, 1)));
+    proj_out_conv = register_module("proj_out", Conv2d(inner, o.in_channels, 1));
 }
 
 at::Tensor Transformer2DModelImpl::forward(const at::Tensor& x, const at::Tensor& context) {

@@ -7,12 +7,11 @@
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
 #include "nn/attention.h"
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -22,7 +21,7 @@ class GEGLUImpl : public torch::nn::Module {
  public:
   GEGLUImpl(int64_t dim_in, int64_t dim_out);
   at::Tensor forward(const at::Tensor& x);  // [B, N, dim_in] -> [B, N, dim_out]
-  torch::nn::Linear proj{nullptr};
+  Linear proj{nullptr};
 };
 TORCH_MODULE(GEGLU);
 
@@ -35,8 +34,8 @@ class FeedForwardImpl : public torch::nn::Module {
   torch::nn::ModuleList net{nullptr};
 
  private:
-  GEGLU geglu_{nullptr};          // net.0
-  torch::nn::Linear out_{nullptr};  // net.2
+  GEGLU geglu_{nullptr};  // net.0
+  Linear out_{nullptr};   // net.2
 };
 TORCH_MODULE(FeedForward);
 
@@ -79,8 +78,8 @@ class Transformer2DModelImpl : public torch::nn::Module {
   const std::vector<BasicTransformerBlock>& blocks() const { return blocks_; }
 
   torch::nn::GroupNorm norm{nullptr};
-  torch::nn::Linear proj_in_linear{nullptr}, proj_out_linear{nullptr};  // registered as proj_in/proj_out
-  torch::nn::Conv2d proj_in_conv{nullptr}, proj_out_conv{nullptr};      // the same, SD 1.x form
+  Linear proj_in_linear{nullptr}, proj_out_linear{nullptr};  // registered as proj_in/proj_out
+  Conv2d proj_in_conv{nullptr}, proj_out_conv{nullptr};      // the same, SD 1.x form
   torch::nn::ModuleList transformer_blocks{nullptr};
 
  private:

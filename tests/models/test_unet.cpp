@@ -2,6 +2,7 @@
 // the controller hook, SD 1.x / SD 2.x-shaped configs, and config errors.
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -91,6 +92,25 @@ json sd2_config() {
   c["addition_embed_type"] = nullptr;
   c["mid_block_type"] = "UNetMidBlock2DCrossAttn";
   return c;
+}
+
+// A UNet for `config` with seeded weights: Linear/Conv2d parameters are allocated
+// uninitialised (nn/layers.h), so a model that is not loaded must be filled. Matrices
+// N(0, 1/fan_in), norm weights 1, biases N(0, 0.02^2).
+UNet2DConditionModel seeded_unet(const json& config, const char* origin) {
+  UNet2DConditionModel model(UNet2DConditionConfig::from_json(JsonConfig(config, origin)));
+  at::manual_seed(0);
+  at::NoGradGuard no_grad;
+  for (const auto& p : model->named_parameters()) {
+    at::Tensor t = p.value();
+    if (t.dim() > 1)
+      t.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(t.numel() / t.size(0))));
+    else if (p.key().size() >= 6 && p.key().compare(p.key().size() - 6, 6, "weight") == 0)
+      t.fill_(1.0);
+    else
+      t.normal_(0.0, 0.02);
+  }
+  return model;
 }
 
 // Writes config.json and the model's parameters as diffusers would.
@@ -266,7 +286,7 @@ class TestUNet : public QObject {
 
   void sd1ShapedConfigRoundTrips() {
     const auto config = sd1_config();
-    UNet2DConditionModel model(UNet2DConditionConfig::from_json(JsonConfig(config, "sd1/config.json")));
+    auto model = seeded_unet(config, "sd1/config.json");
     test::TempDir dir;
     save_unet(model, config, dir / "unet");
     auto loaded = load_unet(dir / "unet");
@@ -289,7 +309,7 @@ class TestUNet : public QObject {
 
   void sd2ShapedConfigRoundTrips() {
     const auto config = sd2_config();
-    UNet2DConditionModel model(UNet2DConditionConfig::from_json(JsonConfig(config, "sd2/config.json")));
+    auto model = seeded_unet(config, "sd2/config.json");
     test::TempDir dir;
     save_unet(model, config, dir / "unet");
     auto loaded = load_unet(dir / "unet");

@@ -59,10 +59,10 @@ CLIPTextConfig CLIPTextConfig::from_json(const JsonConfig& cfg) {
 // ---- CLIPAttention (transformers modeling_clip.py, CLIPAttention) ----
 
 CLIPAttentionImpl::CLIPAttentionImpl(const CLIPTextConfig& config)
-    : q_proj(register_module("q_proj", nn::Linear(config.hidden_size, config.hidden_size))),
-      k_proj(register_module("k_proj", nn::Linear(config.hidden_size, config.hidden_size))),
-      v_proj(register_module("v_proj", nn::Linear(config.hidden_size, config.hidden_size))),
-      out_proj(register_module("out_proj", nn::Linear(config.hidden_size, config.hidden_size))),
+    : q_proj(register_module("q_proj", Linear(config.hidden_size, config.hidden_size))),
+      k_proj(register_module("k_proj", Linear(config.hidden_size, config.hidden_size))),
+      v_proj(register_module("v_proj", Linear(config.hidden_size, config.hidden_size))),
+      out_proj(register_module("out_proj", Linear(config.hidden_size, config.hidden_size))),
       heads_(config.num_attention_heads),
       scale_(1.0 / std::sqrt(double(config.hidden_size / config.num_attention_heads))) {}
 
@@ -84,8 +84,8 @@ at::Tensor CLIPAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor
 // ---- CLIPMLP ----
 
 CLIPMLPImpl::CLIPMLPImpl(const CLIPTextConfig& config)
-    : fc1(register_module("fc1", nn::Linear(config.hidden_size, config.intermediate_size))),
-      fc2(register_module("fc2", nn::Linear(config.intermediate_size, config.hidden_size))),
+    : fc1(register_module("fc1", Linear(config.hidden_size, config.intermediate_size))),
+      fc2(register_module("fc2", Linear(config.intermediate_size, config.hidden_size))),
       quick_gelu_(config.hidden_act == "quick_gelu") {}
 
 at::Tensor CLIPMLPImpl::forward(const at::Tensor& hidden) {
@@ -133,9 +133,9 @@ std::pair<at::Tensor, at::Tensor> CLIPEncoderImpl::forward(const at::Tensor& hid
 // ---- CLIPTextEmbeddings ----
 
 CLIPTextEmbeddingsImpl::CLIPTextEmbeddingsImpl(const CLIPTextConfig& config)
-    : token_embedding(register_module("token_embedding", nn::Embedding(config.vocab_size, config.hidden_size))),
+    : token_embedding(register_module("token_embedding", Embedding(config.vocab_size, config.hidden_size))),
       position_embedding(register_module("position_embedding",
-                                         nn::Embedding(config.max_position_embeddings, config.hidden_size))) {}
+                                         Embedding(config.max_position_embeddings, config.hidden_size))) {}
 
 at::Tensor CLIPTextEmbeddingsImpl::forward(const at::Tensor& input_ids) {
   const int64_t T = input_ids.size(1);
@@ -156,7 +156,7 @@ CLIPTextModelImpl::CLIPTextModelImpl(const CLIPTextConfig& config)
     : text_model(register_module("text_model", CLIPTextTransformer(config))), config_(config) {
   if (config.with_projection)
     text_projection = register_module(
-        "text_projection", nn::Linear(nn::LinearOptions(config.hidden_size, config.projection_dim).bias(false)));
+        "text_projection", Linear(config.hidden_size, config.projection_dim, /*bias=*/false));
 }
 
 at::Tensor CLIPTextModelImpl::pooling_positions(const at::Tensor& input_ids) const {

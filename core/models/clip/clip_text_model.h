@@ -13,10 +13,10 @@
 #include <c10/core/ScalarType.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -52,7 +52,7 @@ class CLIPAttentionImpl : public torch::nn::Module {
   explicit CLIPAttentionImpl(const CLIPTextConfig& config);
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& causal_mask);  // [B, T, D]
 
-  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
+  Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
 
  private:
   int64_t heads_;
@@ -65,7 +65,7 @@ class CLIPMLPImpl : public torch::nn::Module {
   explicit CLIPMLPImpl(const CLIPTextConfig& config);
   at::Tensor forward(const at::Tensor& hidden);  // [B, T, D]
 
-  torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+  Linear fc1{nullptr}, fc2{nullptr};
 
  private:
   bool quick_gelu_;
@@ -103,7 +103,7 @@ class CLIPTextEmbeddingsImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& input_ids);  // [B, T] -> [B, T, D]
 
   // position_ids is computed (arange), not a buffer: see kCLIPIgnoredKeys in the .cpp.
-  torch::nn::Embedding token_embedding{nullptr}, position_embedding{nullptr};
+  Embedding token_embedding{nullptr}, position_embedding{nullptr};
 };
 TORCH_MODULE(CLIPTextEmbeddings);
 
@@ -128,7 +128,7 @@ class CLIPTextModelImpl : public torch::nn::Module {
   int64_t pooled_size() const { return config_.with_projection ? config_.projection_dim : config_.hidden_size; }
 
   CLIPTextTransformer text_model{nullptr};
-  torch::nn::Linear text_projection{nullptr};  // only with_projection (no bias)
+  Linear text_projection{nullptr};  // only with_projection (no bias)
 
  private:
   at::Tensor pooling_positions(const at::Tensor& input_ids) const;  // [B] int64

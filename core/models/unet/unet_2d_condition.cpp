@@ -21,8 +21,8 @@ std::string shape_of(const at::Tensor& t) {
   return s + "]";
 }
 
-torch::nn::Conv2d conv_kxk(int64_t in, int64_t out, int64_t kernel) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding((kernel - 1) / 2));
+Conv2d conv_kxk(int64_t in, int64_t out, int64_t kernel) {
+  return Conv2d(in, out, kernel, /*stride=*/1, /*padding=*/(kernel - 1) / 2);
 }
 
 template <typename T>

@@ -13,7 +13,6 @@
 #include <c10/core/ScalarType.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
@@ -21,6 +20,7 @@
 #include "models/unet/unet_config.h"
 #include "nn/attention.h"
 #include "nn/embeddings.h"
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -51,7 +51,7 @@ class UNet2DConditionModelImpl : public torch::nn::Module {
   // Installs `controller` (not owned; nullptr = none) on every attention layer.
   void set_attention_controller(AttentionController* controller);
 
-  torch::nn::Conv2d conv_in{nullptr};
+  Conv2d conv_in{nullptr};
   Timesteps time_proj{nullptr};
   TimestepEmbedding time_embedding{nullptr};
   Timesteps add_time_proj{nullptr};           // text_time only
@@ -60,7 +60,7 @@ class UNet2DConditionModelImpl : public torch::nn::Module {
   UNetMidBlock2DCrossAttn mid_block{nullptr};  // absent when mid_block_type is null
   torch::nn::ModuleList up_blocks{nullptr};
   torch::nn::GroupNorm conv_norm_out{nullptr};
-  torch::nn::Conv2d conv_out{nullptr};
+  Conv2d conv_out{nullptr};
 
  private:
   void build_down_blocks();

@@ -91,9 +91,9 @@ AutoencoderKLImpl::AutoencoderKLImpl(const AutoencoderKLConfig& config) : config
   encoder = register_module("encoder", vae::Encoder(config));
   decoder = register_module("decoder", vae::Decoder(config));
   if (config.use_quant_conv)
-    quant_conv = register_module("quant_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(2 * latent, 2 * latent, 1)));
+    quant_conv = register_module("quant_conv", Conv2d(2 * latent, 2 * latent, 1));
   if (config.use_post_quant_conv)
-    post_quant_conv = register_module("post_quant_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(latent, latent, 1)));
+    post_quant_conv = register_module("post_quant_conv", Conv2d(latent, latent, 1));
 }
 
 void AutoencoderKLImpl::set_memory_options(const VaeMemoryOptions& options) {

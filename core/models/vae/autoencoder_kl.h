@@ -9,11 +9,11 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
 
 #include "models/vae/vae_blocks.h"
 #include "models/vae/vae_config.h"
+#include "nn/layers.h"
 
 namespace partedit {
 
@@ -51,7 +51,7 @@ class AutoencoderKLImpl : public torch::nn::Module {
 
   vae::Encoder encoder{nullptr};
   vae::Decoder decoder{nullptr};
-  torch::nn::Conv2d quant_conv{nullptr}, post_quant_conv{nullptr};  // absent when the config disables them
+  Conv2d quant_conv{nullptr}, post_quant_conv{nullptr};  // absent when the config disables them
 
  private:
   at::Tensor encode_moments(const at::Tensor& image);  // [B, 2 * latent, h, w], whole image

@@ -9,8 +9,8 @@ namespace partedit::vae {
 
 namespace {
 
-torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
+Conv2d conv3x3(int64_t in, int64_t out) {
+  return Conv2d(in, out, 3, /*stride=*/1, /*padding=*/1);
 }
 
 torch::nn::GroupNorm group_norm(int64_t groups, int64_t channels) {

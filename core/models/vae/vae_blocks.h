@@ -9,11 +9,11 @@
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
 #include "models/vae/vae_config.h"
+#include "nn/layers.h"
 
 namespace partedit::vae {
 
@@ -66,7 +66,7 @@ class EncoderImpl : public torch::nn::Module {
  public:
   explicit EncoderImpl(const AutoencoderKLConfig& config);
   at::Tensor forward(const at::Tensor& image);  // [B, C_in, H, W] -> [B, 2 * latent, H/f, W/f]
-  torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
+  Conv2d conv_in{nullptr}, conv_out{nullptr};
   torch::nn::ModuleList down_blocks{nullptr};
   UNetMidBlock2D mid_block{nullptr};
   torch::nn::GroupNorm conv_norm_out{nullptr};
@@ -78,7 +78,7 @@ class DecoderImpl : public torch::nn::Module {
  public:
   explicit DecoderImpl(const AutoencoderKLConfig& config);
   at::Tensor forward(const at::Tensor& z);  // [B, latent, h, w] -> [B, C_out, h*f, w*f]
-  torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
+  Conv2d conv_in{nullptr}, conv_out{nullptr};
   UNetMidBlock2D mid_block{nullptr};
   torch::nn::ModuleList up_blocks{nullptr};
   torch::nn::GroupNorm conv_norm_out{nullptr};
