@@ -73,6 +73,34 @@ std::optional<OpInfo> op_info(uint8_t op) {
   }
 }
 
+// The size of the argument of an opcode whose argument starts at `pos`; nullopt when the
+// pickle ends first.
+std::optional<size_t> argument_size(const std::string& in, size_t pos, const OpInfo& info) {
+  size_t size = 0;
+  switch (info.arg) {
+    case Arg::None: break;
+    case Arg::Fixed: size = info.fixed; break;
+    case Arg::Len1: case Arg::Len4: case Arg::Len8: {
+      const size_t n = info.arg == Arg::Len1 ? 1 : info.arg == Arg::Len4 ? 4 : 8;
+      if (n > in.size() - pos) return std::nullopt;
+      uint64_t length = 0;
+      for (size_t i = 0; i < n; ++i) length |= uint64_t(uint8_t(in[pos + i])) << (8 * i);
+      if (length > in.size()) return std::nullopt;
+      size = n + length;
+      break;
+    }
+    case Arg::Line: case Arg::TwoLines:
+      for (int lines = info.arg == Arg::Line ? 1 : 2; lines > 0; --lines) {
+        const size_t nl = in.find('\n', pos + size);
+        if (nl == std::string::npos) return std::nullopt;
+        size = nl + 1 - pos;
+      }
+      break;
+  }
+  if (size > in.size() - pos) return std::nullopt;
+  return size;
+}
+
 // Returns the pickle with every SETITEM (dict, key, value) rewritten as
 // dict MARK key value SETITEMS and every APPEND as list MARK item APPENDS; that needs the
 // byte offset where each stack item's construction starts, found by simulating the stack.
@@ -81,38 +109,15 @@ std::string normalise_pickle(const std::string& in) {
   std::vector<size_t> stack;                          // start offset of each stack item
   std::vector<std::pair<size_t, size_t>> marks;       // (stack size, offset of the MARK)
   std::vector<size_t> inserts;                        // offsets that get a MARK before them
-  std::vector<std::pair<size_t, char>> replacements;  // (offset, new opcode)
-  size_t pos = 0;
-  const auto read_le = [&](size_t at, int n) {
-    uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= uint64_t(uint8_t(in[at + i])) << (8 * i);
-    return v;
-  };
-  while (pos < in.size()) {
+  std::vector<std::pair<size_t, char>> replacements;  // (offset, new opcode), ascending
+  for (size_t pos = 0; pos < in.size();) {
     const size_t at = pos;
     const uint8_t op = uint8_t(in[pos++]);
     const auto info = op_info(op);
     if (!info) return in;
-    uint64_t skip = 0;
-    switch (info->arg) {
-      case Arg::None: break;
-      case Arg::Fixed: skip = info->fixed; break;
-      case Arg::Len1: case Arg::Len4: case Arg::Len8: {
-        const int n = info->arg == Arg::Len1 ? 1 : info->arg == Arg::Len4 ? 4 : 8;
-        if (pos + n > in.size()) return in;
-        skip = n + read_le(pos, n);
-        break;
-      }
-      case Arg::Line: case Arg::TwoLines:
-        for (int lines = info->arg == Arg::Line ? 1 : 2; lines > 0; --lines) {
-          const size_t nl = in.find('\n', pos + skip);
-          if (nl == std::string::npos) return in;
-          skip = nl + 1 - pos;
-        }
-        break;
-    }
-    if (skip > in.size() - pos) return in;
-    pos += skip;
+    const auto skip = argument_size(in, pos, *info);
+    if (!skip) return in;
+    pos += *skip;
     switch (info->effect) {
       case Effect::Keep: break;
       case Effect::Push: case Effect::Dup: stack.push_back(at); break;
@@ -124,7 +129,7 @@ std::string normalise_pickle(const std::string& in) {
         marks.pop_back();
         break;
       }
-      case Effect::Combine: {
+      case Effect::Combine: {  // pop n, push one that starts where the deepest started
         if (stack.size() < size_t(info->pops)) return in;
         const size_t start = stack[stack.size() - info->pops];
         stack.resize(stack.size() - info->pops);
@@ -132,9 +137,10 @@ std::string normalise_pickle(const std::string& in) {
         break;
       }
       case Effect::Pop: {
-        if (stack.size() < size_t(info->pops) + (op == '0' ? 0 : 1)) return in;
-        if (op != '0') {
-          inserts.push_back(stack[stack.size() - info->pops]);  // before the key / the item
+        const bool into_container = op != '0';  // APPEND / SETITEM keep the container
+        if (stack.size() < size_t(info->pops) + (into_container ? 1 : 0)) return in;
+        if (into_container) {
+          inserts.push_back(stack[stack.size() - info->pops]);  // before the item / the key
           replacements.emplace_back(at, op == 's' ? 'u' : 'e');
         }
         stack.resize(stack.size() - info->pops);

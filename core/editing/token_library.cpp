@@ -324,7 +324,7 @@ fs::path default_user_token_dir() {
 fs::path find_shipped_token_dir(const fs::path& executable_dir) {
   if (const char* env = std::getenv("PARTEDIT_TOKENS_DIR"); env && *env) return fs::path(env);
   std::error_code ec;
-  for (const fs::path candidate : {executable_dir / ".." / ".." / "tokens",
+  for (const fs::path& candidate : {executable_dir / ".." / ".." / "tokens",
                                    executable_dir / ".." / "share" / "partedit" / "tokens"})
     if (fs::is_regular_file(candidate / "catalog.json", ec)) return fs::weakly_canonical(candidate, ec);
   return {};
