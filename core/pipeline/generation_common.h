@@ -1,0 +1,42 @@
+#pragma once
+// Pieces shared by the text-to-image and the PartEdit pipelines: request validation,
+// truncation warnings, SDXL micro-conditioning, initial noise, stage timing.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include "pipeline/text_to_image.h"
+
+namespace partedit {
+
+class DiffusionModel;
+class PromptEncoder;
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start);
+
+bool blank(const std::string& text);
+std::string shape_text(c10::IntArrayRef shape);
+std::string number_text(double value);  // %g
+
+// Everything checkable before touching a model (prompt, steps, guidance, size, initial
+// latents); returns the resolved image size.
+void validate_generation(const DiffusionModel& model, const GenerateRequest& request, int64_t& width,
+                         int64_t& height);
+
+// CLIP reads at most max_length ids; diffusers truncates and logs what it dropped.
+void warn_if_truncated(const PromptEncoder& encoder, const std::string& text, const char* what,
+                       std::vector<std::string>& warnings);
+
+// SDXL micro-conditioning (original size, crop (0, 0), target size), one row per batch entry.
+at::Tensor sdxl_time_ids(int64_t height, int64_t width, int64_t batch, const at::TensorOptions& options);
+
+// Unit-variance initial noise [1, C, h, w] float32 on the CPU: the request's latents or a
+// draw from `generator` (bit-equal to torch.manual_seed(seed); torch.randn(...)).
+at::Tensor initial_noise(const DiffusionModel& model, const GenerateRequest& request, int64_t width, int64_t height,
+                         at::Generator& generator);
+
+}  // namespace partedit

@@ -1,0 +1,61 @@
+// End to end through the command line for every model family: make-tiny-model, then
+// generate with each scheduler, including SD 2.x's v-prediction.
+#include <QtTest>
+
+#include <ATen/ATen.h>
+
+#include "io/image_io.h"
+#include "io/json_config.h"
+#include "io/safetensors.h"
+#include "support/test_support.h"
+
+using namespace partedit;
+
+class TestCliFamilies : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void generatesWithEveryFamilyAndScheduler_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("scheduler");
+    QTest::addColumn<QString>("prediction");
+    QTest::newRow("sdxl-euler") << "sdxl" << "euler" << "epsilon";
+    QTest::newRow("sd15-ddim") << "sd15" << "ddim" << "epsilon";
+    QTest::newRow("sd15-euler") << "sd15" << "euler" << "epsilon";
+    QTest::newRow("sd21-ddim") << "sd21" << "ddim" << "v_prediction";
+    QTest::newRow("sd21-euler") << "sd21" << "euler" << "v_prediction";
+  }
+  void generatesWithEveryFamilyAndScheduler() {
+    QFETCH(QString, family);
+    QFETCH(QString, scheduler);
+    QFETCH(QString, prediction);
+    test::TempDir dir;
+    const auto model = dir / "model";
+    auto made = test::run_cli({"make-tiny-model", "--family", family.toStdString(), "--out", model.string(),
+                               "--seed", "5"});
+    QVERIFY2(made.exit_code == 0, made.output.c_str());
+    const auto scheduler_config = JsonConfig::load(model / "scheduler" / "scheduler_config.json");
+    QCOMPARE(QString::fromStdString(scheduler_config.get_or<std::string>("prediction_type", "epsilon")), prediction);
+
+    const auto image = dir / "out.png";
+    const auto latents = dir / "latents.safetensors";
+    auto run = test::run_cli({"generate", "--model", model.string(), "--prompt", "a photo of a red cat",
+                              "--scheduler", scheduler.toStdString(), "--steps", "4", "--seed", "7",
+                              "--width", "64", "--height", "48", "--out", image.string(), "--save-latents",
+                              latents.string()});
+    QVERIFY2(run.exit_code == 0, run.output.c_str());
+    const auto pixels = read_image(image);  // [3, H, W]
+    QCOMPARE(pixels.size(1), int64_t(48));
+    QCOMPARE(pixels.size(2), int64_t(64));
+    const auto saved = SafetensorsFile(latents).tensor("latents");
+    QCOMPARE(saved.sizes().vec(), (std::vector<int64_t>{1, 4, 6, 8}));
+    QVERIFY(at::isfinite(saved).all().item<bool>());
+    QVERIFY(saved.abs().max().item<double>() > 0.0);
+    const auto parameters = read_image_parameters(image);
+    QVERIFY(parameters.has_value());
+    QVERIFY(parameters->find("a photo of a red cat") != std::string::npos);
+    QVERIFY(parameters->find("Seed: 7") != std::string::npos);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliFamilies)
+#include "test_cli_families.moc"
