@@ -1,0 +1,173 @@
+#include "editing/part_edit_controller.h"
+
+#include <cmath>
+
+#include <ATen/ATen.h>
+
+#include "editing/mask_ops.h"
+#include "nn/attention.h"
+#include "runtime/error.h"
+
+namespace partedit {
+namespace {
+// Batch rows of the UNet call.
+constexpr int64_t kUncondSource = 0, kUncondEdit = 1, kCondSource = 2, kCondEdit = 3;
+}  // namespace
+
+std::vector<int> sdxl_base_part_layers() {
+  std::vector<int> layers;
+  for (int i = 24; i < 60; ++i) layers.push_back(i);
+  for (int i = 0; i < 4; ++i) layers.push_back(i);
+  return layers;
+}
+
+PartEditController::PartEditController(PartEditControlSettings settings, at::Tensor token_sequence,
+                                       std::vector<int64_t> part_positions)
+    : settings_(std::move(settings)) {
+  for (int layer : settings_.layers) {
+    if (layer < 0) throw Error("negative cross-attention layer index " + std::to_string(layer));
+    if (static_cast<size_t>(layer) >= selected_.size()) selected_.resize(layer + 1, false);
+    selected_[layer] = true;
+  }
+  // Distinct rows of the token sequence and their multiplicities: with BG padding the 77
+  // keys take only 1 + parts distinct values, so each query needs only those dot products.
+  const auto rows = token_sequence.to(at::kFloat).to(at::kCPU).contiguous();  // [77, D]
+  std::vector<at::Tensor> unique;
+  std::vector<double> counts;
+  std::vector<int64_t> row_to_unique(rows.size(0));
+  for (int64_t r = 0; r < rows.size(0); ++r) {
+    int64_t found = -1;
+    for (size_t u = 0; u < unique.size() && found < 0; ++u)
+      if (at::equal(unique[u], rows[r])) found = static_cast<int64_t>(u);
+    if (found < 0) {
+      found = static_cast<int64_t>(unique.size());
+      unique.push_back(rows[r]);
+      counts.push_back(0);
+    }
+    counts[found] += 1;
+    row_to_unique[r] = found;
+  }
+  for (int64_t p : part_positions) {
+    if (p < 0 || p >= rows.size(0)) throw Error("part position " + std::to_string(p) + " outside the token sequence");
+    if (counts[row_to_unique[p]] != 1)
+      throw Error("the part token row equals another row of the token sequence; the token file is degenerate");
+    part_unique_index_.push_back(row_to_unique[p]);
+  }
+  unique_rows_ = at::stack(unique).to(token_sequence.device()).to(token_sequence.scalar_type());  // [U, D]
+  unique_counts_ = at::tensor(counts, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat);  // [U]
+}
+
+void PartEditController::begin_step(int64_t step) {
+  step_ = step;
+  map_sums_.clear();
+  maps_this_step_ = 0;
+  blend_masks_.clear();
+}
+
+bool PartEditController::blending_now() const {
+  return mask_.defined() && step_ >= 1 && step_ < settings_.edit_end_step;
+}
+
+const PartEditController::TokenKeys& PartEditController::token_keys(const AttentionCall& call) {
+  auto it = keys_by_layer_.find(call.site.cross_index);
+  if (it != keys_by_layer_.end()) return it->second;
+  auto& layer = call.layer;
+  const auto rows = unique_rows_.to(layer.to_k->weight.device()).to(layer.to_k->weight.scalar_type());
+  auto keys = layer.split_heads(layer.to_k(rows).unsqueeze(0))[0];  // [heads, U, d]
+  TokenKeys entry{keys, unique_counts_.to(keys.device()).to(at::kFloat).log()};
+  return keys_by_layer_.emplace(call.site.cross_index, std::move(entry)).first->second;
+}
+
+bool PartEditController::wants_probabilities(const AttentionCall& call) {
+  return call.site.is_cross && settings_.p2p != PromptToPrompt::None;
+}
+
+void PartEditController::on_query(const AttentionCall& call, at::Tensor& query) {
+  const int index = call.site.cross_index;
+  if (!call.site.is_cross || index < 0 || static_cast<size_t>(index) >= selected_.size() || !selected_[index]) return;
+  if (call.height <= 0 || call.width <= 0) throw Error("attention layer " + call.site.name + " has no spatial size");
+  // softmax over the 77 token keys, written over the distinct keys: logits + log(multiplicity).
+  const auto& keys = token_keys(call);
+  const auto q = query[kCondSource].to(at::kFloat);                                     // [heads, N, d]
+  auto logits = at::matmul(q, keys.keys.to(at::kFloat).transpose(-1, -2)).mul_(call.layer.scale());  // [heads, N, U]
+  logits.add_(keys.log_counts);
+  const auto probabilities = logits.softmax(-1);                                        // [heads, N, U]
+  std::vector<at::Tensor> parts;
+  for (int64_t u : part_unique_index_) parts.push_back(probabilities.select(-1, u).sum(0));  // [N]
+  at::Tensor map;
+  if (parts.size() == 1) {
+    map = parts[0];
+  } else {
+    // Several parts (Appendix M): per layer, each part min-max normalised with the shared
+    // maximum, then summed (the release's EmptyControl.forward).
+    const auto shared_max = at::stack(parts).max();
+    map = at::zeros_like(parts[0]);
+    for (const auto& p : parts) map = map + (p - p.min()) / (shared_max - p.min() + 1e-6);
+  }
+  map = map.view({call.height, call.width});
+  auto& sum = map_sums_[{call.height, call.width}];
+  sum = sum.defined() ? sum + map : map;
+  ++maps_this_step_;
+}
+
+StepMask PartEditController::end_step() {
+  if (maps_this_step_ != static_cast<int64_t>(settings_.layers.size()))
+    throw Error("the UNet ran " + std::to_string(maps_this_step_) + " of the " +
+                std::to_string(settings_.layers.size()) + " selected cross-attention layers");
+  // 1. resize each resolution's sum to the mask size and average over layers
+  at::Tensor mean;
+  for (const auto& [size, sum] : map_sums_) {
+    const auto resized = resize_bilinear(sum, settings_.mask_height, settings_.mask_width);  // [H, W]
+    mean = mean.defined() ? mean + resized : resized;
+  }
+  mean = mean / static_cast<double>(maps_this_step_);
+  // 2. min-max (the release divides the maps by the step count first, which scales eps)
+  StepMask out;
+  out.normalized = min_max_normalize(mean, 1e-6 * static_cast<double>(step_ + 1));
+  // 3. Otsu, 4. adaptive threshold
+  out.otsu = otsu_threshold(out.normalized);
+  out.mask = adaptive_threshold(out.normalized, out.otsu, settings_.omega, settings_.lower);
+  mask_ = out.mask;
+  return out;
+}
+
+const at::Tensor& PartEditController::blend_mask_for(int64_t height, int64_t width, const at::Tensor& like) {
+  auto& cached = blend_masks_[{height, width}];
+  if (!cached.defined())
+    cached = resize_bilinear(mask_.to(like.device()).to(at::kFloat), height, width)
+                 .reshape({height * width, 1})
+                 .to(like.scalar_type());  // [N, 1]
+  return cached;
+}
+
+void PartEditController::on_probabilities(const AttentionCall& call, at::Tensor& probabilities) {
+  if (!call.site.is_cross || settings_.p2p == PromptToPrompt::None) return;
+  // probabilities: [4, heads, N, 77]; only the cond edit row changes.
+  const auto source = probabilities[kCondSource];  // [heads, N, 77]
+  const auto edit = probabilities[kCondEdit];
+  at::Tensor mapped;
+  if (settings_.p2p == PromptToPrompt::Replace) {
+    mapped = at::matmul(source, settings_.replace_mapper.to(source.device()).to(source.scalar_type()));
+  } else {
+    const auto index = settings_.refine.mapper.to(source.device());
+    const auto alphas = settings_.refine.alphas.to(source.device()).to(source.scalar_type());
+    mapped = source.index_select(-1, index) * alphas + edit * (1 - alphas);
+  }
+  const auto alpha = settings_.cross_replace_alpha[step_].to(source.device()).to(source.scalar_type());  // [77]
+  probabilities[kCondEdit].copy_(mapped * alpha + edit * (1 - alpha));
+}
+
+void PartEditController::on_output(const AttentionCall& call, at::Tensor& output) {
+  if (!blending_now()) return;
+  // output: [4, N, C]; edit rows become m * edit + (1 - m) * source.
+  const int64_t n = output.size(1);
+  int64_t height = call.height, width = call.width;
+  if (height * width != n) throw Error("attention layer " + call.site.name + " has no spatial size for blending");
+  const auto& m = blend_mask_for(height, width, output);  // [N, 1]
+  for (auto [source, edit] : {std::pair<int64_t, int64_t>{kUncondSource, kUncondEdit}, {kCondSource, kCondEdit}}) {
+    const auto s = output[source];
+    output[edit].copy_((1 - m) * s + m * output[edit]);  // the release's form, for parity
+  }
+}
+
+}  // namespace partedit

@@ -1,0 +1,212 @@
+#include "editing/part_edit_pipeline.h"
+
+#include <random>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "pipeline/diffusion_model.h"
+#include "pipeline/generation_common.h"
+#include "runtime/compute.h"
+#include "runtime/error.h"
+
+namespace partedit {
+namespace {
+
+// Detaches the controller however the run ends.
+class ControllerScope {
+ public:
+  ControllerScope(UNet2DConditionModel& unet, AttentionController* controller) : unet_(unet) {
+    unet_->set_attention_controller(controller);
+  }
+  ~ControllerScope() { unet_->set_attention_controller(nullptr); }
+  ControllerScope(const ControllerScope&) = delete;
+  ControllerScope& operator=(const ControllerScope&) = delete;
+
+ private:
+  UNet2DConditionModel& unet_;
+};
+
+size_t word_count(const std::string& text) {
+  std::istringstream in(text);
+  size_t n = 0;
+  for (std::string w; in >> w;) ++n;
+  return n;
+}
+
+void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t embed_dim) {
+  const int64_t steps = request.source.steps;
+  if (blank(request.edit_prompt)) throw Error("the edit prompt is empty");
+  if (request.source.guidance <= 1.0)
+    throw Error("part edits need classifier-free guidance above 1 (got " + number_text(request.source.guidance) + ")");
+  if (request.edit_end_step < 0 || request.edit_end_step > steps)
+    throw Error("t_e must be between 1 and the number of steps (" + std::to_string(steps) + "), got " +
+                std::to_string(request.edit_end_step));
+  if (!(request.omega > 0)) throw Error("omega must be positive, got " + number_text(request.omega));
+  if (request.cross_replace < 0 || request.cross_replace > 1)
+    throw Error("cross-replace must be a fraction in [0, 1], got " + number_text(request.cross_replace));
+  if (request.mask_size < 0) throw Error("the mask size must be positive");
+  const auto& e = request.part_embedding;
+  if (!e.defined() || e.dim() != 2 || e.size(0) < 2 || e.size(0) % 2 != 0)
+    throw Error("a part embedding must have shape [2k, D] (rows BG, PART per part)");
+  if (e.size(1) != embed_dim)
+    throw Error("the part token is " + std::to_string(e.size(1)) + " wide but this model's text conditioning is " +
+                std::to_string(embed_dim) + " wide; use a token trained for this model");
+  if (e.size(0) > 77) throw Error("too many parts for one 77-token sequence");
+  const auto cross_layers = static_cast<int>(model.unet()->cross_attention_layers().size());
+  for (int layer : request.layers)
+    if (layer < 0 || layer >= cross_layers)
+      throw Error("cross-attention layer " + std::to_string(layer) + " does not exist (the UNet has " +
+                  std::to_string(cross_layers) + ")");
+}
+
+// [77, D]: the token rows, then BG padding with the first background row (Appendix D).
+at::Tensor part_token_sequence(const at::Tensor& embedding, int64_t length, const at::TensorOptions& options) {
+  const auto rows = embedding.to(options);  // [2k, D]
+  const int64_t k2 = rows.size(0);
+  return at::cat({rows, rows.slice(0, 0, 1).expand({length - k2, rows.size(1)})});  // [77, D]
+}
+
+PartEditControlSettings control_settings(DiffusionModel& model, const EditRequest& request, EditResult& result,
+                                         int64_t steps) {
+  const PromptEncoder& encoder = model.prompt_encoder();
+  const ClipTokenizer& tokenizer = encoder.tokenizers().front();
+  const std::string& source = request.source.prompt;
+  PartEditControlSettings s;
+  s.layers = request.layers.empty() ? default_part_layers(model) : request.layers;
+  s.mask_height = request.mask_size > 0 ? request.mask_size : result.height;
+  s.mask_width = request.mask_size > 0 ? request.mask_size : result.width;
+  s.omega = request.omega;
+  s.edit_end_step = request.edit_end_step > 0 ? request.edit_end_step : steps;
+  s.p2p = request.p2p.value_or(word_count(source) == word_count(request.edit_prompt) ? PromptToPrompt::Replace
+                                                                                      : PromptToPrompt::Refine);
+  std::vector<std::string> words = request.edit_words;
+  if (s.p2p == PromptToPrompt::Replace) {
+    s.replace_mapper = replace_mapper(tokenizer, source, request.edit_prompt);
+    if (words.empty()) words = swapped_words(source, request.edit_prompt);
+  } else if (s.p2p == PromptToPrompt::Refine) {
+    s.refine = refine_mapper(tokenizer, source, request.edit_prompt);
+    if (words.empty()) words = inserted_words(tokenizer, source, request.edit_prompt);
+  }
+  std::map<std::string, double> fractions;
+  for (const auto& w : words) fractions[w] = request.cross_replace;
+  s.cross_replace_alpha = cross_replace_schedule(tokenizer, request.edit_prompt, steps, 1.0, fractions);
+  result.p2p = s.p2p;
+  result.edit_words = words;
+  return s;
+}
+
+}  // namespace
+
+std::vector<int> default_part_layers(DiffusionModel& model) {
+  const auto& cfg = model.unet()->config();
+  const auto count = static_cast<int>(model.unet()->cross_attention_layers().size());
+  const bool sdxl_base_shaped = count == 70 && cfg.addition_embed_type == "text_time";
+  if (sdxl_base_shaped) return sdxl_base_part_layers();
+  std::vector<int> all(count);
+  for (int i = 0; i < count; ++i) all[i] = i;
+  return all;
+}
+
+EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress,
+                const CancelToken& cancel) {
+  const auto start = Clock::now();
+  EditResult result;
+  validate_generation(model, request.source, result.width, result.height);
+  const PromptEncoder& encoder = model.prompt_encoder();
+  validate_edit(model, request, encoder.embed_dim());
+  auto scheduler = model.make_scheduler(request.source.scheduler);
+  scheduler->set_timesteps(request.source.steps);
+  result.scheduler = scheduler->name();
+  result.edit_prompt = request.edit_prompt;
+  result.noise_from_seed = !request.source.initial_latents.defined();
+  result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
+  InferenceGuard inference(model.compute().device);
+  cancel.throw_if_cancelled();
+
+  // 1. Prompts: the batch [uncond source, uncond edit, cond source, cond edit].
+  warn_if_truncated(encoder, request.source.prompt, "source prompt", result.warnings);
+  warn_if_truncated(encoder, request.edit_prompt, "edit prompt", result.warnings);
+  const TextConditioning text =
+      encoder.encode_with_guidance({request.source.prompt, request.edit_prompt}, request.source.negative);
+  UNetAddedConditions added;
+  if (model.family() == ModelFamily::SDXL) {
+    added.text_embeds = text.pooled;                                                     // [4, P]
+    added.time_ids = sdxl_time_ids(result.height, result.width, 4, text.embeds.options());  // [4, 6]
+  }
+  const int64_t steps = request.source.steps;
+  const auto tokens = part_token_sequence(request.part_embedding, text.embeds.size(1), text.embeds.options());
+  std::vector<int64_t> part_positions;
+  for (int64_t p = 1; p < request.part_embedding.size(0); p += 2) part_positions.push_back(p);
+  PartEditController controller(control_settings(model, request, result, steps), tokens, part_positions);
+  const LatentPreviewMap* preview_map = progress ? &model.latent_preview_map() : nullptr;
+  result.timings.encode = seconds_since(start);
+
+  // 2. Both paths start from the same noise.
+  const auto denoise_start = Clock::now();
+  const c10::Device device = model.compute().device;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
+  const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
+  at::Tensor latents = noise.to(device).mul(scheduler->init_noise_sigma()).repeat({2, 1, 1, 1});  // [2, C, h, w]
+
+  // 3. Denoising with localisation and blending.
+  ControllerScope scope(model.unet(), &controller);
+  const auto& timesteps = scheduler->timesteps();
+  const int total = static_cast<int>(timesteps.size());
+  std::vector<at::Tensor> masks, maps;
+  const double guidance = request.source.guidance;
+  for (int i = 0; i < total; ++i) {
+    cancel.throw_if_cancelled();
+    const auto step = static_cast<size_t>(i);
+    controller.begin_step(i);
+    const at::Tensor model_input = scheduler->scale_model_input(at::cat({latents, latents}), step);  // [4, C, h, w]
+    at::Tensor noise_pred = model.unet()->forward(model_input, timesteps[step], text.embeds, added).to(at::kFloat);
+    const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
+    noise_pred = uncond + guidance * (cond - uncond);
+    const StepMask mask = controller.end_step();
+    SchedulerStepOutput out = scheduler->step(noise_pred, step, latents);
+    latents = out.prev_sample;
+    masks.push_back(mask.mask.to(at::kCPU));
+    if (request.keep_maps) maps.push_back(mask.normalized.to(at::kCPU));
+    result.otsu.push_back(mask.otsu);
+    if (progress) {
+      EditProgress p;
+      p.step = i + 1;
+      p.total = total;
+      p.mask = masks.back();
+      p.latents = latents;
+      if (preview_map && out.pred_original_sample.defined())
+        p.preview = preview_map->apply(out.pred_original_sample.slice(0, 1, 2))[0].to(at::kCPU);  // [3, h, w]
+      progress(p);
+    }
+  }
+  wait_for(latents);
+  result.timings.denoise = seconds_since(denoise_start);
+
+  // 4. Decode both paths; outputs.
+  cancel.throw_if_cancelled();
+  const auto decode_start = Clock::now();
+  const auto images = latents_to_image(model.vae(), latents).to(at::kCPU);  // [2, 3, H, W]
+  result.source = images[0].contiguous();
+  result.edited = images[1].contiguous();
+  result.source_latents = latents.slice(0, 0, 1).to(at::kCPU);
+  result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);
+  result.masks = at::stack(masks);               // [steps, Hm, Wm]
+  result.final_mask = result.masks.mean(0);      // [Hm, Wm]
+  if (request.keep_maps) result.maps = at::stack(maps);
+  result.timings.decode = seconds_since(decode_start);
+  GenerateResult as_generation;
+  as_generation.scheduler = result.scheduler;
+  as_generation.seed = result.seed;
+  as_generation.noise_from_seed = result.noise_from_seed;
+  as_generation.width = result.width;
+  as_generation.height = result.height;
+  result.parameters = format_parameters(request.source, as_generation, model.name()) + "\nEdit prompt: " +
+                      request.edit_prompt + ", t_e: " + std::to_string(request.edit_end_step > 0 ? request.edit_end_step : steps) +
+                      ", omega: " + number_text(request.omega);
+  result.timings.total = seconds_since(start);
+  return result;
+}
+
+}  // namespace partedit

@@ -1,0 +1,72 @@
+#pragma once
+// PartEdit on a generated image (algorithm.md §3): the source and the edit path denoised in
+// one CFG batch, the part localised at every step from the source path's queries, and the
+// edit blended into the source trajectory inside every attention layer.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "editing/part_edit_controller.h"
+#include "pipeline/text_to_image.h"
+#include "runtime/cancel.h"
+
+namespace partedit {
+
+class DiffusionModel;
+
+struct EditRequest {
+  GenerateRequest source;          // prompt = the source prompt; steps, guidance (> 1), scheduler, seed, size, noise
+  std::string edit_prompt;         // the full edit prompt
+  at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
+  std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()
+  int64_t edit_end_step = 0;       // t_e in [1, steps]; 0 = steps (full preservation outside the part)
+  double omega = 1.5;
+  std::optional<PromptToPrompt> p2p;  // nullopt: Replace for prompts of equal word count, else Refine
+  double cross_replace = 0.4;      // fraction of steps the edit words take the source's attention
+  std::vector<std::string> edit_words;  // empty: the words that differ from the source prompt
+  int64_t mask_size = 0;           // aggregation resolution: 0 = the image size; N = N x N (the release: 1024)
+  bool keep_maps = false;          // also return the normalised maps (Otsu's input) of every step
+};
+
+struct EditProgress {
+  int step = 0;         // steps done: 1 .. total
+  int total = 0;
+  at::Tensor mask;      // [H, W] float32 CPU: the mask computed at this step (blends the next)
+  at::Tensor preview;   // [3, h, w] float32 CPU: the edit path's current x0 estimate; may be undefined
+  at::Tensor latents;   // [2, C, h, w] (source, edit) after this step, on the model's device (read-only)
+};
+
+struct EditResult {
+  at::Tensor edited;        // [3, H, W] float32 CPU in [0, 1]
+  at::Tensor source;        // [3, H, W]
+  at::Tensor final_mask;    // [Hm, Wm] mean of the per-step masks
+  at::Tensor masks;         // [steps, Hm, Wm] thresholded per-step masks, step 0 first
+  at::Tensor maps;          // [steps, Hm, Wm] normalised maps (only with keep_maps)
+  std::vector<double> otsu; // per step
+  at::Tensor source_latents, edit_latents;  // [1, C, h, w] float32 CPU
+  std::string edit_prompt;
+  PromptToPrompt p2p = PromptToPrompt::None;
+  std::vector<std::string> edit_words;
+  std::string parameters;
+  std::vector<std::string> warnings;
+  GenerateTimings timings;
+  uint64_t seed = 0;
+  bool noise_from_seed = true;
+  std::string scheduler;
+  int64_t width = 0, height = 0;
+};
+
+using EditProgressCallback = std::function<void(const EditProgress&)>;
+
+// The cross-attention layers PartEdit reads by default: the authors' list for
+// SDXL-base-shaped UNets, else every cross-attention layer.
+std::vector<int> default_part_layers(DiffusionModel& model);
+
+// Throws Error on bad input (see validate) and CancelledError when cancelled between steps.
+EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress = {},
+                const CancelToken& cancel = {});
+
+}  // namespace partedit
