@@ -16,6 +16,7 @@
 #include "support/test_support.h"
 
 using namespace partedit;
+using test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -31,19 +32,6 @@ at::Tensor generated_rows(int64_t width, double seed) {
   return t.to(at::kFloat);
 }
 
-// Runs `f`, which must throw partedit::Error; returns its message ("" if it did not throw).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    qInfo("%s", e.what());
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("wrong exception type: ") + e.what();
-  }
-  return "";
-}
 
 #define EXPECT_ERROR(call, ...)                                                                    \
   do {                                                                                             \

@@ -16,6 +16,7 @@
 #include "support/test_support.h"
 
 using namespace partedit;
+using test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,18 +25,6 @@ fs::path token_data(const std::string& name) { return test::data_dir() / "tokens
 fs::path shipped_dir() { return fs::weakly_canonical(test::data_dir() / ".." / ".." / "tokens"); }
 TokenCatalog shipped_catalog() { return TokenCatalog::load(shipped_dir() / "catalog.json"); }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    qInfo("%s", e.what());
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("wrong exception type: ") + e.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 #define VERIFY_CONTAINS(text, part)                                                                      \

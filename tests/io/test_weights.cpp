@@ -16,6 +16,7 @@
 #include "support/test_support.h"
 
 using namespace partedit;
+using test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -68,18 +69,6 @@ std::string shard_index(const std::string& extra_entry = {}) {
     "layers.1.weight": "model-00001-of-00002.safetensors", "layers.1.bias": "model-00002-of-00002.safetensors",
     "norm.weight": "model-00002-of-00002.safetensors", "norm.bias": "model-00002-of-00002.safetensors")" +
          extra_entry + "}}";
-}
-
-// The message of the partedit::Error `f` throws ("" if none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    qInfo("%s", e.what());
-    return e.what();
-  }
-  return {};
 }
 
 bool mentions(const std::string& message, const std::string& needle) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/safetensors.h"
+#include "runtime/error.h"
 
 namespace partedit::test {
 
@@ -49,6 +50,20 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The message of the partedit::Error that `f` throws; "" if it throws nothing, and a
+// "wrong exception type" text for any other exception.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const partedit::Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("wrong exception type: ") + e.what();
+  }
+  return "";
+}
 
 // Runs the CLI with arguments; returns the exit code and captures stdout+stderr.
 struct CliResult {

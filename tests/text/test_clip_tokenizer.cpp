@@ -12,6 +12,7 @@
 #include "text/clip_tokenizer.h"
 
 using namespace partedit;
+using test::error_of;
 using Ids = std::vector<int64_t>;
 
 namespace {
@@ -23,17 +24,6 @@ ClipTokenizer tokenizer(const char* name) {
 Ids row(const at::Tensor& t, int64_t i) {
   const at::Tensor r = t[i].contiguous();
   return Ids(r.data_ptr<int64_t>(), r.data_ptr<int64_t>() + r.numel());
-}
-
-// The message of the partedit::Error `f` throws ("" if it does not throw).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 std::vector<std::string> prompts() {
