@@ -7,6 +7,7 @@
 #include "io/json_config.h"
 #include "runtime/error.h"
 #include "schedulers/ddim_scheduler.h"
+#include "schedulers/dpm_solver_multistep_scheduler.h"
 #include "schedulers/euler_discrete_scheduler.h"
 
 namespace partedit {
@@ -96,6 +97,15 @@ const std::vector<SchedulerKind>& scheduler_kinds() {
        [](const SchedulerConfig& c) { return std::make_unique<DDIMScheduler>(c); }},
       {"euler", "EulerDiscreteScheduler",
        [](const SchedulerConfig& c) { return std::make_unique<EulerDiscreteScheduler>(c); }},
+      // The config's DPMSolverMultistepScheduler means dpmpp-2m (diffusers' default algorithm_type).
+      {"dpmpp-2m", "DPMSolverMultistepScheduler",
+       [](const SchedulerConfig& c) {
+         return std::make_unique<DPMSolverMultistepScheduler>(c, dpm_solver_options_for_kind("dpmpp-2m"));
+       }},
+      {"dpmpp-sde", "DPMSolverMultistepScheduler",
+       [](const SchedulerConfig& c) {
+         return std::make_unique<DPMSolverMultistepScheduler>(c, dpm_solver_options_for_kind("dpmpp-sde"));
+       }},
   };
   return kinds;
 }
