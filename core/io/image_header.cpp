@@ -1,0 +1,239 @@
+#include "io/image_header.h"
+
+#include <functional>
+#include <stdexcept>
+
+#include "runtime/error.h"
+
+namespace partedit {
+
+namespace {
+
+// Reading past the end of the bytes; turned into an Error naming the file (or ignored for EXIF).
+struct OutOfRange : std::out_of_range {
+  OutOfRange() : std::out_of_range("image header read past the end of the data") {}
+};
+
+// Bounds-checked big/little-endian reads.
+class Bytes {
+ public:
+  Bytes(const std::string& data, bool little_endian) : d_(data), le_(little_endian) {}
+  uint8_t u8(size_t at) const {
+    if (at >= d_.size()) throw OutOfRange();
+    return static_cast<uint8_t>(d_[at]);
+  }
+  uint32_t u16(size_t at) const { return le_ ? u8(at) | (u8(at + 1) << 8) : (u8(at) << 8) | u8(at + 1); }
+  uint32_t u24(size_t at) const { return le_ ? u16(at) | (u8(at + 2) << 16) : (u16(at) << 8) | u8(at + 2); }
+  uint32_t u32(size_t at) const { return le_ ? u16(at) | (u16(at + 2) << 16) : (u16(at) << 16) | u16(at + 2); }
+  bool starts(size_t at, const char* text, size_t n) const { return at + n <= d_.size() && d_.compare(at, n, text, n) == 0; }
+  size_t size() const { return d_.size(); }
+  const std::string& data() const { return d_; }
+
+ private:
+  const std::string& d_;
+  bool le_;
+};
+
+// Calls f(tag, first value) for every SHORT/LONG entry of IFD0 of a TIFF structure
+// (TIFF 6.0 §2: 8-byte header, then 12-byte directory entries).
+void for_each_ifd0_entry(const std::string& tiff, const std::function<void(uint32_t, uint32_t)>& f) {
+  if (tiff.size() < 8 || !(tiff.compare(0, 2, "II") == 0 || tiff.compare(0, 2, "MM") == 0)) throw OutOfRange();
+  const Bytes b(tiff, tiff[0] == 'I');
+  if (b.u16(2) != 42) throw OutOfRange();
+  const size_t ifd = b.u32(4);
+  const uint32_t count = b.u16(ifd);
+  for (uint32_t i = 0; i < count; ++i) {
+    const size_t entry = ifd + 2 + 12 * size_t(i);
+    const uint32_t tag = b.u16(entry), type = b.u16(entry + 2), n = b.u32(entry + 4);
+    if ((type != 3 && type != 4) || n == 0) continue;  // SHORT or LONG only
+    const size_t width = type == 3 ? 2 : 4;
+    const size_t at = width * n <= 4 ? entry + 8 : b.u32(entry + 8);
+    f(tag, type == 3 ? b.u16(at) : b.u32(at));
+  }
+}
+
+ImageHeader parse_png(const std::string& data) {
+  const Bytes b(data, false);
+  ImageHeader h;
+  h.format = ImageFileFormat::Png;
+  if (!b.starts(12, "IHDR", 4)) throw OutOfRange();
+  h.width = b.u32(16);
+  h.height = b.u32(20);
+  h.bit_depth = b.u8(24);
+  static const int kChannels[] = {1, 0, 3, 3, 2, 0, 4};  // by colour type (PNG §11.2.2)
+  const uint8_t type = b.u8(25);
+  h.channels = type <= 6 ? kChannels[type] : 0;
+  h.truncated = true;  // until IEND is seen
+  size_t at = 8;
+  while (at + 12 <= b.size()) {
+    const size_t length = b.u32(at);
+    if (length > b.size() - at - 12) break;
+    if (b.starts(at + 4, "eXIf", 4)) h.orientation = exif_orientation(data.substr(at + 8, length));
+    if (b.starts(at + 4, "tRNS", 4) && h.channels != 0 && h.channels % 2 == 1) h.channels += 1;
+    if (b.starts(at + 4, "IEND", 4)) {
+      h.truncated = false;
+      break;
+    }
+    at += 12 + length;
+  }
+  return h;
+}
+
+bool is_sof(uint8_t marker) {  // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC)
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+// Walks the marker segments up to the start of scan (ITU T.81 §B.1.1).
+ImageHeader parse_jpeg(const std::string& data) {
+  const Bytes b(data, false);
+  ImageHeader h;
+  h.format = ImageFileFormat::Jpeg;
+  bool have_frame = false;
+  bool have_exif = false;
+  size_t at = 2;
+  while (true) {
+    if (b.u8(at) != 0xFF) throw OutOfRange();
+    while (b.u8(at + 1) == 0xFF) ++at;  // fill bytes
+    const uint8_t marker = b.u8(at + 1);
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // no length field
+      at += 2;
+      continue;
+    }
+    if (marker == 0xD9) throw OutOfRange();  // end of image before any scan
+    const size_t length = b.u16(at + 2);
+    const size_t seg = at + 4;  // segment data
+    if (length < 2 || seg + length - 2 > b.size()) throw OutOfRange();
+    if (marker == 0xDA) {
+      const size_t eoi = data.rfind("\xFF\xD9");
+      h.truncated = eoi == std::string::npos || eoi < seg;
+      break;
+    }
+    if (marker == 0xE1 && !have_exif && b.starts(seg, "Exif\0\0", 6)) {
+      have_exif = true;
+      h.orientation = exif_orientation(data.substr(seg + 6, length - 8));
+    }
+    if (marker == 0xEE && length >= 14 && b.starts(seg, "Adobe", 5)) h.adobe_transform = b.u8(seg + 11);
+    if (is_sof(marker) && !have_frame) {
+      have_frame = true;
+      h.bit_depth = b.u8(seg);
+      h.height = b.u16(seg + 1);
+      h.width = b.u16(seg + 3);
+      h.channels = b.u8(seg + 5);
+    }
+    at = seg + length - 2;
+  }
+  if (!have_frame) throw OutOfRange();
+  return h;
+}
+
+// RIFF container with VP8 / VP8L / VP8X chunks (WebP container specification).
+ImageHeader parse_webp(const std::string& data) {
+  const Bytes b(data, true);
+  ImageHeader h;
+  h.format = ImageFileFormat::Webp;
+  h.bit_depth = 8;
+  h.truncated = size_t(b.u32(4)) + 8 > b.size();
+  bool have_canvas = false;
+  size_t at = 12;
+  while (at + 8 <= b.size()) {
+    const size_t size = b.u32(at + 4);
+    const size_t d = at + 8;
+    if (b.starts(at, "VP8X", 4)) {
+      have_canvas = true;
+      h.channels = (b.u8(d) & 0x10) ? 4 : 3;
+      h.width = int64_t(b.u24(d + 4)) + 1;
+      h.height = int64_t(b.u24(d + 7)) + 1;
+    } else if (b.starts(at, "VP8 ", 4) && !have_canvas) {
+      if (!(b.u8(d + 3) == 0x9D && b.u8(d + 4) == 0x01 && b.u8(d + 5) == 0x2A)) throw OutOfRange();
+      h.channels = 3;
+      h.width = b.u16(d + 6) & 0x3FFF;
+      h.height = b.u16(d + 8) & 0x3FFF;
+    } else if (b.starts(at, "VP8L", 4) && !have_canvas) {
+      if (b.u8(d) != 0x2F) throw OutOfRange();
+      const uint32_t bits = b.u32(d + 1);
+      h.width = int64_t(bits & 0x3FFF) + 1;
+      h.height = int64_t((bits >> 14) & 0x3FFF) + 1;
+      h.channels = (bits >> 28) & 1 ? 4 : 3;
+    } else if (b.starts(at, "EXIF", 4) && size <= b.size() - d) {
+      const size_t skip = b.starts(d, "Exif\0\0", 6) ? 6 : 0;  // some writers keep the JPEG prefix
+      h.orientation = exif_orientation(data.substr(d + skip, size - skip));
+    }
+    at = d + size + (size & 1);
+  }
+  if (h.width == 0 && h.height == 0 && h.channels == 0) throw OutOfRange();
+  return h;
+}
+
+ImageHeader parse_tiff(const std::string& data) {
+  ImageHeader h;
+  h.format = ImageFileFormat::Tiff;
+  h.decoder_orients = true;
+  h.channels = 1;
+  h.bit_depth = 1;  // TIFF defaults (§8)
+  for_each_ifd0_entry(data, [&h](uint32_t tag, uint32_t value) {
+    switch (tag) {
+      case 256: h.width = value; break;
+      case 257: h.height = value; break;
+      case 258: h.bit_depth = static_cast<int>(value); break;
+      case 274: h.orientation = value >= 1 && value <= 8 ? static_cast<int>(value) : 1; break;
+      case 277: h.channels = static_cast<int>(value); break;
+      case 338: h.tiff_extra_samples = static_cast<int>(value); break;
+      default: break;
+    }
+  });
+  return h;
+}
+
+}  // namespace
+
+const char* format_name(ImageFileFormat format) {
+  switch (format) {
+    case ImageFileFormat::Png: return "PNG";
+    case ImageFileFormat::Jpeg: return "JPEG";
+    case ImageFileFormat::Webp: return "WebP";
+    case ImageFileFormat::Tiff: return "TIFF";
+  }
+  return "image";
+}
+
+int exif_orientation(const std::string& tiff) {
+  int orientation = 1;
+  try {
+    for_each_ifd0_entry(tiff, [&orientation](uint32_t tag, uint32_t value) {
+      if (tag == 0x0112 && value >= 1 && value <= 8) orientation = static_cast<int>(value);
+    });
+  } catch (const OutOfRange&) {
+    return 1;  // a damaged EXIF block is ignored, as viewers do
+  }
+  return orientation;
+}
+
+ImageHeader read_image_header(const std::string& data, const std::string& name) {
+  const Bytes b(data, false);
+  if (data.empty()) throw Error("cannot read image " + name + ": the file is empty (0 bytes)");
+  if (b.starts(0, "II+\0", 4) || b.starts(0, "MM\0+", 4))
+    throw Error("cannot read image " + name + ": BigTIFF files are not supported (save it as a plain TIFF or PNG)");
+  ImageFileFormat format;
+  if (b.starts(0, "\x89PNG\r\n\x1a\n", 8)) format = ImageFileFormat::Png;
+  else if (b.starts(0, "\xFF\xD8\xFF", 3)) format = ImageFileFormat::Jpeg;
+  else if (b.starts(0, "RIFF", 4) && b.starts(8, "WEBP", 4)) format = ImageFileFormat::Webp;
+  else if (b.starts(0, "II*\0", 4) || b.starts(0, "MM\0*", 4)) format = ImageFileFormat::Tiff;
+  else throw Error("cannot read image " + name + ": not a PNG, JPEG, WebP or TIFF file");
+  ImageHeader h;
+  try {
+    switch (format) {
+      case ImageFileFormat::Png: h = parse_png(data); break;
+      case ImageFileFormat::Jpeg: h = parse_jpeg(data); break;
+      case ImageFileFormat::Webp: h = parse_webp(data); break;
+      case ImageFileFormat::Tiff: h = parse_tiff(data); break;
+    }
+  } catch (const OutOfRange&) {
+    throw Error("cannot read image " + name + ": damaged or truncated " + format_name(format) + " header");
+  }
+  if (h.width <= 0 || h.height <= 0)
+    throw Error("cannot read image " + name + ": the " + format_name(format) + " header gives a size of " +
+                std::to_string(h.width) + " x " + std::to_string(h.height) + " pixels");
+  return h;
+}
+
+}  // namespace partedit

@@ -1,0 +1,175 @@
+#include "io/image_photo.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <ATen/ATen.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "runtime/error.h"
+
+namespace partedit {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string fail_prefix(const std::string& path) { return "cannot open photo " + path + ": "; }
+
+std::string size_text(int64_t width, int64_t height) {
+  return std::to_string(width) + " x " + std::to_string(height);
+}
+
+std::string read_bytes(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(fail_prefix(path) + "no such file");
+  if (!fs::is_regular_file(path, ec)) throw Error(fail_prefix(path) + "not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fail_prefix(path) + "cannot open it for reading (permissions?)");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(fail_prefix(path) + "read error");
+  return bytes;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// The JPEG DCT scaling (1, 2, 4, 8) that brings the photo under the limit; 0 if none does.
+int decode_reduction(const ImageHeader& h, const PhotoOptions& o) {
+  for (int r : {1, 2, 4, 8}) {
+    if (r > 1 && !(h.format == ImageFileFormat::Jpeg && o.reduce_huge_jpeg)) break;
+    if (ceil_div(h.width, r) * ceil_div(h.height, r) <= o.max_pixels) return r;
+  }
+  return 0;
+}
+
+// Everything decidable from the header; returns the decode reduction.
+int check_header(const ImageHeader& h, const PhotoOptions& o, const std::string& path, std::vector<std::string>& warn) {
+  const std::string what = std::string(format_name(h.format)) + " of " + size_text(h.width, h.height) + " pixels";
+  if (h.truncated) throw Error(fail_prefix(path) + "the " + format_name(h.format) + " file is truncated");
+  if (std::min(h.width, h.height) < o.min_side)
+    throw Error(fail_prefix(path) + what + " is too small: both sides must be at least " +
+                std::to_string(o.min_side) + " pixels");
+  const int r = decode_reduction(h, o);
+  const std::string mp = std::to_string(h.width * h.height / 1'000'000) + " MP";
+  if (r == 0)
+    throw Error(fail_prefix(path) + what + " (" + mp + ") exceeds the limit of " +
+                std::to_string(o.max_pixels / 1'000'000) + " MP; reduce it in an image editor first");
+  if (r > 1)
+    warn.push_back(path + ": " + what + " (" + mp + ") exceeds the limit of " + std::to_string(o.max_pixels / 1'000'000) +
+                   " MP; decoded at 1/" + std::to_string(r) + " size");
+  if (h.format == ImageFileFormat::Jpeg && h.channels == 4) {
+    if (h.adobe_transform != 0 && h.adobe_transform != 2)
+      throw Error(fail_prefix(path) + "CMYK JPEG without an Adobe marker (ink polarity unknown); convert it to RGB first");
+    warn.push_back(path + ": CMYK JPEG converted to RGB without colour management (colours are approximate)");
+  }
+  return r;
+}
+
+cv::Mat decode(const std::string& bytes, const ImageHeader& h, int reduction, const std::string& path) {
+  int flags = cv::IMREAD_UNCHANGED;  // depth, alpha, no EXIF rotation (applied below)
+  if (reduction == 2) flags = cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
+  if (reduction == 4) flags = cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
+  if (reduction == 8) flags = cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
+  const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
+  cv::Mat mat;
+  try {
+    mat = cv::imdecode(raw, flags);
+  } catch (const cv::Exception& e) {
+    throw Error(fail_prefix(path) + "the " + format_name(h.format) + " decoder failed: " + e.what());
+  }
+  if (mat.empty()) throw Error(fail_prefix(path) + "the " + format_name(h.format) + " data is damaged or unsupported");
+  const int64_t w = ceil_div(h.width, reduction), hh = ceil_div(h.height, reduction);
+  const bool as_header = mat.cols == w && mat.rows == hh;
+  const bool transposed = h.decoder_orients && h.orientation >= 5 && mat.cols == hh && mat.rows == w;
+  if (!as_header && !transposed)
+    throw Error(fail_prefix(path) + "decoded " + size_text(mat.cols, mat.rows) + " pixels but the header says " +
+                size_text(w, hh));
+  return mat;
+}
+
+// EXIF orientation 1..8 to upright (EXIF 2.3 Table 6: 6 = rotate 90° clockwise to display).
+cv::Mat orient(const cv::Mat& m, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2: cv::flip(m, out, 1); break;
+    case 3: cv::rotate(m, out, cv::ROTATE_180); break;
+    case 4: cv::flip(m, out, 0); break;
+    case 5: cv::transpose(m, out); break;
+    case 6: cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE); break;
+    case 7: cv::transpose(m, out); cv::flip(out, out, -1); break;
+    case 8: cv::rotate(m, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: return m;
+  }
+  return out;
+}
+
+// Any depth, BGR(A) / grey(+alpha) -> [C, H, W] float in [0, 1] in the file's channel order.
+at::Tensor to_planes(const cv::Mat& mat, const std::string& path) {
+  cv::Mat src = mat;
+  double scale = 1.0;
+  switch (mat.depth()) {
+    case CV_8U: scale = 1.0 / 255.0; break;
+    case CV_16U: mat.convertTo(src, CV_MAKETYPE(CV_32F, mat.channels()), 1.0 / 65535.0); break;
+    case CV_32F: break;
+    case CV_64F: mat.convertTo(src, CV_MAKETYPE(CV_32F, mat.channels())); break;
+    default: throw Error(fail_prefix(path) + "unsupported sample type (signed integers)");
+  }
+  if (!src.isContinuous()) src = src.clone();
+  const auto dtype = src.depth() == CV_8U ? c10::kByte : c10::kFloat;
+  const at::Tensor hwc = at::from_blob(src.data, {src.rows, src.cols, src.channels()}, at::TensorOptions().dtype(dtype));
+  at::Tensor planes = at::empty({src.channels(), src.rows, src.cols}, c10::kFloat);  // [C, H, W]
+  planes.copy_(hwc.permute({2, 0, 1}));
+  if (scale != 1.0) planes.mul_(scale);
+  return at::nan_to_num(planes, 0.0).clamp_(0.0, 1.0);
+}
+
+// libtiff's RGBA interface (OpenCV's 8-bit TIFF path) returns premultiplied colour; files
+// that declare associated alpha store it premultiplied anyway.
+bool premultiplied(const ImageHeader& h) {
+  return h.format == ImageFileFormat::Tiff && (h.bit_depth == 8 || h.tiff_extra_samples == 1);
+}
+
+// Splits planes into RGB over white and alpha (undefined when opaque).
+void split_rgb_alpha(const at::Tensor& planes, const ImageHeader& h, Photo& photo, const std::string& path) {
+  const int64_t c = planes.size(0);
+  at::Tensor colour;
+  if (c == 1 || c == 2) colour = planes.narrow(0, 0, 1).expand({3, planes.size(1), planes.size(2)});  // grey
+  else if (c == 3 || c == 4) colour = planes.narrow(0, 0, 3).flip(0);  // BGR -> RGB, [3, H, W]
+  else throw Error(fail_prefix(path) + "unsupported channel count " + std::to_string(c));
+  if (c == 1 || c == 3) {
+    photo.original = colour.contiguous();
+    return;
+  }
+  const at::Tensor alpha = planes.narrow(0, c - 1, 1);  // [1, H, W]
+  const at::Tensor over = premultiplied(h) ? colour + (1.0 - alpha) : colour * alpha + (1.0 - alpha);
+  photo.original = over.clamp(0.0, 1.0).contiguous();  // [3, H, W]
+  photo.alpha = alpha.contiguous();
+}
+
+}  // namespace
+
+Photo load_photo(const std::string& path, const PhotoOptions& options) {
+  Photo photo;
+  const std::string bytes = read_bytes(path);
+  photo.header = read_image_header(bytes, path);
+  const int reduction = check_header(photo.header, options, path, photo.warnings);
+  cv::Mat mat = decode(bytes, photo.header, reduction, path);
+  if (!photo.header.decoder_orients) mat = orient(mat, photo.header.orientation);
+  split_rgb_alpha(to_planes(mat, path), photo.header, photo, path);
+  mat.release();
+  const int64_t h0 = photo.original.size(1), w0 = photo.original.size(2);
+  try {
+    photo.fit = fit_photo(w0, h0, options.fit);
+  } catch (const Error& e) {
+    throw Error(fail_prefix(path) + e.what());
+  }
+  photo.fit.decode_reduction = reduction;
+  const PhotoFit& f = photo.fit;
+  const at::Tensor crop = photo.original.narrow(1, f.crop_y, f.crop_height).narrow(2, f.crop_x, f.crop_width);
+  photo.working = resize_for_fit(crop, f.height, f.width, false).contiguous();  // [3, H, W]
+  return photo;
+}
+
+}  // namespace partedit
