@@ -16,6 +16,7 @@ struct Command {
 
 int run_inspect(const CommandArgs& args);
 int run_generate(const CommandArgs& args);
+int run_edit(const CommandArgs& args);
 int run_make_tiny_model(const CommandArgs& args);
 int run_tokens(const CommandArgs& args);
 

@@ -12,6 +12,7 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
       {"inspect", "list the tensors and configs of a safetensors file or model folder", run_inspect},
       {"generate", "text-to-image: generate an image from a prompt", run_generate},
+      {"edit", "PartEdit: change one part of a generated image, keep the rest", run_edit},
       {"make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 model folder", run_make_tiny_model},
       {"tokens", "list, import (from the authors' .pt files) and inspect part tokens", run_tokens},
   };

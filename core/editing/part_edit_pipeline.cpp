@@ -1,5 +1,6 @@
 #include "editing/part_edit_pipeline.h"
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -40,9 +41,9 @@ void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t em
   if (blank(request.edit_prompt)) throw Error("the edit prompt is empty");
   if (request.source.guidance <= 1.0)
     throw Error("part edits need classifier-free guidance above 1 (got " + number_text(request.source.guidance) + ")");
-  if (request.edit_end_step < 0 || request.edit_end_step > steps)
+  if (request.edit_end_step && (*request.edit_end_step < 1 || *request.edit_end_step > steps))
     throw Error("t_e must be between 1 and the number of steps (" + std::to_string(steps) + "), got " +
-                std::to_string(request.edit_end_step));
+                std::to_string(*request.edit_end_step));
   if (!(request.omega > 0)) throw Error("omega must be positive, got " + number_text(request.omega));
   if (request.cross_replace < 0 || request.cross_replace > 1)
     throw Error("cross-replace must be a fraction in [0, 1], got " + number_text(request.cross_replace));
@@ -78,7 +79,7 @@ PartEditControlSettings control_settings(DiffusionModel& model, const EditReques
   s.mask_height = request.mask_size > 0 ? request.mask_size : result.height;
   s.mask_width = request.mask_size > 0 ? request.mask_size : result.width;
   s.omega = request.omega;
-  s.edit_end_step = request.edit_end_step > 0 ? request.edit_end_step : steps;
+  s.edit_end_step = request.edit_end_step.value_or(steps);
   s.p2p = request.p2p.value_or(word_count(source) == word_count(request.edit_prompt) ? PromptToPrompt::Replace
                                                                                       : PromptToPrompt::Refine);
   std::vector<std::string> words = request.edit_words;
@@ -107,6 +108,29 @@ std::vector<int> default_part_layers(DiffusionModel& model) {
   std::vector<int> all(count);
   for (int i = 0; i < count; ++i) all[i] = i;
   return all;
+}
+
+std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartToken>& tokens) {
+  const auto all = default_part_layers(model);
+  const auto count = static_cast<int64_t>(model.unet()->cross_attention_layers().size());
+  if (static_cast<int64_t>(all.size()) != count || tokens.empty()) return all;  // the authors' list
+  const auto& trained = tokens.front().layers;
+  const bool usable = !trained.empty() &&
+                      std::all_of(trained.begin(), trained.end(), [&](int64_t l) { return l >= 0 && l < count; }) &&
+                      std::all_of(tokens.begin(), tokens.end(), [&](const PartToken& t) { return t.layers == trained; });
+  return usable ? std::vector<int>(trained.begin(), trained.end()) : all;
+}
+
+at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vector<PartToken>& tokens) {
+  if (tokens.empty()) throw Error("an edit needs at least one part token");
+  const int64_t width = model.prompt_encoder().embed_dim();
+  const std::string family = model.family() == ModelFamily::SDXL ? "sdxl" : family_for_width(width);
+  std::vector<at::Tensor> rows;
+  for (const auto& t : tokens) {
+    check_token_compatible(t, width, family);
+    rows.push_back(t.embedding.to(at::kFloat));
+  }
+  return at::cat(rows);  // [2k, D]
 }
 
 EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress,
@@ -203,7 +227,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& request, const EditPro
   as_generation.width = result.width;
   as_generation.height = result.height;
   result.parameters = format_parameters(request.source, as_generation, model.name()) + "\nEdit prompt: " +
-                      request.edit_prompt + ", t_e: " + std::to_string(request.edit_end_step > 0 ? request.edit_end_step : steps) +
+                      request.edit_prompt + ", t_e: " + std::to_string(request.edit_end_step.value_or(steps)) +
                       ", omega: " + number_text(request.omega);
   result.timings.total = seconds_since(start);
   return result;

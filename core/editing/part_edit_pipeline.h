@@ -10,6 +10,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "editing/part_edit_controller.h"
+#include "editing/part_token.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 
@@ -22,7 +23,7 @@ struct EditRequest {
   std::string edit_prompt;         // the full edit prompt
   at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
   std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()
-  int64_t edit_end_step = 0;       // t_e in [1, steps]; 0 = steps (full preservation outside the part)
+  std::optional<int64_t> edit_end_step;  // t_e in [1, steps]; nullopt = steps (full preservation outside the part)
   double omega = 1.5;
   std::optional<PromptToPrompt> p2p;  // nullopt: Replace for prompts of equal word count, else Refine
   double cross_replace = 0.4;      // fraction of steps the edit words take the source's attention
@@ -64,6 +65,14 @@ using EditProgressCallback = std::function<void(const EditProgress&)>;
 // The cross-attention layers PartEdit reads by default: the authors' list for
 // SDXL-base-shaped UNets, else every cross-attention layer.
 std::vector<int> default_part_layers(DiffusionModel& model);
+
+// The layers for these tokens: the authors' list for SDXL-base-shaped UNets; otherwise the
+// layers the tokens were trained on (when they all name the same, existing ones); else all.
+std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartToken>& tokens);
+
+// The tokens' rows stacked [BG1, P1, BG2, P2, ...] (Appendix M) after checking that each
+// fits the model (width, family); throws Error naming the token otherwise.
+at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vector<PartToken>& tokens);
 
 // Throws Error on bad input (see validate) and CancelledError when cancelled between steps.
 EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress = {},

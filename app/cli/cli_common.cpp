@@ -1,0 +1,126 @@
+#include "cli_common.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "io/safetensors.h"
+#include "pipeline/diffusion_model.h"
+#include "runtime/error.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+void check_output_path(const fs::path& path, const std::vector<std::string>& extensions, const char* option) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end()) {
+    std::string list;
+    for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
+    throw Error(std::string("--") + option + " " + path.string() + ": unknown extension '" + ext + "' (use " + list + ")");
+  }
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder))
+    throw Error(std::string("--") + option + " " + path.string() + ": the folder " + folder.string() + " does not exist");
+}
+
+at::Tensor read_initial_latents(const fs::path& path) {
+  if (!fs::is_regular_file(path)) throw Error("--init-latents " + path.string() + ": no such file");
+  SafetensorsFile file(path);
+  if (!file.contains("latents"))
+    throw Error("--init-latents " + path.string() + " has no tensor named 'latents'");
+  at::Tensor latents = file.tensor("latents");
+  if (latents.dim() != 4 || latents.size(0) != 1 || !latents.is_floating_point())
+    throw Error("--init-latents " + path.string() + ": 'latents' must be a float tensor [1, C, h, w], got " +
+                c10::str(latents.sizes()));
+  return latents.to(at::kFloat);
+}
+
+namespace {
+CancelToken* g_interrupt_token = nullptr;
+extern "C" void on_interrupt(int) {
+  if (g_interrupt_token) g_interrupt_token->cancel();
+}
+}  // namespace
+
+InterruptScope::InterruptScope(CancelToken& token) {
+  g_interrupt_token = &token;
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, &previous_);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &previous_, nullptr);
+  g_interrupt_token = nullptr;
+}
+
+std::vector<OptionSpec> generation_option_specs() {
+  return {
+      {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
+      {"prompt", true, false, "TEXT  the prompt (for edit: the source prompt)"},
+      {"negative", true, false, "TEXT  negative prompt (default: none)"},
+      {"steps", true, false, "N  denoising steps (default 50)"},
+      {"guidance", true, false, "G  classifier-free guidance scale (default 7.5)"},
+      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-sde (default: the model's scheduler)"},
+      {"seed", true, false, "N  seed of the initial noise (default: random, reported)"},
+      {"init-latents", true, false, "FILE  safetensors with `latents` [1, C, h, w] unit noise (instead of --seed)"},
+      {"width", true, false, "W  image width, a multiple of 8 (default: the model's size)"},
+      {"height", true, false, "H  image height, a multiple of 8 (default: the model's size)"},
+      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
+      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
+  };
+}
+
+GenerateRequest generation_request_from_args(const Args& args) {
+  GenerateRequest request;
+  request.prompt = args.get("prompt");
+  request.negative = args.get_or("negative", "");
+  request.steps = args.get_int("steps", 50);
+  request.guidance = args.get_double("guidance", 7.5);
+  request.scheduler = args.get_or("scheduler", "");
+  request.width = args.get_int64("width", 0);
+  request.height = args.get_int64("height", 0);
+  if (args.has("width") && request.width <= 0) throw Error("--width must be positive");
+  if (args.has("height") && request.height <= 0) throw Error("--height must be positive");
+  if (args.has("seed") && args.has("init-latents")) throw Error("give either --seed or --init-latents, not both");
+  if (args.has("seed")) {
+    const int64_t seed = args.get_int64("seed", 0);
+    if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
+    request.seed = static_cast<uint64_t>(seed);
+  }
+  if (args.has("init-latents")) request.initial_latents = read_initial_latents(args.get("init-latents"));
+  request.preview = false;  // nothing shows previews here: skip the per-step host copies
+  return request;
+}
+
+DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request) {
+  const fs::path model_dir = args.get("model");
+  std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
+  DiffusionModel model = DiffusionModel::load(model_dir, compute);
+  std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
+  if (request.initial_latents.defined()) {
+    const int64_t f = model.vae_scale_factor();
+    if (request.width == 0) request.width = request.initial_latents.size(3) * f;
+    if (request.height == 0) request.height = request.initial_latents.size(2) * f;
+  }
+  return model;
+}
+
+void print_timings(const StageTimes& times, const ComputeOptions& compute) {
+  nlohmann::ordered_json t;
+  t["load"] = times.load;
+  t["encode"] = times.encode;
+  t["denoise"] = times.denoise;
+  t["decode"] = times.decode;
+  t["total_after_load"] = times.total_after_load;
+  t["peak_rss_mb"] = peak_rss_mb();
+  if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
+  std::cout << t.dump() << std::endl;
+}
+
+}  // namespace partedit::cli

@@ -1,0 +1,57 @@
+#pragma once
+// Pieces shared by the commands that run a diffusion model: output-path checks, initial
+// latents, Ctrl-C cancellation, the generation options and the --timings line.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <csignal>
+
+#include "args.h"
+#include "pipeline/text_to_image.h"
+#include "runtime/cancel.h"
+#include "runtime/compute.h"
+
+namespace partedit {
+class DiffusionModel;
+}
+
+namespace partedit::cli {
+
+// The output must be writable before minutes of work are spent on it: a known extension
+// and an existing folder.
+void check_output_path(const std::filesystem::path& path, const std::vector<std::string>& extensions,
+                       const char* option);
+
+// --init-latents FILE: tensor `latents` [1, C, h, w] of unit-variance noise.
+at::Tensor read_initial_latents(const std::filesystem::path& path);
+
+// While alive, SIGINT cancels `token` (a second Ctrl-C kills the process).
+class InterruptScope {
+ public:
+  explicit InterruptScope(CancelToken& token);
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
+// The options of `generate` that describe the source generation (prompt, negative, steps,
+// guidance, scheduler, seed, init-latents, size); `edit` takes the same ones.
+std::vector<OptionSpec> generation_option_specs();
+GenerateRequest generation_request_from_args(const Args& args);
+
+// Loads the model named by --model with --device/--dtype, reporting on stderr; fills the
+// request's size from its initial latents when --width/--height are absent.
+DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request);
+
+// --timings: one JSON object, the last line of stdout.
+struct StageTimes {
+  double load = 0, encode = 0, denoise = 0, decode = 0, total_after_load = 0;
+};
+void print_timings(const StageTimes& times, const ComputeOptions& compute);
+
+}  // namespace partedit::cli

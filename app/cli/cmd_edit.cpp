@@ -1,0 +1,220 @@
+// partedit-cli edit: PartEdit on a generated image (algorithm.md §3; architecture.md, "The
+// command line"). The edit is given as "with <edit> <part>" (appended to the prompt), as a
+// full edit prompt, or as a subject word swap; parts come from the token library or files.
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+
+#include <ATen/ATen.h>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "editing/edit_instruction.h"
+#include "editing/part_edit_pipeline.h"
+#include "editing/token_library.h"
+#include "io/image_io.h"
+#include "io/safetensors.h"
+#include "pipeline/diffusion_model.h"
+#include "runtime/error.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<OptionSpec> edit_options() {
+  auto specs = generation_option_specs();
+  specs.insert(specs.end(), {
+      {"edit", true, false, "TEXT  \"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\""},
+      {"edit-prompt", true, false, "TEXT  the full edit prompt (same word count: word-swap mapping)"},
+      {"subject", true, false, "WORD  a word of the prompt to swap for --edit-word (the authors' demo form)"},
+      {"edit-word", true, false, "WORD  what --subject becomes"},
+      {"part", true, true, "NAME  a part token of the library (repeatable: several parts at once)"},
+      {"token", true, true, "FILE  a part token file, .safetensors or the authors' .pt (repeatable)"},
+      {"library", true, true, "DIR  token library folder used instead of the user folder (repeatable)"},
+      {"t-e", true, false, "N  blend the edit into the source at steps 1 <= t < N (default: all steps)"},
+      {"omega", true, false, "W  adaptive threshold: map values >= W x Otsu become 1 (default 1.5)"},
+      {"p2p", true, false, "MODE  replace | refine | none (default: replace for equal word counts, else refine)"},
+      {"cross-replace", true, false, "F  fraction of steps the edit words keep the source's attention (default 0.4)"},
+      {"mask-size", true, false, "N  aggregate the maps at N x N (default: the image size; the authors use 1024)"},
+      {"out", true, false, "IMAGE  the edited image: .png, .jpg, .jpeg or .webp"},
+      {"source-out", true, false, "IMAGE  also write the source image"},
+      {"mask-out", true, false, "IMAGE  the final mask (mean of the per-step masks) as a grey image"},
+      {"save-masks", true, false, "FILE  safetensors with `masks` [steps, H, W] and `otsu` [steps]"},
+      {"save-latents", true, false, "FILE  safetensors with the final latents `source` and `edit`"},
+      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
+      {"help", false, false, "show this help"},
+  });
+  return specs;
+}
+
+const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".webp"};
+
+struct EditText {
+  std::string edit_prompt;
+  std::optional<PromptToPrompt> p2p;
+  std::vector<std::string> edit_words;  // empty: derived from the prompts
+  std::string part_text;                // the part named in --edit, if any
+};
+
+TokenLibrary open_library(const Args& args) {
+  std::vector<fs::path> user;
+  for (const auto& dir : args.get_all("library")) user.emplace_back(dir);
+  return open_token_library(find_shipped_token_dir(current_executable_dir()), std::move(user));
+}
+
+// Exactly one of --edit, --edit-prompt, --subject/--edit-word.
+EditText edit_text_from_args(const Args& args, const std::string& source, const TokenLibrary* library) {
+  const int forms = int(args.has("edit")) + int(args.has("edit-prompt")) + int(args.has("subject") || args.has("edit-word"));
+  if (forms == 0) throw Error("say what to change: --edit \"with <edit> <part>\", --edit-prompt TEXT or --subject WORD --edit-word WORD");
+  if (forms > 1) throw Error("give only one of --edit, --edit-prompt and --subject/--edit-word");
+  EditText out;
+  if (args.has("edit")) {
+    const auto parsed = parse_appended_edit(args.get("edit"), [&](const std::string& text) {
+      return library && names_available_part(*library, text);
+    });
+    out.edit_prompt = appended_edit_prompt(source, parsed);
+    out.part_text = parsed.part_text;
+  } else if (args.has("edit-prompt")) {
+    out.edit_prompt = args.get("edit-prompt");
+  } else {
+    if (!args.has("subject") || !args.has("edit-word")) throw Error("--subject and --edit-word go together");
+    out.edit_prompt = swap_subject(source, args.get("subject"), args.get("edit-word"));
+    out.p2p = PromptToPrompt::Replace;
+    out.edit_words = {args.get("edit-word")};
+  }
+  if (args.has("p2p")) {
+    const std::string mode = args.get("p2p");
+    if (mode == "replace") out.p2p = PromptToPrompt::Replace;
+    else if (mode == "refine") out.p2p = PromptToPrompt::Refine;
+    else if (mode == "none") out.p2p = PromptToPrompt::None;
+    else throw Error("--p2p must be replace, refine or none, got '" + mode + "'");
+  }
+  return out;
+}
+
+PartToken read_token_file(const fs::path& path) {
+  if (!fs::is_regular_file(path)) throw Error("--token " + path.string() + ": no such file");
+  const std::string ext = path.extension().string();
+  if (ext == ".pt" || ext == ".pth") return import_torch_token(path);
+  return read_part_token(path);
+}
+
+std::vector<PartToken> part_tokens_from_args(const Args& args, const EditText& text, const TokenLibrary* library) {
+  std::vector<PartToken> tokens;
+  if (!text.part_text.empty()) tokens.push_back(resolve_part(*library, text.part_text));
+  for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(*library, name));
+  for (const auto& file : args.get_all("token")) tokens.push_back(read_token_file(file));
+  if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
+  return tokens;
+}
+
+EditRequest edit_request_from_args(const Args& args, GenerateRequest source, const EditText& text) {
+  EditRequest request;
+  request.source = std::move(source);
+  request.edit_prompt = text.edit_prompt;
+  request.p2p = text.p2p;
+  request.edit_words = text.edit_words;
+  if (args.has("t-e")) request.edit_end_step = args.get_int64("t-e", 0);
+  request.omega = args.get_double("omega", 1.5);
+  request.cross_replace = args.get_double("cross-replace", 0.4);
+  request.mask_size = args.get_int64("mask-size", 0);
+  if (args.has("mask-size") && request.mask_size <= 0) throw Error("--mask-size must be positive");
+  return request;
+}
+
+void write_outputs(const Args& args, const EditResult& result) {
+  write_image(args.get("out"), result.edited, result.parameters);
+  std::cout << "wrote " << args.get("out") << " (" << result.width << "x" << result.height;
+  if (result.noise_from_seed) std::cout << ", seed " << result.seed;
+  std::cout << ")\n";
+  if (args.has("source-out")) {
+    write_image(args.get("source-out"), result.source, result.parameters);
+    std::cout << "wrote " << args.get("source-out") << "\n";
+  }
+  if (args.has("mask-out")) {
+    write_image(args.get("mask-out"), result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
+    std::cout << "wrote " << args.get("mask-out") << "\n";
+  }
+  if (args.has("save-masks")) {
+    const auto otsu = at::tensor(result.otsu, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat);
+    write_safetensors(args.get("save-masks"), {{"masks", result.masks}, {"otsu", otsu}},
+                      {{"parameters", result.parameters}});
+    std::cout << "wrote " << args.get("save-masks") << "\n";
+  }
+  if (args.has("save-latents")) {
+    write_safetensors(args.get("save-latents"), {{"source", result.source_latents}, {"edit", result.edit_latents}},
+                      {{"parameters", result.parameters}});
+    std::cout << "wrote " << args.get("save-latents") << "\n";
+  }
+}
+
+void check_output_paths(const Args& args) {
+  check_output_path(args.get("out"), kImageExtensions, "out");
+  for (const char* option : {"source-out", "mask-out"})
+    if (args.has(option)) check_output_path(args.get(option), kImageExtensions, option);
+  for (const char* option : {"save-masks", "save-latents"})
+    if (args.has(option)) check_output_path(args.get(option), {".safetensors"}, option);
+}
+
+}  // namespace
+
+int run_edit(const CommandArgs& argv) {
+  const auto specs = edit_options();
+  Args args(argv, specs);
+  if (args.has("help")) {
+    std::cout << format_help(
+        "partedit-cli edit --model DIR --prompt TEXT (--edit \"with <edit> <part>\" | --edit-prompt TEXT "
+        "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]",
+        specs);
+    return 0;
+  }
+  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+
+  // 1. Everything that can be checked without the model: outputs, edit text, part tokens.
+  GenerateRequest source = generation_request_from_args(args);
+  check_output_paths(args);
+  std::optional<TokenLibrary> library;
+  if (args.has("edit") || args.has("part")) library.emplace(open_library(args));
+  const EditText text = edit_text_from_args(args, source.prompt, library ? &*library : nullptr);
+  const std::vector<PartToken> tokens = part_tokens_from_args(args, text, library ? &*library : nullptr);
+  EditRequest request = edit_request_from_args(args, std::move(source), text);
+  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+  reset_peak_cuda_memory(compute.device);
+
+  // 2. The model; tokens checked against it.
+  DiffusionModel model = load_model_for(args, compute, request.source);
+  request.part_embedding = combine_part_embeddings(model, tokens);
+  request.layers = part_layers_for(model, tokens);
+  std::cerr << "edit prompt: " << request.edit_prompt << "\nparts:";
+  for (const auto& t : tokens) std::cerr << " " << t.part_name;
+  std::cerr << "\n";
+
+  // 3. The edit, interruptible.
+  const auto after_load = std::chrono::steady_clock::now();
+  CancelToken cancel;
+  EditResult result;
+  {
+    InterruptScope interrupt(cancel);
+    result = edit(model, request, [](const EditProgress& p) {
+      std::cerr << "step " << p.step << "/" << p.total << " (mask covers " << std::fixed << std::setprecision(1)
+                << 100.0 * p.mask.mean().item<double>() << " %)\n";
+    }, cancel);
+  }
+  for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
+
+  // 4. Outputs (each written atomically).
+  write_outputs(args, result);
+  if (args.has("timings")) {
+    StageTimes t;
+    t.load = model.load_seconds();
+    t.encode = result.timings.encode;
+    t.denoise = result.timings.denoise;
+    t.decode = result.timings.decode;
+    t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
+    print_timings(t, compute);
+  }
+  return 0;
+}
+
+}  // namespace partedit::cli

@@ -1,0 +1,42 @@
+#pragma once
+// What the user types to ask for an edit, turned into an edit prompt and part tokens:
+// - the paper's form "with <edit> <part>" appended to the source prompt ("with a robotic
+//   <head>", "with blonde hair"): refine mapping, the part resolved in the token library;
+// - the authors' demo form: a subject word of the source prompt swapped for another word
+//   ("cat" -> "dragon"): replace mapping.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "editing/token_library.h"
+
+namespace partedit {
+
+struct AppendedEdit {
+  std::string edit;       // "a robotic"
+  std::string part_text;  // as written, without brackets: "head", "human-head", "human head"
+  bool bracketed = false; // the part was written as <...>
+};
+
+// Parses "with <edit> <part>". The part is the bracketed text at the end if there is one;
+// otherwise the longest run of final words that names a part (`is_part`), else the last
+// word. Throws Error with an example when the text does not have this form.
+AppendedEdit parse_appended_edit(const std::string& text,
+                                 const std::function<bool(const std::string&)>& is_part = {});
+
+// The edit prompt of the appended form: "<source> with <edit> <part word>".
+std::string appended_edit_prompt(const std::string& source_prompt, const AppendedEdit& edit);
+
+// The source prompt with every whole-word occurrence of `subject` (one or more words)
+// replaced by `replacement`; throws Error when the subject is not in the prompt.
+std::string swap_subject(const std::string& source_prompt, const std::string& subject, const std::string& replacement);
+
+// The token for a part as a user writes it: a part name ("human-head", "Human head") or a
+// catalog word ("head", "hair") that only one available token has. Ambiguous words and
+// unknown parts throw Error listing the available part names.
+PartToken resolve_part(const TokenLibrary& library, const std::string& part_text);
+
+// True when `text` names an available part (exactly, or as the catalog word of one).
+bool names_available_part(const TokenLibrary& library, const std::string& text);
+
+}  // namespace partedit
