@@ -149,7 +149,9 @@ void PartEditController::on_probabilities(const AttentionCall& call, at::Tensor&
   if (settings_.p2p == PromptToPrompt::Replace) {
     mapped = at::matmul(source, settings_.replace_mapper.to(source.device()).to(source.scalar_type()));
   } else {
-    const auto index = settings_.refine.mapper.to(source.device());
+    // -1 (inserted token) indexes the last position, as Python's negative indexing does in
+    // the reference; its alpha is 0, so only finiteness matters.
+    const auto index = settings_.refine.mapper.remainder(source.size(-1)).to(source.device());
     const auto alphas = settings_.refine.alphas.to(source.device()).to(source.scalar_type());
     mapped = source.index_select(-1, index) * alphas + edit * (1 - alphas);
   }
