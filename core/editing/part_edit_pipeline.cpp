@@ -188,7 +188,9 @@ EditResult edit(DiffusionModel& model, const EditRequest& request, const EditPro
     at::Tensor noise_pred = model.unet()->forward(model_input, timesteps[step], text.embeds, added).to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
     noise_pred = uncond + guidance * (cond - uncond);
+    const auto mask_start = Clock::now();
     const StepMask mask = controller.end_step();
+    result.mask_seconds += seconds_since(mask_start);
     SchedulerStepOutput out = scheduler->step(noise_pred, step, latents);
     latents = out.prev_sample;
     masks.push_back(mask.mask.to(at::kCPU));

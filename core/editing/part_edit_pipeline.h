@@ -54,6 +54,7 @@ struct EditResult {
   std::string parameters;
   std::vector<std::string> warnings;
   GenerateTimings timings;
+  double mask_seconds = 0;  // aggregating, normalising and thresholding the maps, all steps
   uint64_t seed = 0;
   bool noise_from_seed = true;
   std::string scheduler;

@@ -130,6 +130,13 @@ inline Timings time_runs(const BenchOptions& o, const std::function<void()>& bod
   return t;
 }
 
+// Wall seconds of one call of `body` (which must wait for the device itself).
+inline double seconds_of(const std::function<void()>& body) {
+  const auto t0 = std::chrono::steady_clock::now();
+  body();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 // The common fields of the JSON report; callers add their own and print it on one line.
 inline nlohmann::json report(const std::string& bench, const BenchOptions& o, const ModelFolder& model,
                              const Timings& t) {
