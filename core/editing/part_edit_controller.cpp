@@ -24,6 +24,9 @@ std::vector<int> sdxl_base_part_layers() {
 PartEditController::PartEditController(PartEditControlSettings settings, at::Tensor token_sequence,
                                        std::vector<int64_t> part_positions)
     : settings_(std::move(settings)) {
+  if (settings_.attention_layers <= 0)
+    throw Error("PartEditControlSettings.attention_layers must be the UNet's attention layer count, got " +
+                std::to_string(settings_.attention_layers));
   for (int layer : settings_.layers) {
     if (layer < 0) throw Error("negative cross-attention layer index " + std::to_string(layer));
     if (static_cast<size_t>(layer) >= selected_.size()) selected_.resize(layer + 1, false);
@@ -62,10 +65,11 @@ void PartEditController::begin_step(int64_t step) {
   map_sums_.clear();
   maps_this_step_ = 0;
   blend_masks_.clear();
+  finished_.reset();
 }
 
-bool PartEditController::blending_now() const {
-  return mask_.defined() && step_ >= 1 && step_ < settings_.edit_end_step;
+bool PartEditController::blending_at(int64_t step) const {
+  return mask_.defined() && step >= 1 && step < settings_.edit_end_step;
 }
 
 const PartEditController::TokenKeys& PartEditController::token_keys(const AttentionCall& call) {
@@ -111,6 +115,13 @@ void PartEditController::on_query(const AttentionCall& call, at::Tensor& query) 
 }
 
 StepMask PartEditController::end_step() {
+  if (!finished_)
+    throw Error("step " + std::to_string(step_) + " ended before the UNet's last attention layer (layer " +
+                std::to_string(settings_.attention_layers - 1) + ") ran");
+  return *finished_;
+}
+
+StepMask PartEditController::finish_step() {
   if (maps_this_step_ != static_cast<int64_t>(settings_.layers.size()))
     throw Error("the UNet ran " + std::to_string(maps_this_step_) + " of the " +
                 std::to_string(settings_.layers.size()) + " selected cross-attention layers");
@@ -128,6 +139,8 @@ StepMask PartEditController::end_step() {
   out.otsu = otsu_threshold(out.normalized);
   out.mask = adaptive_threshold(out.normalized, out.otsu, settings_.omega, settings_.lower);
   mask_ = out.mask;
+  blend_masks_.clear();
+  finished_ = out;
   return out;
 }
 
@@ -160,7 +173,15 @@ void PartEditController::on_probabilities(const AttentionCall& call, at::Tensor&
 }
 
 void PartEditController::on_output(const AttentionCall& call, at::Tensor& output) {
-  if (!blending_now()) return;
+  // The release's controller counts attention calls and runs between_steps (mask of this
+  // step, step counter + 1) inside the last one, before that layer blends: so the last layer
+  // of step i blends with step i's own mask when i + 1 < t_e, even at step 0.
+  int64_t step = step_;
+  if (call.site.index == settings_.attention_layers - 1) {
+    finish_step();
+    step = step_ + 1;
+  }
+  if (!blending_at(step)) return;
   // output: [4, N, C]; edit rows become m * edit + (1 - m) * source.
   const int64_t n = output.size(1);
   int64_t height = call.height, width = call.width;

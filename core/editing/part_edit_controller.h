@@ -6,7 +6,9 @@
 //   — the maps the authors get from a third UNet path, without running it (the path's
 //   queries are the source's and its keys come from the token sequence alone);
 // - blending: in every attention layer, edit = m · edit + (1 − m) · source (both halves)
-//   for steps 1 ≤ i < t_e, m = the previous step's mask resized to the layer;
+//   for steps 1 ≤ i < t_e, m = the previous step's mask resized to the layer; the last
+//   attention layer of each call instead computes this step's mask first and blends with it
+//   when i + 1 < t_e (the release's between_steps runs inside that layer's processor);
 // - prompt-to-prompt: the cond edit row's cross-attention probabilities take the source's,
 //   mapped to the edit prompt's tokens, on the replacement schedule.
 #include <map>
@@ -29,6 +31,7 @@ struct PartEditControlSettings {
   double omega = 1.5;             // adaptive threshold upper factor (paper Eq. 5)
   double lower = 0.5;             // adaptive threshold lower factor
   int64_t edit_end_step = 0;      // t_e: blending at steps 1 <= i < t_e
+  int64_t attention_layers = 0;   // attention layers (self + cross) per UNet call; the last one ends the step
   PromptToPrompt p2p = PromptToPrompt::Refine;
   at::Tensor replace_mapper;      // [77, 77] (Replace)
   RefineMapping refine;           // (Refine)
@@ -49,7 +52,8 @@ class PartEditController : public AttentionController {
   PartEditController(PartEditControlSettings settings, at::Tensor token_sequence, std::vector<int64_t> part_positions);
 
   void begin_step(int64_t step);  // 0-based denoising step about to run
-  StepMask end_step();            // after the UNet call: aggregate, normalise, threshold
+  // After the UNet call: the step's mask, computed in its last attention layer.
+  StepMask end_step();
 
   bool wants_probabilities(const AttentionCall& call) override;
   void on_query(const AttentionCall& call, at::Tensor& query) override;
@@ -62,7 +66,8 @@ class PartEditController : public AttentionController {
     at::Tensor log_counts;  // [U]: log of how often each distinct row occurs
   };
   const TokenKeys& token_keys(const AttentionCall& call);
-  bool blending_now() const;
+  StepMask finish_step();  // aggregate, normalise, threshold; sets mask_
+  bool blending_at(int64_t step) const;
   const at::Tensor& blend_mask_for(int64_t height, int64_t width, const at::Tensor& like);
 
   PartEditControlSettings settings_;
@@ -77,6 +82,7 @@ class PartEditController : public AttentionController {
   // (bilinear resizing is linear, so resize-then-average equals average-then-resize).
   std::map<std::pair<int64_t, int64_t>, at::Tensor> map_sums_;
   int64_t maps_this_step_ = 0;
+  std::optional<StepMask> finished_;                             // this step's result, once computed
   at::Tensor mask_;                                              // last stored mask [H, W]
   std::map<std::pair<int64_t, int64_t>, at::Tensor> blend_masks_;  // mask_ resized per layer size
 };

@@ -80,6 +80,7 @@ PartEditControlSettings control_settings(DiffusionModel& model, const EditReques
   s.mask_width = request.mask_size > 0 ? request.mask_size : result.width;
   s.omega = request.omega;
   s.edit_end_step = request.edit_end_step.value_or(steps);
+  s.attention_layers = static_cast<int64_t>(model.unet()->attention_layers().size());
   s.p2p = request.p2p.value_or(word_count(source) == word_count(request.edit_prompt) ? PromptToPrompt::Replace
                                                                                       : PromptToPrompt::Refine);
   std::vector<std::string> words = request.edit_words;

@@ -87,6 +87,7 @@ class TestThreePathEquivalence : public QObject {
     s.mask_height = s.mask_width = size;
     s.edit_end_step = 10;
     s.p2p = PromptToPrompt::None;
+    s.attention_layers = static_cast<int64_t>(model.unet()->attention_layers().size());
     PartEditController fused(s, tokens, positions);
     UNetAddedConditions added;
     added.text_embeds = text.pooled;
