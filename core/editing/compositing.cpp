@@ -13,18 +13,24 @@ namespace partedit {
 namespace {
 
 // Normalised Gaussian taps over [-k, k], k = ceil(radius), sigma = radius / 3.
-at::Tensor gaussian_taps(double radius) {
+std::vector<float> gaussian_taps(double radius) {
   const int64_t k = static_cast<int64_t>(std::ceil(radius));
   const double sigma = radius / 3.0;
-  std::vector<float> taps(2 * k + 1);
+  std::vector<double> v(2 * k + 1);
   double sum = 0.0;
-  for (int64_t i = -k; i <= k; ++i) {
-    const double v = std::exp(-0.5 * (i * i) / (sigma * sigma));
-    taps[i + k] = static_cast<float>(v);
-    sum += v;
-  }
-  for (float& t : taps) t = static_cast<float>(t / sum);
-  return at::tensor(taps);  // [2k + 1]
+  for (int64_t i = -k; i <= k; ++i) sum += v[i + k] = std::exp(-0.5 * (i * i) / (sigma * sigma));
+  std::vector<float> taps;
+  for (double x : v) taps.push_back(static_cast<float>(x / sum));
+  return taps;
+}
+
+// One axis of the separable blur as a weighted sum of shifted views: conv2d with a
+// single-channel 1-D kernel goes through im2col here (13 s and 2 GB at 24 MP; this: < 1 s).
+at::Tensor blur_axis(const at::Tensor& padded, const std::vector<float>& taps, int64_t dim) {
+  const int64_t length = padded.size(dim) - static_cast<int64_t>(taps.size()) + 1;
+  at::Tensor acc = padded.narrow(dim, 0, length) * taps[0];
+  for (size_t i = 1; i < taps.size(); ++i) acc.add_(padded.narrow(dim, static_cast<int64_t>(i), length), taps[i]);
+  return acc;
 }
 
 // Sums of resampling weights and Gaussian taps land a rounding error below 1 inside a
@@ -56,13 +62,13 @@ at::Tensor feather_mask(const at::Tensor& mask, double radius) {
   if (!(radius >= 0.0)) throw Error("feather radius must be >= 0, got " + std::to_string(radius));
   const at::Tensor m = at::nan_to_num(as_plane(mask).to(c10::kFloat), 0.0).clamp(0.0, 1.0);  // [H, W]
   if (radius == 0.0) return snap_to_one(m);
-  const at::Tensor taps = gaussian_taps(radius).to(m.device());  // [2k + 1]
-  const int64_t k = (taps.size(0) - 1) / 2;
-  // Separable blur with the edge replicated (a mask touching the crop border stays 1 there).
-  at::Tensor x = at::replication_pad2d(m.unsqueeze(0).unsqueeze(0), {k, k, k, k});  // [1, 1, H + 2k, W + 2k]
-  x = at::conv2d(x, taps.view({1, 1, 1, -1}));                                       // [1, 1, H + 2k, W]
-  x = at::conv2d(x, taps.view({1, 1, -1, 1}));                                       // [1, 1, H, W]
-  return snap_to_one(x.squeeze(0).squeeze(0).clamp(0.0, 1.0));                       // [H, W]
+  const std::vector<float> taps = gaussian_taps(radius);
+  const int64_t k = static_cast<int64_t>(taps.size() - 1) / 2;
+  // Edge replicated: a mask touching the crop border stays 1 there.
+  at::Tensor x = at::replication_pad2d(m.unsqueeze(0), {k, k, k, k}).squeeze(0);  // [H + 2k, W + 2k]
+  x = blur_axis(x, taps, 1);                                                         // [H + 2k, W]
+  x = blur_axis(x, taps, 0);                                                         // [H, W]
+  return snap_to_one(x.clamp_(0.0, 1.0));  // [H, W]
 }
 
 CompositeResult composite_photo(const at::Tensor& original, const at::Tensor& edited, const at::Tensor& mask,
