@@ -50,6 +50,41 @@ void validate_for_model(const DiffusionModel& model, const InvertRequest& r) {
                 shape_text(expected));
 }
 
+// The settings part of the result.
+Inversion inversion_settings(const DiffusionModel& model, const InvertRequest& request, const InversionSchedule& sched) {
+  Inversion inv;
+  inv.prompt = request.prompt;
+  inv.guidance = request.guidance;
+  inv.scheduler = request.scheduler;
+  inv.skip = request.skip;
+  inv.steps = request.steps;
+  inv.total_steps = sched.total_steps;
+  inv.zero_noise_steps = request.zero_noise_steps;
+  inv.height = request.image.size(1);
+  inv.width = request.image.size(2);
+  inv.crop = request.crop;
+  inv.source_image = request.source_image;
+  inv.noise_from_seed = !request.noise.defined();
+  inv.seed = request.seed ? *request.seed : std::random_device{}();
+  inv.model = model_identity(model);
+  return inv;
+}
+
+// [x0, x_t at each kept timestep in increasing t]: x0 noised independently to every level,
+// one N(0, 1) draw per timestep in increasing t (LEdits++ invert(), "find zs and xts").
+at::Tensor noised_latents(const at::Tensor& x0, const at::Tensor& draws, uint64_t seed, const InversionSchedule& sched) {
+  const int n = sched.steps;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  at::Tensor xts = at::empty({n + 1, 1, x0.size(1), x0.size(2), x0.size(3)}, x0.options());  // [n + 1, 1, C, h, w]
+  xts[0].copy_(x0);
+  for (int k = 0; k < n; ++k) {
+    const at::Tensor draw = draws.defined() ? draws[k].to(at::kFloat)
+                                            : at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat));
+    xts[k + 1].copy_(sched.scheduler->add_noise(x0, draw.to(x0.device()), sched.first_step + static_cast<size_t>(n - 1 - k)));
+  }
+  return xts;
+}
+
 }  // namespace
 
 // ---- schedule and replay ----------------------------------------------------------------------
@@ -154,21 +189,7 @@ Inversion invert(DiffusionModel& model, const InvertRequest& request, const Inve
   validate_for_model(model, request);
   InversionSchedule sched = make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps,
                                                     request.skip);
-  Inversion inv;
-  inv.prompt = request.prompt;
-  inv.guidance = request.guidance;
-  inv.scheduler = request.scheduler;
-  inv.skip = request.skip;
-  inv.steps = request.steps;
-  inv.total_steps = sched.total_steps;
-  inv.zero_noise_steps = request.zero_noise_steps;
-  inv.height = request.image.size(1);
-  inv.width = request.image.size(2);
-  inv.crop = request.crop;
-  inv.source_image = request.source_image;
-  inv.noise_from_seed = !request.noise.defined();
-  inv.seed = request.seed ? *request.seed : std::random_device{}();
-  inv.model = model_identity(model);
+  Inversion inv = inversion_settings(model, request, sched);
   const c10::Device device = model.compute().device;
   InferenceGuard inference(device);
   cancel.throw_if_cancelled();
@@ -182,15 +203,7 @@ Inversion invert(DiffusionModel& model, const InvertRequest& request, const Inve
   // 2. every x_t noised independently from x0, draws in increasing t (the reference's order)
   const auto invert_start = Clock::now();
   const int n = request.steps;
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(inv.seed);
-  at::Tensor xts = at::empty({n + 1, 1, x0.size(1), x0.size(2), x0.size(3)}, x0.options());  // [n + 1, 1, C, h, w]
-  xts[0].copy_(x0);
-  for (int k = 0; k < n; ++k) {
-    const at::Tensor draw = request.noise.defined()
-                                ? request.noise[k].to(at::kFloat)
-                                : at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat));
-    xts[k + 1].copy_(sched.scheduler->add_noise(x0, draw.to(device), sched.first_step + static_cast<size_t>(n - 1 - k)));
-  }
+  at::Tensor xts = noised_latents(x0, request.noise, inv.seed, sched);  // [n + 1, 1, C, h, w]
 
   // 3. from high noise to low: z = (x_{t−1} − μ)/σ, then x_{t−1} = μ + σ·z
   at::Tensor zs = at::zeros_like(xts.slice(0, 1));  // [n, 1, C, h, w]

@@ -12,6 +12,7 @@
 #include "models/tiny_model.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion.h"
+#include "pipeline/text_to_image.h"
 #include "runtime/error.h"
 #include "support/test_support.h"
 
@@ -197,6 +198,25 @@ class TestLeditsInversion : public QObject {
       x2 = batch.step(eps, i, x2, inv.zs[i]);
       QVERIFY(test::max_abs_diff(x2.slice(0, 0, 1), x1) <= 1e-6 * x1.abs().max().item<double>());
     }
+  }
+
+  // Text-to-image with the new sampler kinds: the SDE draws its noise from the seed, so a seed
+  // reproduces an image; the two kinds differ.
+  void generatesWithDpmSolverKinds() {
+    GenerateRequest g;
+    g.prompt = "a photo of a cat";
+    g.steps = 4;
+    g.seed = 3;
+    g.preview = false;
+    g.scheduler = "dpmpp-2m";
+    const auto ode = generate(*model_, g);
+    g.scheduler = "dpmpp-sde";
+    const auto sde1 = generate(*model_, g), sde2 = generate(*model_, g);
+    QVERIFY(at::isfinite(ode.latents).all().item<bool>() && at::isfinite(sde1.latents).all().item<bool>());
+    QVERIFY(at::equal(sde1.latents, sde2.latents));
+    QVERIFY(!at::equal(sde1.latents, ode.latents));
+    QCOMPARE(sde1.scheduler, std::string("dpmpp-sde"));
+    QVERIFY(sde1.parameters.find("Sampler: DPM++ 2M SDE") != std::string::npos);
   }
 
   void filesRoundTripAndRefuseOtherModels() {
