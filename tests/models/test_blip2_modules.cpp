@@ -14,6 +14,7 @@
 #include "io/safetensors.h"
 #include "models/blip2/blip2_model.h"
 #include "models/blip2/blip_image_processor.h"
+#include "models/blip2/tiny_blip2.h"
 #include "runtime/error.h"
 #include "support/test_support.h"
 
@@ -239,6 +240,29 @@ class TestBlip2Modules : public QObject {
     auto model = load_blip2(test::tiny_blip2_dir());
     const auto msg = test::error_of([&] { model->image_features(at::zeros({1, 3, 64, 64})); });
     QVERIFY(contains(msg, "56"));
+  }
+
+  // write_tiny_blip2: a folder load_blip2 reads strictly, deterministic for a seed.
+  void tinyWriterRoundTrip() {
+    c10::InferenceMode guard;
+    test::TempDir dir;
+    TinyBlip2Options o;
+    o.seed = 3;
+    const int64_t n = write_tiny_blip2(dir / "a", o);
+    write_tiny_blip2(dir / "b", o);
+    auto model = load_blip2(dir / "a");
+    int64_t loaded = 0;
+    for (const auto& p : model->parameters()) loaded += p.numel();
+    QCOMPARE(loaded, n);
+    const auto processor = BlipImageProcessorConfig::load(dir / "a");
+    const auto pixels = blip_preprocess(at::rand({3, 40, 70}), processor);
+    GenerationOptions g;
+    g.max_new_tokens = 4;
+    g.min_new_tokens = 4;
+    const auto out = model->generate(pixels, at::ones({1, 1}, at::kLong), g);
+    QCOMPARE(out.sequences.sizes().vec(), (std::vector<int64_t>{1, 5}));
+    SafetensorsFile fa(dir / "a" / "model.safetensors"), fb(dir / "b" / "model.safetensors");
+    QVERIFY(fa.tensor("query_tokens").equal(fb.tensor("query_tokens")));
   }
 
   void runsInBfloat16() {
