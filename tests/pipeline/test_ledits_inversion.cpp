@@ -245,6 +245,23 @@ class TestLeditsInversion : public QObject {
     QVERIFY(sde1.parameters.find("Sampler: DPM++ 2M SDE") != std::string::npos);
   }
 
+  // Steps without a noise term (DDIM's last with set_alpha_to_one, DPM's into sigma 0) carry
+  // the residual map with weight 1.
+  void stepsWithoutNoiseCarryTheResidual() {
+    SchedulerConfig c = model_->scheduler_config();
+    c.set_alpha_to_one = true;
+    for (const std::string kind : {"ddim", "dpmpp-sde"}) {
+      InversionSchedule s = make_inversion_schedule(c, kind, 4, 0.0);
+      QCOMPARE(s.noise_scale(3), 0.0);
+      QVERIFY(s.noise_scale(2) > 0.0);
+      at::manual_seed(1);
+      const at::Tensor x = at::randn({1, 4, 16, 16}), eps = at::randn({1, 4, 16, 16}), z = at::randn({1, 4, 16, 16});
+      auto plain = s.scheduler->clone();
+      const at::Tensor mean = plain->step(eps, 3, x, at::zeros_like(x)).prev_sample;
+      QVERIFY(test::max_abs_diff(s.step(eps, 3, x, z), mean + z) <= 1e-6);
+    }
+  }
+
   void filesRoundTripAndRefuseOtherModels() {
     InvertRequest r = reference_request(*ref_);
     r.steps = 3;
