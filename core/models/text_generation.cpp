@@ -134,6 +134,33 @@ struct BeamHypotheses {
   }
 };
 
+// BeamSearchScorer.finalize: open beams join the hypotheses; the best per batch row, then
+// </s> appended if it fits within max_length.
+GenerationOutput finalize_beams(std::vector<BeamHypotheses>& hyps, const std::vector<bool>& done,
+                                const std::vector<std::vector<int64_t>>& seqs, const at::Tensor& beam_scores, int64_t K,
+                                int64_t prefix, int64_t max_length, int64_t eos, int64_t pad) {
+  const int64_t B = int64_t(hyps.size());
+  auto bs = beam_scores.accessor<float, 1>();
+  std::vector<std::vector<int64_t>> best;
+  GenerationOutput out;
+  for (int64_t b = 0; b < B; ++b) {
+    if (!done[size_t(b)])
+      for (int64_t k = 0; k < K; ++k)
+        hyps[size_t(b)].add(seqs[size_t(b * K + k)], double(bs[b * K + k]), int64_t(seqs[size_t(b * K + k)].size()) - prefix);
+    auto sorted = hyps[size_t(b)].beams;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    best.push_back(sorted.back().second);
+    out.beam_scores.push_back(sorted.back().first);
+  }
+  size_t longest = 0;
+  for (const auto& h : best) longest = std::max(longest, h.size());
+  const int64_t width = std::min<int64_t>(int64_t(longest) + 1, max_length);
+  for (auto& h : best)
+    if (int64_t(h.size()) < width) h.push_back(eos);
+  out.sequences = pack(best, width, pad);
+  return out;
+}
+
 // transformers generation/utils.py _beam_search + BeamSearchScorer.process / finalize.
 GenerationOutput beam_search(DecodingSession& session, int64_t B, int64_t eos, int64_t pad, const GenerationOptions& o,
                              const CancelToken* cancel) {
@@ -198,26 +225,7 @@ GenerationOutput beam_search(DecodingSession& session, int64_t B, int64_t eos, i
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; }) || cur_len >= max_length) break;
     logits = session.next_logits(to_tensor(next_tokens));
   }
-  // 5. finalize: open beams join the hypotheses; the best per batch row, then </s> if it fits
-  auto bs = beam_scores.accessor<float, 1>();
-  std::vector<std::vector<int64_t>> best;
-  GenerationOutput out;
-  for (int64_t b = 0; b < B; ++b) {
-    if (!done[size_t(b)])
-      for (int64_t k = 0; k < K; ++k)
-        hyps[size_t(b)].add(seqs[size_t(b * K + k)], double(bs[b * K + k]), int64_t(seqs[size_t(b * K + k)].size()) - prefix);
-    auto sorted = hyps[size_t(b)].beams;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    best.push_back(sorted.back().second);
-    out.beam_scores.push_back(sorted.back().first);
-  }
-  size_t longest = 0;
-  for (const auto& h : best) longest = std::max(longest, h.size());
-  const int64_t width = std::min<int64_t>(int64_t(longest) + 1, max_length);
-  for (auto& h : best)
-    if (int64_t(h.size()) < width) h.push_back(eos);
-  out.sequences = pack(best, width, pad);
-  return out;
+  return finalize_beams(hyps, done, seqs, beam_scores, K, prefix, max_length, eos, pad);
 }
 
 }  // namespace

@@ -265,6 +265,34 @@ class TestBlip2Modules : public QObject {
     QVERIFY(fa.tensor("query_tokens").equal(fb.tensor("query_tokens")));
   }
 
+  // Sharded checkpoints (model-0000x-of-00002.safetensors + index) in bf16 load to the same
+  // model (bf16-rounded weights: compared loosely).
+  void shardedBf16WeightsLoad() {
+    c10::InferenceMode guard;
+    test::TempDir dir;
+    copy_model(dir / "m", {});
+    fs::remove(dir / "m" / "model.safetensors");
+    SafetensorsFile file(test::tiny_blip2_dir() / "model.safetensors");
+    NamedTensors shards[2];
+    nlohmann::json map = nlohmann::json::object();
+    size_t i = 0;
+    for (const auto& e : file.entries()) {
+      const size_t s = (i++ % 2);
+      shards[s].emplace_back(e.name, file.tensor(e.name).to(at::kBFloat16));
+      map[e.name] = "model-0000" + std::to_string(s + 1) + "-of-00002.safetensors";
+    }
+    for (size_t s = 0; s < 2; ++s)
+      write_safetensors(dir / "m" / ("model-0000" + std::to_string(s + 1) + "-of-00002.safetensors"), shards[s]);
+    std::ofstream(dir / "m" / "model.safetensors.index.json") << nlohmann::json{{"weight_map", map}}.dump();
+    test::ReferenceCase ref("blip2_modules");
+    auto model = load_blip2(dir / "m");
+    QCOMPARE(model->query_tokens.scalar_type(), c10::kFloat);
+    const double err = test::max_relative_diff(model->image_features(ref.in("pixel_values")),
+                                               ref.out("vision_last_hidden_state"));
+    qInfo("sharded bf16 weights: vision max relative err %.3g", err);
+    PE_VERIFY_LE(err, 0.05);
+  }
+
   void runsInBfloat16() {
     c10::InferenceMode guard;
     test::ReferenceCase ref("blip2_modules");
