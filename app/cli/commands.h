@@ -17,8 +17,10 @@ struct Command {
 int run_inspect(const CommandArgs& args);
 int run_generate(const CommandArgs& args);
 int run_edit(const CommandArgs& args);
+int run_invert(const CommandArgs& args);
 int run_make_tiny_model(const CommandArgs& args);
 int run_tokens(const CommandArgs& args);
+int run_caption(const CommandArgs& args);
 
 // All commands in the order `partedit-cli --help` lists them.
 const std::vector<Command>& all_commands();

@@ -13,8 +13,10 @@ const std::vector<Command>& all_commands() {
       {"inspect", "list the tensors and configs of a safetensors file or model folder", run_inspect},
       {"generate", "text-to-image: generate an image from a prompt", run_generate},
       {"edit", "PartEdit: change one part of a generated image, keep the rest", run_edit},
+      {"invert", "invert a real photo (LEdits++) into an inversion file, or replay one", run_invert},
       {"make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 model folder", run_make_tiny_model},
       {"tokens", "list, import (from the authors' .pt files) and inspect part tokens", run_tokens},
+      {"caption", "describe a photo with a BLIP-2 model (the source prompt of a real-photo edit)", run_caption},
   };
   return commands;
 }

@@ -148,6 +148,22 @@ void split_rgb_alpha(const at::Tensor& planes, const ImageHeader& h, Photo& phot
   photo.alpha = alpha.contiguous();
 }
 
+// Decoding, orientation and conversion; allocation failures (a photo within the pixel limit
+// on a machine short of memory) become an Error naming the file.
+void decode_into(const std::string& bytes, int reduction, const std::string& path, Photo& photo) {
+  const ImageHeader& h = photo.header;
+  try {
+    cv::Mat mat = decode(bytes, h, reduction, path);
+    if (!h.decoder_orients) mat = orient(mat, h.orientation);
+    split_rgb_alpha(to_planes(mat, path), h, photo, path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // std::bad_alloc, c10::Error, cv::Exception
+    throw Error(fail_prefix(path) + "out of memory or decoder failure at " + size_text(h.width, h.height) +
+                " pixels (" + e.what() + ")");
+  }
+}
+
 }  // namespace
 
 Photo load_photo(const std::string& path, const PhotoOptions& options) {
@@ -155,10 +171,7 @@ Photo load_photo(const std::string& path, const PhotoOptions& options) {
   const std::string bytes = read_bytes(path);
   photo.header = read_image_header(bytes, path);
   const int reduction = check_header(photo.header, options, path, photo.warnings);
-  cv::Mat mat = decode(bytes, photo.header, reduction, path);
-  if (!photo.header.decoder_orients) mat = orient(mat, photo.header.orientation);
-  split_rgb_alpha(to_planes(mat, path), photo.header, photo, path);
-  mat.release();
+  decode_into(bytes, reduction, path, photo);
   const int64_t h0 = photo.original.size(1), w0 = photo.original.size(2);
   try {
     photo.fit = fit_photo(w0, h0, options.fit);

@@ -317,6 +317,14 @@ class TestImagePhoto : public QObject {
     QVERIFY(at::equal(load_photo((dir / "o.png").string()).original, want));
     save(dir / "o.webp", webp_with_exif(m, 6));
     QVERIFY(at::equal(load_photo((dir / "o.webp").string()).original, want));
+    // 16-bit with alpha (decoded unchanged, oriented here): colour and alpha both turned.
+    const cv::Mat rgba16 = random_image(64, 96, CV_16UC4);
+    cv::Mat rgba16_rotated;
+    cv::rotate(rgba16, rgba16_rotated, cv::ROTATE_90_CLOCKWISE);
+    save(dir / "o16.png", png_with_exif(encode(rgba16, ".png"), 6));
+    const Photo p16 = load_photo((dir / "o16.png").string());
+    PE_VERIFY_LE(test::max_abs_diff(p16.original, expected_rgb(rgba16_rotated)), 1e-6);
+    PE_VERIFY_SHAPE(p16.alpha, at::empty({1, 96, 64}));
     cv::Mat rgb;
     cv::cvtColor(m, rgb, cv::COLOR_BGR2RGB);
     save(dir / "o.tiff", tiff_bytes(rgb, 6, 0));  // libtiff orients it itself: not twice

@@ -1,0 +1,233 @@
+// partedit-cli invert: LEdits++ inversion of a real photo (algorithm.md §4) into an inversion
+// file, and --replay, which denoises an inversion file back into an image (what the edit's
+// source path reproduces). Progress goes to stderr; stdout gets the written file and, with
+// --timings, one JSON line last. Ctrl-C cancels between steps; nothing is written then.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <iostream>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "commands.h"
+#include "io/image_header.h"
+#include "io/image_io.h"
+#include "io/image_photo.h"
+#include "io/safetensors.h"
+#include "pipeline/diffusion_model.h"
+#include "pipeline/generation_common.h"
+#include "pipeline/inversion.h"
+#include "runtime/cancel.h"
+#include "runtime/compute.h"
+#include "runtime/error.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<OptionSpec>& invert_options() {
+  static const std::vector<OptionSpec> specs = {
+      {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
+      {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF (cropped/scaled to the working size)"},
+      {"prompt", true, false, "TEXT  source prompt describing the photo (default: none = unconditional)"},
+      {"source-guidance", true, false, "G  guidance of the source prompt during inversion (default 3.5)"},
+      {"steps", true, false, "N  inversion steps kept (default 50)"},
+      {"skip", true, false, "F  fraction of the noisiest steps skipped, in [0, 1) (default 0.15)"},
+      {"scheduler", true, false, "KIND  dpmpp-sde | ddim (default dpmpp-sde)"},
+      {"seed", true, false, "N  seed of the noising draws (default: random, reported)"},
+      {"noise", true, false, "FILE  safetensors with `noise` [steps, 1, C, h, w] draws (instead of --seed)"},
+      {"zero-noise-steps", true, false, "N  last noise maps set to zero, in [0, steps] (default 3, at most steps)"},
+      {"replay", true, false, "FILE  denoise this inversion file back into --out IMAGE instead of inverting"},
+      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
+      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
+      {"out", true, false, "FILE  the inversion (.safetensors); with --replay the image (.png, .jpg, .webp)"},
+      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
+      {"help", false, false, "show this help"},
+  };
+  return specs;
+}
+
+void check_output(const fs::path& path, const std::vector<std::string>& extensions) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end()) {
+    std::string list;
+    for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
+    throw Error("--out " + path.string() + ": unknown extension '" + ext + "' (use " + list + ")");
+  }
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder)) throw Error("--out " + path.string() + ": the folder " + folder.string() + " does not exist");
+}
+
+// An unreadable photo must fail before minutes of model loading: its header is checked first.
+void check_image_header(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw Error("--image " + path.string() + ": cannot read the file");
+  read_image_header(bytes, path.string());
+}
+
+at::Tensor read_noise(const fs::path& path) {
+  if (!fs::is_regular_file(path)) throw Error("--noise " + path.string() + ": no such file");
+  SafetensorsFile file(path);
+  if (!file.contains("noise")) throw Error("--noise " + path.string() + " has no tensor named 'noise'");
+  return file.tensor("noise");
+}
+
+// SIGINT cancels the running inversion; a second Ctrl-C kills (SA_RESETHAND).
+CancelToken* g_token = nullptr;
+extern "C" void on_sigint(int) {
+  if (g_token) g_token->cancel();
+}
+struct SigintCancels {
+  explicit SigintCancels(CancelToken& token) {
+    g_token = &token;
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &previous);
+  }
+  ~SigintCancels() {
+    sigaction(SIGINT, &previous, nullptr);
+    g_token = nullptr;
+  }
+  struct sigaction previous {};
+};
+
+// Everything checkable before loading the model.
+InvertRequest request_from_args(const Args& args) {
+  InvertRequest r;
+  r.prompt = args.get_or("prompt", "");
+  r.guidance = args.get_double("source-guidance", 3.5);
+  r.steps = args.get_int("steps", 50);
+  r.skip = args.get_double("skip", 0.15);
+  r.scheduler = args.get_or("scheduler", "dpmpp-sde");
+  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(3, r.steps));  // the reference zeroes at most all
+  if (r.steps < 1) throw Error("--steps must be at least 1, got " + std::to_string(r.steps));
+  if (!(r.skip >= 0.0 && r.skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
+  if (!std::isfinite(r.guidance) || r.guidance < 0) throw Error("--source-guidance must be a finite number >= 0");
+  if (r.zero_noise_steps < 0 || r.zero_noise_steps > r.steps)
+    throw Error("--zero-noise-steps must be in [0, --steps], got " + std::to_string(r.zero_noise_steps));
+  if (r.scheduler != "dpmpp-sde" && r.scheduler != "ddim")
+    throw Error("--scheduler '" + r.scheduler + "' cannot invert (use dpmpp-sde or ddim)");
+  if (args.has("seed") && args.has("noise")) throw Error("give either --seed or --noise, not both");
+  if (args.has("seed")) {
+    const int64_t seed = args.get_int64("seed", 0);
+    if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
+    r.seed = static_cast<uint64_t>(seed);
+  }
+  if (args.has("noise")) r.noise = read_noise(args.get("noise"));
+  return r;
+}
+
+int run_replay(const Args& args, DiffusionModel& model, const fs::path& out_path) {
+  const auto start = std::chrono::steady_clock::now();
+  const Inversion inv = load_inversion(args.get("replay"), model);
+  CancelToken cancel;
+  Reconstruction rec;
+  {
+    SigintCancels sigint(cancel);
+    rec = reconstruct(model, inv, true, [](const InvertProgress& p) {
+      std::cerr << "replay step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
+    }, cancel);
+  }
+  write_image(out_path, rec.image);
+  std::cout << "wrote " << out_path.string() << " (" << inv.width << "x" << inv.height << ")\n";
+  if (args.has("timings")) {
+    nlohmann::ordered_json t;
+    t["load"] = model.load_seconds();
+    t["denoise"] = seconds_since(start);
+    t["peak_rss_mb"] = peak_rss_mb();
+    std::cout << t.dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_invert(const CommandArgs& argv) {
+  const auto& specs = invert_options();
+  Args args(argv, specs);
+  if (args.has("help")) {
+    std::cout << format_help("partedit-cli invert --model DIR --image FILE --out INVERSION.safetensors [options]\n"
+                             "       partedit-cli invert --model DIR --replay INVERSION.safetensors --out IMAGE",
+                             specs);
+    return 0;
+  }
+  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+
+  // 1. Everything that can be checked without the model.
+  const fs::path model_dir = args.get("model");
+  const fs::path out_path = args.get("out");
+  const bool replay = args.has("replay");
+  InvertRequest request;
+  if (replay) {
+    if (args.has("image")) throw Error("give either --image (invert) or --replay (denoise an inversion), not both");
+    check_output(out_path, {".png", ".jpg", ".jpeg", ".webp"});
+    if (!fs::is_regular_file(args.get("replay"))) throw Error("--replay " + args.get("replay") + ": no such file");
+  } else {
+    const fs::path image = args.get("image");
+    if (!fs::is_regular_file(image)) throw Error("--image " + image.string() + ": no such file");
+    check_image_header(image);
+    check_output(out_path, {".safetensors"});
+    request = request_from_args(args);
+    request.source_image = image.filename().string();
+  }
+  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+  reset_peak_cuda_memory(compute.device);
+
+  // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
+  std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
+  DiffusionModel model = DiffusionModel::load(model_dir, compute);
+  std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
+  if (replay) return run_replay(args, model, out_path);
+  const auto after_load = std::chrono::steady_clock::now();
+  PhotoOptions photo_options;
+  photo_options.fit.multiple = model.vae_scale_factor();
+  photo_options.fit.pixel_budget = model.default_image_size() * model.default_image_size();
+  const Photo photo = load_photo(args.get("image"), photo_options);
+  for (const auto& w : photo.warnings) std::cerr << "warning: " << w << "\n";
+  request.image = photo.working;
+  request.crop = {photo.fit.original_width, photo.fit.original_height, photo.fit.crop_x, photo.fit.crop_y,
+                  photo.fit.crop_width, photo.fit.crop_height};
+  std::cerr << "inverting " << request.source_image << " at " << photo.fit.width << "x" << photo.fit.height << "\n";
+
+  // 3. Invert, interruptible; 4. write atomically.
+  CancelToken cancel;
+  Inversion inv;
+  std::vector<double> step_seconds;
+  {
+    SigintCancels sigint(cancel);
+    inv = invert(model, request, [&](const InvertProgress& p) {
+      step_seconds.push_back(p.seconds);
+      std::cerr << "step " << p.step << "/" << p.total << " (t=" << p.timestep << ", " << p.seconds << " s)\n";
+    }, cancel);
+  }
+  save_inversion(out_path, inv);
+  std::cout << "wrote " << out_path.string() << " (" << inv.width << "x" << inv.height << ", " << inv.steps
+            << " steps of " << inv.total_steps << ", " << inv.scheduler;
+  if (inv.noise_from_seed) std::cout << ", seed " << inv.seed;
+  std::cout << ")\n";
+  if (args.has("timings")) {
+    nlohmann::ordered_json t;
+    t["load"] = model.load_seconds();
+    t["encode"] = inv.timings.encode;
+    t["invert"] = inv.timings.invert;
+    t["invert_step_s"] = inv.timings.invert / inv.steps;
+    t["invert_steps_s"] = step_seconds;
+    t["total_after_load"] = seconds_since(after_load);
+    t["peak_rss_mb"] = peak_rss_mb();
+    if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
+    std::cout << t.dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace partedit::cli

@@ -1,0 +1,130 @@
+#include "models/blip2/tiny_blip2.h"
+
+#include <fstream>
+
+#include <ATen/ATen.h>
+
+#include "io/json_config.h"
+#include "io/safetensors.h"
+#include "models/blip2/blip2_model.h"
+#include "runtime/error.h"
+
+namespace partedit {
+namespace fs = std::filesystem;
+
+TinyBlip2Options medium_blip2_options(uint64_t seed) {
+  TinyBlip2Options o;
+  o.vision_width = 384, o.vision_layers = 6, o.vision_heads = 6, o.vision_mlp = 1536;
+  o.image_size = 224, o.patch_size = 14;
+  o.qformer_width = 384, o.qformer_layers = 4, o.qformer_heads = 6, o.qformer_mlp = 1536, o.num_query_tokens = 32;
+  o.d_model = 512, o.d_kv = 64, o.d_ff = 1024, o.t5_layers = 4, o.t5_heads = 8, o.vocab_size = 32128;
+  o.seed = seed;
+  return o;
+}
+
+namespace {
+
+void write_json(const fs::path& path, const nlohmann::json& json) {
+  std::ofstream out(path);
+  out << json.dump(2) << "\n";
+  if (!out) throw Error("cannot write " + path.string());
+}
+
+// Keys as transformers' save_pretrained writes them for a Flan-T5 BLIP-2 (defaults omitted in
+// the vision and Q-Former sections; the text section complete).
+nlohmann::json blip2_config(const TinyBlip2Options& o) {
+  nlohmann::json c;
+  c["architectures"] = {"Blip2ForConditionalGeneration"};
+  c["model_type"] = "blip-2";
+  c["num_query_tokens"] = o.num_query_tokens;
+  c["is_encoder_decoder"] = true;
+  c["tie_word_embeddings"] = false;
+  c["torch_dtype"] = "float32";
+  c["use_decoder_only_language_model"] = false;
+  c["vision_config"] = {{"hidden_size", o.vision_width},       {"intermediate_size", o.vision_mlp},
+                        {"num_hidden_layers", o.vision_layers}, {"num_attention_heads", o.vision_heads},
+                        {"image_size", o.image_size},           {"patch_size", o.patch_size},
+                        {"model_type", "blip_2_vision_model"}};
+  c["qformer_config"] = {{"hidden_size", o.qformer_width},        {"intermediate_size", o.qformer_mlp},
+                         {"num_hidden_layers", o.qformer_layers}, {"num_attention_heads", o.qformer_heads},
+                         {"encoder_hidden_size", o.vision_width}, {"model_type", "blip_2_qformer"}};
+  c["text_config"] = {{"architectures", {"T5ForConditionalGeneration"}},
+                      {"model_type", "t5"},
+                      {"d_model", o.d_model},
+                      {"d_kv", o.d_kv},
+                      {"d_ff", o.d_ff},
+                      {"num_layers", o.t5_layers},
+                      {"num_decoder_layers", o.t5_layers},
+                      {"num_heads", o.t5_heads},
+                      {"vocab_size", o.vocab_size},
+                      {"feed_forward_proj", "gated-gelu"},
+                      {"dense_act_fn", "gelu_new"},
+                      {"is_gated_act", true},
+                      {"layer_norm_epsilon", 1e-6},
+                      {"relative_attention_num_buckets", 32},
+                      {"relative_attention_max_distance", 128},
+                      {"tie_word_embeddings", false},
+                      {"pad_token_id", 0},
+                      {"eos_token_id", 1},
+                      {"decoder_start_token_id", 0}};
+  return c;
+}
+
+nlohmann::json preprocessor_config(const TinyBlip2Options& o) {
+  return {{"do_convert_rgb", true},
+          {"do_normalize", true},
+          {"do_rescale", true},
+          {"do_resize", true},
+          {"image_mean", {0.48145466, 0.4578275, 0.40821073}},
+          {"image_std", {0.26862954, 0.26130258, 0.27577711}},
+          {"image_processor_type", "BlipImageProcessor"},
+          {"processor_class", "Blip2Processor"},
+          {"resample", 3},
+          {"rescale_factor", 1.0 / 255.0},
+          {"size", {{"height", o.image_size}, {"width", o.image_size}}}};
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Norm weights one, biases zero, relative position biases N(0, 0.5), the rest N(0, 0.02),
+// in the modules' registration order from one seeded generator.
+void init_weights(torch::nn::Module& model, uint64_t seed) {
+  at::manual_seed(seed);
+  for (auto& p : model.named_parameters(/*recurse=*/true)) {
+    const auto& name = p.key();
+    at::Tensor t = p.value();
+    const bool norm = name.find("layer_norm") != std::string::npos || name.find("LayerNorm") != std::string::npos ||
+                      name.find("layernorm") != std::string::npos;
+    if (norm && ends_with(name, "weight")) t.fill_(1.0);
+    else if (ends_with(name, "bias") && name.find("relative_attention_bias") == std::string::npos) t.zero_();
+    else if (name.find("relative_attention_bias") != std::string::npos) t.normal_(0.0, 0.5);
+    else t.normal_(0.0, 0.02);
+  }
+}
+
+}  // namespace
+
+int64_t write_tiny_blip2(const fs::path& dir, const TinyBlip2Options& o) {
+  if (o.image_size % o.patch_size != 0) throw Error("tiny BLIP-2: image_size must be a multiple of patch_size");
+  fs::create_directories(dir);
+  write_json(dir / "config.json", blip2_config(o));
+  write_json(dir / "preprocessor_config.json", preprocessor_config(o));
+  write_json(dir / "generation_config.json",
+             {{"decoder_start_token_id", 0}, {"eos_token_id", 1}, {"pad_token_id", 0}});
+  // built from the written config, as a loader would, so every key of the module is present
+  Blip2ForConditionalGeneration model(Blip2Config::from_json(JsonConfig::load(dir / "config.json")));
+  c10::InferenceMode guard;
+  init_weights(*model, o.seed);
+  NamedTensors tensors;
+  int64_t count = 0;
+  for (const auto& p : model->named_parameters(/*recurse=*/true)) {
+    tensors.emplace_back(p.key(), p.value());
+    count += p.value().numel();
+  }
+  write_safetensors(dir / "model.safetensors", tensors, {{"format", "pt"}});
+  return count;
+}
+
+}  // namespace partedit

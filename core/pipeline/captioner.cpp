@@ -1,0 +1,105 @@
+#include "pipeline/captioner.h"
+
+#include <chrono>
+
+#include <ATen/ATen.h>
+
+#include "runtime/error.h"
+
+namespace partedit {
+namespace fs = std::filesystem;
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+Blip2CaptionModel::Blip2CaptionModel(Blip2ForConditionalGeneration model, T5Tokenizer tokenizer,
+                                     BlipImageProcessorConfig processor, ComputeOptions compute)
+    : model_(std::move(model)), tokenizer_(std::move(tokenizer)), processor_(std::move(processor)), compute_(compute) {}
+
+Blip2CaptionModel Blip2CaptionModel::load(const fs::path& folder, const ComputeOptions& compute) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // the small files first: a broken folder fails before gigabytes are read
+  auto processor = BlipImageProcessorConfig::load(folder);
+  auto tokenizer = T5Tokenizer::load(folder);
+  auto model = load_blip2(folder, compute.device, compute.dtype);
+  const int64_t image_size = model->config().vision.image_size;
+  if (processor.do_resize && (processor.height != image_size || processor.width != image_size))
+    throw Error((folder / "preprocessor_config.json").string() + ": size " + std::to_string(processor.height) + "x" +
+                std::to_string(processor.width) + " differs from the vision model's image_size " +
+                std::to_string(image_size));
+  Blip2CaptionModel out(std::move(model), std::move(tokenizer), std::move(processor), compute);
+  out.load_seconds_ = seconds_since(t0);
+  return out;
+}
+
+std::vector<int64_t> Blip2CaptionModel::prompt_ids(const std::string& prompt) const {
+  auto ids = tokenizer_.encode(prompt);
+  const int64_t queries = model_->config().num_query_tokens;
+  const int64_t limit = tokenizer_.model_max_length() - queries;
+  if (int64_t(ids.size()) > limit)
+    throw Error("the prompt is " + std::to_string(ids.size()) + " tokens long; at most " + std::to_string(limit) +
+                " fit next to the " + std::to_string(queries) + " image queries (model_max_length " +
+                std::to_string(tokenizer_.model_max_length()) + ")");
+  return ids;
+}
+
+at::Tensor Blip2CaptionModel::preprocess(const at::Tensor& images_rgb01) const {
+  if (!images_rgb01.defined() || images_rgb01.numel() == 0) throw Error("caption: the image is empty");
+  if (!images_rgb01.is_floating_point()) throw Error("caption: the image must be a float tensor with values in [0, 1]");
+  if (!images_rgb01.isfinite().all().item<bool>()) throw Error("caption: the image has non-finite values");
+  return blip_preprocess(images_rgb01, processor_).to(compute_.device, compute_.dtype);  // [B, 3, S, S]
+}
+
+std::vector<std::string> Blip2CaptionModel::caption(const at::Tensor& images_rgb01, const CaptionRequest& request,
+                                                    const CancelToken* cancel, CaptionTimings* timings) {
+  request.generation.validate();
+  const auto ids = prompt_ids(request.prompt);
+  InferenceGuard guard(compute_.device);
+  // 1. preprocessing
+  auto t0 = std::chrono::steady_clock::now();
+  const auto pixels = preprocess(images_rgb01);  // [B, 3, S, S]
+  if (timings) timings->preprocess = seconds_since(t0);
+  // 2. vision -> Q-Former -> T5 encoder -> decoding
+  t0 = std::chrono::steady_clock::now();
+  const auto input_ids = at::tensor(ids, at::kLong).unsqueeze(0);  // [1, T], shared by the batch
+  const auto out = model_->generate(pixels, input_ids, request.generation, cancel);
+  wait_for(out.sequences);
+  if (timings) timings->generate = seconds_since(t0);
+  // 3. text
+  std::vector<std::string> captions;
+  const auto seqs = out.sequences.cpu().contiguous();
+  for (int64_t r = 0; r < seqs.size(0); ++r) {
+    const int64_t* p = seqs.data_ptr<int64_t>() + r * seqs.size(1);
+    captions.push_back(tokenizer_.decode(std::vector<int64_t>(p, p + seqs.size(1))));
+  }
+  return captions;
+}
+
+Blip2Captioner::Blip2Captioner(fs::path folder, ComputeOptions compute, CaptionRequest request, bool keep_loaded)
+    : folder_(std::move(folder)), compute_(compute), request_(std::move(request)), keep_loaded_(keep_loaded) {}
+
+std::string Blip2Captioner::caption(const at::Tensor& image_rgb01, const CancelToken& cancel) {
+  if (!image_rgb01.defined() || image_rgb01.dim() != 3 || image_rgb01.size(0) != 3)
+    throw Error("caption: expected an RGB image [3, H, W], got " +
+                (image_rgb01.defined() ? c10::str(image_rgb01.sizes()) : std::string("nothing")));
+  cancel.throw_if_cancelled();
+  load_seconds_ = 0;
+  if (!model_) {
+    model_ = std::make_unique<Blip2CaptionModel>(Blip2CaptionModel::load(folder_, compute_));
+    load_seconds_ = model_->load_seconds();
+  }
+  std::string text;
+  try {
+    text = model_->caption(image_rgb01, request_, &cancel, &timings_).at(0);
+  } catch (...) {
+    if (!keep_loaded_) release();
+    throw;
+  }
+  if (!keep_loaded_) release();
+  return text;
+}
+
+}  // namespace partedit
