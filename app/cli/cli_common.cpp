@@ -78,7 +78,7 @@ std::vector<OptionSpec> generation_option_specs() {
 
 GenerateRequest generation_request_from_args(const Args& args) {
   GenerateRequest request;
-  request.prompt = args.get("prompt");
+  request.prompt = args.get_or("prompt", "");  // required by the commands that need it
   request.negative = args.get_or("negative", "");
   request.steps = args.get_int("steps", 50);
   request.guidance = args.get_double("guidance", 7.5);
@@ -117,6 +117,7 @@ void print_timings(const StageTimes& times, const ComputeOptions& compute) {
   t["encode"] = times.encode;
   t["denoise"] = times.denoise;
   t["decode"] = times.decode;
+  for (const auto& [name, seconds] : times.extra) t[name] = seconds;
   t["total_after_load"] = times.total_after_load;
   t["peak_rss_mb"] = peak_rss_mb();
   if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;

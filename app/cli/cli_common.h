@@ -51,6 +51,7 @@ DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, G
 // --timings: one JSON object, the last line of stdout.
 struct StageTimes {
   double load = 0, encode = 0, denoise = 0, decode = 0, total_after_load = 0;
+  std::vector<std::pair<std::string, double>> extra;  // further stages, printed after decode
 };
 void print_timings(const StageTimes& times, const ComputeOptions& compute);
 

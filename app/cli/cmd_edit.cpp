@@ -9,6 +9,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "edit_photo.h"
 #include "editing/edit_instruction.h"
 #include "editing/part_edit_pipeline.h"
 #include "editing/token_library.h"
@@ -24,6 +25,8 @@ namespace {
 
 std::vector<OptionSpec> edit_options() {
   auto specs = generation_option_specs();
+  const auto photo = photo_option_specs();
+  specs.insert(specs.end(), photo.begin(), photo.end());
   specs.insert(specs.end(), {
       {"edit", true, false, "TEXT  \"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\""},
       {"edit-prompt", true, false, "TEXT  the full edit prompt (same word count: word-swap mapping)"},
@@ -50,11 +53,20 @@ std::vector<OptionSpec> edit_options() {
 
 const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".webp"};
 
+// What the user asked to change, parsed before anything is loaded; the edit prompt is
+// composed once the source prompt is known (a photo's may come from its caption).
+struct EditForm {
+  enum class Kind { Appended, Explicit, Swap } kind = Kind::Explicit;
+  AppendedEdit appended;
+  std::string edit_prompt;            // Explicit
+  std::string subject, edit_word;     // Swap
+  std::optional<PromptToPrompt> p2p;  // --p2p
+};
+
 struct EditText {
   std::string edit_prompt;
   std::optional<PromptToPrompt> p2p;
   std::vector<std::string> edit_words;  // empty: derived from the prompts
-  std::string part_text;                // the part named in --edit, if any
 };
 
 TokenLibrary open_library(const Args& args) {
@@ -64,32 +76,46 @@ TokenLibrary open_library(const Args& args) {
 }
 
 // Exactly one of --edit, --edit-prompt, --subject/--edit-word.
-EditText edit_text_from_args(const Args& args, const std::string& source, const TokenLibrary* library) {
+EditForm edit_form_from_args(const Args& args, const TokenLibrary* library) {
   const int forms = int(args.has("edit")) + int(args.has("edit-prompt")) + int(args.has("subject") || args.has("edit-word"));
   if (forms == 0) throw Error("say what to change: --edit \"with <edit> <part>\", --edit-prompt TEXT or --subject WORD --edit-word WORD");
   if (forms > 1) throw Error("give only one of --edit, --edit-prompt and --subject/--edit-word");
-  EditText out;
+  EditForm form;
   if (args.has("edit")) {
-    const auto parsed = parse_appended_edit(args.get("edit"), [&](const std::string& text) {
+    form.kind = EditForm::Kind::Appended;
+    form.appended = parse_appended_edit(args.get("edit"), [&](const std::string& text) {
       return library && names_available_part(*library, text);
     });
-    out.edit_prompt = appended_edit_prompt(source, parsed);
-    out.part_text = parsed.part_text;
   } else if (args.has("edit-prompt")) {
-    out.edit_prompt = args.get("edit-prompt");
+    form.edit_prompt = args.get("edit-prompt");
   } else {
     if (!args.has("subject") || !args.has("edit-word")) throw Error("--subject and --edit-word go together");
-    out.edit_prompt = swap_subject(source, args.get("subject"), args.get("edit-word"));
-    out.p2p = PromptToPrompt::Replace;
-    out.edit_words = {args.get("edit-word")};
+    form.kind = EditForm::Kind::Swap;
+    form.subject = args.get("subject");
+    form.edit_word = args.get("edit-word");
   }
   if (args.has("p2p")) {
     const std::string mode = args.get("p2p");
-    if (mode == "replace") out.p2p = PromptToPrompt::Replace;
-    else if (mode == "refine") out.p2p = PromptToPrompt::Refine;
-    else if (mode == "none") out.p2p = PromptToPrompt::None;
+    if (mode == "replace") form.p2p = PromptToPrompt::Replace;
+    else if (mode == "refine") form.p2p = PromptToPrompt::Refine;
+    else if (mode == "none") form.p2p = PromptToPrompt::None;
     else throw Error("--p2p must be replace, refine or none, got '" + mode + "'");
   }
+  return form;
+}
+
+EditText compose_edit(const EditForm& form, const std::string& source) {
+  EditText out;
+  switch (form.kind) {
+    case EditForm::Kind::Appended: out.edit_prompt = appended_edit_prompt(source, form.appended); break;
+    case EditForm::Kind::Explicit: out.edit_prompt = form.edit_prompt; break;
+    case EditForm::Kind::Swap:
+      out.edit_prompt = swap_subject(source, form.subject, form.edit_word);
+      out.p2p = PromptToPrompt::Replace;
+      out.edit_words = {form.edit_word};
+      break;
+  }
+  if (form.p2p) out.p2p = form.p2p;
   return out;
 }
 
@@ -100,21 +126,18 @@ PartToken read_token_file(const fs::path& path) {
   return read_part_token(path);
 }
 
-std::vector<PartToken> part_tokens_from_args(const Args& args, const EditText& text, const TokenLibrary* library) {
+std::vector<PartToken> part_tokens_from_args(const Args& args, const EditForm& form, const TokenLibrary* library) {
   std::vector<PartToken> tokens;
-  if (!text.part_text.empty()) tokens.push_back(resolve_part(*library, text.part_text));
+  if (form.kind == EditForm::Kind::Appended) tokens.push_back(resolve_part(*library, form.appended.part_text));
   for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(*library, name));
   for (const auto& file : args.get_all("token")) tokens.push_back(read_token_file(file));
   if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
   return tokens;
 }
 
-EditRequest edit_request_from_args(const Args& args, GenerateRequest source, const EditText& text) {
+EditRequest edit_request_from_args(const Args& args, GenerateRequest source) {
   EditRequest request;
   request.source = std::move(source);
-  request.edit_prompt = text.edit_prompt;
-  request.p2p = text.p2p;
-  request.edit_words = text.edit_words;
   if (args.has("t-e")) request.edit_end_step = args.get_int64("t-e", 0);
   request.omega = args.get_double("omega", 1.5);
   request.cross_replace = args.get_double("cross-replace", 0.4);
@@ -123,16 +146,19 @@ EditRequest edit_request_from_args(const Args& args, GenerateRequest source, con
   return request;
 }
 
-void write_outputs(const Args& args, const EditResult& result) {
-  write_image(args.get("out"), result.edited, result.parameters);
-  std::cout << "wrote " << args.get("out") << " (" << result.width << "x" << result.height;
-  if (result.noise_from_seed) std::cout << ", seed " << result.seed;
-  std::cout << ")\n";
+// The edited image (unless a photo edit wrote it) and the files every edit can write.
+void write_outputs(const Args& args, const EditResult& result, bool photo_written) {
+  if (!photo_written) {
+    write_image(args.get("out"), result.edited, result.parameters);
+    std::cout << "wrote " << args.get("out") << " (" << result.width << "x" << result.height;
+    if (result.noise_from_seed) std::cout << ", seed " << result.seed;
+    std::cout << ")\n";
+  }
   if (args.has("source-out")) {
     write_image(args.get("source-out"), result.source, result.parameters);
     std::cout << "wrote " << args.get("source-out") << "\n";
   }
-  if (args.has("mask-out")) {
+  if (args.has("mask-out") && !photo_written) {
     write_image(args.get("mask-out"), result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
     std::cout << "wrote " << args.get("mask-out") << "\n";
   }
@@ -147,6 +173,21 @@ void write_outputs(const Args& args, const EditResult& result) {
                       {{"parameters", result.parameters}});
     std::cout << "wrote " << args.get("save-latents") << "\n";
   }
+}
+
+void write_timings(const Args& args, const DiffusionModel& model, const EditResult& result, const PhotoSource* photo,
+                   std::chrono::steady_clock::time_point after_load, const ComputeOptions& compute) {
+  StageTimes t;
+  t.load = model.load_seconds();
+  t.encode = result.timings.encode;
+  t.denoise = result.timings.denoise;
+  t.decode = result.timings.decode;
+  t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
+  if (photo) {
+    t.extra = {{"caption", photo->caption_seconds}, {"invert", photo->invert_seconds},
+               {"inversion_reused", photo->inversion_reused ? 1.0 : 0.0}};
+  }
+  print_timings(t, compute);
 }
 
 void check_output_paths(const Args& args) {
@@ -165,55 +206,64 @@ int run_edit(const CommandArgs& argv) {
   if (args.has("help")) {
     std::cout << format_help(
         "partedit-cli edit --model DIR --prompt TEXT (--edit \"with <edit> <part>\" | --edit-prompt TEXT "
-        "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]",
+        "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]\n"
+        "       partedit-cli edit --model DIR --image PHOTO [--prompt TEXT | --caption-model DIR] (edit as above) "
+        "--out IMAGE [options]",
         specs);
     return 0;
   }
   if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
 
-  // 1. Everything that can be checked without the model: outputs, edit text, part tokens.
+  // 1. Everything that can be checked without the model: outputs, edit form, part tokens.
+  const bool photo_edit = is_photo_edit(args);
+  if (photo_edit) check_photo_args(args);
+  else if (!args.has("prompt")) throw Error("--prompt TEXT is required (or --image FILE to edit a photo)");
   GenerateRequest source = generation_request_from_args(args);
   check_output_paths(args);
   std::optional<TokenLibrary> library;
   if (args.has("edit") || args.has("part")) library.emplace(open_library(args));
-  const EditText text = edit_text_from_args(args, source.prompt, library ? &*library : nullptr);
-  const std::vector<PartToken> tokens = part_tokens_from_args(args, text, library ? &*library : nullptr);
-  EditRequest request = edit_request_from_args(args, std::move(source), text);
+  const EditForm form = edit_form_from_args(args, library ? &*library : nullptr);
+  const std::vector<PartToken> tokens = part_tokens_from_args(args, form, library ? &*library : nullptr);
+  EditRequest request = edit_request_from_args(args, std::move(source));
   const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
   reset_peak_cuda_memory(compute.device);
 
-  // 2. The model; tokens checked against it.
+  // 2. The model; tokens checked against it; for a photo its source prompt and inversion.
   DiffusionModel model = load_model_for(args, compute, request.source);
   request.part_embedding = combine_part_embeddings(model, tokens);
   request.layers = part_layers_for(model, tokens);
+  const auto after_load = std::chrono::steady_clock::now();
+  CancelToken cancel;
+  InterruptScope interrupt(cancel);
+  std::optional<PhotoSource> photo;
+  if (photo_edit) {
+    photo = prepare_photo_source(args, model, cancel);
+    request.source.prompt = photo->prompt;
+    request.inversion = photo->inversion;
+    std::cerr << "source prompt (" << photo->prompt_origin << "): " << photo->prompt << "\n";
+  }
+  const EditText text = compose_edit(form, request.source.prompt);
+  request.edit_prompt = text.edit_prompt;
+  request.p2p = text.p2p;
+  request.edit_words = text.edit_words;
   std::cerr << "edit prompt: " << request.edit_prompt << "\nparts:";
   for (const auto& t : tokens) std::cerr << " " << t.part_name;
   std::cerr << "\n";
 
   // 3. The edit, interruptible.
-  const auto after_load = std::chrono::steady_clock::now();
-  CancelToken cancel;
-  EditResult result;
-  {
-    InterruptScope interrupt(cancel);
-    result = edit(model, request, [](const EditProgress& p) {
-      std::cerr << "step " << p.step << "/" << p.total << " (mask covers " << std::fixed << std::setprecision(1)
-                << 100.0 * p.mask.mean().item<double>() << " %)\n";
-    }, cancel);
-  }
+  const EditResult result = edit(model, request, [](const EditProgress& p) {
+    std::cerr << "step " << p.step << "/" << p.total << " (mask covers " << std::fixed << std::setprecision(1)
+              << 100.0 * p.mask.mean().item<double>() << " %)\n";
+  }, cancel);
   for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
 
   // 4. Outputs (each written atomically).
-  write_outputs(args, result);
-  if (args.has("timings")) {
-    StageTimes t;
-    t.load = model.load_seconds();
-    t.encode = result.timings.encode;
-    t.denoise = result.timings.denoise;
-    t.decode = result.timings.decode;
-    t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
-    print_timings(t, compute);
+  if (photo) {
+    if (photo->prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << photo->prompt << "\n";
+    write_photo_outputs(args, *photo, result);
   }
+  write_outputs(args, result, photo.has_value());
+  if (args.has("timings")) write_timings(args, model, result, photo ? &*photo : nullptr, after_load, compute);
   return 0;
 }
 

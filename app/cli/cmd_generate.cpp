@@ -39,6 +39,7 @@ int run_generate(const CommandArgs& argv) {
   if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
 
   // 1. Everything that can be checked without the model.
+  if (!args.has("prompt")) throw Error("--prompt TEXT is required (an empty text generates unconditionally)");
   GenerateRequest request = generation_request_from_args(args);
   const fs::path out_path = args.get("out");
   check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");

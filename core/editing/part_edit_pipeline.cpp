@@ -7,7 +7,9 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "editing/edit_trajectory.h"
 #include "pipeline/diffusion_model.h"
+#include "pipeline/inversion.h"
 #include "pipeline/generation_common.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
@@ -67,6 +69,22 @@ at::Tensor part_token_sequence(const at::Tensor& embedding, int64_t length, cons
   const auto rows = embedding.to(options);  // [2k, D]
   const int64_t k2 = rows.size(0);
   return at::cat({rows, rows.slice(0, 0, 1).expand({length - k2, rows.size(1)})});  // [77, D]
+}
+
+std::string edit_parameters(const DiffusionModel& model, const EditRequest& request, const EditResult& result) {
+  GenerateResult as_generation;
+  as_generation.scheduler = result.scheduler;
+  as_generation.seed = result.seed;
+  as_generation.noise_from_seed = result.noise_from_seed;
+  as_generation.width = result.width;
+  as_generation.height = result.height;
+  std::string text = format_parameters(request.source, as_generation, model.name());
+  if (request.inversion)
+    text += "\nPhoto: " + (request.inversion->source_image.empty() ? std::string("(unnamed)") : request.inversion->source_image) +
+            ", inversion: " + request.inversion->scheduler + ", source guidance " + number_text(request.inversion->guidance) +
+            ", skip " + number_text(request.inversion->skip);
+  return text + "\nEdit prompt: " + request.edit_prompt + ", t_e: " +
+         std::to_string(request.edit_end_step.value_or(request.source.steps)) + ", omega: " + number_text(request.omega);
 }
 
 PartEditControlSettings control_settings(DiffusionModel& model, const EditRequest& request, EditResult& result,
@@ -134,18 +152,36 @@ at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vecto
   return at::cat(rows);  // [2k, D]
 }
 
-EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress,
+namespace {
+
+// The request as it runs: a photo's inversion fixes the source prompt, steps, size and sampler.
+EditRequest effective_request(const EditRequest& request) {
+  EditRequest r = request;
+  if (!r.inversion) return r;
+  const Inversion& inv = *r.inversion;
+  r.source.prompt = inv.prompt;
+  r.source.steps = inv.steps;
+  r.source.width = inv.width;
+  r.source.height = inv.height;
+  r.source.scheduler = inv.scheduler;
+  r.source.initial_latents = at::Tensor();
+  r.source.seed = inv.seed;
+  return r;
+}
+
+}  // namespace
+
+EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
                 const CancelToken& cancel) {
   const auto start = Clock::now();
+  const EditRequest request = effective_request(original_request);
   EditResult result;
   validate_generation(model, request.source, result.width, result.height);
   const PromptEncoder& encoder = model.prompt_encoder();
   validate_edit(model, request, encoder.embed_dim());
-  auto scheduler = model.make_scheduler(request.source.scheduler);
-  scheduler->set_timesteps(request.source.steps);
-  result.scheduler = scheduler->name();
+  if (request.inversion) check_inversion_matches(*request.inversion, model, result.width, result.height);
   result.edit_prompt = request.edit_prompt;
-  result.noise_from_seed = !request.source.initial_latents.defined();
+  result.noise_from_seed = !request.inversion && !request.source.initial_latents.defined();
   result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
   InferenceGuard inference(model.compute().device);
   cancel.throw_if_cancelled();
@@ -168,31 +204,35 @@ EditResult edit(DiffusionModel& model, const EditRequest& request, const EditPro
   const LatentPreviewMap* preview_map = progress ? &model.latent_preview_map() : nullptr;
   result.timings.encode = seconds_since(start);
 
-  // 2. Both paths start from the same noise.
+  // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
   const auto denoise_start = Clock::now();
-  const c10::Device device = model.compute().device;
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
-  const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
-  at::Tensor latents = noise.to(device).mul(scheduler->init_noise_sigma()).repeat({2, 1, 1, 1});  // [2, C, h, w]
+  std::unique_ptr<EditTrajectory> trajectory;
+  if (request.inversion) {
+    trajectory = inversion_trajectory(model, *request.inversion);
+  } else {
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
+    const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
+    trajectory = generation_trajectory(model, request.source.scheduler, static_cast<int>(steps), noise);
+  }
+  result.scheduler = trajectory->scheduler_name();
+  at::Tensor latents = trajectory->initial_latents();  // [2, C, h, w]
 
   // 3. Denoising with localisation and blending.
   ControllerScope scope(model.unet(), &controller);
-  const auto& timesteps = scheduler->timesteps();
-  const int total = static_cast<int>(timesteps.size());
+  const int total = trajectory->steps();
   std::vector<at::Tensor> masks, maps;
   const double guidance = request.source.guidance;
   for (int i = 0; i < total; ++i) {
     cancel.throw_if_cancelled();
-    const auto step = static_cast<size_t>(i);
     controller.begin_step(i);
-    const at::Tensor model_input = scheduler->scale_model_input(at::cat({latents, latents}), step);  // [4, C, h, w]
-    at::Tensor noise_pred = model.unet()->forward(model_input, timesteps[step], text.embeds, added).to(at::kFloat);
+    const at::Tensor model_input = trajectory->scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
+    at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
     noise_pred = uncond + guidance * (cond - uncond);
     const auto mask_start = Clock::now();
     const StepMask mask = controller.end_step();
     result.mask_seconds += seconds_since(mask_start);
-    SchedulerStepOutput out = scheduler->step(noise_pred, step, latents);
+    SchedulerStepOutput out = trajectory->step(noise_pred, i, latents);
     latents = out.prev_sample;
     masks.push_back(mask.mask.to(at::kCPU));
     if (request.keep_maps) maps.push_back(mask.normalized.to(at::kCPU));
@@ -223,15 +263,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& request, const EditPro
   result.final_mask = result.masks.mean(0);      // [Hm, Wm]
   if (request.keep_maps) result.maps = at::stack(maps);
   result.timings.decode = seconds_since(decode_start);
-  GenerateResult as_generation;
-  as_generation.scheduler = result.scheduler;
-  as_generation.seed = result.seed;
-  as_generation.noise_from_seed = result.noise_from_seed;
-  as_generation.width = result.width;
-  as_generation.height = result.height;
-  result.parameters = format_parameters(request.source, as_generation, model.name()) + "\nEdit prompt: " +
-                      request.edit_prompt + ", t_e: " + std::to_string(request.edit_end_step.value_or(steps)) +
-                      ", omega: " + number_text(request.omega);
+  result.parameters = edit_parameters(model, request, result);
   result.timings.total = seconds_since(start);
   return result;
 }

@@ -3,6 +3,7 @@
 // one CFG batch, the part localised at every step from the source path's queries, and the
 // edit blended into the source trajectory inside every attention layer.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,9 +18,13 @@
 namespace partedit {
 
 class DiffusionModel;
+struct Inversion;
 
 struct EditRequest {
   GenerateRequest source;          // prompt = the source prompt; steps, guidance (> 1), scheduler, seed, size, noise
+  // A photo's inversion: the source path replays it (its prompt, steps, size and scheduler
+  // replace those of `source`; guidance still applies to the edit path).
+  std::shared_ptr<const Inversion> inversion;
   std::string edit_prompt;         // the full edit prompt
   at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
   std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()

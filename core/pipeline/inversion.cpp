@@ -105,12 +105,18 @@ double InversionSchedule::noise_scale(int i) const {
 
 at::Tensor InversionSchedule::step(const at::Tensor& noise_pred, int i, const at::Tensor& latents,
                                    const at::Tensor& z) {
+  return step_output(noise_pred, i, latents, z).prev_sample;
+}
+
+SchedulerStepOutput InversionSchedule::step_output(const at::Tensor& noise_pred, int i, const at::Tensor& latents,
+                                                   const at::Tensor& z) {
   const double scale = noise_scale(i);
   const at::Tensor zb = z.to(latents.device(), latents.scalar_type()).reshape({1, latents.size(1), latents.size(2),
                                                                                latents.size(3)})
                             .expand_as(latents);  // [B, C, h, w]
-  at::Tensor out = scheduler->step(noise_pred, first_step + static_cast<size_t>(i), latents, zb).prev_sample;
-  return scale > 0.0 ? out : out + zb;  // a step without noise term carries the residual itself
+  SchedulerStepOutput out = scheduler->step(noise_pred, first_step + static_cast<size_t>(i), latents, zb);
+  if (scale <= 0.0) out.prev_sample = out.prev_sample + zb;  // a step without noise term carries the residual itself
+  return out;
 }
 
 InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, const std::string& kind, int steps,

@@ -125,6 +125,8 @@ struct InversionSchedule {
   // broadcast over the batch; a step of noise scale 0 adds z itself). Any batch size: the DPM
   // history follows the batch, so run one schedule per batch layout (clone() for another).
   at::Tensor step(const at::Tensor& noise_pred, int i, const at::Tensor& latents, const at::Tensor& z);
+  // The same, with the sampler's x0 estimate (for previews).
+  SchedulerStepOutput step_output(const at::Tensor& noise_pred, int i, const at::Tensor& latents, const at::Tensor& z);
 };
 InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, const std::string& kind, int steps,
                                           double skip);

@@ -1,0 +1,190 @@
+#include "edit_photo.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include <ATen/ATen.h>
+
+#include "editing/compositing.h"
+#include "editing/part_edit_pipeline.h"
+#include "io/image_header.h"
+#include "io/image_io.h"
+#include "io/safetensors.h"
+#include "pipeline/captioner.h"
+#include "pipeline/diffusion_model.h"
+#include "pipeline/inversion.h"
+#include "pipeline/inversion_cache.h"
+#include "runtime/error.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds_from(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Photo load_working_photo(const fs::path& path, const DiffusionModel& model) {
+  PhotoOptions options;
+  options.fit.multiple = model.vae_scale_factor();
+  options.fit.pixel_budget = model.default_image_size() * model.default_image_size();
+  Photo photo = load_photo(path.string(), options);
+  for (const auto& w : photo.warnings) std::cerr << "warning: " << w << "\n";
+  if (photo.alpha.defined())
+    std::cerr << "warning: " << path.filename().string()
+              << " has transparency; it is edited over white and written without alpha\n";
+  return photo;
+}
+
+// The source prompt: --prompt, else a caption from --caption-model.
+std::string source_prompt(const Args& args, const Photo& photo, const DiffusionModel& model, PhotoSource& out,
+                          const CancelToken& cancel) {
+  if (args.has("prompt")) {
+    out.prompt_origin = "--prompt";
+    return args.get("prompt");
+  }
+  if (!args.has("caption-model"))
+    throw Error("a photo edit needs its source prompt: give --prompt TEXT, or --caption-model DIR (a BLIP-2 folder) "
+                "to caption the photo");
+  const auto start = std::chrono::steady_clock::now();
+  std::cerr << "captioning with " << args.get("caption-model") << "\n";
+  Blip2Captioner captioner(args.get("caption-model"), model.compute());
+  const std::string caption = captioner.caption(photo.working, cancel);
+  out.caption_seconds = seconds_from(start);
+  out.prompt_origin = "BLIP-2 caption";
+  return caption;
+}
+
+InvertRequest invert_request(const Args& args, const Photo& photo, const std::string& prompt) {
+  InvertRequest r;
+  r.image = photo.working;
+  r.prompt = prompt;
+  r.guidance = args.get_double("source-guidance", 3.5);
+  r.steps = args.get_int("steps", 50);
+  r.skip = args.get_double("skip", 0.15);
+  r.scheduler = args.get_or("scheduler", "dpmpp-sde");
+  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(3, r.steps));
+  r.seed = static_cast<uint64_t>(args.get_int64("seed", 0));  // fixed draws: the inversion can be cached
+  r.crop = {photo.fit.original_width, photo.fit.original_height, photo.fit.crop_x, photo.fit.crop_y,
+            photo.fit.crop_width, photo.fit.crop_height};
+  r.source_image = fs::path(args.get("image")).filename().string();
+  return r;
+}
+
+std::shared_ptr<const Inversion> inversion_for(const Args& args, DiffusionModel& model, const InvertRequest& request,
+                                               PhotoSource& out, const CancelToken& cancel) {
+  std::optional<InversionCache> cache;
+  if (!args.has("no-cache"))
+    cache.emplace(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir());
+  if (cache) {
+    if (auto found = cache->find(model, request)) {
+      out.inversion_reused = true;
+      std::cerr << "reusing the inversion " << cache->path_for(InversionCache::key(model, request)).string() << "\n";
+      return std::make_shared<const Inversion>(std::move(*found));
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::cerr << "inverting " << request.source_image << " (" << request.steps << " steps, " << request.scheduler << ")\n";
+  auto inversion = std::make_shared<Inversion>(invert(model, request, [](const InvertProgress& p) {
+    std::cerr << "inversion step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
+  }, cancel));
+  out.invert_seconds = seconds_from(start);
+  if (cache) {
+    try {
+      std::cerr << "cached the inversion as " << cache->store(model, request, *inversion).string() << "\n";
+    } catch (const Error& e) {
+      std::cerr << "warning: the inversion was not cached: " << e.what() << "\n";
+    }
+  }
+  return inversion;
+}
+
+}  // namespace
+
+std::vector<OptionSpec> photo_option_specs() {
+  return {
+      {"image", true, false, "FILE  edit this photo (PNG, JPEG, WebP, TIFF): inverted, then edited"},
+      {"inversion", true, false, "FILE  edit from this inversion file (partedit-cli invert); with --image also composites"},
+      {"caption-model", true, false, "DIR  BLIP-2 folder that captions the photo when no --prompt is given"},
+      {"source-guidance", true, false, "G  guidance of the photo's inversion (default 3.5)"},
+      {"skip", true, false, "F  fraction of the noisiest inversion steps skipped (default 0.15)"},
+      {"zero-noise-steps", true, false, "N  last noise maps zeroed in the inversion (default 3)"},
+      {"cache-dir", true, false, "DIR  where inversions are kept for later edits (default ~/.cache/partedit/inversions)"},
+      {"no-cache", false, false, "neither reuse nor keep the photo's inversion"},
+      {"feather", true, false, "PX  feather radius of the compositing mask in original pixels (default 4)"},
+      {"no-composite", false, false, "write the decoded edit as is, without restoring the photo's pixels"},
+  };
+}
+
+bool is_photo_edit(const Args& args) { return args.has("image") || args.has("inversion"); }
+
+void check_photo_args(const Args& args) {
+  if (args.has("image")) {
+    const fs::path image = args.get("image");
+    if (!fs::is_regular_file(image)) throw Error("--image " + image.string() + ": no such file");
+    std::ifstream in(image, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    read_image_header(bytes, image.string());  // throws on a damaged or unsupported file
+  }
+  if (args.has("inversion") && !fs::is_regular_file(args.get("inversion")))
+    throw Error("--inversion " + args.get("inversion") + ": no such file");
+  if (args.has("inversion") && args.has("caption-model"))
+    throw Error("--caption-model is not used with --inversion (the inversion holds its source prompt)");
+  for (const char* option : {"init-latents", "width", "height"})
+    if (args.has(option)) throw Error(std::string("--") + option + " does not apply to photo edits (the photo fixes them)");
+  if (args.has("scheduler") && args.get("scheduler") != "dpmpp-sde" && args.get("scheduler") != "ddim")
+    throw Error("photos are inverted with --scheduler dpmpp-sde or ddim, not '" + args.get("scheduler") + "'");
+  const double skip = args.get_double("skip", 0.15);
+  if (!(skip >= 0.0 && skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
+  if (args.get_double("feather", 4.0) < 0) throw Error("--feather must be >= 0");
+}
+
+PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel) {
+  PhotoSource out;
+  if (args.has("image")) out.photo = load_working_photo(args.get("image"), model);
+  if (args.has("inversion")) {
+    auto inversion = std::make_shared<Inversion>(load_inversion(args.get("inversion"), model));
+    if (out.photo && (out.photo->fit.width != inversion->width || out.photo->fit.height != inversion->height))
+      throw Error("--image " + args.get("image") + " works at " + std::to_string(out.photo->fit.width) + "x" +
+                  std::to_string(out.photo->fit.height) + " but --inversion " + args.get("inversion") + " is " +
+                  std::to_string(inversion->width) + "x" + std::to_string(inversion->height) + ": not the same photo");
+    if (args.has("prompt") && args.get("prompt") != inversion->prompt)
+      throw Error("--prompt differs from the prompt the inversion was made with (\"" + inversion->prompt +
+                  "\"); leave it out or invert again");
+    out.prompt = inversion->prompt;
+    out.prompt_origin = "the inversion file";
+    out.inversion = std::move(inversion);
+    return out;
+  }
+  out.prompt = source_prompt(args, *out.photo, model, out, cancel);
+  out.inversion = inversion_for(args, model, invert_request(args, *out.photo, out.prompt), out, cancel);
+  return out;
+}
+
+void write_photo_outputs(const Args& args, const PhotoSource& source, const EditResult& result) {
+  const fs::path out = args.get("out");
+  if (!source.photo || args.has("no-composite")) {
+    write_image(out, result.edited, result.parameters);
+    std::cout << "wrote " << out.string() << " (" << result.width << "x" << result.height << ", not composited)\n";
+    if (args.has("mask-out")) {
+      write_image(args.get("mask-out"), result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
+      std::cout << "wrote " << args.get("mask-out") << "\n";
+    }
+    return;
+  }
+  const Photo& photo = *source.photo;
+  const double feather = args.get_double("feather", kDefaultFeatherRadius);
+  const CompositeResult composite = composite_photo(photo.original, result.edited, result.final_mask, photo.fit, feather);
+  write_image(out, composite.image, result.parameters + "\nComposited into the photo, feather " + std::to_string(feather));
+  std::cout << "wrote " << out.string() << " (" << composite.image.size(2) << "x" << composite.image.size(1)
+            << ", the photo's pixels outside the edited part)\n";
+  if (args.has("mask-out")) {
+    write_image(args.get("mask-out"), composite.mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
+    std::cout << "wrote " << args.get("mask-out") << " (compositing mask)\n";
+  }
+}
+
+}  // namespace partedit::cli

@@ -1,0 +1,44 @@
+#pragma once
+// The real-photo side of `partedit-cli edit` (algorithm.md §4): the photo at the model's
+// working size, its source prompt (--prompt, else a BLIP-2 caption), its inversion (from
+// --inversion, the cache, or computed and cached) and the compositing of the result back
+// into the original pixels.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "io/image_photo.h"
+#include "runtime/cancel.h"
+
+namespace partedit {
+class DiffusionModel;
+struct Inversion;
+struct EditResult;
+}  // namespace partedit
+
+namespace partedit::cli {
+
+// The options `edit` takes for photos.
+std::vector<OptionSpec> photo_option_specs();
+bool is_photo_edit(const Args& args);  // --image or --inversion
+// Checks that need no model: files exist, the photo's header, option ranges.
+void check_photo_args(const Args& args);
+
+struct PhotoSource {
+  std::optional<Photo> photo;                  // with --image
+  std::shared_ptr<const Inversion> inversion;
+  std::string prompt;                          // the source prompt the inversion used
+  std::string prompt_origin;                   // "--prompt", "BLIP-2 caption", "the inversion file"
+  double caption_seconds = 0, invert_seconds = 0;
+  bool inversion_reused = false;
+};
+
+PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel);
+
+// Writes the edited photo: composited into the original (unless --no-composite) at its
+// original size, the compositing mask to --mask-out. Returns the files written.
+void write_photo_outputs(const Args& args, const PhotoSource& source, const EditResult& result);
+
+}  // namespace partedit::cli

@@ -1,0 +1,38 @@
+#pragma once
+// How the two paths of an edit [source, edit] move from step to step: a fresh generation
+// (both from the same noise, the model's sampler) or the replay of a photo's inversion
+// (algorithm.md §4: both from the inverted x_T with the inversion's noise maps; the source
+// path tied to the inverted latents after every step, so it reproduces the photo exactly).
+#include <memory>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+
+#include "schedulers/scheduler.h"
+
+namespace partedit {
+
+class DiffusionModel;
+struct Inversion;
+
+class EditTrajectory {
+ public:
+  virtual ~EditTrajectory() = default;
+  virtual int steps() const = 0;
+  virtual double timestep(int i) const = 0;
+  virtual std::string scheduler_name() const = 0;
+  // [2, C, h, w] on the model's device: the starting latents of both paths.
+  virtual at::Tensor initial_latents() = 0;
+  virtual at::Tensor scale_model_input(const at::Tensor& sample, int i) const = 0;
+  // Step i of both paths from their guided noise predictions [2, C, h, w].
+  virtual SchedulerStepOutput step(const at::Tensor& noise_pred, int i, const at::Tensor& latents) = 0;
+};
+
+// Both paths from `noise` ([1, C, h, w] unit variance) with the model's scheduler `kind`.
+std::unique_ptr<EditTrajectory> generation_trajectory(const DiffusionModel& model, const std::string& kind,
+                                                      int steps, const at::Tensor& noise);
+
+// The replay of `inversion` (which must outlive the trajectory).
+std::unique_ptr<EditTrajectory> inversion_trajectory(const DiffusionModel& model, const Inversion& inversion);
+
+}  // namespace partedit
