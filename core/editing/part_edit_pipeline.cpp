@@ -176,7 +176,8 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   const auto start = Clock::now();
   const EditRequest request = effective_request(original_request);
   EditResult result;
-  validate_generation(model, request.source, result.width, result.height);
+  // A photo inverted without a prompt has a blank source prompt.
+  validate_generation(model, request.source, result.width, result.height, request.inversion != nullptr);
   const PromptEncoder& encoder = model.prompt_encoder();
   validate_edit(model, request, encoder.embed_dim());
   if (request.inversion) check_inversion_matches(*request.inversion, model, result.width, result.height);

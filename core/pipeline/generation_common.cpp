@@ -36,8 +36,9 @@ std::string number_text(double value) {
 }
 
 // Everything checkable before touching a model; fills the resolved size.
-void validate_generation(const DiffusionModel& model, const GenerateRequest& request, int64_t& width, int64_t& height) {
-  if (blank(request.prompt)) throw Error("the prompt is empty");
+void validate_generation(const DiffusionModel& model, const GenerateRequest& request, int64_t& width, int64_t& height,
+                         bool allow_blank_prompt) {
+  if (!allow_blank_prompt && blank(request.prompt)) throw Error("the prompt is empty");
   if (request.steps < 1) throw Error("steps must be at least 1, got " + std::to_string(request.steps));
   if (!std::isfinite(request.guidance) || request.guidance < 0)
     throw Error("guidance must be a finite number >= 0, got " + number_text(request.guidance));

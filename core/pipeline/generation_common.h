@@ -25,7 +25,7 @@ std::string number_text(double value);  // %g
 // Everything checkable before touching a model (prompt, steps, guidance, size, initial
 // latents); returns the resolved image size.
 void validate_generation(const DiffusionModel& model, const GenerateRequest& request, int64_t& width,
-                         int64_t& height);
+                         int64_t& height, bool allow_blank_prompt = false);
 
 // CLIP reads at most max_length ids; diffusers truncates and logs what it dropped.
 void warn_if_truncated(const PromptEncoder& encoder, const std::string& text, const char* what,

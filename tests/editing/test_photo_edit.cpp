@@ -1,0 +1,107 @@
+// PartEdit on a photo (algorithm.md §4): the source path replays the inversion exactly, and
+// an edit that asks for nothing new (the source prompt, the inversion's guidance, no
+// prompt-to-prompt) follows the photo's latents through the edit path too. The random tiny
+// UNet amplifies float differences (batch 4 here, 2 in the inversion) about tenfold per
+// late step, so the edit path is held to 1e-5 after the first step and 1e-2 at the end.
+#include <QtTest>
+
+#include <ATen/ATen.h>
+
+#include "editing/part_edit_pipeline.h"
+#include "pipeline/diffusion_model.h"
+#include "pipeline/inversion.h"
+#include "runtime/compute.h"
+#include "support/test_support.h"
+
+using namespace partedit;
+
+class TestPhotoEdit : public QObject {
+  Q_OBJECT
+  std::optional<DiffusionModel> model_;
+
+  std::shared_ptr<const Inversion> invert_photo(const std::string& scheduler, const std::string& prompt, int zero_steps) {
+    auto generator = at::detail::createCPUGenerator(5);
+    InvertRequest r;
+    r.image = at::rand({3, 64, 96}, generator);  // [3, H, W]
+    r.prompt = prompt;
+    r.steps = 6;
+    r.scheduler = scheduler;
+    r.zero_noise_steps = zero_steps;
+    r.seed = 1;
+    return std::make_shared<const Inversion>(invert(*model_, r));
+  }
+
+  EditRequest request_for(const std::shared_ptr<const Inversion>& inversion, const std::string& edit_prompt) {
+    EditRequest r;
+    r.inversion = inversion;
+    r.source.guidance = 3.5;
+    r.edit_prompt = edit_prompt;
+    r.p2p = PromptToPrompt::None;
+    auto generator = at::detail::createCPUGenerator(9);
+    r.part_embedding = at::randn({2, 64}, generator);
+    return r;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { model_.emplace(DiffusionModel::load(test::tiny_sdxl_dir(), ComputeOptions::parse("cpu", "fp32"))); }
+
+  void reconstructsThePhoto_data() {
+    QTest::addColumn<QString>("scheduler");
+    QTest::addColumn<QString>("prompt");
+    QTest::newRow("dpmpp-sde, prompt") << "dpmpp-sde" << "a photo of a cat";
+    QTest::newRow("ddim, prompt") << "ddim" << "a photo of a cat";
+  }
+  void reconstructsThePhoto() {
+    QFETCH(QString, scheduler);
+    QFETCH(QString, prompt);
+    const auto inversion = invert_photo(scheduler.toStdString(), prompt.toStdString(), 0);
+    // An empty prompt inverts unconditionally; the edit path then needs guidance 1 to match.
+    auto request = request_for(inversion, prompt.toStdString());
+    double first_step = -1;
+    const EditResult r = edit(*model_, request, [&](const EditProgress& p) {
+      if (p.step == 1)
+        first_step = test::max_relative_diff(p.latents[1].unsqueeze(0), inversion->xts[inversion->steps - 1]);
+    });
+    const double source = test::max_relative_diff(r.source_latents, inversion->x0);
+    const double edited = test::max_relative_diff(r.edit_latents, inversion->x0);
+    qInfo("latents vs the inversion (relative): source %.3g; edit path %.3g after step 1, %.3g at the end", source,
+          first_step, edited);
+    QCOMPARE(source, 0.0);
+    PE_VERIFY_LE(first_step, 1e-5);
+    PE_VERIFY_LE(edited, 1e-2);
+    QCOMPARE(r.width, int64_t(96));
+    QCOMPARE(r.height, int64_t(64));
+    QCOMPARE(r.masks.size(0), int64_t(6));
+  }
+
+  void anEditChangesThePhotoAndKeepsTheSource() {
+    const auto inversion = invert_photo("dpmpp-sde", "a photo of a cat", 3);
+    auto request = request_for(inversion, "a photo of a dog");
+    request.source.guidance = 7.5;
+    request.p2p = PromptToPrompt::Replace;
+    const EditResult r = edit(*model_, request);
+    QCOMPARE(test::max_abs_diff(r.source_latents, inversion->x0), 0.0);  // tied
+    const double changed = test::max_relative_diff(r.edit_latents, inversion->x0);
+    qInfo("edit path vs x0 (relative): %.3g", changed);
+    QVERIFY(changed > 1e-2);
+    QVERIFY(r.parameters.find("inversion: dpmpp-sde") != std::string::npos);
+  }
+
+  void photoWithoutPrompt() {
+    const auto inversion = invert_photo("dpmpp-sde", "", 3);
+    const EditResult r = edit(*model_, request_for(inversion, "a photo of a dog"));
+    QCOMPARE(test::max_abs_diff(r.source_latents, inversion->x0), 0.0);
+    QCOMPARE(r.masks.size(0), int64_t(6));
+  }
+
+  void editEndIsCheckedAgainstTheInversionSteps() {
+    const auto inversion = invert_photo("ddim", "a photo of a cat", 3);
+    auto request = request_for(inversion, "a photo of a dog");
+    request.edit_end_step = 7;
+    QVERIFY(test::error_of([&] { edit(*model_, request); }).find("between 1 and the number of steps (6)") !=
+            std::string::npos);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestPhotoEdit)
+#include "test_photo_edit.moc"
