@@ -175,10 +175,16 @@ std::vector<int64_t> align_target_to_source(const std::vector<int64_t>& x, const
 RefineMapping refine_mapper(const ClipTokenizer& tokenizer, const std::string& source, const std::string& target,
                             int64_t max_len) {
   // P2P seq_aligner.get_mapper
-  const auto x = tokenizer.encode(source);
-  const auto y = tokenizer.encode(target);
-  if (static_cast<int64_t>(y.size()) > max_len || static_cast<int64_t>(x.size()) > max_len)
-    throw Error("the prompts are longer than " + std::to_string(max_len) + " tokens; shorten them for a refine edit");
+  // Truncated like the text encoder's input (the attention only sees max_len tokens).
+  auto truncated = [&](std::vector<int64_t> ids) {
+    if (static_cast<int64_t>(ids.size()) > max_len) {
+      ids.resize(static_cast<size_t>(max_len - 1));
+      ids.push_back(tokenizer.eos_id());
+    }
+    return ids;
+  };
+  const auto x = truncated(tokenizer.encode(source));
+  const auto y = truncated(tokenizer.encode(target));
   const auto y_to_x = align_target_to_source(x, y);
   auto mapper = at::zeros({max_len}, at::kLong);
   auto alphas = at::ones({max_len}, at::kFloat);
