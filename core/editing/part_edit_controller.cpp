@@ -1,5 +1,6 @@
 #include "editing/part_edit_controller.h"
 
+#include <chrono>
 #include <cmath>
 
 #include <ATen/ATen.h>
@@ -178,7 +179,9 @@ void PartEditController::on_output(const AttentionCall& call, at::Tensor& output
   // of step i blends with step i's own mask when i + 1 < t_e, even at step 0.
   int64_t step = step_;
   if (call.site.index == settings_.attention_layers - 1) {
+    const auto start = std::chrono::steady_clock::now();
     finish_step();
+    mask_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     step = step_ + 1;
   }
   if (!blending_at(step)) return;

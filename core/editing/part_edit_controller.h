@@ -54,6 +54,7 @@ class PartEditController : public AttentionController {
   void begin_step(int64_t step);  // 0-based denoising step about to run
   // After the UNet call: the step's mask, computed in its last attention layer.
   StepMask end_step();
+  double mask_seconds() const { return mask_seconds_; }  // aggregating and thresholding, all steps so far
 
   bool wants_probabilities(const AttentionCall& call) override;
   void on_query(const AttentionCall& call, at::Tensor& query) override;
@@ -67,6 +68,7 @@ class PartEditController : public AttentionController {
   };
   const TokenKeys& token_keys(const AttentionCall& call);
   StepMask finish_step();  // aggregate, normalise, threshold; sets mask_
+  double mask_seconds_ = 0;
   bool blending_at(int64_t step) const;
   const at::Tensor& blend_mask_for(int64_t height, int64_t width, const at::Tensor& like);
 

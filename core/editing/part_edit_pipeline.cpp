@@ -230,9 +230,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
     noise_pred = uncond + guidance * (cond - uncond);
-    const auto mask_start = Clock::now();
     const StepMask mask = controller.end_step();
-    result.mask_seconds += seconds_since(mask_start);
     SchedulerStepOutput out = trajectory->step(noise_pred, i, latents);
     latents = out.prev_sample;
     masks.push_back(mask.mask.to(at::kCPU));
@@ -251,6 +249,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   }
   wait_for(latents);
   result.timings.denoise = seconds_since(denoise_start);
+  result.mask_seconds = controller.mask_seconds();
 
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();
