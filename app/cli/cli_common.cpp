@@ -90,7 +90,7 @@ std::vector<OptionSpec> generation_option_specs() {
       {"negative", true, false, "TEXT  negative prompt (default: none)"},
       {"steps", true, false, "N  denoising steps (default 50)"},
       {"guidance", true, false, "G  classifier-free guidance scale (default 7.5)"},
-      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-sde (default: the model's scheduler)"},
+      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's scheduler)"},
       {"seed", true, false, "N  seed of the initial noise (default: random, reported)"},
       {"init-latents", true, false, "FILE  safetensors with `latents` [1, C, h, w] unit noise (instead of --seed)"},
       {"width", true, false, "W  image width, a multiple of 8 (default: the model's size)"},

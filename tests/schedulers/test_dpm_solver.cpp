@@ -9,6 +9,7 @@
 
 #include <ATen/ATen.h>
 
+#include "io/json_config.h"
 #include "runtime/error.h"
 #include "schedulers/dpm_solver_multistep_scheduler.h"
 #include "schedulers/scheduler.h"
@@ -258,13 +259,22 @@ class TestDpmSolver : public QObject {
     DPMSolverOptions o;
     o.algorithm_type = "dpmsolver";
     QVERIFY(!test::error_of([&] { DPMSolverMultistepScheduler bad(sdxl_config(), o); }).empty());
-    // the factory: both kinds listed; a DPMSolverMultistepScheduler config gives dpmpp-2m
+    // the factory: both kinds listed; a DPMSolverMultistepScheduler config gives the kind of
+    // its algorithm_type (dpmsolver++ by default); an explicit kind wins over the config
     const auto kinds = supported_scheduler_kinds();
     QVERIFY(std::find(kinds.begin(), kinds.end(), "dpmpp-2m") != kinds.end());
     QVERIFY(std::find(kinds.begin(), kinds.end(), "dpmpp-sde") != kinds.end());
     SchedulerConfig dc = sdxl_config();
     dc.class_name = "DPMSolverMultistepScheduler";
     QCOMPARE(make_scheduler("", dc)->name(), std::string("dpmpp-2m"));
+    dc.algorithm_type = "sde-dpmsolver++";
+    QCOMPARE(make_scheduler("", dc)->name(), std::string("dpmpp-sde"));
+    QCOMPARE(make_scheduler("dpmpp-2m", dc)->name(), std::string("dpmpp-2m"));
+    const auto parsed = SchedulerConfig::from_json(JsonConfig(
+        {{"_class_name", "DPMSolverMultistepScheduler"}, {"algorithm_type", "sde-dpmsolver++"}}, "scheduler_config.json"));
+    QCOMPARE(make_scheduler("", parsed)->name(), std::string("dpmpp-sde"));
+    dc.algorithm_type = "dpmsolver";
+    QVERIFY(test::error_of([&] { make_scheduler("", dc); }).find("algorithm_type 'dpmsolver'") != std::string::npos);
   }
 
   // The reference inversion's noise maps from its own recorded inputs: the first step is first
