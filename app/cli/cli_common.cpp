@@ -59,21 +59,46 @@ InterruptScope::~InterruptScope() {
   g_interrupt_token = nullptr;
 }
 
-std::vector<OptionSpec> generation_option_specs() {
+void reject_positional(const Args& args) {
+  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+}
+
+std::vector<OptionSpec> compute_option_specs() {
   return {
+      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
+      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
+  };
+}
+
+ComputeOptions compute_options_from_args(const Args& args) {
+  return ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+}
+
+std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alternative) {
+  if (args.has("seed") && args.has(alternative))
+    throw Error("give either --seed or --" + alternative + ", not both");
+  if (!args.has("seed")) return std::nullopt;
+  const int64_t seed = args.get_int64("seed", 0);
+  if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
+  return static_cast<uint64_t>(seed);
+}
+
+std::vector<OptionSpec> generation_option_specs() {
+  std::vector<OptionSpec> specs = {
       {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
       {"prompt", true, false, "TEXT  the prompt (for edit: the source prompt)"},
       {"negative", true, false, "TEXT  negative prompt (default: none)"},
       {"steps", true, false, "N  denoising steps (default 50)"},
       {"guidance", true, false, "G  classifier-free guidance scale (default 7.5)"},
-      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-sde (default: the model's scheduler)"},
+      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's scheduler)"},
       {"seed", true, false, "N  seed of the initial noise (default: random, reported)"},
       {"init-latents", true, false, "FILE  safetensors with `latents` [1, C, h, w] unit noise (instead of --seed)"},
       {"width", true, false, "W  image width, a multiple of 8 (default: the model's size)"},
       {"height", true, false, "H  image height, a multiple of 8 (default: the model's size)"},
-      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
-      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
   };
+  const auto compute = compute_option_specs();
+  specs.insert(specs.end(), compute.begin(), compute.end());
+  return specs;
 }
 
 GenerateRequest generation_request_from_args(const Args& args) {
@@ -87,22 +112,22 @@ GenerateRequest generation_request_from_args(const Args& args) {
   request.height = args.get_int64("height", 0);
   if (args.has("width") && request.width <= 0) throw Error("--width must be positive");
   if (args.has("height") && request.height <= 0) throw Error("--height must be positive");
-  if (args.has("seed") && args.has("init-latents")) throw Error("give either --seed or --init-latents, not both");
-  if (args.has("seed")) {
-    const int64_t seed = args.get_int64("seed", 0);
-    if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
-    request.seed = static_cast<uint64_t>(seed);
-  }
+  request.seed = seed_from_args(args, "init-latents");
   if (args.has("init-latents")) request.initial_latents = read_initial_latents(args.get("init-latents"));
   request.preview = false;  // nothing shows previews here: skip the per-step host copies
   return request;
 }
 
-DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request) {
+DiffusionModel load_model(const Args& args, const ComputeOptions& compute) {
   const fs::path model_dir = args.get("model");
   std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
   DiffusionModel model = DiffusionModel::load(model_dir, compute);
   std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
+  return model;
+}
+
+DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request) {
+  DiffusionModel model = load_model(args, compute);
   if (request.initial_latents.defined()) {
     const int64_t f = model.vae_scale_factor();
     if (request.width == 0) request.width = request.initial_latents.size(3) * f;
@@ -119,6 +144,11 @@ void print_timings(const StageTimes& times, const ComputeOptions& compute) {
   t["decode"] = times.decode;
   for (const auto& [name, seconds] : times.extra) t[name] = seconds;
   t["total_after_load"] = times.total_after_load;
+  print_timings(t, compute);
+}
+
+void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute) {
+  nlohmann::ordered_json t = fields;
   t["peak_rss_mb"] = peak_rss_mb();
   if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
   std::cout << t.dump() << std::endl;

@@ -1,12 +1,14 @@
 #pragma once
 // Pieces shared by the commands that run a diffusion model: output-path checks, initial
 // latents, Ctrl-C cancellation, the generation options and the --timings line.
+#include <csignal>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
-#include <csignal>
+#include <nlohmann/json_fwd.hpp>
 
 #include "args.h"
 #include "pipeline/text_to_image.h"
@@ -39,10 +41,23 @@ class InterruptScope {
   struct sigaction previous_ {};
 };
 
+// No command takes positional arguments: a stray word is a mistake, not something to ignore.
+void reject_positional(const Args& args);
+
+// --device and --dtype, as every command that runs a model takes them.
+std::vector<OptionSpec> compute_option_specs();
+ComputeOptions compute_options_from_args(const Args& args);
+
+// --seed N (>= 0), which excludes --`alternative` (the option that supplies the noise itself).
+std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alternative);
+
 // The options of `generate` that describe the source generation (prompt, negative, steps,
 // guidance, scheduler, seed, init-latents, size); `edit` takes the same ones.
 std::vector<OptionSpec> generation_option_specs();
 GenerateRequest generation_request_from_args(const Args& args);
+
+// Loads the diffusion model named by --model, reporting on stderr.
+DiffusionModel load_model(const Args& args, const ComputeOptions& compute);
 
 // Loads the model named by --model with --device/--dtype, reporting on stderr; fills the
 // request's size from its initial latents when --width/--height are absent.
@@ -54,5 +69,7 @@ struct StageTimes {
   std::vector<std::pair<std::string, double>> extra;  // further stages, printed after decode
 };
 void print_timings(const StageTimes& times, const ComputeOptions& compute);
+// A command's own stage fields, followed by the peak memory (RSS, and CUDA on a GPU).
+void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute);
 
 }  // namespace partedit::cli

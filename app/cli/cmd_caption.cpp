@@ -7,11 +7,11 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include "args.h"
+#include "cli_common.h"
 #include "commands.h"
 #include "io/image_io.h"
 #include "pipeline/captioner.h"
-#include "runtime/compute.h"
+#include "pipeline/generation_common.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<OptionSpec>& caption_options() {
-  static const std::vector<OptionSpec> specs = {
+std::vector<OptionSpec> caption_options() {
+  std::vector<OptionSpec> specs = {
       {"model", true, false, "DIR  BLIP-2 folder (config.json, model*.safetensors, spiece.model, preprocessor_config.json)"},
       {"image", true, false, "FILE  the photo (PNG, JPEG, WebP, TIFF)"},
       {"prompt", true, false, "TEXT  text the caption continues, e.g. \"a photo of\" (default: none)"},
@@ -29,16 +29,14 @@ const std::vector<OptionSpec>& caption_options() {
       {"min-new-tokens", true, false, "N  shortest caption in tokens (default 0)"},
       {"no-repeat-ngram", true, false, "N  never repeat an N-gram (default 0: off)"},
       {"length-penalty", true, false, "F  beam score = log-probability / length^F (default 1)"},
-      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
-      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
+  };
+  const auto compute = compute_option_specs();
+  specs.insert(specs.end(), compute.begin(), compute.end());
+  specs.insert(specs.end(), {
       {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
       {"help", false, false, "show this help"},
-  };
+  });
   return specs;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 CaptionRequest request_from_args(const Args& args) {
@@ -66,20 +64,20 @@ CaptionRequest request_from_args(const Args& args) {
 }  // namespace
 
 int run_caption(const CommandArgs& argv) {
-  const auto& specs = caption_options();
+  const auto specs = caption_options();
   Args args(argv, specs);
   if (args.has("help")) {
     std::cout << format_help("partedit-cli caption --model DIR --image FILE [options]", specs);
     return 0;
   }
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+  reject_positional(args);
 
   // 1. everything that can be checked without the model
   const fs::path model_dir = args.get("model");
   if (!fs::is_directory(model_dir)) throw Error("--model " + model_dir.string() + ": no such folder");
   const CaptionRequest request = request_from_args(args);
-  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
-  auto t0 = std::chrono::steady_clock::now();
+  const ComputeOptions compute = compute_options_from_args(args);
+  const auto t0 = Clock::now();
   const at::Tensor image = read_image(args.get("image"));  // [3, H, W] in [0, 1]
   const double read_seconds = seconds_since(t0);
   reset_peak_cuda_memory(compute.device);
@@ -90,7 +88,7 @@ int run_caption(const CommandArgs& argv) {
   std::cerr << "loaded in " << model.load_seconds() << " s\n";
 
   // 3. caption
-  const auto after_load = std::chrono::steady_clock::now();
+  const auto after_load = Clock::now();
   CaptionTimings timings;
   const auto caption = model.caption(image, request, nullptr, &timings).at(0);
   std::cout.flush();
@@ -103,9 +101,7 @@ int run_caption(const CommandArgs& argv) {
     t["preprocess"] = timings.preprocess;
     t["generate"] = timings.generate;
     t["total_after_load"] = seconds_since(after_load);
-    t["peak_rss_mb"] = peak_rss_mb();
-    if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
-    std::cout << t.dump() << std::endl;
+    print_timings(t, compute);
   }
   return 0;
 }

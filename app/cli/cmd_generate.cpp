@@ -36,7 +36,7 @@ int run_generate(const CommandArgs& argv) {
     std::cout << format_help("partedit-cli generate --model DIR --prompt TEXT --out IMAGE [options]", specs);
     return 0;
   }
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+  reject_positional(args);
 
   // 1. Everything that can be checked without the model.
   if (!args.has("prompt")) throw Error("--prompt TEXT is required (an empty text generates unconditionally)");
@@ -45,7 +45,7 @@ int run_generate(const CommandArgs& argv) {
   check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");
   const std::string save_latents = args.get_or("save-latents", "");
   if (!save_latents.empty()) check_output_path(save_latents, {".safetensors"}, "save-latents");
-  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+  const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, 3. generation (interruptible).

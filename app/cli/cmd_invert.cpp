@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <iostream>
@@ -13,7 +12,7 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include "args.h"
+#include "cli_common.h"
 #include "commands.h"
 #include "io/image_header.h"
 #include "io/image_io.h"
@@ -22,8 +21,6 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
-#include "runtime/cancel.h"
-#include "runtime/compute.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -31,8 +28,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<OptionSpec>& invert_options() {
-  static const std::vector<OptionSpec> specs = {
+std::vector<OptionSpec> invert_options() {
+  std::vector<OptionSpec> specs = {
       {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
       {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF (cropped/scaled to the working size)"},
       {"prompt", true, false, "TEXT  source prompt describing the photo (default: none = unconditional)"},
@@ -44,25 +41,15 @@ const std::vector<OptionSpec>& invert_options() {
       {"noise", true, false, "FILE  safetensors with `noise` [steps, 1, C, h, w] draws (instead of --seed)"},
       {"zero-noise-steps", true, false, "N  last noise maps set to zero, in [0, steps] (default 3, at most steps)"},
       {"replay", true, false, "FILE  denoise this inversion file back into --out IMAGE instead of inverting"},
-      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
-      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
+  };
+  const auto compute = compute_option_specs();
+  specs.insert(specs.end(), compute.begin(), compute.end());
+  specs.insert(specs.end(), {
       {"out", true, false, "FILE  the inversion (.safetensors); with --replay the image (.png, .jpg, .webp)"},
       {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
       {"help", false, false, "show this help"},
-  };
+  });
   return specs;
-}
-
-void check_output(const fs::path& path, const std::vector<std::string>& extensions) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end()) {
-    std::string list;
-    for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
-    throw Error("--out " + path.string() + ": unknown extension '" + ext + "' (use " + list + ")");
-  }
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder)) throw Error("--out " + path.string() + ": the folder " + folder.string() + " does not exist");
 }
 
 // An unreadable photo must fail before minutes of model loading: its header is checked first.
@@ -80,27 +67,6 @@ at::Tensor read_noise(const fs::path& path) {
   return file.tensor("noise");
 }
 
-// SIGINT cancels the running inversion; a second Ctrl-C kills (SA_RESETHAND).
-CancelToken* g_token = nullptr;
-extern "C" void on_sigint(int) {
-  if (g_token) g_token->cancel();
-}
-struct SigintCancels {
-  explicit SigintCancels(CancelToken& token) {
-    g_token = &token;
-    struct sigaction action {};
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &previous);
-  }
-  ~SigintCancels() {
-    sigaction(SIGINT, &previous, nullptr);
-    g_token = nullptr;
-  }
-  struct sigaction previous {};
-};
-
 // Everything checkable before loading the model.
 InvertRequest request_from_args(const Args& args) {
   InvertRequest r;
@@ -117,43 +83,33 @@ InvertRequest request_from_args(const Args& args) {
     throw Error("--zero-noise-steps must be in [0, --steps], got " + std::to_string(r.zero_noise_steps));
   if (r.scheduler != "dpmpp-sde" && r.scheduler != "ddim")
     throw Error("--scheduler '" + r.scheduler + "' cannot invert (use dpmpp-sde or ddim)");
-  if (args.has("seed") && args.has("noise")) throw Error("give either --seed or --noise, not both");
-  if (args.has("seed")) {
-    const int64_t seed = args.get_int64("seed", 0);
-    if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
-    r.seed = static_cast<uint64_t>(seed);
-  }
+  r.seed = seed_from_args(args, "noise");
   if (args.has("noise")) r.noise = read_noise(args.get("noise"));
   return r;
 }
 
-int run_replay(const Args& args, DiffusionModel& model, const fs::path& out_path) {
+int run_replay(const Args& args, DiffusionModel& model, const ComputeOptions& compute, const fs::path& out_path) {
   const auto start = std::chrono::steady_clock::now();
   const Inversion inv = load_inversion(args.get("replay"), model);
   CancelToken cancel;
   Reconstruction rec;
   {
-    SigintCancels sigint(cancel);
+    InterruptScope interrupt(cancel);
     rec = reconstruct(model, inv, true, [](const InvertProgress& p) {
       std::cerr << "replay step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
     }, cancel);
   }
   write_image(out_path, rec.image);
   std::cout << "wrote " << out_path.string() << " (" << inv.width << "x" << inv.height << ")\n";
-  if (args.has("timings")) {
-    nlohmann::ordered_json t;
-    t["load"] = model.load_seconds();
-    t["denoise"] = seconds_since(start);
-    t["peak_rss_mb"] = peak_rss_mb();
-    std::cout << t.dump() << std::endl;
-  }
+  if (args.has("timings"))
+    print_timings(nlohmann::ordered_json{{"load", model.load_seconds()}, {"denoise", seconds_since(start)}}, compute);
   return 0;
 }
 
 }  // namespace
 
 int run_invert(const CommandArgs& argv) {
-  const auto& specs = invert_options();
+  const auto specs = invert_options();
   Args args(argv, specs);
   if (args.has("help")) {
     std::cout << format_help("partedit-cli invert --model DIR --image FILE --out INVERSION.safetensors [options]\n"
@@ -161,33 +117,31 @@ int run_invert(const CommandArgs& argv) {
                              specs);
     return 0;
   }
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+  reject_positional(args);
 
   // 1. Everything that can be checked without the model.
-  const fs::path model_dir = args.get("model");
+  args.get("model");  // required: fail before the photo is read
   const fs::path out_path = args.get("out");
   const bool replay = args.has("replay");
   InvertRequest request;
   if (replay) {
     if (args.has("image")) throw Error("give either --image (invert) or --replay (denoise an inversion), not both");
-    check_output(out_path, {".png", ".jpg", ".jpeg", ".webp"});
+    check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");
     if (!fs::is_regular_file(args.get("replay"))) throw Error("--replay " + args.get("replay") + ": no such file");
   } else {
     const fs::path image = args.get("image");
     if (!fs::is_regular_file(image)) throw Error("--image " + image.string() + ": no such file");
     check_image_header(image);
-    check_output(out_path, {".safetensors"});
+    check_output_path(out_path, {".safetensors"}, "out");
     request = request_from_args(args);
     request.source_image = image.filename().string();
   }
-  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+  const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
-  std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
-  DiffusionModel model = DiffusionModel::load(model_dir, compute);
-  std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
-  if (replay) return run_replay(args, model, out_path);
+  DiffusionModel model = load_model(args, compute);
+  if (replay) return run_replay(args, model, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
   PhotoOptions photo_options;
   photo_options.fit.multiple = model.vae_scale_factor();
@@ -204,7 +158,7 @@ int run_invert(const CommandArgs& argv) {
   Inversion inv;
   std::vector<double> step_seconds;
   {
-    SigintCancels sigint(cancel);
+    InterruptScope interrupt(cancel);
     inv = invert(model, request, [&](const InvertProgress& p) {
       step_seconds.push_back(p.seconds);
       std::cerr << "step " << p.step << "/" << p.total << " (t=" << p.timestep << ", " << p.seconds << " s)\n";
@@ -223,9 +177,7 @@ int run_invert(const CommandArgs& argv) {
     t["invert_step_s"] = inv.timings.invert / inv.steps;
     t["invert_steps_s"] = step_seconds;
     t["total_after_load"] = seconds_since(after_load);
-    t["peak_rss_mb"] = peak_rss_mb();
-    if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
-    std::cout << t.dump() << std::endl;
+    print_timings(t, compute);
   }
   return 0;
 }

@@ -41,6 +41,7 @@ void report_step(const ProgressCallback& progress, int step, int total, double t
 std::string sampler_display_name(const std::string& kind) {
   if (kind == "ddim") return "DDIM";
   if (kind == "euler") return "Euler";
+  if (kind == "dpmpp-2m") return "DPM++ 2M";
   if (kind == "dpmpp-sde") return "DPM++ 2M SDE";
   return kind;
 }

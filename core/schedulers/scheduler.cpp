@@ -84,25 +84,26 @@ std::vector<double> rescale_zero_terminal_snr(const std::vector<double>& betas) 
   return out;
 }
 
-// The factory's table: adding a scheduler = one line here.
+// The factory's table: adding a scheduler = one line here. A config names a kind by its
+// class and, where the class has several algorithms, its algorithm_type (nullptr: any).
 struct SchedulerKind {
   const char* kind;
   const char* class_name;
+  const char* algorithm_type;
   std::function<std::unique_ptr<Scheduler>(const SchedulerConfig&)> make;
 };
 
 const std::vector<SchedulerKind>& scheduler_kinds() {
   static const std::vector<SchedulerKind> kinds = {
-      {"ddim", "DDIMScheduler",
+      {"ddim", "DDIMScheduler", nullptr,
        [](const SchedulerConfig& c) { return std::make_unique<DDIMScheduler>(c); }},
-      {"euler", "EulerDiscreteScheduler",
+      {"euler", "EulerDiscreteScheduler", nullptr,
        [](const SchedulerConfig& c) { return std::make_unique<EulerDiscreteScheduler>(c); }},
-      // The config's DPMSolverMultistepScheduler means dpmpp-2m (diffusers' default algorithm_type).
-      {"dpmpp-2m", "DPMSolverMultistepScheduler",
+      {"dpmpp-2m", "DPMSolverMultistepScheduler", "dpmsolver++",
        [](const SchedulerConfig& c) {
          return std::make_unique<DPMSolverMultistepScheduler>(c, dpm_solver_options_for_kind("dpmpp-2m"));
        }},
-      {"dpmpp-sde", "DPMSolverMultistepScheduler",
+      {"dpmpp-sde", "DPMSolverMultistepScheduler", "sde-dpmsolver++",
        [](const SchedulerConfig& c) {
          return std::make_unique<DPMSolverMultistepScheduler>(c, dpm_solver_options_for_kind("dpmpp-sde"));
        }},
@@ -141,6 +142,7 @@ SchedulerConfig SchedulerConfig::from_json(const JsonConfig& cfg) {
   c.timestep_type = cfg.get_or<std::string>("timestep_type", c.timestep_type);
   c.thresholding = cfg.get_or<bool>("thresholding", c.thresholding);
   c.sample_max_value = cfg.get_or<double>("sample_max_value", c.sample_max_value);
+  c.algorithm_type = cfg.get_or<std::string>("algorithm_type", c.algorithm_type);
   c.validate(cfg.source().string());
   return c;
 }
@@ -221,13 +223,19 @@ std::vector<std::string> supported_scheduler_kinds() {
 }
 
 std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const SchedulerConfig& config) {
+  auto config_names = [&config](const SchedulerKind& k) {
+    return config.class_name == k.class_name && (!k.algorithm_type || config.algorithm_type == k.algorithm_type);
+  };
   for (const auto& k : scheduler_kinds()) {
-    if (kind.empty() ? config.class_name == k.class_name : kind == k.kind) return k.make(config);
+    if (kind.empty() ? config_names(k) : kind == k.kind) return k.make(config);
   }
-  if (kind.empty())
-    throw Error("scheduler class '" + config.class_name +
-                "' of the model's scheduler_config.json is not supported; choose a scheduler "
+  if (kind.empty()) {
+    const bool dpm = config.class_name == "DPMSolverMultistepScheduler";
+    throw Error("scheduler class '" + config.class_name + "'" +
+                (dpm ? " with algorithm_type '" + config.algorithm_type + "'" : std::string()) +
+                " of the model's scheduler_config.json is not supported; choose a scheduler "
                 "kind explicitly (supported: " + joined(supported_scheduler_kinds()) + ")");
+  }
   throw Error("unknown scheduler '" + kind + "' (supported: " +
               joined(supported_scheduler_kinds()) + ")");
 }

@@ -40,6 +40,7 @@ struct SchedulerConfig {
   std::string timestep_type = "discrete";    // discrete | continuous (Euler + v_prediction)
   bool thresholding = false;                 // dynamic thresholding: rejected by DDIM
   double sample_max_value = 1.0;
+  std::string algorithm_type = "dpmsolver++";  // DPMSolverMultistepScheduler: dpmsolver++ | sde-dpmsolver++
 
   static SchedulerConfig from_json(const JsonConfig& cfg);
   static SchedulerConfig load(const std::filesystem::path& scheduler_config_json);
@@ -87,7 +88,7 @@ class Scheduler {
 
   const SchedulerConfig& config() const { return config_; }
   const NoiseSchedule& schedule() const { return schedule_; }
-  std::string name() const { return name_; }  // "ddim", "euler"
+  std::string name() const { return name_; }  // "ddim", "euler", "dpmpp-2m", "dpmpp-sde"
 
  protected:
   Scheduler(std::string name, SchedulerConfig config);  // validates, builds the schedule
@@ -103,8 +104,9 @@ class Scheduler {
   std::string name_;
 };
 
-// kind: "ddim" | "euler" | "" (= from config.class_name); unknown -> partedit::Error
-// listing the supported kinds.
+// kind: "ddim" | "euler" | "dpmpp-2m" | "dpmpp-sde" | "" (= from config.class_name, and for
+// DPMSolverMultistepScheduler its algorithm_type); unknown -> partedit::Error listing the
+// supported kinds.
 std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const SchedulerConfig& config);
 std::vector<std::string> supported_scheduler_kinds();
 

@@ -10,15 +10,12 @@
 #include "models/blip2/blip2_model.h"
 #include "models/blip2/blip_image_processor.h"
 #include "models/blip2/tiny_blip2.h"
-#include "runtime/threads.h"
 
 using namespace partedit;
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  configure_runtime(argc, argv);
-  try {
-    const auto options = bench::parse_options(argc, argv, /*with_steps=*/false);
+  return bench::run(argc, argv, "bench_caption", /*with_steps=*/false, [](const bench::BenchOptions& options) {
     const auto device = options.compute.device;
     // 1. the model folder
     fs::path folder = options.model;
@@ -91,9 +88,5 @@ int main(int argc, char** argv) {
     if (const auto cuda = peak_cuda_mb(device)) json["peak_cuda_mb"] = *cuda;
     std::cout << json.dump() << std::endl;
     if (owned) fs::remove_all(folder);
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_caption: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Shared pieces of the benchmarks: options, the medium model in a temporary folder, timing
-// statistics and the one-line JSON report. Only LibTorch + nlohmann_json + partedit_engine.
+// Shared pieces of the benchmarks: main(), options, the medium model in a temporary folder,
+// the timed generation request, timing statistics and the one-line JSON report. Only LibTorch + nlohmann_json + partedit_engine.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,8 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "models/tiny_model.h"
+#include "pipeline/text_to_image.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
+#include "runtime/threads.h"
 
 namespace partedit::bench {
 
@@ -153,6 +155,32 @@ inline nlohmann::json report(const std::string& bench, const BenchOptions& o, co
           {"threads", at::get_num_threads()},
           {"openblas_coretype", coretype ? coretype : ""},
           {"omp_wait_policy", wait_policy ? wait_policy : ""}};
+}
+
+// The body of a benchmark's main(): runtime set-up (BLAS kernels, threads), the options, and
+// any error reported as "<name>: error: ..." with exit status 1.
+inline int run(int argc, char** argv, const char* name, bool with_steps,
+               const std::function<void(const BenchOptions&)>& body) {
+  configure_runtime(argc, argv);
+  try {
+    body(parse_options(argc, argv, with_steps));
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << name << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// The text-to-image generation the benchmarks time or compare against (guidance 7.5, seed 0,
+// the model's own scheduler and size, no previews).
+inline GenerateRequest generate_request(int steps) {
+  GenerateRequest request;
+  request.prompt = "a photo of a cat in a park";
+  request.steps = steps;
+  request.guidance = 7.5;
+  request.seed = 0;
+  request.preview = false;
+  return request;
 }
 
 }  // namespace partedit::bench

@@ -9,24 +9,16 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/prompt_encoder.h"
 #include "pipeline/text_to_image.h"
-#include "runtime/threads.h"
 
 using namespace partedit;
 
 int main(int argc, char** argv) {
-  configure_runtime(argc, argv);
-  try {
-    const auto options = bench::parse_options(argc, argv, /*with_steps=*/true);
+  return bench::run(argc, argv, "bench_edit", /*with_steps=*/true, [](const bench::BenchOptions& options) {
     bench::ModelFolder folder(options);
     InferenceGuard guard(options.compute.device);
     auto model = DiffusionModel::load(folder.path(), options.compute);
 
-    GenerateRequest source;
-    source.prompt = "a photo of a cat in a park";
-    source.steps = options.steps;
-    source.guidance = 7.5;
-    source.seed = 0;
-    source.preview = false;
+    const GenerateRequest source = bench::generate_request(options.steps);
     EditRequest request;
     request.source = source;
     request.edit_prompt = "a photo of a dragon in a park";
@@ -60,9 +52,5 @@ int main(int argc, char** argv) {
     json["mask_share_of_step"] = mask_seconds / edited.timings.denoise;
     json["peak_rss_mb"] = peak_rss_mb();
     std::cout << json.dump() << std::endl;
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_edit: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -4,24 +4,16 @@
 #include "bench_common.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/text_to_image.h"
-#include "runtime/threads.h"
 
 using namespace partedit;
 
 int main(int argc, char** argv) {
-  configure_runtime(argc, argv);
-  try {
-    const auto options = bench::parse_options(argc, argv, /*with_steps=*/true);
+  return bench::run(argc, argv, "bench_generate", /*with_steps=*/true, [](const bench::BenchOptions& options) {
     bench::ModelFolder folder(options);
     InferenceGuard guard(options.compute.device);
     auto model = DiffusionModel::load(folder.path(), options.compute);
 
-    GenerateRequest request;
-    request.prompt = "a photo of a cat in a park";
-    request.steps = options.steps;
-    request.guidance = 7.5;
-    request.seed = 0;
-    request.preview = false;
+    const GenerateRequest request = bench::generate_request(options.steps);
     GenerateResult result;
     const auto timings = bench::time_runs(options, [&] { result = generate(model, request); });
 
@@ -36,9 +28,5 @@ int main(int argc, char** argv) {
     json["last_decode_s"] = result.timings.decode;
     json["step_s"] = result.timings.denoise / options.steps;
     std::cout << json.dump() << std::endl;
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_generate: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

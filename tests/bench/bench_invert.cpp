@@ -10,7 +10,6 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion.h"
 #include "pipeline/text_to_image.h"
-#include "runtime/threads.h"
 
 using namespace partedit;
 
@@ -26,29 +25,22 @@ at::Tensor synthetic_photo(int64_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  configure_runtime(argc, argv);
-  try {
-    const auto options = bench::parse_options(argc, argv, /*with_steps=*/true);
+  return bench::run(argc, argv, "bench_invert", /*with_steps=*/true, [](const bench::BenchOptions& options) {
     bench::ModelFolder folder(options);
     InferenceGuard guard(options.compute.device);
     auto model = DiffusionModel::load(folder.path(), options.compute);
     const int64_t size = model.default_image_size();
 
+    const GenerateRequest generate_request = bench::generate_request(options.steps);
     InvertRequest request;
     request.image = synthetic_photo(size);
-    request.prompt = "a photo of a cat in a park";
+    request.prompt = generate_request.prompt;
     request.guidance = 3.5;
     request.steps = options.steps;
     request.seed = 0;
     Inversion inversion;
     const auto timings = bench::time_runs(options, [&] { inversion = invert(model, request); });
 
-    GenerateRequest generate_request;
-    generate_request.prompt = request.prompt;
-    generate_request.steps = options.steps;
-    generate_request.guidance = 7.5;
-    generate_request.seed = 0;
-    generate_request.preview = false;
     GenerateResult generated;
     const auto generate_timings = bench::time_runs(options, [&] { generated = generate(model, generate_request); });
 
@@ -67,9 +59,5 @@ int main(int argc, char** argv) {
     json["invert_over_generate_step"] = (inversion.timings.invert / options.steps) /
                                         (generated.timings.denoise / options.steps);
     std::cout << json.dump() << std::endl;
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_invert: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -4,14 +4,11 @@
 
 #include "bench_common.h"
 #include "models/unet/unet_2d_condition.h"
-#include "runtime/threads.h"
 
 using namespace partedit;
 
 int main(int argc, char** argv) {
-  configure_runtime(argc, argv);
-  try {
-    const auto options = bench::parse_options(argc, argv, /*with_steps=*/false);
+  return bench::run(argc, argv, "bench_unet", /*with_steps=*/false, [](const bench::BenchOptions& options) {
     bench::ModelFolder folder(options);
     const auto device = options.compute.device;
     const auto dtype = options.compute.dtype;
@@ -48,9 +45,5 @@ int main(int argc, char** argv) {
     json["latent"] = latent;
     json["output_mean_abs"] = out.abs().mean().item<double>();
     std::cout << json.dump() << std::endl;
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_unet: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

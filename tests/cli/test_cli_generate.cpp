@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string last_line(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  const auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
 std::vector<std::string> base_args(const test::TempDir& dir) {
   return {"generate", "--model", test::tiny_sdxl_dir().string(), "--prompt", "a photo of a cat in a park",
           "--steps", "2", "--scheduler", "ddim", "--out", (dir / "out.png").string()};
@@ -73,7 +66,7 @@ class TestCliGenerate : public QObject {
                  std::string::npos,
              parameters->c_str());
 
-    const auto timings = nlohmann::json::parse(last_line(r.output));
+    const auto timings = nlohmann::json::parse(test::last_line(r.output));
     for (const char* key : {"load", "encode", "denoise", "decode", "total_after_load", "peak_rss_mb"}) {
       QVERIFY2(timings.contains(key) && timings.at(key).is_number(), key);
     }

@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string last_line(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  const auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
 // Fails with `message` and leaves `out` absent.
 void expect_failure(const std::vector<std::string>& args, const std::string& message, const fs::path& out) {
   const auto r = test::run_cli(args);
@@ -77,7 +70,7 @@ class TestCliInvert : public QObject {
     QCOMPARE(file.metadata().at("model_name"), std::string("tiny-sdxl"));
     QCOMPARE(file.metadata().at("source_image"), std::string("photo.png"));
     QCOMPARE(file.metadata().at("width"), std::string("128"));
-    const auto t = nlohmann::json::parse(last_line(r.output));
+    const auto t = nlohmann::json::parse(test::last_line(r.output));
     for (const char* key : {"load", "encode", "invert", "invert_step_s", "total_after_load", "peak_rss_mb"})
       QVERIFY2(t.contains(key) && t.at(key).is_number(), key);
     QCOMPARE(t.at("invert_steps_s").size(), size_t(10));

@@ -28,19 +28,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // Copies tiny-blip2 into `dest`, letting the callbacks change the weights and config.json.
 void copy_model(const fs::path& dest, const std::function<void(NamedTensors&)>& edit_weights,
                 const std::function<void(nlohmann::json&)>& edit_config = {}) {
-  const auto source = test::tiny_blip2_dir();
-  fs::create_directories(dest);
-  for (const auto& e : fs::directory_iterator(source))
-    if (e.path().filename() != "model.safetensors" && e.path().filename() != "config.json")
-      fs::copy_file(e.path(), dest / e.path().filename());
-  auto config = read_json_file(source / "config.json");
-  if (edit_config) edit_config(config);
-  std::ofstream(dest / "config.json") << config.dump(2);
-  SafetensorsFile file(source / "model.safetensors");
-  NamedTensors tensors;
-  for (const auto& e : file.entries()) tensors.emplace_back(e.name, file.tensor(e.name));
-  if (edit_weights) edit_weights(tensors);
-  write_safetensors(dest / "model.safetensors", tensors);
+  test::copy_model_folder(test::tiny_blip2_dir(), dest, edit_weights, edit_config);
 }
 
 }  // namespace

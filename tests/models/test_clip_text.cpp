@@ -24,19 +24,6 @@ namespace {
 fs::path te1_dir() { return test::tiny_sdxl_dir() / "text_encoder"; }
 fs::path te2_dir() { return test::tiny_sdxl_dir() / "text_encoder_2"; }
 
-// Copies a text encoder folder into `dest`, letting `edit_weights` / `edit_config` change it.
-void copy_encoder(const fs::path& source, const fs::path& dest, const std::function<void(NamedTensors&)>& edit_weights,
-                  const std::function<void(nlohmann::json&)>& edit_config = {}) {
-  fs::create_directories(dest);
-  auto config = read_json_file(source / "config.json");
-  if (edit_config) edit_config(config);
-  std::ofstream(dest / "config.json") << config.dump(2);
-  SafetensorsFile file(source / "model.safetensors");
-  NamedTensors tensors;
-  for (const auto& e : file.entries()) tensors.emplace_back(e.name, file.tensor(e.name));
-  if (edit_weights) edit_weights(tensors);
-  write_safetensors(dest / "model.safetensors", tensors);
-}
 
 // The message of the partedit::Error thrown by `f`, or "" when none is thrown.
 std::string error_of(const std::function<void()>& f) {
@@ -132,7 +119,7 @@ class TestClipText : public QObject {
     test::TempDir dir;
     test::ReferenceCase tok("tokenizer");
     const int64_t eos = tok.params().at("eos_id").get<int64_t>();
-    copy_encoder(te2_dir(), dir / "te2", {}, [&](nlohmann::json& c) { c["eos_token_id"] = eos; });
+    test::copy_model_folder(te2_dir(), dir / "te2", {}, [&](nlohmann::json& c) { c["eos_token_id"] = eos; });
     const auto ids = tok.out("input_ids_2");  // [10, 77]
     auto legacy = load_clip_text_model(te2_dir());
     auto by_eos = load_clip_text_model(dir / "te2");
@@ -165,7 +152,7 @@ class TestClipText : public QObject {
 
   void positionIdsInCheckpointAreIgnored() {
     test::TempDir dir;
-    copy_encoder(te1_dir(), dir / "te", [](NamedTensors& t) {
+    test::copy_model_folder(te1_dir(), dir / "te", [](NamedTensors& t) {
       t.emplace_back("text_model.embeddings.position_ids", at::arange(77).view({1, 77}));
     });
     load_clip_text_model(dir / "te");
@@ -174,7 +161,7 @@ class TestClipText : public QObject {
   void missingTensorIsReported() {
     test::TempDir dir;
     const std::string name = "text_model.encoder.layers.2.mlp.fc1.bias";
-    copy_encoder(te1_dir(), dir / "te", [&](NamedTensors& t) {
+    test::copy_model_folder(te1_dir(), dir / "te", [&](NamedTensors& t) {
       t.erase(std::remove_if(t.begin(), t.end(), [&](const auto& p) { return p.first == name; }), t.end());
     });
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
@@ -187,7 +174,7 @@ class TestClipText : public QObject {
   void unexpectedTensorIsReported() {
     test::TempDir dir;
     const std::string name = "text_model.encoder.layers.4.mlp.fc1.bias";
-    copy_encoder(te2_dir(), dir / "te", [&](NamedTensors& t) { t.emplace_back(name, at::zeros({64})); });
+    test::copy_model_folder(te2_dir(), dir / "te", [&](NamedTensors& t) { t.emplace_back(name, at::zeros({64})); });
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
     qInfo("%s", msg.c_str());
     QVERIFY(contains(msg, name));
@@ -198,7 +185,7 @@ class TestClipText : public QObject {
   void wrongShapeIsReported() {
     test::TempDir dir;
     const std::string name = "text_projection.weight";
-    copy_encoder(te2_dir(), dir / "te", [&](NamedTensors& t) {
+    test::copy_model_folder(te2_dir(), dir / "te", [&](NamedTensors& t) {
       for (auto& p : t)
         if (p.first == name) p.second = at::zeros({16, 32});
     });
@@ -213,7 +200,7 @@ class TestClipText : public QObject {
   // A projection-less architecture on text_encoder_2's weights: text_projection is unexpected.
   void architectureDecidesProjection() {
     test::TempDir dir;
-    copy_encoder(te2_dir(), dir / "te", {},
+    test::copy_model_folder(te2_dir(), dir / "te", {},
                  [](nlohmann::json& c) { c["architectures"] = nlohmann::json::array({"CLIPTextModel"}); });
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
     QVERIFY(contains(msg, "text_projection.weight"));
@@ -221,7 +208,7 @@ class TestClipText : public QObject {
 
   void missingConfigKeyIsReported() {
     test::TempDir dir;
-    copy_encoder(te1_dir(), dir / "te", {}, [](nlohmann::json& c) { c.erase("hidden_size"); });
+    test::copy_model_folder(te1_dir(), dir / "te", {}, [](nlohmann::json& c) { c.erase("hidden_size"); });
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
     qInfo("%s", msg.c_str());
     QVERIFY(contains(msg, "hidden_size"));
@@ -230,7 +217,7 @@ class TestClipText : public QObject {
 
   void unsupportedActivationIsReported() {
     test::TempDir dir;
-    copy_encoder(te1_dir(), dir / "te", {}, [](nlohmann::json& c) { c["hidden_act"] = "relu"; });
+    test::copy_model_folder(te1_dir(), dir / "te", {}, [](nlohmann::json& c) { c["hidden_act"] = "relu"; });
     const auto msg = error_of([&] { load_clip_text_model(dir / "te"); });
     QVERIFY(contains(msg, "hidden_act"));
     QVERIFY(contains(msg, "relu"));

@@ -243,6 +243,7 @@ class TestLeditsInversion : public QObject {
     QVERIFY(!at::equal(sde1.latents, ode.latents));
     QCOMPARE(sde1.scheduler, std::string("dpmpp-sde"));
     QVERIFY(sde1.parameters.find("Sampler: DPM++ 2M SDE") != std::string::npos);
+    QVERIFY(ode.parameters.find("Sampler: DPM++ 2M,") != std::string::npos);
   }
 
   // Steps without a noise term (DDIM's last with set_alpha_to_one, DPM's into sigma 0) carry

@@ -9,6 +9,7 @@
 
 #include <ATen/ATen.h>
 
+#include "io/json_config.h"
 #include "runtime/error.h"
 #include "schedulers/dpm_solver_multistep_scheduler.h"
 #include "schedulers/scheduler.h"
@@ -35,15 +36,6 @@ std::vector<double> sdxl_train_sigmas() {
     out[size_t(i)] = std::sqrt((1.0 - acp) / acp);
   }
   return out;
-}
-
-bool equals(const std::vector<double>& actual, const std::vector<double>& expected) {
-  if (actual == expected) return true;
-  QString a, e;
-  for (double v : actual) a += QString::number(v, 'g', 10) + " ";
-  for (double v : expected) e += QString::number(v, 'g', 10) + " ";
-  qWarning("got      %s\nexpected %s", qPrintable(a), qPrintable(e));
-  return false;
 }
 
 // VP quantities of a k-diffusion sigma, written out independently of the scheduler.
@@ -79,9 +71,9 @@ class TestDpmSolver : public QObject {
     const auto ts = ref.out("scheduler_timesteps");
     std::vector<double> expected;
     for (int64_t i = 0; i < ts.size(0); ++i) expected.push_back(double(ts[i].item<int64_t>()));
-    QVERIFY(equals(dpm.timesteps(), expected));
+    QVERIFY(test::equal_values(dpm.timesteps(), expected));
     // by hand: 1000 // 12 = 83; 83·k + 1 for k = 11 .. 1
-    QVERIFY(equals(dpm.timesteps(), {914, 831, 748, 665, 582, 499, 416, 333, 250, 167, 84}));
+    QVERIFY(test::equal_values(dpm.timesteps(), {914, 831, 748, 665, 582, 499, 416, 333, 250, 167, 84}));
     const auto ref_sigmas = ref.out("sigmas").to(at::kDouble);
     QCOMPARE(int64_t(dpm.sigmas().size()), ref_sigmas.size(0));
     const auto ours = at::tensor(at::ArrayRef<double>(dpm.sigmas()), at::kDouble);
@@ -102,18 +94,18 @@ class TestDpmSolver : public QObject {
     c.timestep_spacing = "linspace";  // round(linspace(0, 999, n + 1)) reversed, last dropped
     DPMSolverMultistepScheduler lin(c);
     lin.set_timesteps(3);  // 0, 333, 666, 999
-    QVERIFY(equals(lin.timesteps(), {999, 666, 333}));
+    QVERIFY(test::equal_values(lin.timesteps(), {999, 666, 333}));
     lin.set_timesteps(4);  // 0, 249.75, 499.5, 749.25, 999 -> 250, 500 (half to even), 749
-    QVERIFY(equals(lin.timesteps(), {999, 749, 500, 250}));
+    QVERIFY(test::equal_values(lin.timesteps(), {999, 749, 500, 250}));
     c.timestep_spacing = "leading";  // (n .. 1)·(1000 // (n + 1)) + offset
     c.steps_offset = 0;
     DPMSolverMultistepScheduler lead(c);
     lead.set_timesteps(3);
-    QVERIFY(equals(lead.timesteps(), {750, 500, 250}));
+    QVERIFY(test::equal_values(lead.timesteps(), {750, 500, 250}));
     c.timestep_spacing = "trailing";  // round(1000 − i·1000/n) − 1
     DPMSolverMultistepScheduler trail(c);
     trail.set_timesteps(3);
-    QVERIFY(equals(trail.timesteps(), {999, 666, 332}));
+    QVERIFY(test::equal_values(trail.timesteps(), {999, 666, 332}));
     QCOMPARE(trail.sigmas().size(), size_t(4));
     QVERIFY(!test::error_of([&] { lead.set_timesteps(1000); }).empty());
     QVERIFY(!test::error_of([&] { lead.set_timesteps(0); }).empty());
@@ -267,13 +259,22 @@ class TestDpmSolver : public QObject {
     DPMSolverOptions o;
     o.algorithm_type = "dpmsolver";
     QVERIFY(!test::error_of([&] { DPMSolverMultistepScheduler bad(sdxl_config(), o); }).empty());
-    // the factory: both kinds listed; a DPMSolverMultistepScheduler config gives dpmpp-2m
+    // the factory: both kinds listed; a DPMSolverMultistepScheduler config gives the kind of
+    // its algorithm_type (dpmsolver++ by default); an explicit kind wins over the config
     const auto kinds = supported_scheduler_kinds();
     QVERIFY(std::find(kinds.begin(), kinds.end(), "dpmpp-2m") != kinds.end());
     QVERIFY(std::find(kinds.begin(), kinds.end(), "dpmpp-sde") != kinds.end());
     SchedulerConfig dc = sdxl_config();
     dc.class_name = "DPMSolverMultistepScheduler";
     QCOMPARE(make_scheduler("", dc)->name(), std::string("dpmpp-2m"));
+    dc.algorithm_type = "sde-dpmsolver++";
+    QCOMPARE(make_scheduler("", dc)->name(), std::string("dpmpp-sde"));
+    QCOMPARE(make_scheduler("dpmpp-2m", dc)->name(), std::string("dpmpp-2m"));
+    const auto parsed = SchedulerConfig::from_json(JsonConfig(
+        {{"_class_name", "DPMSolverMultistepScheduler"}, {"algorithm_type", "sde-dpmsolver++"}}, "scheduler_config.json"));
+    QCOMPARE(make_scheduler("", parsed)->name(), std::string("dpmpp-sde"));
+    dc.algorithm_type = "dpmsolver";
+    QVERIFY(test::error_of([&] { make_scheduler("", dc); }).find("algorithm_type 'dpmsolver'") != std::string::npos);
   }
 
   // The reference inversion's noise maps from its own recorded inputs: the first step is first

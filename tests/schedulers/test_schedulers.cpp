@@ -31,15 +31,6 @@ double max_diff(const std::vector<double>& actual, const at::Tensor& reference) 
   return test::max_abs_diff(doubles(actual), reference.to(at::kDouble).flatten());
 }
 
-bool equals(const std::vector<double>& actual, const std::vector<double>& expected) {
-  if (actual == expected) return true;
-  QString a, e;
-  for (double v : actual) a += QString::number(v, 'g', 10) + " ";
-  for (double v : expected) e += QString::number(v, 'g', 10) + " ";
-  qWarning("got      %s\nexpected %s", qPrintable(a), qPrintable(e));
-  return false;
-}
-
 template <typename F>
 QString error_of(F&& f) {
   try {
@@ -128,23 +119,23 @@ class TestSchedulers : public QObject {
     c.timestep_spacing = "linspace";  // round(linspace(0, 999, n)), half to even
     DDIMScheduler ddim(c);
     ddim.set_timesteps(3);  // 0, 499.5, 999
-    QVERIFY(equals(ddim.timesteps(), {999, 500, 0}));
+    QVERIFY(test::equal_values(ddim.timesteps(), {999, 500, 0}));
     ddim.set_timesteps(5);  // 0, 249.75, 499.5, 749.25, 999
-    QVERIFY(equals(ddim.timesteps(), {999, 749, 500, 250, 0}));
+    QVERIFY(test::equal_values(ddim.timesteps(), {999, 749, 500, 250, 0}));
 
     c.timestep_spacing = "trailing";  // round(1000 − i·1000/n) − 1
     DDIMScheduler trailing(c);
     trailing.set_timesteps(3);  // 1000, 666.67, 333.33
-    QVERIFY(equals(trailing.timesteps(), {999, 666, 332}));
+    QVERIFY(test::equal_values(trailing.timesteps(), {999, 666, 332}));
     trailing.set_timesteps(16);  // steps of 62.5: 937.5 -> 938, 812.5 -> 812 (half to even)
-    QVERIFY(equals(trailing.timesteps(), {999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374,
+    QVERIFY(test::equal_values(trailing.timesteps(), {999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374,
                                           311, 249, 187, 124, 61}));
 
     c.timestep_spacing = "leading";  // i·(1000 // n) + steps_offset
     c.steps_offset = 0;
     DDIMScheduler leading(c);
     leading.set_timesteps(3);
-    QVERIFY(equals(leading.timesteps(), {666, 333, 0}));
+    QVERIFY(test::equal_values(leading.timesteps(), {666, 333, 0}));
     // diffusers 0.27: the step goes to t − T // n whatever the spacing
     ddim.set_timesteps(3);
     QCOMPARE(ddim.prev_timestep(0), int64_t(666));
@@ -157,7 +148,7 @@ class TestSchedulers : public QObject {
     c.timestep_spacing = "linspace";  // fractional linspace(0, 999, n), no rounding
     EulerDiscreteScheduler euler(c);
     euler.set_timesteps(5);
-    QVERIFY(equals(euler.timesteps(), {999, 749.25, 499.5, 249.75, 0}));
+    QVERIFY(test::equal_values(euler.timesteps(), {999, 749.25, 499.5, 249.75, 0}));
     const auto table = euler.schedule().sigmas();
     const auto& s = euler.sigmas();
     QCOMPARE(s.size(), size_t(6));
@@ -171,14 +162,14 @@ class TestSchedulers : public QObject {
     c.timestep_spacing = "trailing";
     EulerDiscreteScheduler trailing(c);
     trailing.set_timesteps(3);
-    QVERIFY(equals(trailing.timesteps(), {999, 666, 332}));
+    QVERIFY(test::equal_values(trailing.timesteps(), {999, 666, 332}));
     QCOMPARE(trailing.init_noise_sigma(), trailing.sigmas()[0]);
 
     c.timestep_spacing = "leading";
     c.steps_offset = 1;
     EulerDiscreteScheduler leading(c);
     leading.set_timesteps(4);  // 1000 // 4 = 250
-    QVERIFY(equals(leading.timesteps(), {751, 501, 251, 1}));
+    QVERIFY(test::equal_values(leading.timesteps(), {751, 501, 251, 1}));
     const double top = leading.schedule().sigmas()[751];
     QVERIFY(std::abs(leading.init_noise_sigma() - std::sqrt(top * top + 1.0)) < 1e-12);
   }

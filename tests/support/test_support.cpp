@@ -4,9 +4,12 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <random>
 
 #include <ATen/ATen.h>
+#include <QString>
+#include <QtGlobal>
 
 #include "io/json_config.h"
 #include "runtime/error.h"
@@ -81,6 +84,39 @@ CliResult run_cli(const std::vector<std::string>& args) {
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+void copy_model_folder(const fs::path& source, const fs::path& dest,
+                       const std::function<void(NamedTensors&)>& edit_weights,
+                       const std::function<void(nlohmann::json&)>& edit_config) {
+  fs::create_directories(dest);
+  for (const auto& e : fs::directory_iterator(source))
+    if (e.path().filename() != "model.safetensors" && e.path().filename() != "config.json")
+      fs::copy_file(e.path(), dest / e.path().filename());
+  auto config = read_json_file(source / "config.json");
+  if (edit_config) edit_config(config);
+  std::ofstream(dest / "config.json") << config.dump(2);
+  SafetensorsFile file(source / "model.safetensors");
+  NamedTensors tensors;
+  for (const auto& e : file.entries()) tensors.emplace_back(e.name, file.tensor(e.name));
+  if (edit_weights) edit_weights(tensors);
+  write_safetensors(dest / "model.safetensors", tensors);
+}
+
+bool equal_values(const std::vector<double>& actual, const std::vector<double>& expected) {
+  if (actual == expected) return true;
+  QString a, e;
+  for (double v : actual) a += QString::number(v, 'g', 10) + " ";
+  for (double v : expected) e += QString::number(v, 'g', 10) + " ";
+  qWarning("got      %s\nexpected %s", qPrintable(a), qPrintable(e));
+  return false;
 }
 
 }  // namespace partedit::test

@@ -2,7 +2,9 @@
 // Shared helpers of the test executables: where the reference data lives, reading a
 // reference case, and numeric comparisons with stated meanings.
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
@@ -71,6 +73,17 @@ struct CliResult {
   std::string output;
 };
 CliResult run_cli(const std::vector<std::string>& args);
+// Copies the model folder `source` into `dest` (created), passing its config.json and
+// model.safetensors through the callbacks (either may be empty); other files are copied as they are.
+void copy_model_folder(const std::filesystem::path& source, const std::filesystem::path& dest,
+                       const std::function<void(NamedTensors&)>& edit_weights,
+                       const std::function<void(nlohmann::json&)>& edit_config = {});
+
+// Exact equality of host schedules; a mismatch prints both (10 digits) with qWarning.
+bool equal_values(const std::vector<double>& actual, const std::vector<double>& expected);
+
+// The last non-empty line of `text` (trailing newlines dropped): where --timings JSON goes.
+std::string last_line(const std::string& text);
 
 }  // namespace partedit::test
 
