@@ -136,6 +136,17 @@ DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, G
   return model;
 }
 
+StageTimes stage_times(const DiffusionModel& model, const GenerateTimings& timings,
+                       std::chrono::steady_clock::time_point after_load) {
+  StageTimes t;
+  t.load = model.load_seconds();
+  t.encode = timings.encode;
+  t.denoise = timings.denoise;
+  t.decode = timings.decode;
+  t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
+  return t;
+}
+
 void print_timings(const StageTimes& times, const ComputeOptions& compute) {
   nlohmann::ordered_json t;
   t["load"] = times.load;

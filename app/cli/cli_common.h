@@ -2,6 +2,7 @@
 // Pieces shared by the commands that run a diffusion model: output-path checks, initial
 // latents, Ctrl-C cancellation, the generation options and the --timings line.
 #include <csignal>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -69,6 +70,10 @@ struct StageTimes {
   std::vector<std::pair<std::string, double>> extra;  // further stages, printed after decode
 };
 void print_timings(const StageTimes& times, const ComputeOptions& compute);
+// The stages of a generation or edit: the model's load time, the run's own timings and the
+// wall time since `after_load`.
+StageTimes stage_times(const DiffusionModel& model, const GenerateTimings& timings,
+                       std::chrono::steady_clock::time_point after_load);
 // A command's own stage fields, followed by the peak memory (RSS, and CUDA on a GPU).
 void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute);
 

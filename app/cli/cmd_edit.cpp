@@ -175,17 +175,13 @@ void write_outputs(const Args& args, const EditResult& result, bool photo_writte
   }
 }
 
-void write_timings(const Args& args, const DiffusionModel& model, const EditResult& result, const PhotoSource* photo,
+void write_timings(const DiffusionModel& model, const EditResult& result, const PhotoSource* photo,
                    std::chrono::steady_clock::time_point after_load, const ComputeOptions& compute) {
-  StageTimes t;
-  t.load = model.load_seconds();
-  t.encode = result.timings.encode;
-  t.denoise = result.timings.denoise;
-  t.decode = result.timings.decode;
-  t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
+  StageTimes t = stage_times(model, result.timings, after_load);
+  t.extra.emplace_back("mask", result.mask_seconds);
   if (photo) {
-    t.extra = {{"caption", photo->caption_seconds}, {"invert", photo->invert_seconds},
-               {"inversion_reused", photo->inversion_reused ? 1.0 : 0.0}};
+    t.extra.insert(t.extra.end(), {{"caption", photo->caption_seconds}, {"invert", photo->invert_seconds},
+                                   {"inversion_reused", photo->inversion_reused ? 1.0 : 0.0}});
   }
   print_timings(t, compute);
 }
@@ -263,7 +259,7 @@ int run_edit(const CommandArgs& argv) {
     write_photo_outputs(args, *photo, result);
   }
   write_outputs(args, result, photo.has_value());
-  if (args.has("timings")) write_timings(args, model, result, photo ? &*photo : nullptr, after_load, compute);
+  if (args.has("timings")) write_timings(model, result, photo ? &*photo : nullptr, after_load, compute);
   return 0;
 }
 

@@ -70,15 +70,7 @@ int run_generate(const CommandArgs& argv) {
     write_safetensors(save_latents, {{"latents", result.latents}}, {{"parameters", result.parameters}});
     std::cout << "wrote " << save_latents << "\n";
   }
-  if (args.has("timings")) {
-    StageTimes t;
-    t.load = model.load_seconds();
-    t.encode = result.timings.encode;
-    t.denoise = result.timings.denoise;
-    t.decode = result.timings.decode;
-    t.total_after_load = std::chrono::duration<double>(std::chrono::steady_clock::now() - after_load).count();
-    print_timings(t, compute);
-  }
+  if (args.has("timings")) print_timings(stage_times(model, result.timings, after_load), compute);
   return 0;
 }
 
