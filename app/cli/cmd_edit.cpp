@@ -236,6 +236,7 @@ int run_edit(const CommandArgs& argv) {
     photo = prepare_photo_source(args, model, cancel);
     request.source.prompt = photo->prompt;
     request.inversion = photo->inversion;
+    request.photo = photo->photo_request;
     std::cerr << "source prompt (" << photo->prompt_origin << "): " << photo->prompt << "\n";
   }
   const EditText text = compose_edit(form, request.source.prompt);
@@ -255,6 +256,7 @@ int run_edit(const CommandArgs& argv) {
 
   // 4. Outputs (each written atomically).
   if (photo) {
+    keep_inversion(args, model, *photo, result);
     if (photo->prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << photo->prompt << "\n";
     write_photo_outputs(args, *photo, result);
   }

@@ -74,32 +74,43 @@ InvertRequest invert_request(const Args& args, const Photo& photo, const std::st
   return r;
 }
 
-std::shared_ptr<const Inversion> inversion_for(const Args& args, DiffusionModel& model, const InvertRequest& request,
-                                               PhotoSource& out, const CancelToken& cancel) {
-  std::optional<InversionCache> cache;
-  if (!args.has("no-cache"))
-    cache.emplace(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir());
-  if (cache) {
+std::optional<InversionCache> cache_of(const Args& args) {
+  if (args.has("no-cache")) return std::nullopt;
+  return InversionCache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir());
+}
+
+// A cached inversion; else, without a negative prompt, the edit inverts the photo in its own
+// pass; with one, the photo is inverted first (the inversion's uncond is the empty prompt's).
+void find_or_plan_inversion(const Args& args, DiffusionModel& model, const InvertRequest& request, PhotoSource& out,
+                            const CancelToken& cancel) {
+  if (auto cache = cache_of(args)) {
     if (auto found = cache->find(model, request)) {
       out.inversion_reused = true;
       std::cerr << "reusing the inversion " << cache->path_for(InversionCache::key(model, request)).string() << "\n";
-      return std::make_shared<const Inversion>(std::move(*found));
+      out.inversion = std::make_shared<const Inversion>(std::move(*found));
+      return;
     }
+  }
+  if (args.get_or("negative", "").find_first_not_of(" \t\n") == std::string::npos) {
+    std::cerr << "inverting " << request.source_image << " within the edit (" << request.steps << " steps, "
+              << request.scheduler << ")\n";
+    out.photo_request = std::make_shared<const InvertRequest>(request);
+    return;
   }
   const auto start = std::chrono::steady_clock::now();
   std::cerr << "inverting " << request.source_image << " (" << request.steps << " steps, " << request.scheduler << ")\n";
-  auto inversion = std::make_shared<Inversion>(invert(model, request, [](const InvertProgress& p) {
+  Inversion inversion = invert(model, request, [](const InvertProgress& p) {
     std::cerr << "inversion step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
-  }, cancel));
+  }, cancel);
   out.invert_seconds = seconds_from(start);
-  if (cache) {
+  out.inversion = std::make_shared<const Inversion>(std::move(inversion));
+  if (auto cache = cache_of(args)) {
     try {
-      std::cerr << "cached the inversion as " << cache->store(model, request, *inversion).string() << "\n";
+      std::cerr << "cached the inversion as " << cache->store(model, request, *out.inversion).string() << "\n";
     } catch (const Error& e) {
       std::cerr << "warning: the inversion was not cached: " << e.what() << "\n";
     }
   }
-  return inversion;
 }
 
 }  // namespace
@@ -160,8 +171,20 @@ PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const 
     return out;
   }
   out.prompt = source_prompt(args, *out.photo, model, out, cancel);
-  out.inversion = inversion_for(args, model, invert_request(args, *out.photo, out.prompt), out, cancel);
+  find_or_plan_inversion(args, model, invert_request(args, *out.photo, out.prompt), out, cancel);
   return out;
+}
+
+void keep_inversion(const Args& args, const DiffusionModel& model, const PhotoSource& source, const EditResult& result) {
+  if (!source.photo_request || !result.inversion) return;
+  auto cache = cache_of(args);
+  if (!cache) return;
+  try {
+    std::cerr << "cached the inversion as " << cache->store(model, *source.photo_request, *result.inversion).string()
+              << "\n";
+  } catch (const Error& e) {
+    std::cerr << "warning: the inversion was not cached: " << e.what() << "\n";
+  }
 }
 
 void write_photo_outputs(const Args& args, const PhotoSource& source, const EditResult& result) {

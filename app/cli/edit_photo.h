@@ -15,6 +15,7 @@
 namespace partedit {
 class DiffusionModel;
 struct Inversion;
+struct InvertRequest;
 struct EditResult;
 }  // namespace partedit
 
@@ -28,7 +29,8 @@ void check_photo_args(const Args& args);
 
 struct PhotoSource {
   std::optional<Photo> photo;                  // with --image
-  std::shared_ptr<const Inversion> inversion;
+  std::shared_ptr<const Inversion> inversion;  // reused or loaded; else the edit inverts `photo_request`
+  std::shared_ptr<const InvertRequest> photo_request;
   std::string prompt;                          // the source prompt the inversion used
   std::string prompt_origin;                   // "--prompt", "BLIP-2 caption", "the inversion file"
   double caption_seconds = 0, invert_seconds = 0;
@@ -36,6 +38,9 @@ struct PhotoSource {
 };
 
 PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel);
+
+// Keeps the inversion an edit computed in the cache (unless --no-cache).
+void keep_inversion(const Args& args, const DiffusionModel& model, const PhotoSource& source, const EditResult& result);
 
 // Writes the edited photo: composited into the original (unless --no-composite) at its
 // original size, the compositing mask to --mask-out. Returns the files written.

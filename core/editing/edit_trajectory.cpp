@@ -3,7 +3,9 @@
 #include <ATen/ATen.h>
 
 #include "pipeline/diffusion_model.h"
+#include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
+#include "runtime/error.h"
 
 namespace partedit {
 namespace {
@@ -61,7 +63,48 @@ class InversionTrajectory : public EditTrajectory {
   c10::Device device_;
 };
 
+class FusedInversionTrajectory : public EditTrajectory {
+ public:
+  FusedInversionTrajectory(const DiffusionModel& model, InversionWalker& walker, const InvertRequest& request)
+      : walker_(walker),
+        schedule_(make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps, request.skip)),
+        blank_prompt_(blank(request.prompt)),
+        kind_(request.scheduler) {}
+  int steps() const override { return walker_.steps(); }
+  double timestep(int i) const override { return walker_.timestep(i); }
+  std::string scheduler_name() const override { return kind_; }
+  at::Tensor initial_latents() override { return walker_.latents(0).repeat({2, 1, 1, 1}); }  // [2, C, h, w]
+  at::Tensor scale_model_input(const at::Tensor& sample, int i) const override {
+    return schedule_.scheduler->scale_model_input(sample, schedule_.first_step + static_cast<size_t>(i));
+  }
+  void observe_source(const at::Tensor& uncond, const at::Tensor& cond, int i) override {
+    // The inversion's guided prediction, as predict_source_noise forms it.
+    const SourceConditioning& c = walker_.conditioning();
+    const at::Tensor eps = c.cfg ? uncond + c.guidance * (cond - uncond) : (blank_prompt_ ? uncond : cond);
+    z_ = walker_.step(i, eps);
+  }
+  SchedulerStepOutput step(const at::Tensor& noise_pred, int i, const at::Tensor& latents) override {
+    if (!z_.defined()) throw Error("the fused inversion missed the source prediction of step " + std::to_string(i));
+    SchedulerStepOutput out = schedule_.step_output(noise_pred, i, latents, z_);
+    out.prev_sample[0].copy_(walker_.latents(i + 1)[0]);  // the source path: the corrected x_{t-1}
+    z_ = at::Tensor();
+    return out;
+  }
+
+ private:
+  InversionWalker& walker_;
+  InversionSchedule schedule_;
+  bool blank_prompt_;
+  std::string kind_;
+  at::Tensor z_;
+};
+
 }  // namespace
+
+std::unique_ptr<EditTrajectory> fused_inversion_trajectory(const DiffusionModel& model, InversionWalker& walker,
+                                                           const InvertRequest& request) {
+  return std::make_unique<FusedInversionTrajectory>(model, walker, request);
+}
 
 std::unique_ptr<EditTrajectory> generation_trajectory(const DiffusionModel& model, const std::string& kind, int steps,
                                                       const at::Tensor& noise) {

@@ -14,6 +14,8 @@ namespace partedit {
 
 class DiffusionModel;
 struct Inversion;
+struct InvertRequest;
+class InversionWalker;
 
 class EditTrajectory {
  public:
@@ -24,6 +26,9 @@ class EditTrajectory {
   // [2, C, h, w] on the model's device: the starting latents of both paths.
   virtual at::Tensor initial_latents() = 0;
   virtual at::Tensor scale_model_input(const at::Tensor& sample, int i) const = 0;
+  // The source rows' unguided predictions [1, C, h, w] of step i, before step(): what a
+  // fused inversion needs.
+  virtual void observe_source(const at::Tensor& uncond, const at::Tensor& cond, int i) {}
   // Step i of both paths from their guided noise predictions [2, C, h, w].
   virtual SchedulerStepOutput step(const at::Tensor& noise_pred, int i, const at::Tensor& latents) = 0;
 };
@@ -31,6 +36,12 @@ class EditTrajectory {
 // Both paths from `noise` ([1, C, h, w] unit variance) with the model's scheduler `kind`.
 std::unique_ptr<EditTrajectory> generation_trajectory(const DiffusionModel& model, const std::string& kind,
                                                       int steps, const at::Tensor& noise);
+
+// Inverting a photo in the same pass as editing it: the source rows are the walker's x_t
+// with the inversion's conditioning, their prediction gives the step's noise map, which the
+// edit path uses at once (the walker must outlive the trajectory).
+std::unique_ptr<EditTrajectory> fused_inversion_trajectory(const DiffusionModel& model, InversionWalker& walker,
+                                                           const InvertRequest& request);
 
 // The replay of `inversion` (which must outlive the trajectory).
 std::unique_ptr<EditTrajectory> inversion_trajectory(const DiffusionModel& model, const Inversion& inversion);

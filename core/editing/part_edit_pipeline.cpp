@@ -1,6 +1,7 @@
 #include "editing/part_edit_pipeline.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -79,10 +80,11 @@ std::string edit_parameters(const DiffusionModel& model, const EditRequest& requ
   as_generation.width = result.width;
   as_generation.height = result.height;
   std::string text = format_parameters(request.source, as_generation, model.name());
-  if (request.inversion)
-    text += "\nPhoto: " + (request.inversion->source_image.empty() ? std::string("(unnamed)") : request.inversion->source_image) +
-            ", inversion: " + request.inversion->scheduler + ", source guidance " + number_text(request.inversion->guidance) +
-            ", skip " + number_text(request.inversion->skip);
+  const Inversion* inv = request.inversion ? request.inversion.get() : result.inversion.get();
+  if (inv)
+    text += "\nPhoto: " + (inv->source_image.empty() ? std::string("(unnamed)") : inv->source_image) +
+            ", inversion: " + inv->scheduler + ", source guidance " + number_text(inv->guidance) + ", skip " +
+            number_text(inv->skip);
   return text + "\nEdit prompt: " + request.edit_prompt + ", t_e: " +
          std::to_string(request.edit_end_step.value_or(request.source.steps)) + ", omega: " + number_text(request.omega);
 }
@@ -157,6 +159,20 @@ namespace {
 // The request as it runs: a photo's inversion fixes the source prompt, steps, size and sampler.
 EditRequest effective_request(const EditRequest& request) {
   EditRequest r = request;
+  if (!r.inversion && r.photo) {
+    const InvertRequest& photo = *r.photo;
+    if (!blank(r.source.negative))
+      throw Error("a photo inverted within the edit uses no negative prompt; invert it first to edit with one");
+    if (photo.image.dim() != 3) throw Error("the photo must be a [3, H, W] image");
+    r.source.prompt = photo.prompt;
+    r.source.steps = photo.steps;
+    r.source.width = photo.image.size(2);
+    r.source.height = photo.image.size(1);
+    r.source.scheduler = photo.scheduler;
+    r.source.initial_latents = at::Tensor();
+    r.source.seed = photo.seed;
+    return r;
+  }
   if (!r.inversion) return r;
   const Inversion& inv = *r.inversion;
   r.source.prompt = inv.prompt;
@@ -177,12 +193,12 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   const EditRequest request = effective_request(original_request);
   EditResult result;
   // A photo inverted without a prompt has a blank source prompt.
-  validate_generation(model, request.source, result.width, result.height, request.inversion != nullptr);
+  validate_generation(model, request.source, result.width, result.height, request.inversion || request.photo);
   const PromptEncoder& encoder = model.prompt_encoder();
   validate_edit(model, request, encoder.embed_dim());
   if (request.inversion) check_inversion_matches(*request.inversion, model, result.width, result.height);
   result.edit_prompt = request.edit_prompt;
-  result.noise_from_seed = !request.inversion && !request.source.initial_latents.defined();
+  result.noise_from_seed = !request.inversion && !request.photo && !request.source.initial_latents.defined();
   result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
   InferenceGuard inference(model.compute().device);
   cancel.throw_if_cancelled();
@@ -208,8 +224,12 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
   const auto denoise_start = Clock::now();
   std::unique_ptr<EditTrajectory> trajectory;
+  std::optional<InversionWalker> walker;
   if (request.inversion) {
     trajectory = inversion_trajectory(model, *request.inversion);
+  } else if (request.photo) {
+    walker.emplace(model, *request.photo);
+    trajectory = fused_inversion_trajectory(model, *walker, *request.photo);
   } else {
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
     const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
@@ -229,6 +249,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     const at::Tensor model_input = trajectory->scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
     at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
+    trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
     noise_pred = uncond + guidance * (cond - uncond);
     const StepMask mask = controller.end_step();
     SchedulerStepOutput out = trajectory->step(noise_pred, i, latents);
@@ -250,6 +271,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   wait_for(latents);
   result.timings.denoise = seconds_since(denoise_start);
   result.mask_seconds = controller.mask_seconds();
+  if (walker) result.inversion = std::make_shared<const Inversion>(walker->finish());
 
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();

@@ -19,12 +19,16 @@ namespace partedit {
 
 class DiffusionModel;
 struct Inversion;
+struct InvertRequest;
 
 struct EditRequest {
   GenerateRequest source;          // prompt = the source prompt; steps, guidance (> 1), scheduler, seed, size, noise
   // A photo's inversion: the source path replays it (its prompt, steps, size and scheduler
   // replace those of `source`; guidance still applies to the edit path).
   std::shared_ptr<const Inversion> inversion;
+  // Or a photo to invert within the edit's own UNet pass (no separate inversion; needs a
+  // blank negative prompt, as the inversion's). The inversion comes back in the result.
+  std::shared_ptr<const InvertRequest> photo;
   std::string edit_prompt;         // the full edit prompt
   at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
   std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()
@@ -60,6 +64,7 @@ struct EditResult {
   std::vector<std::string> warnings;
   GenerateTimings timings;
   double mask_seconds = 0;  // aggregating, normalising and thresholding the maps, all steps
+  std::shared_ptr<const Inversion> inversion;  // the photo's inversion, when this edit computed it
   uint64_t seed = 0;
   bool noise_from_seed = true;
   std::string scheduler;

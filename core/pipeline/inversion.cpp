@@ -188,64 +188,98 @@ at::Tensor predict_source_noise(DiffusionModel& model, const SourceConditioning&
 
 // ---- inversion ----------------------------------------------------------------------------------
 
-Inversion invert(DiffusionModel& model, const InvertRequest& request, const InvertProgressCallback& progress,
-                 const CancelToken& cancel) {
-  const auto start = Clock::now();
+struct InversionWalker::State {
+  InversionSchedule sched;
+  Inversion inv;
+  SourceConditioning cond;
+  at::Tensor x0, xts, zs;  // [1, C, h, w], [n + 1, 1, C, h, w], [n, 1, C, h, w]
+  std::vector<int64_t> timesteps;
+  int zero_noise_steps = 0;
+  Clock::time_point start, invert_start;
+};
+
+InversionWalker::InversionWalker(DiffusionModel& model, const InvertRequest& request) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.start = Clock::now();
   validate_request(request);
   validate_for_model(model, request);
-  InversionSchedule sched = make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps,
-                                                    request.skip);
-  Inversion inv = inversion_settings(model, request, sched);
+  s.sched = make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps, request.skip);
+  s.inv = inversion_settings(model, request, s.sched);
+  s.zero_noise_steps = request.zero_noise_steps;
   const c10::Device device = model.compute().device;
   InferenceGuard inference(device);
-  cancel.throw_if_cancelled();
 
   // 1. x0 = scaling_factor · posterior mean; the source conditioning
-  const at::Tensor x0 = image_to_latents(model.vae(), request.image.unsqueeze(0).to(device)).to(at::kFloat);  // [1, C, h, w]
-  const SourceConditioning cond = source_conditioning(model, request.prompt, request.guidance, inv.width, inv.height);
-  wait_for(x0);
-  inv.timings.encode = seconds_since(start);
+  s.x0 = image_to_latents(model.vae(), request.image.unsqueeze(0).to(device)).to(at::kFloat);  // [1, C, h, w]
+  s.cond = source_conditioning(model, request.prompt, request.guidance, s.inv.width, s.inv.height);
+  wait_for(s.x0);
+  s.inv.timings.encode = seconds_since(s.start);
 
   // 2. every x_t noised independently from x0, draws in increasing t (the reference's order)
-  const auto invert_start = Clock::now();
-  const int n = request.steps;
-  at::Tensor xts = noised_latents(x0, request.noise, inv.seed, sched);  // [n + 1, 1, C, h, w]
+  s.invert_start = Clock::now();
+  s.xts = noised_latents(s.x0, request.noise, s.inv.seed, s.sched);  // [n + 1, 1, C, h, w]
+  s.zs = at::zeros_like(s.xts.slice(0, 1));                          // [n, 1, C, h, w]
+}
 
+InversionWalker::~InversionWalker() = default;
+InversionWalker::InversionWalker(InversionWalker&&) noexcept = default;
+
+int InversionWalker::steps() const { return state_->sched.steps; }
+double InversionWalker::timestep(int j) const { return state_->sched.timestep(j); }
+at::Tensor InversionWalker::latents(int j) const { return state_->xts[steps() - j]; }
+const SourceConditioning& InversionWalker::conditioning() const { return state_->cond; }
+
+at::Tensor InversionWalker::step(int j, const at::Tensor& eps) {
   // 3. from high noise to low: z = (x_{t−1} − μ)/σ, then x_{t−1} = μ + σ·z
-  at::Tensor zs = at::zeros_like(xts.slice(0, 1));  // [n, 1, C, h, w]
-  std::vector<int64_t> timesteps;
+  State& s = *state_;
+  const int n = steps();
+  const int idx = n - 1 - j;  // x_t = xts[idx + 1], x_{t−1} = xts[idx]
+  const double t = s.sched.timestep(j);
+  const at::Tensor xt = s.xts[idx + 1], xprev = s.xts[idx];  // [1, C, h, w]
+  // The sampler's own step with zero variance noise is its mean (and records DPM's history).
+  const at::Tensor mean = s.sched.scheduler->step(eps, s.sched.first_step + static_cast<size_t>(j), xt,
+                                                  at::zeros_like(xt)).prev_sample;
+  const double scale = s.sched.noise_scale(j);
+  const at::Tensor z = scale > 0.0 ? (xprev - mean) / scale : xprev - mean;  // [1, C, h, w]
+  const at::Tensor corrected = scale > 0.0 ? mean + z * scale : mean + z;
+  if (idx > 0) s.xts[idx].copy_(corrected);  // xts[0] stays x0 itself (equal up to rounding)
+  // 4. the last zero_noise_steps maps are zeroed (against SDXL noise artefacts on the edit path)
+  if (j < n - s.zero_noise_steps) s.zs[j].copy_(z);
+  s.timesteps.push_back(static_cast<int64_t>(t));
+  return s.zs[j];
+}
+
+Inversion InversionWalker::finish() {
+  State& s = *state_;
+  if (static_cast<int>(s.timesteps.size()) != steps())
+    throw Error("the inversion ran " + std::to_string(s.timesteps.size()) + " of its " + std::to_string(steps()) + " steps");
+  wait_for(s.zs);
+  s.inv.timings.invert = seconds_since(s.invert_start);
+  s.inv.x0 = s.x0.to(at::kCPU);
+  s.inv.xts = s.xts.to(at::kCPU);
+  s.inv.zs = s.zs.to(at::kCPU);
+  s.inv.timesteps = at::tensor(s.timesteps, at::TensorOptions().dtype(at::kLong));
+  s.inv.timings.total = seconds_since(s.start);
+  return std::move(s.inv);
+}
+
+Inversion invert(DiffusionModel& model, const InvertRequest& request, const InvertProgressCallback& progress,
+                 const CancelToken& cancel) {
+  InferenceGuard inference(model.compute().device);
+  cancel.throw_if_cancelled();
+  InversionWalker walker(model, request);
+  const int n = walker.steps();
   for (int j = 0; j < n; ++j) {
     cancel.throw_if_cancelled();
     const auto step_start = Clock::now();
-    const int idx = n - 1 - j;  // x_t = xts[idx + 1], x_{t−1} = xts[idx]
-    const double t = sched.timestep(j);
-    const at::Tensor xt = xts[idx + 1], xprev = xts[idx];  // [1, C, h, w]
-    const at::Tensor eps = predict_source_noise(model, cond, xt, t);
-    // The sampler's own step with zero variance noise is its mean (and records DPM's history).
-    const at::Tensor mean = sched.scheduler->step(eps, sched.first_step + static_cast<size_t>(j), xt,
-                                                  at::zeros_like(xt)).prev_sample;
-    const double scale = sched.noise_scale(j);
-    const at::Tensor z = scale > 0.0 ? (xprev - mean) / scale : xprev - mean;  // [1, C, h, w]
-    const at::Tensor corrected = scale > 0.0 ? mean + z * scale : mean + z;
-    if (idx > 0) xts[idx].copy_(corrected);  // xts[0] stays x0 itself (equal up to rounding)
-    zs[j].copy_(z);
-    timesteps.push_back(static_cast<int64_t>(t));
+    const double t = walker.timestep(j);
+    const at::Tensor z = walker.step(j, predict_source_noise(model, walker.conditioning(), walker.latents(j), t));
     if (progress) {
-      wait_for(corrected);
+      wait_for(z);
       progress({j + 1, n, t, seconds_since(step_start)});
     }
   }
-  // 4. the last zero_noise_steps maps are zeroed (against SDXL noise artefacts on the edit path)
-  if (request.zero_noise_steps > 0) zs.slice(0, n - request.zero_noise_steps).zero_();
-  wait_for(zs);
-  inv.timings.invert = seconds_since(invert_start);
-
-  inv.x0 = x0.to(at::kCPU);
-  inv.xts = xts.to(at::kCPU);
-  inv.zs = zs.to(at::kCPU);
-  inv.timesteps = at::tensor(timesteps, at::TensorOptions().dtype(at::kLong));
-  inv.timings.total = seconds_since(start);
-  return inv;
+  return walker.finish();
 }
 
 Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bool decode,

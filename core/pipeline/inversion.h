@@ -108,6 +108,32 @@ using InvertProgressCallback = std::function<void(const InvertProgress&)>;
 Inversion invert(DiffusionModel& model, const InvertRequest& request, const InvertProgressCallback& progress = {},
                  const CancelToken& cancel = {});
 
+// The inversion loop one step at a time, for a caller that computes the source prediction
+// itself: the photo edit fuses the inversion into its own UNet pass (its source rows are the
+// inversion's x_t with the source conditioning), so a first edit costs no separate inversion.
+// invert() is this walker with predict_source_noise.
+struct SourceConditioning;
+
+class InversionWalker {
+ public:
+  // Validates, encodes the image and noises x0 to every kept timestep.
+  InversionWalker(DiffusionModel& model, const InvertRequest& request);
+  ~InversionWalker();
+  InversionWalker(InversionWalker&&) noexcept;
+  int steps() const;
+  double timestep(int j) const;                // step j in denoising order
+  at::Tensor latents(int j) const;             // x_t of step j [1, C, h, w] on the model's device
+  const SourceConditioning& conditioning() const;
+  // Step j from the source's guided noise prediction at latents(j): stores z_j and the
+  // corrected x_{t-1}; returns z_j as the edit path uses it (zero in the zeroed tail).
+  at::Tensor step(int j, const at::Tensor& eps);
+  Inversion finish();  // after the last step
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // ---- replaying an inversion (what the photo edit pipeline builds on) -------------------------
 
 // The scheduler of an inversion, positioned on its kept timesteps: kind dpmpp-sde or ddim

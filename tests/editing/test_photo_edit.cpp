@@ -87,6 +87,35 @@ class TestPhotoEdit : public QObject {
     QVERIFY(r.parameters.find("inversion: dpmpp-sde") != std::string::npos);
   }
 
+  void invertingWithinTheEditEqualsInvertingFirst() {
+    auto generator = at::detail::createCPUGenerator(5);
+    auto photo = std::make_shared<InvertRequest>();
+    photo->image = at::rand({3, 64, 96}, generator);  // [3, H, W]
+    photo->prompt = "a photo of a cat";
+    photo->steps = 6;
+    photo->seed = 1;
+    EditRequest fused = request_for(nullptr, "a photo of a dog");
+    fused.photo = photo;
+    fused.p2p = PromptToPrompt::Replace;
+    const EditResult first = edit(*model_, fused);
+    QVERIFY(first.inversion != nullptr);
+    QCOMPARE(test::max_abs_diff(first.source_latents, first.inversion->x0), 0.0);
+    // The same inversion as invert() computes (the source rows ran in a batch of 4, not 2).
+    const Inversion separate = invert(*model_, *photo);
+    const double zs = test::max_relative_diff(first.inversion->zs, separate.zs);
+    const double xts = test::max_relative_diff(first.inversion->xts, separate.xts);
+    qInfo("fused inversion vs invert(): zs %.3g, xts %.3g (relative)", zs, xts);
+    PE_VERIFY_LE(zs, 1e-4);
+    PE_VERIFY_LE(xts, 1e-5);
+    QCOMPARE(first.inversion->timesteps.equal(separate.timesteps), true);
+    // A second edit from the kept inversion reproduces the first exactly.
+    EditRequest again = request_for(first.inversion, "a photo of a dog");
+    again.p2p = PromptToPrompt::Replace;
+    const EditResult second = edit(*model_, again);
+    QCOMPARE(test::max_abs_diff(second.edit_latents, first.edit_latents), 0.0);
+    QCOMPARE(test::max_abs_diff(second.masks, first.masks), 0.0);
+  }
+
   void photoWithoutPrompt() {
     const auto inversion = invert_photo("dpmpp-sde", "", 3);
     const EditResult r = edit(*model_, request_for(inversion, "a photo of a dog"));
