@@ -14,13 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void expect_failure(const std::vector<std::string>& args, const std::string& message) {
-  const auto r = test::run_cli(args);
-  QVERIFY2(r.exit_code != 0, r.output.c_str());
-  QVERIFY2(r.output.find(message) != std::string::npos,
-           qPrintable(QString::fromStdString("expected '" + message + "' in: " + r.output)));
-}
-
 void write_token(const fs::path& path, const std::string& part, const at::Tensor& embedding) {
   PartToken token;
   token.embedding = embedding;
@@ -139,41 +132,41 @@ class TestCliEdit : public QObject {
   }
 
   void unknownPartListsTheAvailableOnes() {
-    expect_failure(with(base_args(), {"--edit", "with a robotic <wing>", "--library", (dir_ / "tokens").string()}),
+    test::verify_cli_fails(with(base_args(), {"--edit", "with a robotic <wing>", "--library", (dir_ / "tokens").string()}),
                    "available: quadruped-head");
-    expect_failure(with(base_args(), {"--edit", "with a robotic <head>", "--library", (dir_ / "two").string()}),
+    test::verify_cli_fails(with(base_args(), {"--edit", "with a robotic <head>", "--library", (dir_ / "two").string()}),
                    "could mean several parts (human-head, quadruped-head)");
   }
 
   void tokenOfAnotherWidthIsRefused() {
-    expect_failure(with(base_args(), {"--edit-prompt", "a photo of a dog in a park", "--token",
+    test::verify_cli_fails(with(base_args(), {"--edit-prompt", "a photo of a dog in a park", "--token",
                                       (dir_ / "narrow.safetensors").string()}),
                    "has embedding width 32 but the model's text conditioning is 64 wide");
   }
 
   void editEndOutsideTheSteps() {
     const auto args = with(base_args(4), {"--subject", "cat", "--edit-word", "dog", "--token", token("quadruped-head")});
-    expect_failure(with(args, {"--t-e", "0"}), "t_e must be between 1 and the number of steps (4), got 0");
-    expect_failure(with(args, {"--t-e", "5"}), "t_e must be between 1 and the number of steps (4), got 5");
+    test::verify_cli_fails(with(args, {"--t-e", "0"}), "t_e must be between 1 and the number of steps (4), got 0");
+    test::verify_cli_fails(with(args, {"--t-e", "5"}), "t_e must be between 1 and the number of steps (4), got 5");
   }
 
   void editThatDoesNotParse() {
     const auto lib = std::vector<std::string>{"--library", (dir_ / "tokens").string()};
-    expect_failure(with(with(base_args(), lib), {"--edit", "a robotic head"}), "does not start with \"with\"");
-    expect_failure(with(with(base_args(), lib), {"--edit", "with <head>"}), "does not say what the part should become");
-    expect_failure(with(with(base_args(), lib), {"--edit", "with a <robotic> head"}), "words after the <part>");
-    expect_failure(with(base_args(), {"--token", token("quadruped-head")}), "say what to change");
-    expect_failure(with(base_args(), {"--edit-prompt", "a dog", "--subject", "cat", "--edit-word", "dog"}),
+    test::verify_cli_fails(with(with(base_args(), lib), {"--edit", "a robotic head"}), "does not start with \"with\"");
+    test::verify_cli_fails(with(with(base_args(), lib), {"--edit", "with <head>"}), "does not say what the part should become");
+    test::verify_cli_fails(with(with(base_args(), lib), {"--edit", "with a <robotic> head"}), "words after the <part>");
+    test::verify_cli_fails(with(base_args(), {"--token", token("quadruped-head")}), "say what to change");
+    test::verify_cli_fails(with(base_args(), {"--edit-prompt", "a dog", "--subject", "cat", "--edit-word", "dog"}),
                    "give only one of");
   }
 
   void subjectMissingFromThePrompt() {
-    expect_failure(with(base_args(), {"--subject", "horse", "--edit-word", "dragon", "--token", token("quadruped-head")}),
+    test::verify_cli_fails(with(base_args(), {"--subject", "horse", "--edit-word", "dragon", "--token", token("quadruped-head")}),
                    "the subject 'horse' is not a word of the source prompt");
   }
 
   void noPartGiven() {
-    expect_failure(with(base_args(), {"--edit-prompt", "a photo of a dog in a park"}), "name the part to edit");
+    test::verify_cli_fails(with(base_args(), {"--edit-prompt", "a photo of a dog in a park"}), "name the part to edit");
   }
 };
 

@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void expect_failure(const std::vector<std::string>& args, const std::string& message) {
-  const auto r = test::run_cli(args);
-  QVERIFY2(r.exit_code != 0, r.output.c_str());
-  QVERIFY2(r.output.find(message) != std::string::npos,
-           qPrintable(QString::fromStdString("expected '" + message + "' in: " + r.output)));
-}
-
 nlohmann::json timings_of(const std::string& output) {
   std::string t = output;
   while (!t.empty() && t.back() == '\n') t.pop_back();
@@ -117,7 +110,7 @@ class TestCliEditPhoto : public QObject {
                                   token_file().string(), "--out", (dir_ / "from_file.png").string()});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QVERIFY(r.output.find("source prompt (the inversion file): a photo of a cat") != std::string::npos);
-    expect_failure({"edit", "--model", test::tiny_sdxl_dir().string(), "--inversion",
+    test::verify_cli_fails({"edit", "--model", test::tiny_sdxl_dir().string(), "--inversion",
                     (dir_ / "photo.inversion.safetensors").string(), "--prompt", "a photo of a horse", "--subject",
                     "cat", "--edit-word", "dog", "--token", token_file().string(), "--out",
                     (dir_ / "x.png").string()},
@@ -125,8 +118,8 @@ class TestCliEditPhoto : public QObject {
   }
 
   void badInput() {
-    expect_failure(with(photo_args("x.png"), {}), "a photo edit needs its source prompt");
-    expect_failure({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / "missing.png").string(),
+    test::verify_cli_fails(with(photo_args("x.png"), {}), "a photo edit needs its source prompt");
+    test::verify_cli_fails({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / "missing.png").string(),
                     "--prompt", "a cat", "--edit-prompt", "a dog", "--token", token_file().string(), "--out",
                     (dir_ / "x.png").string()},
                    "no such file");
@@ -134,13 +127,13 @@ class TestCliEditPhoto : public QObject {
       std::ofstream junk(dir_ / "junk.png");
       junk << "this is not an image";
     }
-    expect_failure({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / "junk.png").string(),
+    test::verify_cli_fails({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / "junk.png").string(),
                     "--prompt", "a cat", "--edit-prompt", "a dog", "--token", token_file().string(), "--out",
                     (dir_ / "x.png").string()},
                    "junk.png");
-    expect_failure(with(photo_args("x.png"), {"--prompt", "a photo of a cat", "--width", "64"}),
+    test::verify_cli_fails(with(photo_args("x.png"), {"--prompt", "a photo of a cat", "--width", "64"}),
                    "--width does not apply to photo edits");
-    expect_failure(with(photo_args("x.png"), {"--prompt", "a photo of a cat", "--scheduler", "euler"}),
+    test::verify_cli_fails(with(photo_args("x.png"), {"--prompt", "a photo of a cat", "--scheduler", "euler"}),
                    "photos are inverted with --scheduler dpmpp-sde or ddim");
     QVERIFY(!fs::exists(dir_ / "x.png"));
   }

@@ -21,13 +21,6 @@ std::vector<std::string> base_args(const test::TempDir& dir) {
           "--steps", "2", "--scheduler", "ddim", "--out", (dir / "out.png").string()};
 }
 
-void expect_failure(std::vector<std::string> args, const std::string& message) {
-  const auto r = test::run_cli(args);
-  QVERIFY2(r.exit_code != 0, r.output.c_str());
-  QVERIFY2(r.output.find(message) != std::string::npos,
-           qPrintable(QString::fromStdString("expected '" + message + "' in: " + r.output)));
-}
-
 }  // namespace
 
 class TestCliGenerate : public QObject {
@@ -93,38 +86,38 @@ class TestCliGenerate : public QObject {
 
   void badInputExitsNonZeroWithAMessage() {
     test::TempDir dir;
-    expect_failure({"generate", "--prompt", "x", "--out", (dir / "a.png").string()}, "missing required option --model");
-    expect_failure({"generate", "--model", (dir / "nope").string(), "--prompt", "x", "--out", (dir / "a.png").string()},
+    test::verify_cli_fails({"generate", "--prompt", "x", "--out", (dir / "a.png").string()}, "missing required option --model");
+    test::verify_cli_fails({"generate", "--model", (dir / "nope").string(), "--prompt", "x", "--out", (dir / "a.png").string()},
                    "does not exist");
     auto args = base_args(dir);
     args.insert(args.end(), {"--dtype", "fp64"});
-    expect_failure(args, "bad dtype 'fp64'");
+    test::verify_cli_fails(args, "bad dtype 'fp64'");
     args = base_args(dir);
     args.insert(args.end(), {"--dtype", "fp16"});
-    expect_failure(args, "fp16 is not supported on the CPU");
+    test::verify_cli_fails(args, "fp16 is not supported on the CPU");
     args = base_args(dir);
     args.insert(args.end(), {"--device", "cuda"});
-    expect_failure(args, "CUDA is not available");
+    test::verify_cli_fails(args, "CUDA is not available");
     write_safetensors(dir / "bad.safetensors", {{"latents", at::zeros({1, 4, 8, 8})}});
     args = base_args(dir);
     args.insert(args.end(), {"--init-latents", (dir / "bad.safetensors").string(), "--width", "128"});
-    expect_failure(args, "[1, 4, 8, 16]");
+    test::verify_cli_fails(args, "[1, 4, 8, 16]");
     write_safetensors(dir / "noname.safetensors", {{"noise", at::zeros({1, 4, 8, 8})}});
     args = base_args(dir);
     args.insert(args.end(), {"--init-latents", (dir / "noname.safetensors").string()});
-    expect_failure(args, "no tensor named 'latents'");
+    test::verify_cli_fails(args, "no tensor named 'latents'");
     args = base_args(dir);
     args.insert(args.end(), {"--seed", "1", "--init-latents", (dir / "bad.safetensors").string()});
-    expect_failure(args, "either --seed or --init-latents");
+    test::verify_cli_fails(args, "either --seed or --init-latents");
     args = base_args(dir);
     args.insert(args.end(), {"--width", "100"});
-    expect_failure(args, "width 100 is not a multiple of 8");
+    test::verify_cli_fails(args, "width 100 is not a multiple of 8");
     args = base_args(dir);
     args[4] = "";
-    expect_failure(args, "the prompt is empty");
+    test::verify_cli_fails(args, "the prompt is empty");
     args = base_args(dir);
     args.back() = (dir / "out.gif").string();
-    expect_failure(args, "unknown extension '.gif'");
+    test::verify_cli_fails(args, "unknown extension '.gif'");
     QVERIFY(!fs::exists(dir / "a.png") && !fs::exists(dir / "out.png") && !fs::exists(dir / "out.gif"));
     const auto help = test::run_cli({"generate", "--help"});
     QCOMPARE(help.exit_code, 0);

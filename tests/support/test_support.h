@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <QtTest>
+
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
@@ -84,6 +86,14 @@ bool equal_values(const std::vector<double>& actual, const std::vector<double>& 
 
 // The last non-empty line of `text` (trailing newlines dropped): where --timings JSON goes.
 std::string last_line(const std::string& text);
+
+// Qt Test check: partedit-cli with `args` exits non-zero and says `message`.
+inline void verify_cli_fails(const std::vector<std::string>& args, const std::string& message) {
+  const auto r = run_cli(args);
+  QVERIFY2(r.exit_code != 0, r.output.c_str());
+  QVERIFY2(r.output.find(message) != std::string::npos,
+           qPrintable(QString::fromStdString("expected '" + message + "' in: " + r.output)));
+}
 
 }  // namespace partedit::test
 
