@@ -30,12 +30,13 @@ struct BenchOptions {
   std::string device = "cpu";   // cpu | cuda
   std::string dtype = "fp32";   // fp32 | fp16 | bf16
   int steps = 10;               // bench_generate only
+  int size = 0;                 // --size PX: image size of benches that build a model in memory (0 = theirs)
   ComputeOptions compute;       // parsed from device and dtype
 };
 
 inline void print_usage(const char* program, bool with_steps) {
   std::cerr << "usage: " << program << " [--model DIR] [--runs N] [--warmup N] [--device cpu|cuda]"
-            << " [--dtype fp32|fp16|bf16]" << (with_steps ? " [--steps N]" : "") << "\n"
+            << " [--dtype fp32|fp16|bf16]" << (with_steps ? " [--steps N]" : "") << " [--size PX]\n"
             << "  without --model the medium model (tiny-sdxl structure, widths 64 128 256, 256x256)\n"
             << "  is written to a temporary folder first.\n";
 }
@@ -62,6 +63,7 @@ inline BenchOptions parse_options(int argc, char** argv, bool with_steps) {
     else if (a == "--device") o.device = value();
     else if (a == "--dtype") o.dtype = value();
     else if (a == "--steps" && with_steps) o.steps = number();
+    else if (a == "--size") o.size = number();
     else if (a == "--help" || a == "-h") {
       print_usage(argv[0], with_steps);
       std::exit(0);
@@ -69,6 +71,7 @@ inline BenchOptions parse_options(int argc, char** argv, bool with_steps) {
       throw Error("unknown option " + a);
     }
   }
+  if (o.size < 0 || o.size % 8 != 0) throw Error("--size must be a positive multiple of 8");
   if (o.runs < 1 || o.warmup < 0 || o.steps < 1) throw Error("--runs and --steps must be >= 1, --warmup >= 0");
   o.compute = ComputeOptions::parse(o.device, o.dtype);
   return o;
