@@ -5,6 +5,8 @@
 // length / repetition options.
 #include <QtTest>
 
+#include <optional>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -84,52 +86,52 @@ std::pair<std::vector<int64_t>, double> naive_beam_search(T5ForConditionalGenera
 
 class TestBlip2Generate : public QObject {
   Q_OBJECT
+  c10::InferenceMode guard_;
+  std::optional<test::ReferenceCase> ref_;
+  Blip2ForConditionalGeneration model_{nullptr};
+
  private Q_SLOTS:
+  void initTestCase() {
+    ref_.emplace("blip2_generate_greedy");
+    model_ = load_blip2(test::tiny_blip2_dir());
+  }
+
   void greedyMatchesReference() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
     const auto tok = T5Tokenizer::load(test::tiny_blip2_dir());
     GenerationOptions options;
-    options.max_new_tokens = ref.params().at("max_new_tokens").get<int64_t>();
+    options.max_new_tokens = ref_->params().at("max_new_tokens").get<int64_t>();
     options.keep_step_logits = true;
     for (const char* which : {"prompt", "noprompt"}) {
-      const auto out = model->generate(ref.in("pixel_values"), ref.in(std::string("input_ids_") + which), options);
-      const auto expected = ref.out(std::string("sequences_") + which);
+      const auto out = model_->generate(ref_->in("pixel_values"), ref_->in(std::string("input_ids_") + which), options);
+      const auto expected = ref_->out(std::string("sequences_") + which);
       QCOMPARE(out.sequences.sizes().vec(), expected.sizes().vec());
       QVERIFY(out.sequences.equal(expected));
-      const double e_logits = test::max_abs_diff(out.step_logits.select(1, 0), ref.out(std::string("step_logits_") + which));
+      const double e_logits = test::max_abs_diff(out.step_logits.select(1, 0), ref_->out(std::string("step_logits_") + which));
       const auto caption = tok.decode(row(out.sequences));
       qInfo("%s: ids exact, step logits max abs err %.3g, caption '%s'", which, e_logits, caption.c_str());
       PE_VERIFY_LE(e_logits, 1e-4);
-      QCOMPARE(caption, ref.params().at(std::string("caption_") + which).get<std::string>());
+      QCOMPARE(caption, ref_->params().at(std::string("caption_") + which).get<std::string>());
     }
   }
 
   void oneBeamIsGreedy() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
     GenerationOptions options;
     options.max_new_tokens = 12;
     options.num_beams = 1;
-    const auto out = model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), options);
-    QVERIFY(out.sequences.equal(ref.out("sequences_prompt")));
+    const auto out = model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), options);
+    QVERIFY(out.sequences.equal(ref_->out("sequences_prompt")));
   }
 
   void beamSearchMatchesNaiveSearch() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
     for (const char* which : {"prompt", "noprompt"}) {
-      const auto ids = ref.in(std::string("input_ids_") + which);
+      const auto ids = ref_->in(std::string("input_ids_") + which);
       GenerationOptions options;
       options.max_new_tokens = 12;
       options.num_beams = 3;
-      const auto out = model->generate(ref.in("pixel_values"), ids, options);
-      const auto inputs = model->language_inputs(ref.in("pixel_values"), ids);
-      const auto encoded = model->language_model->encode(inputs.inputs_embeds, inputs.attention_mask);
-      auto [naive, naive_score] = naive_beam_search(*model->language_model, encoded, 3, 12);
+      const auto out = model_->generate(ref_->in("pixel_values"), ids, options);
+      const auto inputs = model_->language_inputs(ref_->in("pixel_values"), ids);
+      const auto encoded = model_->language_model->encode(inputs.inputs_embeds, inputs.attention_mask);
+      auto [naive, naive_score] = naive_beam_search(*model_->language_model, encoded, 3, 12);
       if (int64_t(naive.size()) < 13) naive.push_back(1);
       qInfo("%s: beam 3 score %.6f, naive %.6f, %lld tokens", which, out.beam_scores[0], naive_score,
             (long long)out.sequences.size(1));
@@ -139,7 +141,7 @@ class TestBlip2Generate : public QObject {
       const auto seq = out.sequences;  // [1, L]
       const int64_t L = seq.size(1);
       std::vector<T5LayerCache> cache;
-      const auto logits = model->language_model->decode(seq.narrow(1, 0, L - 1), encoded, {}, cache);
+      const auto logits = model_->language_model->decode(seq.narrow(1, 0, L - 1), encoded, {}, cache);
       const auto lp = at::log_softmax(logits, -1)[0].gather(1, seq[0].narrow(0, 1, L - 1).unsqueeze(1));
       const double recomputed = lp.sum().item<double>() / double(L - 1);
       PE_VERIFY_LE(std::abs(recomputed - out.beam_scores[0]), 1e-4);
@@ -149,21 +151,20 @@ class TestBlip2Generate : public QObject {
   // A model whose </s> row of lm_head is 0.97 x the row of a frequent token: hypotheses end
   // with </s> early and often, which exercises the finished-hypothesis bookkeeping.
   void beamSearchWithFinishedHypotheses() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
+    // its own copy: the shared model stays unaltered
     auto model = load_blip2(test::tiny_blip2_dir());
-    const int64_t frequent = ref.out("sequences_prompt")[0][6].item<int64_t>();
+    const int64_t frequent = ref_->out("sequences_prompt")[0][6].item<int64_t>();
     auto& head = model->language_model->lm_head->weight;
     head[1].copy_(head[frequent] * 0.97);
     int ended = 0;
     for (const char* which : {"prompt", "noprompt"})
       for (int64_t beams : {2, 3, 4}) {
-        const auto ids = ref.in(std::string("input_ids_") + which);
+        const auto ids = ref_->in(std::string("input_ids_") + which);
         GenerationOptions o;
         o.max_new_tokens = 20;
         o.num_beams = beams;
-        const auto out = model->generate(ref.in("pixel_values"), ids, o);
-        const auto inputs = model->language_inputs(ref.in("pixel_values"), ids);
+        const auto out = model->generate(ref_->in("pixel_values"), ids, o);
+        const auto inputs = model->language_inputs(ref_->in("pixel_values"), ids);
         const auto encoded = model->language_model->encode(inputs.inputs_embeds, inputs.attention_mask);
         auto [naive, naive_score] = naive_beam_search(*model->language_model, encoded, beams, 20);
         if (int64_t(naive.size()) < 21) naive.push_back(1);
@@ -179,19 +180,16 @@ class TestBlip2Generate : public QObject {
 
   // Two images in one batch give, row by row, the ids of two single runs (greedy and beam).
   void batchedImagesMatchSingleRuns() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
-    const auto a = ref.in("pixel_values");
+    const auto a = ref_->in("pixel_values");
     const auto b = a.flip(3) * 0.7;
-    const auto prompt = ref.in("input_ids_prompt");
+    const auto prompt = ref_->in("input_ids_prompt");
     for (int64_t beams : {1, 3}) {
       GenerationOptions o;
       o.max_new_tokens = 10;
       o.num_beams = beams;
-      const auto both = model->generate(at::cat({a, b}), prompt, o).sequences;
-      const auto sa = model->generate(a, prompt, o).sequences;
-      const auto sb = model->generate(b, prompt, o).sequences;
+      const auto both = model_->generate(at::cat({a, b}), prompt, o).sequences;
+      const auto sa = model_->generate(a, prompt, o).sequences;
+      const auto sb = model_->generate(b, prompt, o).sequences;
       auto trim = [](std::vector<int64_t> v) {  // batch rows are padded after </s>
         while (v.size() > 1 && v.back() == 0) v.pop_back();
         return v;
@@ -202,38 +200,32 @@ class TestBlip2Generate : public QObject {
   }
 
   void lengthOptions() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
     GenerationOptions o;
     o.max_new_tokens = 5;
-    const auto short_run = model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), o).sequences;
+    const auto short_run = model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), o).sequences;
     QCOMPARE(short_run.size(1), int64_t(6));
-    QVERIFY(short_run.equal(ref.out("sequences_prompt").narrow(1, 0, 6)));
+    QVERIFY(short_run.equal(ref_->out("sequences_prompt").narrow(1, 0, 6)));
     // min_new_tokens forbids </s> before then: </s> logits become -inf, nothing else changes
     o.max_new_tokens = 12;
     o.min_new_tokens = 12;
     o.keep_step_logits = true;
-    const auto out = model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), o);
+    const auto out = model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), o);
     for (int64_t v : row(out.sequences)) QVERIFY(v != 1);
   }
 
   // no_repeat_ngram_size 2: the greedy reference repeats "suitcases steak"; with the guard
   // no 2-gram occurs twice.
   void noRepeatNgram() {
-    c10::InferenceMode guard;
-    test::ReferenceCase ref("blip2_generate_greedy");
-    auto model = load_blip2(test::tiny_blip2_dir());
     GenerationOptions o;
     o.max_new_tokens = 12;
     o.no_repeat_ngram_size = 2;
     for (int64_t beams : {1, 3}) {
       o.num_beams = beams;
-      const auto ids = row(model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), o).sequences);
+      const auto ids = row(model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), o).sequences);
       std::map<std::pair<int64_t, int64_t>, int> counts;
       for (size_t i = 0; i + 1 < ids.size(); ++i) QVERIFY((++counts[{ids[i], ids[i + 1]}]) == 1);
     }
-    const auto plain = row(ref.out("sequences_prompt"));
+    const auto plain = row(ref_->out("sequences_prompt"));
     std::map<std::pair<int64_t, int64_t>, int> counts;
     int repeats = 0;
     for (size_t i = 0; i + 1 < plain.size(); ++i) repeats += ++counts[{plain[i], plain[i + 1]}] > 1;
@@ -241,15 +233,13 @@ class TestBlip2Generate : public QObject {
   }
 
   void badOptionsAreRejected() {
-    auto model = load_blip2(test::tiny_blip2_dir());
-    test::ReferenceCase ref("blip2_generate_greedy");
     GenerationOptions o;
     o.num_beams = 0;
-    QVERIFY(test::error_of([&] { model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), o); })
+    QVERIFY(test::error_of([&] { model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), o); })
                 .find("num_beams") != std::string::npos);
     o = {};
     o.max_new_tokens = 0;
-    QVERIFY(test::error_of([&] { model->generate(ref.in("pixel_values"), ref.in("input_ids_prompt"), o); })
+    QVERIFY(test::error_of([&] { model_->generate(ref_->in("pixel_values"), ref_->in("input_ids_prompt"), o); })
                 .find("max_new_tokens") != std::string::npos);
   }
 };

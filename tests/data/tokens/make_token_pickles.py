@@ -26,7 +26,8 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# A fake `torch` module so that pickle writes the same GLOBAL opcodes torch.save writes.
+# Module objects named `torch` and `torch._utils` holding only the class names pickle records,
+# so that this writer emits the GLOBAL opcodes torch.save emits without PyTorch installed.
 torch_mod = types.ModuleType("torch")
 utils_mod = types.ModuleType("torch._utils")
 
@@ -107,7 +108,8 @@ class _Pickler(pickle.Pickler):
             if s is obj:
                 break
         else:
-            # torch keys legacy storages by their address; a fixed fake one keeps the file reproducible.
+            # torch keys legacy storages by their memory address; a fixed synthetic address keeps the file
+            # reproducible.
             key = str(len(self.storages)) if not self.legacy else str(94000000000000 + 64 * len(self.storages))
             self.storages.append((key, obj))
         numel = len(obj.values)
