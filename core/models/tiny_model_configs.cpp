@@ -167,7 +167,8 @@ nlohmann::json vae_config(const TinyModelOptions& o) {
 nlohmann::json scheduler_config(const TinyModelOptions& o) {
   // SDXL: EulerDiscreteScheduler as in stabilityai/stable-diffusion-xl-base-1.0. SD 1.5 ships
   // a PNDMScheduler, which we do not implement: the tiny folder names DDIM with the same
-  // schedule. SD 2.1 (768-v) ships DDIMScheduler with v_prediction.
+  // schedule. SD 2.1 (768-v) ships DDIMScheduler with v_prediction. Neither SD file sets
+  // timestep_spacing, so each scheduler uses its own default (DDIM leading, Euler linspace).
   nlohmann::json c = {{"_class_name", is_sdxl(o) ? "EulerDiscreteScheduler" : "DDIMScheduler"},
                       {"_diffusers_version", kDiffusersVersion},
                       {"beta_end", 0.012},
@@ -181,9 +182,9 @@ nlohmann::json scheduler_config(const TinyModelOptions& o) {
                       {"set_alpha_to_one", false},
                       {"skip_prk_steps", true},
                       {"steps_offset", 1},
-                      {"timestep_spacing", "leading"},
                       {"trained_betas", nullptr}};
   if (is_sdxl(o)) {
+    c["timestep_spacing"] = "leading";
     c["interpolation_type"] = "linear";
     c["sigma_max"] = nullptr;
     c["sigma_min"] = nullptr;

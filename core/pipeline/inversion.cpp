@@ -129,16 +129,17 @@ InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, c
     throw Error(std::to_string(steps) + " steps with skip " + number_text(skip) + " need " + std::to_string(total) +
                 " timesteps; the model has " + std::to_string(model_config.num_train_timesteps) +
                 " train timesteps");
-  SchedulerConfig config = model_config;
+  if (kind != "dpmpp-sde" && kind != "ddim")
+    throw Error("unknown inversion scheduler '" + kind + "' (supported: dpmpp-sde, ddim)");
+  // Keys the model's file leaves out take the inversion scheduler's own defaults (diffusers
+  // from_config), before "leading" is forced.
+  SchedulerConfig config = model_config.for_class(scheduler_class_name(kind));
   config.timestep_spacing = "leading";
   InversionSchedule s;
-  if (kind == "dpmpp-sde") {
+  if (kind == "dpmpp-sde")
     s.scheduler = std::make_unique<DPMSolverMultistepScheduler>(config, dpm_solver_options_for_kind(kind));
-  } else if (kind == "ddim") {
+  else
     s.scheduler = std::make_unique<DDIMScheduler>(config, /*eta=*/1.0);
-  } else {
-    throw Error("unknown inversion scheduler '" + kind + "' (supported: dpmpp-sde, ddim)");
-  }
   s.total_steps = static_cast<int>(total);
   s.steps = steps;
   s.first_step = static_cast<size_t>(s.total_steps - steps);

@@ -84,6 +84,80 @@ std::vector<double> rescale_zero_terminal_snr(const std::vector<double>& betas) 
   return out;
 }
 
+// The __init__ defaults that differ between the diffusers 0.27 scheduler classes
+// (schedulers/scheduling_{ddim,pndm,euler_discrete,dpmsolver_multistep}.py). Every other key
+// of SchedulerConfig has the same default in each class that takes it, the member default
+// (1000 train timesteps, linear betas 0.0001..0.02, epsilon, steps_offset 0, no thresholding,
+// no Karras sigmas, ...). A key a class does not take holds the member default (unused).
+struct ClassDefaults {
+  const char* class_name;
+  const char* timestep_spacing;
+  bool clip_sample;       // DDIM only
+  bool set_alpha_to_one;  // DDIM and PNDM
+};
+
+const std::vector<ClassDefaults>& class_defaults_table() {
+  static const std::vector<ClassDefaults> table = {
+      {"DDIMScheduler", "leading", true, true},                   // DDIMScheduler.__init__
+      {"PNDMScheduler", "leading", false, false},                 // PNDMScheduler.__init__
+      {"EulerDiscreteScheduler", "linspace", false, true},        // EulerDiscreteScheduler.__init__
+      {"DPMSolverMultistepScheduler", "linspace", false, true},   // DPMSolverMultistepScheduler.__init__
+  };
+  return table;
+}
+
+// The defaults of `scheduler_class`; nullopt for a class not in the table.
+std::optional<SchedulerConfig> class_defaults(const std::string& scheduler_class) {
+  for (const auto& row : class_defaults_table()) {
+    if (scheduler_class != row.class_name) continue;
+    SchedulerConfig d;
+    d.class_name = row.class_name;
+    d.timestep_spacing = row.timestep_spacing;
+    d.clip_sample = row.clip_sample;
+    d.set_alpha_to_one = row.set_alpha_to_one;
+    return d;
+  }
+  return std::nullopt;
+}
+
+// Every key of SchedulerConfig a file can set: its name in the file and how to copy its field.
+struct ConfigKey {
+  std::string name;
+  std::function<void(SchedulerConfig& to, const SchedulerConfig& from)> copy;
+};
+
+template <typename T>
+ConfigKey config_key(const char* name, T SchedulerConfig::*field) {
+  return {name, [field](SchedulerConfig& to, const SchedulerConfig& from) { to.*field = from.*field; }};
+}
+
+const std::vector<ConfigKey>& config_keys() {
+  using C = SchedulerConfig;
+  static const std::vector<ConfigKey> keys = {
+      config_key("num_train_timesteps", &C::num_train_timesteps),
+      config_key("beta_start", &C::beta_start),
+      config_key("beta_end", &C::beta_end),
+      config_key("beta_schedule", &C::beta_schedule),
+      config_key("trained_betas", &C::trained_betas),
+      config_key("prediction_type", &C::prediction_type),
+      config_key("timestep_spacing", &C::timestep_spacing),
+      config_key("steps_offset", &C::steps_offset),
+      config_key("set_alpha_to_one", &C::set_alpha_to_one),
+      config_key("clip_sample", &C::clip_sample),
+      config_key("clip_sample_range", &C::clip_sample_range),
+      config_key("rescale_betas_zero_snr", &C::rescale_betas_zero_snr),
+      config_key("use_karras_sigmas", &C::use_karras_sigmas),
+      config_key("interpolation_type", &C::interpolation_type),
+      config_key("sigma_min", &C::sigma_min),
+      config_key("sigma_max", &C::sigma_max),
+      config_key("timestep_type", &C::timestep_type),
+      config_key("thresholding", &C::thresholding),
+      config_key("sample_max_value", &C::sample_max_value),
+      config_key("algorithm_type", &C::algorithm_type),
+  };
+  return keys;
+}
+
 // The factory's table: adding a scheduler = one line here. A config names a kind by its
 // class and, where the class has several algorithms, its algorithm_type (nullptr: any).
 struct SchedulerKind {
@@ -116,23 +190,22 @@ const std::vector<SchedulerKind>& scheduler_kinds() {
 // ---- SchedulerConfig ---------------------------------------------------------------------
 
 SchedulerConfig SchedulerConfig::from_json(const JsonConfig& cfg) {
-  SchedulerConfig c;
-  c.class_name = cfg.get_or<std::string>("_class_name", "");
-  // Class defaults that differ from the member defaults (diffusers 0.27 __init__ signatures).
-  const bool is_ddim = c.class_name == "DDIMScheduler";
-  const bool linspace_default = c.class_name == "EulerDiscreteScheduler" ||
-                                c.class_name == "DPMSolverMultistepScheduler";
+  const auto class_name = cfg.get_or<std::string>("_class_name", "");
+  // Left-out keys: the file's own class's defaults here, the built class's in for_class.
+  SchedulerConfig c = class_defaults(class_name).value_or(SchedulerConfig{});
+  c.class_name = class_name;
+  for (const auto& key : config_keys())
+    if (!cfg.has(key.name)) c.defaulted_keys.insert(key.name);
   c.num_train_timesteps = cfg.get_or<int64_t>("num_train_timesteps", c.num_train_timesteps);
   c.beta_start = cfg.get_or<double>("beta_start", c.beta_start);
   c.beta_end = cfg.get_or<double>("beta_end", c.beta_end);
   c.beta_schedule = cfg.get_or<std::string>("beta_schedule", c.beta_schedule);
-  c.trained_betas = cfg.get_or<std::vector<double>>("trained_betas", {});
+  c.trained_betas = cfg.get_or<std::vector<double>>("trained_betas", c.trained_betas);
   c.prediction_type = cfg.get_or<std::string>("prediction_type", c.prediction_type);
-  c.timestep_spacing = cfg.get_or<std::string>("timestep_spacing",
-                                               linspace_default ? "linspace" : "leading");
+  c.timestep_spacing = cfg.get_or<std::string>("timestep_spacing", c.timestep_spacing);
   c.steps_offset = cfg.get_or<int64_t>("steps_offset", c.steps_offset);
   c.set_alpha_to_one = cfg.get_or<bool>("set_alpha_to_one", c.set_alpha_to_one);
-  c.clip_sample = cfg.get_or<bool>("clip_sample", is_ddim);
+  c.clip_sample = cfg.get_or<bool>("clip_sample", c.clip_sample);
   c.clip_sample_range = cfg.get_or<double>("clip_sample_range", c.clip_sample_range);
   c.rescale_betas_zero_snr = cfg.get_or<bool>("rescale_betas_zero_snr", c.rescale_betas_zero_snr);
   c.use_karras_sigmas = cfg.get_or<bool>("use_karras_sigmas", c.use_karras_sigmas);
@@ -145,6 +218,17 @@ SchedulerConfig SchedulerConfig::from_json(const JsonConfig& cfg) {
   c.algorithm_type = cfg.get_or<std::string>("algorithm_type", c.algorithm_type);
   c.validate(cfg.source().string());
   return c;
+}
+
+SchedulerConfig SchedulerConfig::for_class(const std::string& scheduler_class) const {
+  const auto defaults = class_defaults(scheduler_class);
+  if (!defaults) throw Error("no defaults are known for scheduler class '" + scheduler_class + "'");
+  SchedulerConfig out = *this;
+  for (const auto& key : config_keys())
+    if (defaulted_keys.count(key.name)) key.copy(out, *defaults);
+  out.class_name = scheduler_class;
+  out.defaulted_keys.clear();
+  return out;
 }
 
 SchedulerConfig SchedulerConfig::load(const std::filesystem::path& scheduler_config_json) {
@@ -227,7 +311,7 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const Schedul
     return config.class_name == k.class_name && (!k.algorithm_type || config.algorithm_type == k.algorithm_type);
   };
   for (const auto& k : scheduler_kinds()) {
-    if (kind.empty() ? config_names(k) : kind == k.kind) return k.make(config);
+    if (kind.empty() ? config_names(k) : kind == k.kind) return k.make(config.for_class(k.class_name));
   }
   if (kind.empty()) {
     const bool dpm = config.class_name == "DPMSolverMultistepScheduler";
@@ -238,6 +322,12 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const Schedul
   }
   throw Error("unknown scheduler '" + kind + "' (supported: " +
               joined(supported_scheduler_kinds()) + ")");
+}
+
+std::string scheduler_class_name(const std::string& kind) {
+  for (const auto& k : scheduler_kinds())
+    if (kind == k.kind) return k.class_name;
+  throw Error("unknown scheduler '" + kind + "' (supported: " + joined(supported_scheduler_kinds()) + ")");
 }
 
 // ---- Shared host maths -------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,14 @@ namespace partedit {
 
 class JsonConfig;
 
-// scheduler/scheduler_config.json; field names as in the file. from_json fills missing keys
-// with the defaults of the diffusers class named by `_class_name` (DDIM: clip_sample true,
-// "leading"; Euler / DPM-Solver: "linspace"), other keys with the member defaults below.
+// scheduler/scheduler_config.json; field names as in the file. diffusers' rule, for files
+// loaded with from_pretrained and configs passed on with from_config alike: a key the file sets
+// keeps its value for every scheduler built from it; a key it leaves out takes the __init__
+// default of the class being built (its `_use_default_values` record), so an SD 1.5 PNDM or
+// SD 2.1 DDIM file without timestep_spacing gives Euler and DPM-Solver "linspace", DDIM
+// "leading". from_json fills left-out keys with the defaults of the file's own class
+// (`_class_name`) and lists them in defaulted_keys; for_class (used by make_scheduler) gives
+// them the defaults of the class being built. A config made in code has no defaulted keys.
 struct SchedulerConfig {
   std::string class_name;  // "_class_name" (EulerDiscreteScheduler, DDIMScheduler, ...)
   int64_t num_train_timesteps = 1000;
@@ -41,9 +47,16 @@ struct SchedulerConfig {
   bool thresholding = false;                 // dynamic thresholding: rejected by DDIM
   double sample_max_value = 1.0;
   std::string algorithm_type = "dpmsolver++";  // DPMSolverMultistepScheduler: dpmsolver++ | sde-dpmsolver++
+  // Keys the file left out. To change one of them on a loaded config, call for_class first;
+  // make_scheduler would otherwise give it the built class's default again.
+  std::set<std::string> defaulted_keys;
 
   static SchedulerConfig from_json(const JsonConfig& cfg);
   static SchedulerConfig load(const std::filesystem::path& scheduler_config_json);
+  // The config a scheduler of diffusers class `scheduler_class` is built with (diffusers
+  // `scheduler_class.from_config(this)`): defaulted keys take that class's defaults, class_name
+  // becomes it, defaulted_keys is empty. Unknown classes -> partedit::Error.
+  SchedulerConfig for_class(const std::string& scheduler_class) const;
   // Throws partedit::Error naming `source` and the key for values no scheduler understands.
   void validate(const std::string& source = "scheduler config") const;
 };
@@ -106,8 +119,11 @@ class Scheduler {
 
 // kind: "ddim" | "euler" | "dpmpp-2m" | "dpmpp-sde" | "" (= from config.class_name, and for
 // DPMSolverMultistepScheduler its algorithm_type); unknown -> partedit::Error listing the
-// supported kinds.
+// supported kinds. The scheduler gets config.for_class(its class); the constructors take a
+// config as given.
 std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, const SchedulerConfig& config);
+// The diffusers class of a kind ("euler" -> "EulerDiscreteScheduler"); unknown -> Error.
+std::string scheduler_class_name(const std::string& kind);
 std::vector<std::string> supported_scheduler_kinds();
 
 // ---- Shared host maths (also for DPM-Solver) --------------------------------------------
