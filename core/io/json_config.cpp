@@ -1,16 +1,31 @@
 #include "io/json_config.h"
 
 #include <fstream>
+#include <iterator>
+#include <string_view>
+
+#include "runtime/message_text.h"
 
 namespace partedit {
 
 nlohmann::json read_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open " + path.string());
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error("cannot read " + path.string());
   try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("invalid JSON in " + path.string() + ": " + e.what());
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts the bytes read, the offending one included; nlohmann's own text would
+    // quote raw bytes, so the message is ours.
+    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw Error(path.string() + " is not valid JSON: the file is empty");
+    if (at >= text.size()) throw Error(path.string() + " is not valid JSON: it ends before its JSON text does");
+    throw Error(path.string() + " is not valid JSON (near byte " + std::to_string(at) + ": '" +
+                printable_excerpt(std::string_view(text).substr(at, 24), 24) + "')");
+  } catch (const nlohmann::json::exception&) {
+    throw Error(path.string() + " is not valid JSON");
   }
 }
 

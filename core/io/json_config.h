@@ -8,9 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/error.h"
+#include "runtime/message_text.h"
 
 namespace partedit {
 
+// Parses a JSON file; errors are ours ("<file> is not valid JSON (near byte N: '...')"),
+// printable and bounded.
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
 class JsonConfig {
@@ -41,9 +44,9 @@ class JsonConfig {
   T convert(const std::string& key) const {
     try {
       return json_.at(key).get<T>();
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const nlohmann::json::exception&) {
       throw Error("config key '" + key + "' in " + source_.string() + " has the wrong type: " +
-                  json_.at(key).dump());
+                  printable_excerpt(json_.at(key).dump(), 80));
     }
   }
   nlohmann::json json_;

@@ -10,16 +10,18 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <string_view>
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "io/safetensors_header.h"
 #include "runtime/error.h"
 
 namespace partedit {
 namespace {
 
-constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;  // as the reference reader
+constexpr uint64_t kMaxHeaderBytes = 100000000;  // as the reference reader
 
 struct DtypeInfo {
   const char* name;
@@ -33,65 +35,25 @@ constexpr DtypeInfo kDtypes[] = {
     {"BOOL", c10::kBool, 1},
 };
 
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
-  throw Error("invalid safetensors file " + path.string() + ": " + what);
+// What a file that is not safetensors is, when its first bytes say so ("" if unknown); the
+// message then names it instead of a meaningless header length.
+std::string known_format(const uint8_t* bytes, uint64_t size) {
+  const auto starts_with = [&](const char* magic, size_t length, size_t at = 0) {
+    return size >= at + length && std::memcmp(bytes + at, magic, length) == 0;
+  };
+  if (starts_with("\x89PNG\r\n\x1a\n", 8)) return "it is a PNG image";
+  if (starts_with("\xff\xd8\xff", 3)) return "it is a JPEG image";
+  if (starts_with("RIFF", 4) && starts_with("WEBP", 4, 8)) return "it is a WebP image";
+  if (starts_with("PK\x03\x04", 4)) return "it is a zip archive, e.g. a PyTorch .bin/.ckpt checkpoint";
+  if (starts_with("GGUF", 4)) return "it is a GGUF file";
+  if (starts_with("{", 1)) return "it is a JSON text file";
+  return {};
 }
 
-
-void parse_metadata(const std::filesystem::path& path, const nlohmann::json& value,
-                    std::map<std::string, std::string>& metadata) {
-  if (!value.is_object()) fail(path, "__metadata__ is not an object");
-  for (auto m = value.begin(); m != value.end(); ++m) {
-    if (!m->is_string()) fail(path, "__metadata__ value '" + m.key() + "' is not a string");
-    metadata[m.key()] = m->get<std::string>();
-  }
-}
-
-// One header entry {dtype, shape, data_offsets}, checked against the data section's size.
-SafetensorsEntry parse_entry(const std::filesystem::path& path, const std::string& name,
-                             const nlohmann::json& info, uint64_t data_size) {
-  const std::string where = "tensor '" + name + "'";
-  if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") || !info.contains("data_offsets"))
-    fail(path, where + " lacks dtype, shape or data_offsets");
-  SafetensorsEntry entry;
-  entry.name = name;
-  if (!info["dtype"].is_string()) fail(path, where + " has a non-string dtype");
-  entry.dtype = info["dtype"].get<std::string>();
-  const uint64_t element_size = safetensors_dtype_size(entry.dtype);
-  if (element_size == 0) fail(path, where + " has unsupported dtype '" + entry.dtype + "'");
-  if (!info["shape"].is_array()) fail(path, where + " has a non-array shape");
-  uint64_t numel = 1;
-  for (const auto& d : info["shape"]) {
-    if (!d.is_number_unsigned()) fail(path, where + " has an invalid dimension " + d.dump());
-    const uint64_t dim = d.get<uint64_t>();
-    if (dim > (1ull << 40) || (dim && numel > (1ull << 62) / dim)) fail(path, where + " has an absurd shape");
-    numel *= dim;
-    entry.shape.push_back(static_cast<int64_t>(dim));
-  }
-  const auto& offsets = info["data_offsets"];
-  if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
-      !offsets[1].is_number_unsigned())
-    fail(path, where + " has invalid data_offsets " + offsets.dump());
-  entry.begin = offsets[0].get<uint64_t>();
-  entry.end = offsets[1].get<uint64_t>();
-  if (entry.begin > entry.end) fail(path, where + " has data_offsets with begin > end");
-  if (entry.end > data_size)
-    fail(path, where + " ends at byte " + std::to_string(entry.end) + " of the data section, which has only " +
-                   std::to_string(data_size) + " bytes (truncated file?)");
-  // Divide rather than multiply: numel * element_size can wrap around 2^64.
-  const uint64_t bytes = entry.end - entry.begin;
-  if (bytes % element_size != 0 || bytes / element_size != numel)
-    fail(path, where + " holds " + std::to_string(bytes) + " bytes, which does not match dtype " + entry.dtype +
-                   " and " + std::to_string(numel) + " elements");
-  return entry;
-}
-
-// Tensor names must be unique; nlohmann::json would silently keep one of two equal keys.
-bool reject_duplicate_names(const std::filesystem::path& path, int depth, nlohmann::json::parse_event_t event,
-                            nlohmann::json& parsed, std::set<std::string>& seen) {
-  if (depth == 1 && event == nlohmann::json::parse_event_t::key && !seen.insert(parsed.get<std::string>()).second)
-    fail(path, "tensor '" + parsed.get<std::string>() + "' appears twice in the header");
-  return true;
+[[noreturn]] void throw_not_safetensors(const std::filesystem::path& path, const uint8_t* bytes, uint64_t size,
+                                        const std::string& reason) {
+  const std::string format = known_format(bytes, size);
+  throw Error(path.string() + " is not a safetensors file (" + (format.empty() ? reason : format) + ")");
 }
 
 }  // namespace
@@ -143,61 +105,46 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
   }
   const auto* bytes = static_cast<const uint8_t*>(mapping_->address);
 
-  // 1. header length
-  if (file_size < 8) fail(path, "file is " + std::to_string(file_size) + " bytes, shorter than the 8-byte header length");
+  // 1. header length: a file that is not safetensors usually fails here
+  if (file_size < 8)
+    throw_not_safetensors(path, bytes, file_size,
+                          "it has " + std::to_string(file_size) + " bytes, fewer than the 8 of the header length");
   uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];
-  if (header_len > kMaxHeaderBytes) fail(path, "header length " + std::to_string(header_len) + " exceeds the 100 MB limit");
-  if (header_len > file_size - 8)
-    fail(path, "header length " + std::to_string(header_len) + " is larger than the file (" +
-                   std::to_string(file_size) + " bytes); the file is truncated or not safetensors");
-
-  // 2. JSON
-  nlohmann::json header;
-  try {
-    std::set<std::string> seen;
-    header = nlohmann::json::parse(bytes + 8, bytes + 8 + header_len,
-                                   [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-                                     return reject_duplicate_names(path, depth, event, parsed, seen);
-                                   });
-  } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("header is not valid JSON: ") + e.what());
+  const uint64_t rest = file_size - 8;
+  const bool json_follows = rest > 0 && bytes[8] == '{';
+  if (header_len > kMaxHeaderBytes)
+    throw_not_safetensors(path, bytes, file_size,
+                          "its first 8 bytes give a header length of " + std::to_string(header_len) +
+                              " bytes, over the limit of " + std::to_string(kMaxHeaderBytes));
+  if (header_len > rest) {
+    if (json_follows)
+      throw_invalid_safetensors(path, "header length " + std::to_string(header_len) + " is larger than the rest of the file (" +
+                                          std::to_string(rest) + " bytes); the file is truncated");
+    throw_not_safetensors(path, bytes, file_size,
+                          "its first 8 bytes give a header length of " + std::to_string(header_len) +
+                              " bytes, but only " + std::to_string(rest) + " bytes follow");
   }
-  if (!header.is_object()) fail(path, "header is not a JSON object");
+  if (header_len >= 3 && std::memcmp(bytes + 8, "\xef\xbb\xbf", 3) == 0)
+    throw_invalid_safetensors(path, "the header starts with a UTF-8 byte order mark; it must start with '{' "
+                                    "(re-save it without the mark)");
+  if (header_len == 0 || !json_follows)
+    throw_not_safetensors(path, bytes, file_size, "its header does not start with '{'");
+
+  // 2. the JSON header, checked against the data section
   data_ = bytes + 8 + header_len;
-  const uint64_t data_size = file_size - 8 - header_len;
-
-  // 3. entries
-  for (auto it = header.begin(); it != header.end(); ++it) {
-    if (it.key() == "__metadata__")
-      parse_metadata(path, *it, metadata_);
-    else
-      entries_.push_back(parse_entry(path, it.key(), *it, data_size));
-  }
-
-  // 4. no overlaps (sorted by offset; empty tensors occupy nothing)
-  std::vector<const SafetensorsEntry*> by_offset;
-  for (const auto& e : entries_) by_offset.push_back(&e);
-  std::sort(by_offset.begin(), by_offset.end(),
-            [](const auto* a, const auto* b) { return a->begin < b->begin || (a->begin == b->begin && a->end < b->end); });
-  const SafetensorsEntry* reach = nullptr;  // the non-empty tensor ending furthest so far
-  for (const auto* cur : by_offset) {
-    if (cur->begin == cur->end) continue;
-    if (reach && cur->begin < reach->end)
-      fail(path, "tensors '" + reach->name + "' and '" + cur->name + "' overlap");
-    if (!reach || cur->end > reach->end) reach = cur;
-  }
-
-  // Keep the file order of the JSON header (nlohmann sorts keys; sort by offset instead).
-  std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
-  for (size_t i = 0; i < entries_.size(); ++i) index_[entries_[i].name] = i;
+  auto header = parse_safetensors_header(
+      path, std::string_view(reinterpret_cast<const char*>(bytes + 8), header_len), rest - header_len);
+  entries_ = std::move(header.entries);  // in offset order
+  metadata_ = std::move(header.metadata);
+  for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].name, i);
 }
 
 bool SafetensorsFile::contains(const std::string& name) const { return index_.count(name) > 0; }
 
 const SafetensorsEntry& SafetensorsFile::entry(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end()) throw Error("tensor '" + name + "' not found in " + path_.string());
+  if (it == index_.end()) throw Error("tensor " + quoted_name(name) + " not found in " + path_.string());
   return entries_[it->second];
 }
 
@@ -269,13 +216,13 @@ void write_safetensors(const std::filesystem::path& path, const NamedTensors& te
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
     if (name == "__metadata__" || !names.insert(name).second)
-      throw Error(target + "duplicate or reserved tensor name '" + name + "'");
-    if (!t.defined()) throw Error(target + "tensor '" + name + "' is undefined");
+      throw Error(target + "duplicate or reserved tensor name " + quoted_name(name));
+    if (!t.defined()) throw Error(target + "tensor " + quoted_name(name) + " is undefined");
     std::string dtype;
     try {
       dtype = safetensors_dtype_name(t.scalar_type());
     } catch (const Error& e) {
-      throw Error(target + "tensor '" + name + "': " + e.what());
+      throw Error(target + "tensor " + quoted_name(name) + ": " + e.what());
     }
     auto c = t.detach().to(at::kCPU).contiguous();
     const uint64_t bytes = static_cast<uint64_t>(c.numel()) * c.element_size();
@@ -283,8 +230,14 @@ void write_safetensors(const std::filesystem::path& path, const NamedTensors& te
     offset += bytes;
     cpu.push_back(std::move(c));
   }
-  std::string json = header.dump();
-  json.append((8 - json.size() % 8) % 8, ' ');  // keep the data 8-byte aligned
+  std::string json;
+  try {
+    json = header.dump();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(target + "a tensor name or metadata text is not valid UTF-8");
+  }
+  // Pad with spaces (the only padding readers accept) to keep the data 8-byte aligned.
+  json.append((8 - json.size() % 8) % 8, ' ');
 
   // 2. write a temporary file in the same folder and flush it to the disk
   std::filesystem::path tmp;

@@ -25,7 +25,8 @@ struct SafetensorsEntry {
 
 class SafetensorsFile {
  public:
-  // Maps and validates the file; throws partedit::Error naming the file and what is wrong.
+  // Maps and validates the file as the reference reader does; throws partedit::Error naming
+  // the file and what is wrong ("<file> is not a safetensors file (...)" for other files).
   explicit SafetensorsFile(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }

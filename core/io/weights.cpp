@@ -8,7 +8,9 @@
 #include <torch/nn/module.h>
 
 #include "io/json_config.h"
+#include "io/safetensors_header.h"
 #include "runtime/error.h"
+#include "runtime/message_text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -49,7 +51,7 @@ void WeightSet::finish() {
   std::sort(sorted_.begin(), sorted_.end());
   for (size_t i = 1; i < sorted_.size(); ++i)
     if (sorted_[i].first == sorted_[i - 1].first)
-      throw Error("tensor '" + sorted_[i].first + "' appears in two shards: " +
+      throw Error("tensor " + quoted_name(sorted_[i].first) + " appears in two shards: " +
                   files_[sorted_[i - 1].second]->path().string() + " and " + files_[sorted_[i].second]->path().string());
 }
 
@@ -78,8 +80,8 @@ WeightSet WeightSet::open_folder(const fs::path& folder, const std::string& stem
     std::map<std::string, std::vector<std::string>> expected_by_shard;
     for (auto it = json["weight_map"].begin(); it != json["weight_map"].end(); ++it) {
       if (!it.value().is_string())
-        throw Error("tensor '" + it.key() + "' in " + index.string() + " maps to " + it.value().dump() +
-                    ", not a shard file name");
+        throw Error("tensor " + quoted_name(it.key()) + " in " + index.string() + " maps to " +
+                    printable_excerpt(it.value().dump(), 40) + ", not a shard file name");
       expected_by_shard[it.value().get<std::string>()].push_back(it.key());
     }
     WeightSet set;
@@ -87,11 +89,12 @@ WeightSet WeightSet::open_folder(const fs::path& folder, const std::string& stem
     for (const auto& [shard, names] : expected_by_shard) {
       const fs::path shard_path = folder / shard;
       if (!fs::is_regular_file(shard_path))
-        throw Error("shard " + shard + " listed in " + index.string() + " is missing");
+        throw Error("shard " + quoted_name(shard) + " listed in " + index.string() + " is missing");
       auto file = std::make_shared<SafetensorsFile>(shard_path);
       for (const auto& n : names)
         if (!file->contains(n))
-          throw Error("tensor '" + n + "' is listed in " + index.string() + " but missing from " + shard_path.string());
+          throw Error("tensor " + quoted_name(n) + " is listed in " + index.string() + " but missing from " +
+                      shard_path.string());
       set.add_file(std::move(file));
     }
     set.finish();
@@ -118,13 +121,13 @@ bool WeightSet::contains(const std::string& name) const { return find(name) != n
 
 const SafetensorsEntry& WeightSet::entry(const std::string& name) const {
   const auto* hit = find(name);
-  if (!hit) throw Error("tensor '" + name + "' not found in " + describe());
+  if (!hit) throw Error("tensor " + quoted_name(name) + " not found in " + describe());
   return files_[hit->second]->entry(name);
 }
 
 at::Tensor WeightSet::view(const std::string& name) const {
   const auto* hit = find(name);
-  if (!hit) throw Error("tensor '" + name + "' not found in " + describe());
+  if (!hit) throw Error("tensor " + quoted_name(name) + " not found in " + describe());
   return files_[hit->second]->view(name);
 }
 
@@ -149,7 +152,7 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
     used.insert(name);
     const auto& e = weights.entry(name);
     if (c10::IntArrayRef(e.shape) != target.sizes()) {
-      wrong_shape.push_back(name + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")" +
+      wrong_shape.push_back(printable_excerpt(name, 80) + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")" +
                             in_shard(weights, name));
       return;
     }
@@ -160,16 +163,14 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
 
   std::vector<std::string> unexpected;
   for (const auto& name : weights.names())
-    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(name + in_shard(weights, name));
+    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(printable_excerpt(name, 80) + in_shard(weights, name));
 
   if (!missing.empty() || !unexpected.empty() || !wrong_shape.empty()) {
     std::ostringstream msg;
     msg << "weights in " << weights.describe() << " do not match the model";
+    // Each list capped: a wrong model folder can give tens of thousands of names.
     auto list = [&](const char* title, const std::vector<std::string>& names) {
-      if (names.empty()) return;
-      msg << "\n  " << title << " (" << names.size() << "):";
-      for (size_t i = 0; i < names.size() && i < 12; ++i) msg << "\n    " << names[i];
-      if (names.size() > 12) msg << "\n    ... and " << names.size() - 12 << " more";
+      if (!names.empty()) msg << "\n  " << title << " (" << names.size() << "): " << capped_list(names, 10);
     };
     list("missing from the file", missing);
     list("unexpected in the file", unexpected);
