@@ -78,7 +78,9 @@ int run_caption(const CommandArgs& argv) {
   const CaptionRequest request = request_from_args(args);
   const ComputeOptions compute = compute_options_from_args(args);
   const auto t0 = Clock::now();
-  const at::Tensor image = read_image(args.get("image"));  // [3, H, W] in [0, 1]
+  std::vector<std::string> image_warnings;
+  const at::Tensor image = read_image(args.get("image"), &image_warnings);  // [3, H, W] in [0, 1]
+  for (const auto& w : image_warnings) std::cerr << "warning: " << w << "\n";
   const double read_seconds = seconds_since(t0);
   reset_peak_cuda_memory(compute.device);
 

@@ -31,7 +31,9 @@ namespace {
 std::vector<OptionSpec> invert_options() {
   std::vector<OptionSpec> specs = {
       {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
-      {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF (cropped/scaled to the working size)"},
+      {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size\n"
+                             + std::string(34, ' ') + "within the model's native size squared (SDXL: 1024x1024), sides\n"
+                             + std::string(34, ' ') + "multiples of 8; small photos are scaled up (SDXL: shorter side 256)"},
       {"prompt", true, false, "TEXT  source prompt describing the photo (default: none = unconditional)"},
       {"source-guidance", true, false, "G  guidance of the source prompt during inversion (default 3.5)"},
       {"steps", true, false, "N  inversion steps kept (default 50)"},
@@ -50,14 +52,6 @@ std::vector<OptionSpec> invert_options() {
       {"help", false, false, "show this help"},
   });
   return specs;
-}
-
-// An unreadable photo must fail before minutes of model loading: its header is checked first.
-void check_image_header(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) throw Error("--image " + path.string() + ": cannot read the file");
-  read_image_header(bytes, path.string());
 }
 
 at::Tensor read_noise(const fs::path& path) {
@@ -130,8 +124,7 @@ int run_invert(const CommandArgs& argv) {
     if (!fs::is_regular_file(args.get("replay"))) throw Error("--replay " + args.get("replay") + ": no such file");
   } else {
     const fs::path image = args.get("image");
-    if (!fs::is_regular_file(image)) throw Error("--image " + image.string() + ": no such file");
-    check_image_header(image);
+    check_photo_file(image.string());  // an unreadable photo fails before minutes of model loading
     check_output_path(out_path, {".safetensors"}, "out");
     request = request_from_args(args);
     request.source_image = image.filename().string();
@@ -144,10 +137,10 @@ int run_invert(const CommandArgs& argv) {
   if (replay) return run_replay(args, model, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
   PhotoOptions photo_options;
-  photo_options.fit.multiple = model.vae_scale_factor();
-  photo_options.fit.pixel_budget = model.default_image_size() * model.default_image_size();
+  photo_options.fit = FitOptions::for_model(model.default_image_size(), model.vae_scale_factor());
   const Photo photo = load_photo(args.get("image"), photo_options);
   for (const auto& w : photo.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& n : photo.notes) std::cerr << "note: " << n << "\n";
   request.image = photo.working;
   request.crop = {photo.fit.original_width, photo.fit.original_height, photo.fit.crop_x, photo.fit.crop_y,
                   photo.fit.crop_width, photo.fit.crop_height};

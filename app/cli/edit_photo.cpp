@@ -29,10 +29,10 @@ double seconds_from(std::chrono::steady_clock::time_point start) {
 
 Photo load_working_photo(const fs::path& path, const DiffusionModel& model) {
   PhotoOptions options;
-  options.fit.multiple = model.vae_scale_factor();
-  options.fit.pixel_budget = model.default_image_size() * model.default_image_size();
+  options.fit = FitOptions::for_model(model.default_image_size(), model.vae_scale_factor());
   Photo photo = load_photo(path.string(), options);
   for (const auto& w : photo.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& n : photo.notes) std::cerr << "note: " << n << "\n";
   if (photo.alpha.defined())
     std::cerr << "warning: " << path.filename().string()
               << " has transparency; it is edited over white and written without alpha\n";
@@ -117,7 +117,10 @@ void find_or_plan_inversion(const Args& args, DiffusionModel& model, const Inver
 
 std::vector<OptionSpec> photo_option_specs() {
   return {
-      {"image", true, false, "FILE  edit this photo (PNG, JPEG, WebP, TIFF): inverted, then edited"},
+      {"image", true, false, "FILE  edit this photo (PNG, JPEG, WebP, TIFF; at most 100 MP): inverted, then edited\n"
+                             + std::string(34, ' ') + "at a working size within the model's native size squared (SDXL:\n"
+                             + std::string(34, ' ') + "1024x1024), sides multiples of 8; small photos are scaled up\n"
+                             + std::string(34, ' ') + "(SDXL: shorter side 256); the result comes back at the photo's size"},
       {"inversion", true, false, "FILE  edit from this inversion file (partedit-cli invert); with --image also composites"},
       {"caption-model", true, false, "DIR  BLIP-2 folder that captions the photo when no --prompt is given"},
       {"source-guidance", true, false, "G  guidance of the photo's inversion (default 3.5)"},
@@ -134,11 +137,7 @@ bool is_photo_edit(const Args& args) { return args.has("image") || args.has("inv
 
 void check_photo_args(const Args& args) {
   if (args.has("image")) {
-    const fs::path image = args.get("image");
-    if (!fs::is_regular_file(image)) throw Error("--image " + image.string() + ": no such file");
-    std::ifstream in(image, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    read_image_header(bytes, image.string());  // throws on a damaged or unsupported file
+    check_photo_file(args.get("image"));  // throws on a missing, damaged, unsupported or too large file
   }
   if (args.has("inversion") && !fs::is_regular_file(args.get("inversion")))
     throw Error("--inversion " + args.get("inversion") + ": no such file");

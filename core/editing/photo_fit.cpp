@@ -18,6 +18,7 @@ std::string size_text(int64_t width, int64_t height) {
 
 void check_options(const FitOptions& o) {
   if (o.multiple < 1) throw Error("photo fit: multiple must be at least 1, got " + std::to_string(o.multiple));
+  if (o.min_side < 0) throw Error("photo fit: min_side must be >= 0, got " + std::to_string(o.min_side));
   if (o.pixel_budget < o.multiple * o.multiple)
     throw Error("photo fit: pixel_budget " + std::to_string(o.pixel_budget) + " is below one " +
                 size_text(o.multiple, o.multiple) + " block");
@@ -34,12 +35,22 @@ void working_size(int64_t w0, int64_t h0, double s, const FitOptions& o, int64_t
 
 }  // namespace
 
+FitOptions FitOptions::for_model(int64_t native_size, int64_t multiple) {
+  FitOptions o;
+  o.multiple = multiple;
+  o.pixel_budget = native_size * native_size;
+  o.min_side = native_size / 4;
+  return o;
+}
+
 PhotoFit fit_photo(int64_t width, int64_t height, const FitOptions& options) {
   check_options(options);
   if (width < 1 || height < 1) throw Error("photo fit: the photo has no pixels (" + size_text(width, height) + ")");
   double s = std::sqrt(static_cast<double>(options.pixel_budget) / (static_cast<double>(width) * height));
-  if (!options.allow_upscale) s = std::min(s, 1.0);
+  const double up_to_min_side = static_cast<double>(options.min_side) / std::min(width, height);
+  if (!options.allow_upscale) s = std::min(s, std::max(1.0, up_to_min_side));
   PhotoFit fit;
+  fit.multiple = options.multiple;
   fit.original_width = width;
   fit.original_height = height;
   working_size(width, height, s, options, fit.width, fit.height);
@@ -55,6 +66,19 @@ PhotoFit fit_photo(int64_t width, int64_t height, const FitOptions& options) {
   fit.scale_x = static_cast<double>(fit.width) / fit.crop_width;
   fit.scale_y = static_cast<double>(fit.height) / fit.crop_height;
   return fit;
+}
+
+std::string describe_fit(const PhotoFit& f, const std::string& name) {
+  if (f.width == f.original_width && f.height == f.original_height) return "";
+  const int64_t trim_x = f.original_width - f.crop_width, trim_y = f.original_height - f.crop_height;
+  const std::string trim = "trimmed by " + std::to_string(trim_x) + "x" + std::to_string(trim_y) + " pixels";
+  std::string text = name + " is " + std::to_string(f.original_width) + "x" + std::to_string(f.original_height) +
+                     " pixels; it is edited at " + std::to_string(f.width) + "x" + std::to_string(f.height) + " (";
+  if (f.crop_width == f.width && f.crop_height == f.height)
+    return text + trim + " to multiples of " + std::to_string(f.multiple) + ")";
+  text += f.scale_x > 1.0 ? "scaled up to the smallest working size" : "scaled down to the working pixel budget";
+  if (trim_x > 0 || trim_y > 0) text += "; " + trim;
+  return text + ") and the result scaled back";
 }
 
 at::Tensor resize_for_fit(const at::Tensor& maps, int64_t height, int64_t width, bool is_mask) {

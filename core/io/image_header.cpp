@@ -1,8 +1,11 @@
 #include "io/image_header.h"
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <stdexcept>
 
+#include "io/image_io.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -52,31 +55,87 @@ void for_each_ifd0_entry(const std::string& tiff, const std::function<void(uint3
   }
 }
 
+// A PNG structure libpng would refuse, in our words (PNG specification §5, §11.2.2).
+struct PngDamage {
+  std::string reason;
+};
+
+// Bit depths PNG allows for each colour type (§11.2.2, Table 11.1).
+bool valid_png_depth(int colour_type, int depth) {
+  switch (colour_type) {
+    case 0: return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+    case 3: return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+    case 2: case 4: case 6: return depth == 8 || depth == 16;
+    default: return false;
+  }
+}
+
+std::string png_chunk_name(const std::string& type) {
+  if (type == "IHDR") return "the header chunk (IHDR)";
+  if (type == "IDAT") return "the image data (IDAT chunk)";
+  if (type == "IEND") return "the end chunk (IEND)";
+  return "the " + type + " chunk";
+}
+
+void check_png_ihdr(const Bytes& b) {
+  if (!b.starts(12, "IHDR", 4) || b.u32(8) != 13) throw PngDamage{"the first chunk is not a 13-byte IHDR header"};
+  const int depth = b.u8(24), type = b.u8(25);
+  if (type > 6 || type == 1 || type == 5) throw PngDamage{"invalid colour type " + std::to_string(type) + " in IHDR"};
+  if (!valid_png_depth(type, depth))
+    throw PngDamage{"invalid bit depth " + std::to_string(depth) + " for colour type " + std::to_string(type) + " in IHDR"};
+  if (b.u8(26) != 0 || b.u8(27) != 0 || b.u8(28) > 1)
+    throw PngDamage{"invalid compression, filter or interlace method in IHDR"};
+}
+
+// Walks every chunk to IEND, checking lengths and CRCs; fills orientation, alpha from tRNS,
+// and the damaged ancillary chunks decoders skip.
 ImageHeader parse_png(const std::string& data) {
   const Bytes b(data, false);
   ImageHeader h;
   h.format = ImageFileFormat::Png;
-  if (!b.starts(12, "IHDR", 4)) throw OutOfRange();
+  if (b.size() < 33) throw PngDamage{"the file is truncated: it ends inside the header chunk (IHDR)"};
+  check_png_ihdr(b);
   h.width = b.u32(16);
   h.height = b.u32(20);
   h.bit_depth = b.u8(24);
   static const int kChannels[] = {1, 0, 3, 3, 2, 0, 4};  // by colour type (PNG §11.2.2)
-  const uint8_t type = b.u8(25);
-  h.channels = type <= 6 ? kChannels[type] : 0;
-  h.truncated = true;  // until IEND is seen
+  h.channels = kChannels[b.u8(25)];
+  bool have_image_data = false;
   size_t at = 8;
-  while (at + 12 <= b.size()) {
-    const size_t length = b.u32(at);
-    if (length > b.size() - at - 12) break;
-    if (b.starts(at + 4, "eXIf", 4)) h.orientation = exif_orientation(data.substr(at + 8, length));
-    if (b.starts(at + 4, "tRNS", 4) && h.channels != 0 && h.channels % 2 == 1) h.channels += 1;
-    if (b.starts(at + 4, "IEND", 4)) {
-      h.truncated = false;
-      break;
+  while (true) {
+    if (at + 8 > b.size()) {
+      throw PngDamage{std::string("the file is truncated: it ends ") +
+                      (have_image_data ? "after the image data, before the end chunk (IEND)" : "before any image data (IDAT chunk)")};
     }
+    const size_t length = b.u32(at);
+    const std::string type = data.substr(at + 4, 4);
+    if (!std::all_of(type.begin(), type.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      throw PngDamage{"a chunk at byte " + std::to_string(at) + " has no valid type (the data is damaged)"};
+    if (length > 0x7FFFFFFFu || length > b.size() - at - 12)
+      throw PngDamage{"the file is truncated: it ends inside " + png_chunk_name(type)};
+    if (crc32(data.data() + at + 4, length + 4) != b.u32(at + 8 + length)) {
+      if (std::isupper(static_cast<unsigned char>(type[0])))  // critical chunk
+        throw PngDamage{"bad CRC in chunk " + type + " (" + png_chunk_name(type) + " is damaged)"};
+      h.ignored_damage.push_back("the " + type + " chunk has a bad CRC and was ignored");
+      at += 12 + length;
+      continue;
+    }
+    if (type == "IDAT") have_image_data = true;
+    if (type == "eXIf") h.orientation = exif_orientation(data.substr(at + 8, length));
+    if (type == "tRNS" && h.channels % 2 == 1) h.channels += 1;
+    if (type == "IEND") break;
     at += 12 + length;
   }
+  if (!have_image_data) throw PngDamage{"there is no image data (no IDAT chunk)"};
   return h;
+}
+
+// The first bytes look like a PNG whose 8-byte signature was altered (a transfer in text
+// mode rewrites its CR/LF bytes; PngSuite's xs*, xcr, xlf files).
+bool looks_like_damaged_png(const Bytes& b) {
+  const size_t ihdr = b.data().find("IHDR");
+  const int png_letters = int(b.starts(1, "P", 1)) + int(b.starts(2, "N", 1)) + int(b.starts(3, "G", 1));
+  return (ihdr != std::string::npos && ihdr < 32) || png_letters >= 2;
 }
 
 bool is_sof(uint8_t marker) {  // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC)
@@ -119,6 +178,7 @@ ImageHeader parse_jpeg(const std::string& data) {
       h.height = b.u16(seg + 1);
       h.width = b.u16(seg + 3);
       h.channels = b.u8(seg + 5);
+      h.progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
     }
     at = seg + length - 2;
   }
@@ -218,6 +278,8 @@ ImageHeader read_image_header(const std::string& data, const std::string& name) 
   else if (b.starts(0, "\xFF\xD8\xFF", 3)) format = ImageFileFormat::Jpeg;
   else if (b.starts(0, "RIFF", 4) && b.starts(8, "WEBP", 4)) format = ImageFileFormat::Webp;
   else if (b.starts(0, "II*\0", 4) || b.starts(0, "MM\0*", 4)) format = ImageFileFormat::Tiff;
+  else if (looks_like_damaged_png(b))
+    throw Error(name + " is damaged or not a PNG: its 8-byte PNG signature is altered (was it copied as text?)");
   else throw Error("cannot read image " + name + ": not a PNG, JPEG, WebP or TIFF file");
   ImageHeader h;
   try {
@@ -229,6 +291,8 @@ ImageHeader read_image_header(const std::string& data, const std::string& name) 
     }
   } catch (const OutOfRange&) {
     throw Error("cannot read image " + name + ": damaged or truncated " + format_name(format) + " header");
+  } catch (const PngDamage& damage) {
+    throw Error(name + " is damaged or not a PNG: " + damage.reason);
   }
   if (h.width <= 0 || h.height <= 0)
     throw Error("cannot read image " + name + ": the " + format_name(format) + " header gives a size of " +

@@ -5,6 +5,7 @@
 // before a decoder allocates anything.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace partedit {
 
@@ -24,10 +25,14 @@ struct ImageHeader {
   int adobe_transform = -1;      // JPEG APP14 "Adobe" colour transform (0 CMYK/RGB, 1 YCbCr, 2 YCCK); -1 none
   int tiff_extra_samples = -1;   // TIFF ExtraSamples[0]: 1 associated (premultiplied) alpha, 2 unassociated
   bool truncated = false;        // JPEG: no end-of-image marker after the scan; WebP: shorter than its RIFF size
+  bool progressive = false;      // JPEG: progressive frame (SOF2, 6, 10, 14): a cut file cannot be shown in part
+  std::vector<std::string> ignored_damage;  // PNG: ancillary chunks with a bad CRC (decoders skip them), in our words
 };
 
 // Parses the header of a PNG, JPEG, WebP or TIFF file held in `bytes`. Throws Error naming
-// `name` for any other content, a damaged header, or a stored size of zero.
+// `name` for any other content, a damaged header, or a stored size of zero. A PNG is checked
+// whole (chunk CRCs, IHDR values, image data present, not cut short: what libpng would
+// refuse), so that a damaged one is reported as "<name> is damaged or not a PNG: <reason>".
 ImageHeader read_image_header(const std::string& bytes, const std::string& name);
 
 // The Orientation (tag 0x0112) of IFD0 in a TIFF-structured EXIF block ("II"/"MM" first,

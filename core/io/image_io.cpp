@@ -17,6 +17,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "io/image_decode.h"
+#include "io/image_header.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -248,19 +250,19 @@ void write_image(const fs::path& path, const at::Tensor& image, const std::strin
   write_file_atomically(path, bytes);
 }
 
-at::Tensor read_image(const fs::path& path) {
-  const std::string bytes = read_file_bytes(path);
-  const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-  const bool jpeg = bytes.size() > 2 && static_cast<uint8_t>(bytes[0]) == 0xFF && static_cast<uint8_t>(bytes[1]) == 0xD8;
-  cv::Mat mat;
-  try {
-    // JPEG has no alpha and may carry an EXIF orientation, which IMREAD_UNCHANGED ignores.
-    mat = cv::imdecode(raw, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception& e) {
-    throw Error("cannot read image " + path.string() + ": " + e.what());
-  }
-  if (mat.empty()) throw Error("cannot read image " + path.string() + ": not a PNG, JPEG, WebP or TIFF file, or damaged");
-  return mat_to_rgb_tensor(mat, path);
+at::Tensor read_image(const fs::path& path, std::vector<std::string>* warnings) {
+  const std::string name = path.string();
+  const std::string bytes = read_image_file(name);
+  const ImageHeader header = read_image_header(bytes, name);
+  if (header.truncated && header.format != ImageFileFormat::Jpeg)
+    throw Error(name + " is damaged or not a " + format_name(header.format) + ": the file is truncated");
+  // JPEG has no alpha; the EXIF orientation is applied here, as for photos (TIFF: by libtiff).
+  const int flags = header.format == ImageFileFormat::Jpeg ? cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION
+                                                           : cv::IMREAD_UNCHANGED;
+  const int orientation = header.decoder_orients ? 1 : header.orientation;
+  DecodedImage decoded = decode_image(bytes, header, flags, name, orientation);
+  if (warnings) warnings->insert(warnings->end(), decoded.warnings.begin(), decoded.warnings.end());
+  return mat_to_rgb_tensor(orient_image(decoded.mat, orientation), path);
 }
 
 std::optional<std::string> png_parameters(const std::string& png) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -19,11 +20,13 @@ namespace partedit {
 void write_image(const std::filesystem::path& path, const at::Tensor& image, const std::string& parameters = "",
                  int jpeg_quality = 95);
 
-// Reads PNG, JPEG, WebP, TIFF (8- or 16-bit, float TIFF, grey, RGB, RGBA; JPEG EXIF
-// orientation applied) as [3, H, W] float RGB in [0, 1]. Grey is replicated to three
-// channels; alpha is composited over white. Throws Error naming the file when it is
-// missing or cannot be decoded.
-at::Tensor read_image(const std::filesystem::path& path);
+// Reads PNG, JPEG, WebP, TIFF (8- or 16-bit, float TIFF, grey, RGB, RGBA; EXIF orientation
+// applied) as [3, H, W] float RGB in [0, 1]. Grey is replicated to three channels; alpha is
+// composited over white. Throws Error naming the file when it is missing, a folder or other
+// non-file, empty, or damaged ("<file> is damaged or not a PNG: <reason>"). A JPEG cut short
+// is read as far as its data goes; what is missing is added to `warnings` (when given), as
+// is other damage the decoder worked around. Codec libraries print nothing (image_decode.h).
+at::Tensor read_image(const std::filesystem::path& path, std::vector<std::string>* warnings = nullptr);
 
 // The "parameters" text of a PNG (tEXt or uncompressed iTXt) or the first COM segment of a
 // JPEG; nullopt when there is none. Throws Error when the file cannot be read.

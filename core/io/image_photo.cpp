@@ -1,13 +1,12 @@
 #include "io/image_photo.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <ATen/ATen.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "io/image_decode.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -20,17 +19,6 @@ std::string fail_prefix(const std::string& path) { return "cannot open photo " +
 
 std::string size_text(int64_t width, int64_t height) {
   return std::to_string(width) + " x " + std::to_string(height);
-}
-
-std::string read_bytes(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error(fail_prefix(path) + "no such file");
-  if (!fs::is_regular_file(path, ec)) throw Error(fail_prefix(path) + "not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fail_prefix(path) + "cannot open it for reading (permissions?)");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(fail_prefix(path) + "read error");
-  return bytes;
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -47,10 +35,9 @@ int decode_reduction(const ImageHeader& h, const PhotoOptions& o) {
 // Everything decidable from the header; returns the decode reduction.
 int check_header(const ImageHeader& h, const PhotoOptions& o, const std::string& path, std::vector<std::string>& warn) {
   const std::string what = std::string(format_name(h.format)) + " of " + size_text(h.width, h.height) + " pixels";
-  if (h.truncated) throw Error(fail_prefix(path) + "the " + format_name(h.format) + " file is truncated");
-  if (std::min(h.width, h.height) < o.min_side)
-    throw Error(fail_prefix(path) + what + " is too small: both sides must be at least " +
-                std::to_string(o.min_side) + " pixels");
+  // A cut JPEG decodes as far as its data goes (decode_image warns); a cut WebP does not.
+  if (h.truncated && h.format != ImageFileFormat::Jpeg)
+    throw Error(path + " is damaged or not a " + format_name(h.format) + ": the file is truncated (shorter than its header says)");
   const int r = decode_reduction(h, o);
   const std::string mp = std::to_string(h.width * h.height / 1'000'000) + " MP";
   if (r == 0)
@@ -67,19 +54,15 @@ int check_header(const ImageHeader& h, const PhotoOptions& o, const std::string&
   return r;
 }
 
-cv::Mat decode(const std::string& bytes, const ImageHeader& h, int reduction, const std::string& path) {
+cv::Mat decode(const std::string& bytes, const ImageHeader& h, int reduction, const std::string& path,
+              std::vector<std::string>& warnings) {
   int flags = cv::IMREAD_UNCHANGED;  // depth, alpha, no EXIF rotation (applied below)
   if (reduction == 2) flags = cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
   if (reduction == 4) flags = cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
   if (reduction == 8) flags = cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
-  const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-  cv::Mat mat;
-  try {
-    mat = cv::imdecode(raw, flags);
-  } catch (const cv::Exception& e) {
-    throw Error(fail_prefix(path) + "the " + format_name(h.format) + " decoder failed: " + e.what());
-  }
-  if (mat.empty()) throw Error(fail_prefix(path) + "the " + format_name(h.format) + " data is damaged or unsupported");
+  DecodedImage decoded = decode_image(bytes, h, flags, path, h.decoder_orients ? 1 : h.orientation);
+  warnings.insert(warnings.end(), decoded.warnings.begin(), decoded.warnings.end());
+  const cv::Mat& mat = decoded.mat;
   const int64_t w = ceil_div(h.width, reduction), hh = ceil_div(h.height, reduction);
   const bool as_header = mat.cols == w && mat.rows == hh;
   const bool transposed = h.decoder_orients && h.orientation >= 5 && mat.cols == hh && mat.rows == w;
@@ -87,22 +70,6 @@ cv::Mat decode(const std::string& bytes, const ImageHeader& h, int reduction, co
     throw Error(fail_prefix(path) + "decoded " + size_text(mat.cols, mat.rows) + " pixels but the header says " +
                 size_text(w, hh));
   return mat;
-}
-
-// EXIF orientation 1..8 to upright (EXIF 2.3 Table 6: 6 = rotate 90° clockwise to display).
-cv::Mat orient(const cv::Mat& m, int orientation) {
-  cv::Mat out;
-  switch (orientation) {
-    case 2: cv::flip(m, out, 1); break;
-    case 3: cv::rotate(m, out, cv::ROTATE_180); break;
-    case 4: cv::flip(m, out, 0); break;
-    case 5: cv::transpose(m, out); break;
-    case 6: cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE); break;
-    case 7: cv::transpose(m, out); cv::flip(out, out, -1); break;
-    case 8: cv::rotate(m, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
-    default: return m;
-  }
-  return out;
 }
 
 // Any depth, BGR(A) / grey(+alpha) -> [C, H, W] float in [0, 1] in the file's channel order.
@@ -153,8 +120,8 @@ void split_rgb_alpha(const at::Tensor& planes, const ImageHeader& h, Photo& phot
 void decode_into(const std::string& bytes, int reduction, const std::string& path, Photo& photo) {
   const ImageHeader& h = photo.header;
   try {
-    cv::Mat mat = decode(bytes, h, reduction, path);
-    if (!h.decoder_orients) mat = orient(mat, h.orientation);
+    cv::Mat mat = decode(bytes, h, reduction, path, photo.warnings);
+    if (!h.decoder_orients) mat = orient_image(mat, h.orientation);
     split_rgb_alpha(to_planes(mat, path), h, photo, path);
   } catch (const Error&) {
     throw;
@@ -166,9 +133,16 @@ void decode_into(const std::string& bytes, int reduction, const std::string& pat
 
 }  // namespace
 
+ImageHeader check_photo_file(const std::string& path, const PhotoOptions& options) {
+  const ImageHeader header = read_image_header(read_image_file(path), path);
+  std::vector<std::string> warnings;
+  check_header(header, options, path, warnings);
+  return header;
+}
+
 Photo load_photo(const std::string& path, const PhotoOptions& options) {
   Photo photo;
-  const std::string bytes = read_bytes(path);
+  const std::string bytes = read_image_file(path);
   photo.header = read_image_header(bytes, path);
   const int reduction = check_header(photo.header, options, path, photo.warnings);
   decode_into(bytes, reduction, path, photo);
@@ -179,6 +153,8 @@ Photo load_photo(const std::string& path, const PhotoOptions& options) {
     throw Error(fail_prefix(path) + e.what());
   }
   photo.fit.decode_reduction = reduction;
+  const std::string note = describe_fit(photo.fit, fs::path(path).filename().string());
+  if (!note.empty()) photo.notes.push_back(note);
   const PhotoFit& f = photo.fit;
   const at::Tensor crop = photo.original.narrow(1, f.crop_y, f.crop_height).narrow(2, f.crop_x, f.crop_width);
   photo.working = resize_for_fit(crop, f.height, f.width, false).contiguous();  // [3, H, W]

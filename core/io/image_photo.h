@@ -4,7 +4,10 @@
 // the header is checked before decoding so that a huge or damaged file fails with a clear
 // message instead of exhausting memory. Returns the photo at full resolution (for the
 // final compositing, editing/compositing.h) and cropped/scaled to the model's working frame
-// (editing/photo_fit.h).
+// (editing/photo_fit.h): large photos are scaled down, small ones (any size, even 1 × 1)
+// scaled up, and the result goes back at the photo's size. A JPEG cut short is decoded as
+// far as its data goes, with a warning saying what is missing; the codec libraries' own
+// text never reaches stderr (io/image_decode.h).
 //
 // Alpha: the model sees RGB, so both tensors are the photo composited over white (what a
 // viewer shows on a white page, as read_image does); the alpha channel itself is kept in
@@ -23,8 +26,7 @@
 namespace partedit {
 
 struct PhotoOptions {
-  FitOptions fit;                    // working frame: multiple (VAE factor), pixel budget, upscaling
-  int64_t min_side = 64;             // smallest accepted side of the photo, in pixels
+  FitOptions fit;                    // working frame: multiple (VAE factor), pixel budget, smallest side
   int64_t max_pixels = 100'000'000;  // decoder limit, checked on the header before decoding
   bool reduce_huge_jpeg = true;      // JPEGs above max_pixels: decode at 1/2, 1/4 or 1/8 (libjpeg
                                      // DCT scaling, never at full size) with a warning, not refuse
@@ -36,13 +38,19 @@ struct Photo {
   at::Tensor alpha;     // [1, H0, W0] float in [0, 1] when the file has alpha; undefined otherwise
   PhotoFit fit;         // original <-> working geometry
   ImageHeader header;   // format, stored size, orientation, bit depth
-  std::vector<std::string> warnings;  // e.g. decoded at reduced size, CMYK converted
+  std::vector<std::string> warnings;  // e.g. decoded at reduced size, CMYK converted, damaged or cut short
+  std::vector<std::string> notes;     // e.g. the working size differs from the photo's (describe_fit)
 };
 
-// Loads `path` as described above. Throws Error naming the file when it is missing,
-// unreadable, empty, not one of the four formats, damaged or truncated, smaller than
-// min_side, larger than max_pixels (unless a reducible JPEG), or a CMYK JPEG without an
-// Adobe marker.
+// Loads `path` as described above. Throws Error naming the file when it is missing, a
+// folder or other non-file, unreadable, empty, not one of the four formats, damaged (a
+// damaged file is reported as such whatever its size), a truncated PNG or WebP, larger than
+// max_pixels (unless a reducible JPEG), too elongated for the working frame, or a CMYK JPEG
+// without an Adobe marker.
 Photo load_photo(const std::string& path, const PhotoOptions& options = {});
+
+// What load_photo checks before decoding (the file, its header, the size limits), for a
+// caller that wants to fail before slow work such as loading a model. Throws as load_photo.
+ImageHeader check_photo_file(const std::string& path, const PhotoOptions& options = {});
 
 }  // namespace partedit

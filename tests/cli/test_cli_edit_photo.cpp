@@ -87,6 +87,52 @@ class TestCliEditPhoto : public QObject {
     const auto r = test::run_cli(with(photo_args("raw.png"), {"--prompt", "a photo of a cat", "--no-composite"}));
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QCOMPARE(read_image(dir_ / "raw.png").size(2), int64_t(96));
+    // §3.5: the working size differs from the photo's: one line says so.
+    QVERIFY2(r.output.find("note: photo.png is 101x70 pixels; it is edited at 96x64 (trimmed by 5x6 pixels") !=
+                 std::string::npos,
+             r.output.c_str());
+  }
+
+  void smallPhotoIsScaledUpWithANote() {
+    // §4.4: photos under 64 px were refused. The tiny model's smallest working side is 32
+    // (its native 128 / 4): a 20 x 24 photo is edited at 32 x 32 and written at 20 x 24.
+    auto generator = at::detail::createCPUGenerator(4);
+    write_image(dir_ / "small.png", at::rand({3, 24, 20}, generator));
+    auto args = photo_args("small_out.png");
+    args[4] = (dir_ / "small.png").string();
+    const auto r = test::run_cli(with(args, {"--prompt", "a photo of a cat", "--no-cache"}));
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(r.output.find("note: small.png is 20x24 pixels; it is edited at 32x32 (scaled up") != std::string::npos,
+             r.output.c_str());
+    QCOMPARE(read_image(dir_ / "small_out.png").sizes().vec(), (std::vector<int64_t>{3, 24, 20}));
+  }
+
+  void damagedPhotosAreReportedInOurWords() {
+    // §4.6: libpng's own lines reached stderr, and a folder or /dev/null gave "no such file".
+    // A PNG whose compressed data is damaged under a valid CRC passes the header check and
+    // fails in libpng, after the model is loaded.
+    write_image(dir_ / "good.png", at::rand({3, 40, 48}));
+    std::ifstream in(dir_ / "good.png", std::ios::binary);
+    std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t idat = png.find("IDAT") - 4;
+    const uint32_t length = (uint8_t(png[idat]) << 24) | (uint8_t(png[idat + 1]) << 16) | (uint8_t(png[idat + 2]) << 8) |
+                            uint8_t(png[idat + 3]);
+    png[idat + 8] ^= 0x0F;  // the zlib stream's header
+    const uint32_t crc = crc32(png.data() + idat + 4, length + 4);
+    for (int i = 0; i < 4; ++i) png[idat + 8 + length + i] = char(crc >> (24 - 8 * i));
+    std::ofstream(dir_ / "bad_data.png", std::ios::binary) << png;
+    fs::create_directory(dir_ / "album");
+    for (const auto& [image, message] : std::vector<std::pair<std::string, std::string>>{
+             {(dir_ / "bad_data.png").string(), "bad_data.png is damaged or not a PNG: the compressed image data (IDAT chunk) is corrupt"},
+             {(dir_ / "album").string(), "album is a folder, not an image"},
+             {"/dev/null", "/dev/null is not a regular file"}}) {
+      auto args = photo_args("x.png");
+      args[4] = image;
+      const auto r = test::run_cli(with(args, {"--prompt", "a photo of a cat", "--no-cache"}));
+      QVERIFY2(r.exit_code != 0 && r.output.find(message) != std::string::npos, r.output.c_str());
+      QVERIFY2(r.output.find("libpng") == std::string::npos, r.output.c_str());
+    }
+    QVERIFY(!fs::exists(dir_ / "x.png"));
   }
 
   void captionsThePhotoWhenNoPromptIsGiven() {

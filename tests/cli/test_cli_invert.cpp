@@ -52,6 +52,25 @@ class TestCliInvert : public QObject {
     write_safetensors(noise_, {{"noise", ref_->in("inversion_noise")}});
   }
 
+  void truncatedJpegInvertsWithAWarning() {
+    // §4.5: a JPEG cut short passed silently; it is used as far as its data goes, and the
+    // warning says, in our words, that the file is damaged and which part is missing.
+    write_image(*dir_ / "whole.jpg", read_image(image_));
+    std::ifstream in(*dir_ / "whole.jpg", std::ios::binary);
+    const std::string jpg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(*dir_ / "cut.jpg", std::ios::binary) << jpg.substr(0, jpg.size() / 2);
+    auto args = base(*dir_ / "cut.safetensors");
+    args[4] = (*dir_ / "cut.jpg").string();
+    args.insert(args.end(), {"--steps", "2", "--seed", "0"});
+    const auto r = test::run_cli(args);
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(r.output.find("warning: " + (*dir_ / "cut.jpg").string() +
+                           " is damaged: the file ends before the end of the image data; the bottom ") !=
+                 std::string::npos,
+             r.output.c_str());
+    QVERIFY2(r.output.find("Premature end") == std::string::npos, r.output.c_str());
+  }
+
   void invertsLikeTheReference() {
     inversion_ = *dir_ / "inv.safetensors";
     const auto r = test::run_cli({"invert", "--model", test::tiny_sdxl_dir().string(), "--image", image_.string(),
