@@ -9,9 +9,11 @@ namespace partedit::cli {
 Args::Args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& specs) {
   std::map<std::string, const OptionSpec*> by_name;
   for (const auto& s : specs) by_name[s.name] = &s;
+  // A word that starts an option: "--name" or "--name=value" (a lone "--" is a value).
+  const auto is_option = [](const std::string& word) { return word.size() >= 3 && word.rfind("--", 0) == 0; };
   for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& arg = argv[i];
-    if (arg.size() < 3 || arg.rfind("--", 0) != 0) {
+    const std::string& arg = argv[i] == "-h" && by_name.count("help") ? std::string("--help") : argv[i];
+    if (!is_option(arg)) {
       positional_.push_back(arg);
       continue;
     }
@@ -36,7 +38,10 @@ Args::Args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& 
       slot.push_back(*inline_value);
       continue;
     }
-    if (i + 1 >= argv.size()) throw Error("option --" + name + " needs a value");
+    // "--steps --out o.png": the next option is not --steps' value.
+    if (i + 1 >= argv.size() || is_option(argv[i + 1]))
+      throw Error("option --" + name + " needs a value" +
+                  (i + 1 < argv.size() ? " (a value that starts with -- is written --" + name + "=VALUE)" : ""));
     slot.push_back(argv[++i]);
     // A list option (--widths 64 128 256) takes the following non-option words too.
     if (spec.repeatable && spec.help.rfind("LIST", 0) == 0)

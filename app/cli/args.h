@@ -1,7 +1,8 @@
 #pragma once
 // A small command-line parser for `partedit-cli <command> [options]`: options are
 // `--name value`, `--flag`, repeatable options, and positional arguments. Unknown options
-// are an error (a typo must not be silently ignored).
+// are an error (a typo must not be silently ignored), and so is an option whose value is
+// missing because another option follows it. `-h` means `--help` where there is one.
 #include <map>
 #include <optional>
 #include <set>

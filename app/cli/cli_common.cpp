@@ -16,14 +16,67 @@ namespace fs = std::filesystem;
 void check_output_path(const fs::path& path, const std::vector<std::string>& extensions, const char* option) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end()) {
-    std::string list;
-    for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
-    throw Error(std::string("--") + option + " " + path.string() + ": unknown extension '" + ext + "' (use " + list + ")");
-  }
+  std::string list;
+  for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
+  const std::string name = std::string("--") + option + " " + path.string();
+  std::error_code ec;
+  if (fs::is_directory(path, ec) || path.filename().empty())
+    throw Error(name + " is a folder; give a file name in it, e.g. " + (path / ("out" + extensions.front())).string());
+  if (ext.empty()) throw Error(name + " has no extension (use " + list + ")");
+  if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end())
+    throw Error(name + ": unknown extension '" + ext + "' (use " + list + ")");
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(folder))
     throw Error(std::string("--") + option + " " + path.string() + ": the folder " + folder.string() + " does not exist");
+}
+
+namespace {
+
+// The path as the file system will resolve it; `path` itself when that fails.
+fs::path resolved(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(path, ec);
+  return ec ? fs::absolute(path, ec).lexically_normal() : out;
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  if (resolved(a) == resolved(b)) return true;
+  std::error_code ec;
+  return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+// `file` lies somewhere below `folder` (both resolved).
+bool inside(const fs::path& file, const fs::path& folder) {
+  const fs::path f = resolved(file), d = resolved(folder);
+  const auto mismatch = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
+  return mismatch.first == d.end() && mismatch.second != f.end();
+}
+
+}  // namespace
+
+void check_distinct_outputs(const Args& args, const std::vector<std::string>& outputs,
+                            const std::vector<std::string>& inputs) {
+  std::vector<std::pair<std::string, fs::path>> written;
+  for (const auto& option : outputs)
+    for (const auto& value : args.get_all(option)) written.emplace_back(option, value);
+  for (size_t i = 0; i < written.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (same_file(written[i].second, written[j].second))
+        throw Error("--" + written[j].first + " " + written[j].second.string() + " and --" + written[i].first + " " +
+                    written[i].second.string() + " name the same file; give each output its own name");
+  std::error_code ec;
+  for (const auto& option : inputs)
+    for (const auto& value : args.get_all(option)) {
+      const fs::path input = value;
+      const bool folder = fs::is_directory(input, ec);
+      for (const auto& [out_option, out] : written) {
+        if (folder ? !(inside(out, input) && fs::exists(out, ec)) : !same_file(out, input)) continue;
+        throw Error("--" + out_option + " " + out.string() + " would overwrite " +
+                    (folder ? "a file of the input --" + option + " " + input.string()
+                            : "the input --" + option + " " + input.string()) +
+                    "; write the output elsewhere");
+      }
+    }
 }
 
 at::Tensor read_initial_latents(const fs::path& path) {
@@ -88,13 +141,13 @@ std::vector<OptionSpec> generation_option_specs() {
       {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
       {"prompt", true, false, "TEXT  the prompt (for edit: the source prompt)"},
       {"negative", true, false, "TEXT  negative prompt (default: none)"},
-      {"steps", true, false, "N  denoising steps (default 50)"},
+      {"steps", true, false, "N  denoising steps, 1 to 1000 (default 50)"},
       {"guidance", true, false, "G  classifier-free guidance scale (default 7.5)"},
       {"scheduler", true, false, "KIND  ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's scheduler)"},
       {"seed", true, false, "N  seed of the initial noise (default: random, reported)"},
       {"init-latents", true, false, "FILE  safetensors with `latents` [1, C, h, w] unit noise (instead of --seed)"},
-      {"width", true, false, "W  image width, a multiple of 8 (default: the model's size)"},
-      {"height", true, false, "H  image height, a multiple of 8 (default: the model's size)"},
+      {"width", true, false, "W  image width: a multiple of 8, 64 to 4096, at most 8:1 to the height (default: the model's size)"},
+      {"height", true, false, "H  image height: a multiple of 8, 64 to 4096 (default: the model's size)"},
   };
   const auto compute = compute_option_specs();
   specs.insert(specs.end(), compute.begin(), compute.end());
@@ -112,6 +165,7 @@ GenerateRequest generation_request_from_args(const Args& args) {
   request.height = args.get_int64("height", 0);
   if (args.has("width") && request.width <= 0) throw Error("--width must be positive");
   if (args.has("height") && request.height <= 0) throw Error("--height must be positive");
+  validate(request);  // the size and step limits, before any model is loaded
   request.seed = seed_from_args(args, "init-latents");
   if (args.has("init-latents")) request.initial_latents = read_initial_latents(args.get("init-latents"));
   request.preview = false;  // nothing shows previews here: skip the per-step host copies

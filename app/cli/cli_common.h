@@ -27,6 +27,14 @@ namespace partedit::cli {
 void check_output_path(const std::filesystem::path& path, const std::vector<std::string>& extensions,
                        const char* option);
 
+// Outputs must name distinct files that are not inputs: `--out o.png --source-out ./o.png`
+// would leave one image, `edit --image photo.jpg --out photo.jpg` would overwrite the photo.
+// `outputs` and `inputs` are option names (repeatable ones included); an input that is a
+// folder (--model) protects the files in it. Paths are compared resolved (".", "..",
+// symbolic and hard links).
+void check_distinct_outputs(const Args& args, const std::vector<std::string>& outputs,
+                            const std::vector<std::string>& inputs);
+
 // --init-latents FILE: tensor `latents` [1, C, h, w] of unit-variance noise.
 at::Tensor read_initial_latents(const std::filesystem::path& path);
 

@@ -12,6 +12,7 @@
 #include "io/image_io.h"
 #include "pipeline/captioner.h"
 #include "pipeline/generation_common.h"
+#include "pipeline/model_folder.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -74,7 +75,7 @@ int run_caption(const CommandArgs& argv) {
 
   // 1. everything that can be checked without the model
   const fs::path model_dir = args.get("model");
-  if (!fs::is_directory(model_dir)) throw Error("--model " + model_dir.string() + ": no such folder");
+  require_model_folder(model_dir, "BLIP-2 model folder", "config.json");
   const CaptionRequest request = request_from_args(args);
   const ComputeOptions compute = compute_options_from_args(args);
   const auto t0 = Clock::now();

@@ -39,7 +39,7 @@ std::vector<OptionSpec> edit_options() {
       {"omega", true, false, "W  adaptive threshold: map values >= W x Otsu become 1 (default 1.5)"},
       {"p2p", true, false, "MODE  replace | refine | none (default: replace for equal word counts, else refine)"},
       {"cross-replace", true, false, "F  fraction of steps the edit words keep the source's attention (default 0.4)"},
-      {"mask-size", true, false, "N  aggregate the maps at N x N (default: the image size; the authors use 1024)"},
+      {"mask-size", true, false, "N  aggregate the maps at N x N, N <= 4096 (default: the image size; the authors use 1024)"},
       {"out", true, false, "IMAGE  the edited image: .png, .jpg, .jpeg or .webp"},
       {"source-out", true, false, "IMAGE  also write the source image"},
       {"mask-out", true, false, "IMAGE  the final mask (mean of the per-step masks) as a grey image"},
@@ -143,6 +143,7 @@ EditRequest edit_request_from_args(const Args& args, GenerateRequest source) {
   request.cross_replace = args.get_double("cross-replace", 0.4);
   request.mask_size = args.get_int64("mask-size", 0);
   if (args.has("mask-size") && request.mask_size <= 0) throw Error("--mask-size must be positive");
+  validate_mask_size(request.mask_size);
   return request;
 }
 
@@ -192,6 +193,8 @@ void check_output_paths(const Args& args) {
     if (args.has(option)) check_output_path(args.get(option), kImageExtensions, option);
   for (const char* option : {"save-masks", "save-latents"})
     if (args.has(option)) check_output_path(args.get(option), {".safetensors"}, option);
+  check_distinct_outputs(args, {"out", "source-out", "mask-out", "save-masks", "save-latents"},
+                         {"model", "image", "init-latents", "inversion", "token", "caption-model"});
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ int run_generate(const CommandArgs& argv) {
   check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");
   const std::string save_latents = args.get_or("save-latents", "");
   if (!save_latents.empty()) check_output_path(save_latents, {".safetensors"}, "save-latents");
+  check_distinct_outputs(args, {"out", "save-latents"}, {"model", "init-latents"});
   const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 

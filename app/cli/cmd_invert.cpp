@@ -71,6 +71,8 @@ InvertRequest request_from_args(const Args& args) {
   r.scheduler = args.get_or("scheduler", "dpmpp-sde");
   r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(3, r.steps));  // the reference zeroes at most all
   if (r.steps < 1) throw Error("--steps must be at least 1, got " + std::to_string(r.steps));
+  if (r.steps > RequestLimits::max_steps)
+    throw Error("--steps must be at most " + std::to_string(RequestLimits::max_steps) + ", got " + std::to_string(r.steps));
   if (!(r.skip >= 0.0 && r.skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
   if (!std::isfinite(r.guidance) || r.guidance < 0) throw Error("--source-guidance must be a finite number >= 0");
   if (r.zero_noise_steps < 0 || r.zero_noise_steps > r.steps)
@@ -129,6 +131,7 @@ int run_invert(const CommandArgs& argv) {
     request = request_from_args(args);
     request.source_image = image.filename().string();
   }
+  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 

@@ -2,8 +2,10 @@
 #include <cstring>
 #include <iostream>
 
+#include <torch/version.h>
+
 #include "commands.h"
-#include "runtime/error.h"
+#include "runtime/error_text.h"
 #include "runtime/threads.h"
 
 namespace partedit::cli {
@@ -21,6 +23,31 @@ const std::vector<Command>& all_commands() {
   return commands;
 }
 
+namespace {
+
+// One line on stderr for any failure, in our words (runtime/error_text.h): never LibTorch's
+// stack trace, which PARTEDIT_DEBUG=1 prints first. Returns the exit code.
+int report_failure(const std::string& command, const std::exception_ptr& error) {
+  const ErrorText e = describe_exception(error);
+  const std::string prefix = "partedit-cli " + command + ": ";
+  if (debug_enabled() && e.kind != ErrorKind::Cancelled) std::cerr << prefix << "debug: " << debug_text(error) << "\n";
+  switch (e.kind) {
+    case ErrorKind::Cancelled: std::cerr << prefix << "cancelled\n"; return 130;
+    case ErrorKind::Error: std::cerr << prefix << "error: " << e.message << "\n"; return 1;
+    case ErrorKind::OutOfMemory:
+      std::cerr << prefix << "error: " << e.message
+                << "; use a smaller --width/--height (or --mask-size), fewer --steps, --dtype bf16 (CPU) or fp16 "
+                   "(GPU), or a --device with more memory\n";
+      return 1;
+    case ErrorKind::Internal: break;
+  }
+  std::cerr << prefix << "internal error: " << e.message << (debug_enabled() ? "" : " (PARTEDIT_DEBUG=1 shows details)")
+            << "\n";
+  return 1;
+}
+
+}  // namespace
+
 }  // namespace partedit::cli
 
 int main(int argc, char** argv) {
@@ -28,7 +55,8 @@ int main(int argc, char** argv) {
   configure_runtime(argc, argv);  // BLAS kernels and thread count before any work
   const auto& commands = cli::all_commands();
   auto usage = [&](std::ostream& out) {
-    out << "usage: partedit-cli <command> [options]   (partedit-cli <command> --help)\n\ncommands:\n";
+    out << "usage: partedit-cli <command> [options]   (partedit-cli <command> --help; partedit-cli --version)\n\n"
+           "commands:\n";
     for (const auto& c : commands) out << "  " << c.name << std::string(18 - std::strlen(c.name), ' ') << c.summary << "\n";
   };
   if (argc < 2) {
@@ -40,19 +68,16 @@ int main(int argc, char** argv) {
     usage(std::cout);
     return 0;
   }
+  if (name == "--version") {
+    std::cout << "partedit-cli " << PARTEDIT_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+    return 0;
+  }
   for (const auto& c : commands) {
     if (name != c.name) continue;
     try {
       return c.run(cli::CommandArgs(argv + 2, argv + argc));
-    } catch (const CancelledError&) {
-      std::cerr << "partedit-cli " << name << ": cancelled\n";
-      return 130;
-    } catch (const Error& e) {
-      std::cerr << "partedit-cli " << name << ": error: " << e.what() << "\n";
-      return 1;
-    } catch (const std::exception& e) {
-      std::cerr << "partedit-cli " << name << ": internal error: " << e.what() << "\n";
-      return 1;
+    } catch (...) {
+      return cli::report_failure(name, std::current_exception());
     }
   }
   std::cerr << "partedit-cli: unknown command '" << name << "'\n";

@@ -1,13 +1,28 @@
 // partedit: the desktop application.
+#include <cstring>
+#include <exception>
+#include <iostream>
+
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QMessageBox>
 #include <QTranslator>
 
+#include <torch/version.h>
+
 #include "main_window.h"
+#include "runtime/error_text.h"
 #include "runtime/threads.h"
 
 int main(int argc, char** argv) {
+  // --version needs no display: answered before Qt opens one.
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+      std::cout << "partedit " << PARTEDIT_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+      return 0;
+    }
   partedit::configure_runtime(argc, argv);
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("PartEdit"));
@@ -26,8 +41,27 @@ int main(int argc, char** argv) {
   if (appTranslator.load(QLocale(), QStringLiteral("partedit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
     QApplication::installTranslator(&appTranslator);
 
-  partedit::ui::MainWindow window;
-  window.show();
-  if (argc > 1) window.openImage(QString::fromLocal8Bit(argv[1]));
-  return app.exec();
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QApplication::translate("main", "Part-level image editing with Stable Diffusion."));
+  parser.addHelpOption();
+  parser.addOption(QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                                      QApplication::translate("main", "Print the version and LibTorch's, and exit.")));
+  parser.addPositionalArgument(QStringLiteral("image"), QApplication::translate("main", "An image to open."),
+                               QStringLiteral("[image]"));
+  parser.process(app);
+
+  try {
+    partedit::ui::MainWindow window;
+    window.show();
+    if (!parser.positionalArguments().isEmpty()) window.openImage(parser.positionalArguments().constFirst());
+    return app.exec();
+  } catch (...) {
+    // In our words, without LibTorch's stack trace (PARTEDIT_DEBUG=1 adds it on stderr).
+    const std::exception_ptr error = std::current_exception();
+    if (partedit::debug_enabled()) std::cerr << "partedit: debug: " << partedit::debug_text(error) << "\n";
+    const std::string text = partedit::describe_exception(error).text();
+    std::cerr << "partedit: error: " << text << "\n";
+    QMessageBox::critical(nullptr, QStringLiteral("PartEdit"), QString::fromStdString(text));
+    return 1;
+  }
 }

@@ -14,6 +14,7 @@
 #include "pipeline/generation_common.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
+#include "runtime/stage.h"
 
 namespace partedit {
 namespace {
@@ -50,7 +51,7 @@ void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t em
   if (!(request.omega > 0)) throw Error("omega must be positive, got " + number_text(request.omega));
   if (request.cross_replace < 0 || request.cross_replace > 1)
     throw Error("cross-replace must be a fraction in [0, 1], got " + number_text(request.cross_replace));
-  if (request.mask_size < 0) throw Error("the mask size must be positive");
+  validate_mask_size(request.mask_size);
   const auto& e = request.part_embedding;
   if (!e.defined() || e.dim() != 2 || e.size(0) < 2 || e.size(0) % 2 != 0)
     throw Error("a part embedding must have shape [2k, D] (rows BG, PART per part)");
@@ -190,10 +191,12 @@ EditRequest effective_request(const EditRequest& request) {
 EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
                 const CancelToken& cancel) {
   const auto start = Clock::now();
+  validate(original_request.source);  // the request limits (a photo's size is the photo's)
   const EditRequest request = effective_request(original_request);
   EditResult result;
   // A photo inverted without a prompt has a blank source prompt.
   validate_generation(model, request.source, result.width, result.height, request.inversion || request.photo);
+  if (!request.inversion && !request.photo) validate_image_size(result.width, result.height);
   const PromptEncoder& encoder = model.prompt_encoder();
   validate_edit(model, request, encoder.embed_dim());
   if (request.inversion) check_inversion_matches(*request.inversion, model, result.width, result.height);
@@ -204,6 +207,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   cancel.throw_if_cancelled();
 
   // 1. Prompts: the batch [uncond source, uncond edit, cond source, cond edit].
+  StageScope stage("encoding the prompts");
   warn_if_truncated(encoder, request.source.prompt, "source prompt", result.warnings);
   warn_if_truncated(encoder, request.edit_prompt, "edit prompt", result.warnings);
   const TextConditioning text =
@@ -223,6 +227,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
 
   // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
   const auto denoise_start = Clock::now();
+  stage.set(request.photo ? "encoding the photo" : "preparing the initial latents");
   std::unique_ptr<EditTrajectory> trajectory;
   std::optional<InversionWalker> walker;
   if (request.inversion) {
@@ -245,6 +250,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   const double guidance = request.source.guidance;
   for (int i = 0; i < total; ++i) {
     cancel.throw_if_cancelled();
+    stage.set("editing (step " + std::to_string(i + 1) + " of " + std::to_string(total) + ")");
     controller.begin_step(i);
     const at::Tensor model_input = trajectory->scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
     at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
@@ -276,6 +282,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();
   const auto decode_start = Clock::now();
+  stage.set("decoding the images");
   const auto images = latents_to_image(model.vae(), latents).to(at::kCPU);  // [2, 3, H, W]
   result.source = images[0].contiguous();
   result.edited = images[1].contiguous();

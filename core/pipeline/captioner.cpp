@@ -4,7 +4,9 @@
 
 #include <ATen/ATen.h>
 
+#include "pipeline/model_folder.h"
 #include "runtime/error.h"
+#include "runtime/stage.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -21,6 +23,8 @@ Blip2CaptionModel::Blip2CaptionModel(Blip2ForConditionalGeneration model, T5Toke
 
 Blip2CaptionModel Blip2CaptionModel::load(const fs::path& folder, const ComputeOptions& compute) {
   const auto t0 = std::chrono::steady_clock::now();
+  require_model_folder(folder, "BLIP-2 model folder", "config.json");
+  StageScope stage("loading the caption model " + folder.string());
   // the small files first: a broken folder fails before gigabytes are read
   auto processor = BlipImageProcessorConfig::load(folder);
   auto tokenizer = T5Tokenizer::load(folder);
@@ -58,6 +62,7 @@ std::vector<std::string> Blip2CaptionModel::caption(const at::Tensor& images_rgb
   request.generation.validate();
   const auto ids = prompt_ids(request.prompt);
   InferenceGuard guard(compute_.device);
+  StageScope stage("captioning the photo");
   // 1. preprocessing
   auto t0 = std::chrono::steady_clock::now();
   const auto pixels = preprocess(images_rgb01);  // [B, 3, S, S]

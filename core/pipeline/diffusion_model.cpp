@@ -6,7 +6,9 @@
 
 #include "io/json_config.h"
 #include "models/clip/clip_text_model.h"
+#include "pipeline/model_folder.h"
 #include "runtime/error.h"
+#include "runtime/stage.h"
 #include "text/clip_tokenizer.h"
 
 namespace partedit {
@@ -66,7 +68,7 @@ DiffusionModel DiffusionModel::load(const fs::path& folder_in, const ComputeOpti
   const auto start = std::chrono::steady_clock::now();
   fs::path folder = folder_in.lexically_normal();
   if (folder.filename().empty()) folder = folder.parent_path();  // "dir/" -> "dir"
-  if (!fs::is_directory(folder)) throw Error("model folder " + folder.string() + " does not exist");
+  require_model_folder(folder, "model folder", "model_index.json");
   if (!fs::is_regular_file(folder / "model_index.json"))
     throw Error("model folder " + folder.string() + " has no model_index.json (not a diffusers model folder)");
   const JsonConfig index = JsonConfig::load(folder / "model_index.json");
@@ -88,6 +90,8 @@ DiffusionModel DiffusionModel::load(const fs::path& folder_in, const ComputeOpti
     encoder_dirs.push_back(component_folder(folder, "text_encoder_2", "config.json"));
     tokenizer_dirs.push_back(component_folder(folder, "tokenizer_2", nullptr));
   }
+
+  StageScope stage("loading the model " + folder.string());
 
   // 2. Components: UNet and text encoders in the compute dtype; the VAE in fp32 when it is
   //    not fp16-safe (pipeline_stable_diffusion_xl.py: needs_upcasting = fp16 and force_upcast).

@@ -10,6 +10,7 @@
 #include "pipeline/generation_common.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
+#include "runtime/stage.h"
 #include "schedulers/ddim_scheduler.h"
 #include "schedulers/dpm_solver_multistep_scheduler.h"
 
@@ -268,10 +269,12 @@ Inversion invert(DiffusionModel& model, const InvertRequest& request, const Inve
                  const CancelToken& cancel) {
   InferenceGuard inference(model.compute().device);
   cancel.throw_if_cancelled();
+  StageScope stage("encoding the photo");
   InversionWalker walker(model, request);
   const int n = walker.steps();
   for (int j = 0; j < n; ++j) {
     cancel.throw_if_cancelled();
+    stage.set("inverting the photo (step " + std::to_string(j + 1) + " of " + std::to_string(n) + ")");
     const auto step_start = Clock::now();
     const double t = walker.timestep(j);
     const at::Tensor z = walker.step(j, predict_source_noise(model, walker.conditioning(), walker.latents(j), t));
@@ -295,8 +298,10 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
   at::Tensor x = inversion.xts[n].to(device, at::kFloat);  // [1, C, h, w] = x_T
   Reconstruction r;
   r.step_latents = at::empty({n, 1, x.size(1), x.size(2), x.size(3)}, at::TensorOptions().dtype(at::kFloat));
+  StageScope stage("replaying the inversion");
   for (int i = 0; i < n; ++i) {
     cancel.throw_if_cancelled();
+    stage.set("replaying the inversion (step " + std::to_string(i + 1) + " of " + std::to_string(n) + ")");
     const auto step_start = Clock::now();
     const double t = sched.timestep(i);
     const at::Tensor eps = predict_source_noise(model, cond, x, t);
@@ -305,6 +310,7 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
     if (progress) progress({i + 1, n, t, seconds_since(step_start)});
   }
   r.latents = x.to(at::kCPU);
+  stage.set("decoding the image");
   if (decode) r.image = latents_to_image(model.vae(), x)[0].to(at::kCPU).contiguous();  // [3, H, W]
   return r;
 }

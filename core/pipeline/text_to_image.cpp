@@ -15,6 +15,7 @@
 #include "pipeline/generation_common.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
+#include "runtime/stage.h"
 
 namespace partedit {
 
@@ -37,6 +38,45 @@ void report_step(const ProgressCallback& progress, int step, int total, double t
 }
 
 }  // namespace
+
+void validate_image_size(int64_t width, int64_t height) {
+  using L = RequestLimits;
+  for (auto [name, value] : {std::pair<const char*, int64_t>{"width", width}, {"height", height}}) {
+    if (value == 0) continue;  // the model's default
+    if (value < L::min_side || value > L::max_side)
+      throw Error(std::string("the ") + name + " " + std::to_string(value) + " is outside the supported range of " +
+                  std::to_string(L::min_side) + " to " + std::to_string(L::max_side) +
+                  " pixels (SDXL is made for about 1024, SD 1.x for 512)");
+    if (value % L::side_multiple != 0)
+      throw Error(std::string("the ") + name + " " + std::to_string(value) + " is not a multiple of " +
+                  std::to_string(L::side_multiple));
+  }
+  if (width == 0 || height == 0) return;
+  const int64_t longer = std::max(width, height), shorter = std::min(width, height);
+  if (longer > L::max_aspect * shorter)
+    throw Error("a " + std::to_string(width) + "x" + std::to_string(height) + " image is " +
+                number_text(static_cast<double>(longer) / static_cast<double>(shorter)) + ":1; at most " +
+                std::to_string(L::max_aspect) + ":1 is supported (make the shorter side at least " +
+                std::to_string((longer / L::max_aspect + L::side_multiple - 1) / L::side_multiple * L::side_multiple) +
+                ")");
+}
+
+void validate_mask_size(int64_t mask_size) {
+  if (mask_size < 0 || mask_size > RequestLimits::max_mask_size)
+    throw Error("the mask size " + std::to_string(mask_size) + " is outside the supported range of 1 to " +
+                std::to_string(RequestLimits::max_mask_size) + " (the authors use 1024)");
+}
+
+void validate(const GenerateRequest& request) {
+  if (request.steps < 1) throw Error("steps must be at least 1, got " + std::to_string(request.steps));
+  if (request.steps > RequestLimits::max_steps)
+    throw Error("steps must be at most " + std::to_string(RequestLimits::max_steps) + " (the model's training "
+                "timesteps), got " + std::to_string(request.steps));
+  if (request.width < 0 || request.height < 0)
+    throw Error("the image size must be positive, got " + std::to_string(request.width) + "x" +
+                std::to_string(request.height));
+  validate_image_size(request.width, request.height);
+}
 
 std::string sampler_display_name(const std::string& kind) {
   if (kind == "ddim") return "DDIM";
@@ -63,7 +103,9 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
                         const CancelToken& cancel) {
   const auto start = Clock::now();
   GenerateResult result;
+  validate(request);
   validate_generation(model, request, result.width, result.height);
+  validate_image_size(result.width, result.height);  // a default side with a given one
   auto scheduler = model.make_scheduler(request.scheduler);
   scheduler->set_timesteps(request.steps);
   result.scheduler = scheduler->name();
@@ -73,6 +115,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
   cancel.throw_if_cancelled();
 
   // 1. Prompt encoding: the batch [uncond, cond] with guidance, [cond] without.
+  StageScope stage("encoding the prompt");
   const PromptEncoder& encoder = model.prompt_encoder();
   warn_if_truncated(encoder, request.prompt, "prompt", result.warnings);
   warn_if_truncated(encoder, request.negative, "negative prompt", result.warnings);
@@ -92,6 +135,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
   // 2. Initial latents (prepare_latents): unit noise from a CPU float32 generator, bit-equal
   //    to torch.manual_seed(seed); torch.randn(...), then x init_noise_sigma on the device.
   const auto denoise_start = Clock::now();
+  stage.set("preparing the initial latents");
   const c10::Device device = model.compute().device;
   const int64_t f = model.vae_scale_factor();
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
@@ -105,6 +149,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
   const bool step_noise = stochastic_sampler(*scheduler);
   for (int i = 0; i < total; ++i) {
     cancel.throw_if_cancelled();
+    stage.set("denoising (step " + std::to_string(i + 1) + " of " + std::to_string(total) + ")");
     const auto step = static_cast<size_t>(i);
     at::Tensor model_input = cfg ? at::cat({latents, latents}) : latents;  // [B, C, h, w]
     model_input = scheduler->scale_model_input(model_input, step);
@@ -125,6 +170,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
   // 4. Decode (latents_to_image casts to the VAE's dtype: fp32 when it needs upcasting).
   cancel.throw_if_cancelled();
   const auto decode_start = Clock::now();
+  stage.set("decoding the image");
   result.image = latents_to_image(model.vae(), latents)[0].to(at::kCPU).contiguous();  // [3, H, W]
   result.latents = latents.to(at::kCPU);
   result.timings.decode = seconds_since(decode_start);

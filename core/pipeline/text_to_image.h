@@ -61,8 +61,30 @@ struct GenerateResult {
 
 using ProgressCallback = std::function<void(const GenerateProgress&)>;
 
-// Throws Error on bad input (empty prompt, size not a multiple of 8, steps < 1, initial
-// latents of the wrong shape, unknown scheduler) and CancelledError when `cancel` is set
+// What any request may ask, whatever the model, so that a front end refuses at once what
+// would only run out of memory or for minutes: SDXL is trained at 1024² (aspect buckets up
+// to 4:1), SD 1.x at 512², SD 2.x at 768²; attention memory grows with the square of the
+// pixel count.
+struct RequestLimits {
+  static constexpr int64_t min_side = 64;         // 8 latent pixels: the UNet halves them up to three times
+  static constexpr int64_t max_side = 4096;       // 4 x SDXL's training side, 16.8 MP at most
+  static constexpr int64_t side_multiple = 8;     // the VAE factor of every supported model
+  static constexpr int64_t max_aspect = 8;        // longer side / shorter side: twice SDXL's widest bucket
+  static constexpr int max_steps = 1000;          // the models' num_train_timesteps
+  static constexpr int64_t max_mask_size = 4096;  // mask aggregation side (the authors use 1024)
+};
+
+// Throws Error for what no model can serve: steps outside [1, max_steps], a given side
+// outside [min_side, max_side] or not a multiple of 8, two given sides more than max_aspect
+// apart. A side of 0 (the model's default) is checked by generate() once it is known.
+void validate(const GenerateRequest& request);
+// The same size checks for a resolved width x height.
+void validate_image_size(int64_t width, int64_t height);
+// 0 (= the image size) or [1, max_mask_size].
+void validate_mask_size(int64_t mask_size);
+
+// Throws Error on bad input (empty prompt, the limits of validate(), initial latents of the
+// wrong shape, unknown scheduler) and CancelledError when `cancel` is set
 // (checked before every step and before decoding). `progress` is called after every step.
 GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, const ProgressCallback& progress = {},
                         const CancelToken& cancel = {});
