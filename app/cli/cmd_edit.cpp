@@ -11,11 +11,13 @@
 #include "commands.h"
 #include "edit_photo.h"
 #include "editing/edit_instruction.h"
+#include "editing/edit_prompt_window.h"
 #include "editing/part_edit_pipeline.h"
 #include "editing/token_library.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
+#include "pipeline/prompt_encoder.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -25,6 +27,14 @@ namespace {
 
 std::vector<OptionSpec> edit_options() {
   auto specs = generation_option_specs();
+  for (auto& spec : specs) {  // photos are inverted: their own schedulers and seed meaning
+    if (spec.name == "scheduler")
+      spec.help = "KIND  generated source: ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's); "
+                  "photos (--image): dpmpp-sde | ddim (default dpmpp-sde)";
+    if (spec.name == "seed")
+      spec.help = "N  seed of the initial noise, for photos of the inversion's noising draws "
+                  "(default: random, reported and recorded)";
+  }
   const auto photo = photo_option_specs();
   specs.insert(specs.end(), photo.begin(), photo.end());
   specs.insert(specs.end(), {
@@ -128,7 +138,13 @@ PartToken read_token_file(const fs::path& path) {
 
 std::vector<PartToken> part_tokens_from_args(const Args& args, const EditForm& form, const TokenLibrary* library) {
   std::vector<PartToken> tokens;
-  if (form.kind == EditForm::Kind::Appended) tokens.push_back(resolve_part(*library, form.appended.part_text));
+  if (form.kind == EditForm::Kind::Appended) {
+    tokens.push_back(resolve_appended_part(*library, form.appended));
+    if (!form.appended.bracketed)
+      std::cerr << "note: took '" << form.appended.part_text << "' as the part (" << tokens.back().part_name
+                << "); write it in angle brackets, e.g. \"with " << form.appended.edit << " <"
+                << form.appended.part_text << ">\", to say so\n";
+  }
   for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(*library, name));
   for (const auto& file : args.get_all("token")) tokens.push_back(read_token_file(file));
   if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
@@ -155,8 +171,8 @@ void write_outputs(const Args& args, const EditResult& result, bool photo_writte
     if (result.noise_from_seed) std::cout << ", seed " << result.seed;
     std::cout << ")\n";
   }
-  if (args.has("source-out")) {
-    write_image(args.get("source-out"), result.source, result.parameters);
+  if (args.has("source-out") && !photo_written) {
+    write_image(args.get("source-out"), result.source, result.source_parameters);
     std::cout << "wrote " << args.get("source-out") << "\n";
   }
   if (args.has("mask-out") && !photo_written) {
@@ -181,7 +197,10 @@ void write_timings(const DiffusionModel& model, const EditResult& result, const 
   StageTimes t = stage_times(model, result.timings, after_load);
   t.extra.emplace_back("mask", result.mask_seconds);
   if (photo) {
-    t.extra.insert(t.extra.end(), {{"caption", photo->caption_seconds}, {"invert", photo->invert_seconds},
+    // A separate inversion's wall time, or the inversion's own work within the edit's pass
+    // (EditResult::invert_seconds; its UNet calls are shared with the edit and stay in denoise).
+    t.extra.insert(t.extra.end(), {{"caption", photo->caption_seconds},
+                                   {"invert", photo->invert_seconds + result.invert_seconds},
                                    {"inversion_reused", photo->inversion_reused ? 1.0 : 0.0}});
   }
   print_timings(t, compute);
@@ -231,21 +250,42 @@ int run_edit(const CommandArgs& argv) {
   DiffusionModel model = load_model_for(args, compute, request.source);
   request.part_embedding = combine_part_embeddings(model, tokens);
   request.layers = part_layers_for(model, tokens);
+  for (const auto& t : tokens) request.part_names.push_back(t.part_name);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   InterruptScope interrupt(cancel);
   std::optional<PhotoSource> photo;
+  const PromptEncoder& encoder = model.prompt_encoder();
+  auto set_edit_text = [&](const std::string& source_prompt) {
+    request.source.prompt = source_prompt;
+    const EditText text = compose_edit(form, source_prompt);
+    request.edit_prompt = text.edit_prompt;
+    request.p2p = text.p2p;
+    request.edit_words = text.edit_words;
+    // Before any work (for photos before the inversion): edit words CLIP never reads.
+    check_edit_words_fit(encoder, source_prompt, request.edit_prompt, request.p2p, request.edit_words);
+  };
   if (photo_edit) {
-    photo = prepare_photo_source(args, model, cancel);
-    request.source.prompt = photo->prompt;
+    SourcePromptHooks hooks;
+    hooks.check_prompt = set_edit_text;
+    hooks.fit_caption = [&](const std::string& caption) {
+      if (form.kind != EditForm::Kind::Appended) return caption;
+      size_t dropped = 0;
+      const std::string fitted = fit_prompt_to_window(
+          encoder, caption, [&](const std::string& p) { return compose_edit(form, p).edit_prompt; }, &dropped);
+      if (dropped > 0)
+        std::cerr << "note: the caption \"" << caption << "\" was cut by " << dropped
+                  << (dropped == 1 ? " word" : " words") << " so that the edit fits CLIP's "
+                  << prompt_length(encoder, "").window << " tokens\n";
+      return fitted;
+    };
+    photo = prepare_photo_source(args, model, cancel, hooks);
     request.inversion = photo->inversion;
     request.photo = photo->photo_request;
     std::cerr << "source prompt (" << photo->prompt_origin << "): " << photo->prompt << "\n";
+  } else {
+    set_edit_text(request.source.prompt);
   }
-  const EditText text = compose_edit(form, request.source.prompt);
-  request.edit_prompt = text.edit_prompt;
-  request.p2p = text.p2p;
-  request.edit_words = text.edit_words;
   std::cerr << "edit prompt: " << request.edit_prompt << "\nparts:";
   for (const auto& t : tokens) std::cerr << " " << t.part_name;
   std::cerr << "\n";

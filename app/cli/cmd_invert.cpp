@@ -130,6 +130,10 @@ int run_invert(const CommandArgs& argv) {
     check_output_path(out_path, {".safetensors"}, "out");
     request = request_from_args(args);
     request.source_image = image.filename().string();
+    if (blank(request.prompt))
+      std::cerr << "note: no source prompt was given (--prompt): the photo is inverted unconditionally, and edits "
+                   "of this inversion will have an empty source prompt; give --prompt TEXT (partedit-cli caption "
+                   "--model BLIP2_DIR --image FILE suggests one, or edit with --image and --caption-model)\n";
   }
   check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   const ComputeOptions compute = compute_options_from_args(args);

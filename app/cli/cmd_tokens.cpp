@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "editing/edit_instruction.h"
 #include "editing/part_token.h"
 #include "editing/token_library.h"
 #include "io/safetensors.h"
@@ -106,7 +107,9 @@ int run_list(const std::vector<std::string>& argv) {
 }
 
 void print_result(const ImportResult& r) {
-  if (r.imported()) {
+  if (r.unchanged) {
+    std::cout << r.part_name << " already installed, unchanged (" << r.destination.string() << ")\n";
+  } else if (r.imported()) {
     std::cout << "imported " << r.part_name << "  from " << r.source.string() << "\n         to " << r.destination.string()
               << "\n";
   } else {
@@ -138,14 +141,16 @@ int run_import(const std::vector<std::string>& argv) {
   }
   if (args.has("name")) throw Error("--name applies to a single file, not to the folder " + source.string());
   const auto results = lib.library.import_folder(source, force);
-  size_t imported = 0, failed = 0;
+  size_t imported = 0, unchanged = 0, failed = 0;
   for (const auto& r : results) {
     print_result(r);
-    imported += r.imported();
+    imported += r.imported() && !r.unchanged;
+    unchanged += r.unchanged;
     failed += !r.imported() && r.error.rfind("skipped:", 0) != 0;
   }
-  std::cout << "imported " << imported << " of " << results.size() << " files into " << lib.library.user_folder().string()
-            << "\n";
+  std::cout << "imported " << imported << " of " << results.size() << " files into " << lib.library.user_folder().string();
+  if (unchanged > 0) std::cout << " (" << unchanged << " already installed, unchanged)";
+  std::cout << "\n";
   if (failed > 0) {
     std::cerr << "partedit-cli tokens import: " << failed << " file(s) could not be imported\n";
     return 1;
@@ -192,7 +197,7 @@ int run_inspect_token(const std::vector<std::string>& argv) {
   if (!fs::is_regular_file(path, ec)) {
     // A path-like argument is a missing file, not a part name.
     if (target.find('/') != std::string::npos || path.has_extension()) throw Error("no such token file: " + target);
-    path = lib.library.find_path(target);
+    path = resolve_part_path(lib.library, target);  // as --edit "<head>" and --part resolve it
   }
   std::cout << pad("file", 16) << path.string() << "\n";
   std::unique_ptr<SafetensorsFile> file;  // null for a torch.save file

@@ -4,14 +4,19 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <random>
 
 #include <ATen/ATen.h>
 
+#include "cli_common.h"
 #include "editing/compositing.h"
 #include "editing/part_edit_pipeline.h"
 #include "io/image_header.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
+#include "pipeline/generation_common.h"
+#include "pipeline/infotext.h"
 #include "pipeline/captioner.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion.h"
@@ -39,10 +44,11 @@ Photo load_working_photo(const fs::path& path, const DiffusionModel& model) {
   return photo;
 }
 
-// The source prompt: --prompt, else a caption from --caption-model.
+// The source prompt: --prompt, else a caption from --caption-model (fitted by the hook).
 std::string source_prompt(const Args& args, const Photo& photo, const DiffusionModel& model, PhotoSource& out,
-                          const CancelToken& cancel) {
+                          const CancelToken& cancel, const SourcePromptHooks& hooks) {
   if (args.has("prompt")) {
+    if (args.has("caption-model")) std::cerr << "warning: --caption-model is not used: --prompt gives the source prompt\n";
     out.prompt_origin = "--prompt";
     return args.get("prompt");
   }
@@ -55,7 +61,7 @@ std::string source_prompt(const Args& args, const Photo& photo, const DiffusionM
   const std::string caption = captioner.caption(photo.working, cancel);
   out.caption_seconds = seconds_from(start);
   out.prompt_origin = "BLIP-2 caption";
-  return caption;
+  return hooks.fit_caption ? hooks.fit_caption(caption) : caption;
 }
 
 InvertRequest invert_request(const Args& args, const Photo& photo, const std::string& prompt) {
@@ -67,7 +73,9 @@ InvertRequest invert_request(const Args& args, const Photo& photo, const std::st
   r.skip = args.get_double("skip", 0.15);
   r.scheduler = args.get_or("scheduler", "dpmpp-sde");
   r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(3, r.steps));
-  r.seed = static_cast<uint64_t>(args.get_int64("seed", 0));  // fixed draws: the inversion can be cached
+  // The noising draws always come from a seed (--seed, else a random one), so the inversion
+  // can be cached and the seed reported.
+  r.seed = seed_from_args(args, "init-latents").value_or(std::random_device{}());
   r.crop = {photo.fit.original_width, photo.fit.original_height, photo.fit.crop_x, photo.fit.crop_y,
             photo.fit.crop_width, photo.fit.crop_height};
   r.source_image = fs::path(args.get("image")).filename().string();
@@ -79,26 +87,40 @@ std::optional<InversionCache> cache_of(const Args& args) {
   return InversionCache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir());
 }
 
+// --seed cannot give this value (it takes int64): without --seed, the cache keys the
+// inversion under it, so that a later edit without --seed finds it whatever seed it drew.
+constexpr uint64_t kAnySeed = std::numeric_limits<uint64_t>::max();
+
+InvertRequest cache_request(const InvertRequest& request, bool seed_given) {
+  InvertRequest r = request;
+  if (!seed_given) r.seed = kAnySeed;
+  return r;
+}
+
 // A cached inversion; else, without a negative prompt, the edit inverts the photo in its own
 // pass; with one, the photo is inverted first (the inversion's uncond is the empty prompt's).
 void find_or_plan_inversion(const Args& args, DiffusionModel& model, const InvertRequest& request, PhotoSource& out,
                             const CancelToken& cancel) {
+  const InvertRequest keyed = cache_request(request, out.seed_given);
   if (auto cache = cache_of(args)) {
-    if (auto found = cache->find(model, request)) {
+    if (auto found = cache->find(model, keyed)) {
       out.inversion_reused = true;
-      std::cerr << "reusing the inversion " << cache->path_for(InversionCache::key(model, request)).string() << "\n";
+      std::cerr << "reusing the inversion " << cache->path_for(InversionCache::key(model, keyed)).string();
+      if (found->noise_from_seed) std::cerr << " (seed " << found->seed << ")";
+      std::cerr << "\n";
       out.inversion = std::make_shared<const Inversion>(std::move(*found));
       return;
     }
   }
   if (args.get_or("negative", "").find_first_not_of(" \t\n") == std::string::npos) {
     std::cerr << "inverting " << request.source_image << " within the edit (" << request.steps << " steps, "
-              << request.scheduler << ")\n";
+              << request.scheduler << ", seed " << *request.seed << ")\n";
     out.photo_request = std::make_shared<const InvertRequest>(request);
     return;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::cerr << "inverting " << request.source_image << " (" << request.steps << " steps, " << request.scheduler << ")\n";
+  std::cerr << "inverting " << request.source_image << " (" << request.steps << " steps, " << request.scheduler
+            << ", seed " << *request.seed << ")\n";
   Inversion inversion = invert(model, request, [](const InvertProgress& p) {
     std::cerr << "inversion step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
   }, cancel);
@@ -106,7 +128,7 @@ void find_or_plan_inversion(const Args& args, DiffusionModel& model, const Inver
   out.inversion = std::make_shared<const Inversion>(std::move(inversion));
   if (auto cache = cache_of(args)) {
     try {
-      std::cerr << "cached the inversion as " << cache->store(model, request, *out.inversion).string() << "\n";
+      std::cerr << "cached the inversion as " << cache->store(model, keyed, *out.inversion).string() << "\n";
     } catch (const Error& e) {
       std::cerr << "warning: the inversion was not cached: " << e.what() << "\n";
     }
@@ -152,8 +174,10 @@ void check_photo_args(const Args& args) {
   if (args.get_double("feather", 4.0) < 0) throw Error("--feather must be >= 0");
 }
 
-PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel) {
+PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel,
+                                 const SourcePromptHooks& hooks) {
   PhotoSource out;
+  out.seed_given = args.has("seed");
   if (args.has("image")) out.photo = load_working_photo(args.get("image"), model);
   if (args.has("inversion")) {
     auto inversion = std::make_shared<Inversion>(load_inversion(args.get("inversion"), model));
@@ -164,12 +188,18 @@ PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const 
     if (args.has("prompt") && args.get("prompt") != inversion->prompt)
       throw Error("--prompt differs from the prompt the inversion was made with (\"" + inversion->prompt +
                   "\"); leave it out or invert again");
+    if (inversion->prompt.find_first_not_of(" \t\r\n") == std::string::npos)
+      std::cerr << "warning: " << args.get("inversion")
+                << " was inverted without a source prompt: the edit's source prompt is empty, so the edit "
+                   "prompt's words all count as edit words; invert with --prompt TEXT for better edits\n";
     out.prompt = inversion->prompt;
     out.prompt_origin = "the inversion file";
+    if (hooks.check_prompt) hooks.check_prompt(out.prompt);
     out.inversion = std::move(inversion);
     return out;
   }
-  out.prompt = source_prompt(args, *out.photo, model, out, cancel);
+  out.prompt = source_prompt(args, *out.photo, model, out, cancel, hooks);
+  if (hooks.check_prompt) hooks.check_prompt(out.prompt);
   find_or_plan_inversion(args, model, invert_request(args, *out.photo, out.prompt), out, cancel);
   return out;
 }
@@ -179,7 +209,8 @@ void keep_inversion(const Args& args, const DiffusionModel& model, const PhotoSo
   auto cache = cache_of(args);
   if (!cache) return;
   try {
-    std::cerr << "cached the inversion as " << cache->store(model, *source.photo_request, *result.inversion).string()
+    std::cerr << "cached the inversion as "
+              << cache->store(model, cache_request(*source.photo_request, source.seed_given), *result.inversion).string()
               << "\n";
   } catch (const Error& e) {
     std::cerr << "warning: the inversion was not cached: " << e.what() << "\n";
@@ -188,9 +219,15 @@ void keep_inversion(const Args& args, const DiffusionModel& model, const PhotoSo
 
 void write_photo_outputs(const Args& args, const PhotoSource& source, const EditResult& result) {
   const fs::path out = args.get("out");
+  const std::string seed = result.noise_from_seed ? ", seed " + std::to_string(result.seed) : "";
   if (!source.photo || args.has("no-composite")) {
     write_image(out, result.edited, result.parameters);
-    std::cout << "wrote " << out.string() << " (" << result.width << "x" << result.height << ", not composited)\n";
+    std::cout << "wrote " << out.string() << " (" << result.width << "x" << result.height << ", not composited" << seed
+              << ")\n";
+    if (args.has("source-out")) {
+      write_image(args.get("source-out"), result.source, result.source_parameters);
+      std::cout << "wrote " << args.get("source-out") << " (" << result.width << "x" << result.height << ")\n";
+    }
     if (args.has("mask-out")) {
       write_image(args.get("mask-out"), result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
       std::cout << "wrote " << args.get("mask-out") << "\n";
@@ -199,10 +236,21 @@ void write_photo_outputs(const Args& args, const PhotoSource& source, const Edit
   }
   const Photo& photo = *source.photo;
   const double feather = args.get_double("feather", kDefaultFeatherRadius);
+  const std::vector<InfotextSetting> composited = {{"Composited", "feather " + number_text(feather)}};
   const CompositeResult composite = composite_photo(photo.original, result.edited, result.final_mask, photo.fit, feather);
-  write_image(out, composite.image, result.parameters + "\nComposited into the photo, feather " + std::to_string(feather));
+  write_image(out, composite.image, append_infotext_settings(result.parameters, composited));
   std::cout << "wrote " << out.string() << " (" << composite.image.size(2) << "x" << composite.image.size(1)
-            << ", the photo's pixels outside the edited part)\n";
+            << ", the photo's pixels outside the edited part" << seed << ")\n";
+  if (args.has("source-out")) {
+    // The source path replays the inversion: composited like the edit, so that both files
+    // have the photo's size and differ only inside the edited part.
+    const CompositeResult source_composite =
+        composite_photo(photo.original, result.source, result.final_mask, photo.fit, feather);
+    write_image(args.get("source-out"), source_composite.image,
+                append_infotext_settings(result.source_parameters, composited));
+    std::cout << "wrote " << args.get("source-out") << " (" << source_composite.image.size(2) << "x"
+              << source_composite.image.size(1) << ")\n";
+  }
   if (args.has("mask-out")) {
     write_image(args.get("mask-out"), composite.mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
     std::cout << "wrote " << args.get("mask-out") << " (compositing mask)\n";

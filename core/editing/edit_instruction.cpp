@@ -114,19 +114,34 @@ bool names_available_part(const TokenLibrary& library, const std::string& text) 
   return false;
 }
 
-PartToken resolve_part(const TokenLibrary& library, const std::string& part_text) {
+std::filesystem::path resolve_part_path(const TokenLibrary& library, const std::string& part_text) {
   const auto names = library.part_names();
   auto available = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
   const std::string name = part_name_from_text(part_text);
-  if (available(name)) return library.find(name);
+  if (available(name)) return library.find_path(name);
   std::vector<std::string> candidates;
   for (const auto* e : library.catalog().match_word(part_text))
     if (available(e->part_name)) candidates.push_back(e->part_name);
-  if (candidates.size() == 1) return library.find(candidates.front());
+  if (candidates.size() == 1) return library.find_path(candidates.front());
   if (candidates.size() > 1)
     throw Error("'" + part_text + "' could mean several parts (" + join(candidates, 0, candidates.size(), ", ") +
                 "); write the part name, e.g. <" + candidates.front() + ">");
-  return library.find(part_text);  // throws, listing the available parts
+  return library.find_path(part_text);  // throws, listing the available parts
+}
+
+PartToken resolve_part(const TokenLibrary& library, const std::string& part_text) {
+  return read_part_token(resolve_part_path(library, part_text));
+}
+
+PartToken resolve_appended_part(const TokenLibrary& library, const AppendedEdit& edit) {
+  if (edit.bracketed) return resolve_part(library, edit.part_text);
+  try {
+    return resolve_part(library, edit.part_text);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + ". The part was read from the last word(s) '" + edit.part_text +
+                "'; put the part in angle brackets, e.g. \"with " + edit.edit + " <" + edit.part_text +
+                ">\" (a part name or its catalog word)");
+  }
 }
 
 }  // namespace partedit

@@ -4,6 +4,7 @@
 //   <head>", "with blonde hair"): refine mapping, the part resolved in the token library;
 // - the authors' demo form: a subject word of the source prompt swapped for another word
 //   ("cat" -> "dragon"): replace mapping.
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ std::string swap_subject(const std::string& source_prompt, const std::string& su
 // catalog word ("head", "hair") that only one available token has. Ambiguous words and
 // unknown parts throw Error listing the available part names.
 PartToken resolve_part(const TokenLibrary& library, const std::string& part_text);
+// The same resolution, giving the token's file (what `tokens inspect PART` shows).
+std::filesystem::path resolve_part_path(const TokenLibrary& library, const std::string& part_text);
+// The part of an appended edit; when it was not written in < > (taken from the final words),
+// a failure says to bracket it.
+PartToken resolve_appended_part(const TokenLibrary& library, const AppendedEdit& edit);
 
 // True when `text` names an available part (exactly, or as the catalog word of one).
 bool names_available_part(const TokenLibrary& library, const std::string& text);

@@ -8,10 +8,12 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "editing/edit_prompt_window.h"
 #include "editing/edit_trajectory.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion.h"
 #include "pipeline/generation_common.h"
+#include "pipeline/infotext.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
 #include "runtime/stage.h"
@@ -59,6 +61,8 @@ void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t em
     throw Error("the part token is " + std::to_string(e.size(1)) + " wide but this model's text conditioning is " +
                 std::to_string(embed_dim) + " wide; use a token trained for this model");
   if (e.size(0) > 77) throw Error("too many parts for one 77-token sequence");
+  check_edit_words_fit(model.prompt_encoder(), request.source.prompt, request.edit_prompt, request.p2p,
+                       request.edit_words);
   const auto cross_layers = static_cast<int>(model.unet()->cross_attention_layers().size());
   for (int layer : request.layers)
     if (layer < 0 || layer >= cross_layers)
@@ -73,21 +77,57 @@ at::Tensor part_token_sequence(const at::Tensor& embedding, int64_t length, cons
   return at::cat({rows, rows.slice(0, 0, 1).expand({length - k2, rows.size(1)})});  // [77, D]
 }
 
-std::string edit_parameters(const DiffusionModel& model, const EditRequest& request, const EditResult& result) {
-  GenerateResult as_generation;
-  as_generation.scheduler = result.scheduler;
-  as_generation.seed = result.seed;
-  as_generation.noise_from_seed = result.noise_from_seed;
-  as_generation.width = result.width;
-  as_generation.height = result.height;
-  std::string text = format_parameters(request.source, as_generation, model.name());
-  const Inversion* inv = request.inversion ? request.inversion.get() : result.inversion.get();
-  if (inv)
-    text += "\nPhoto: " + (inv->source_image.empty() ? std::string("(unnamed)") : inv->source_image) +
-            ", inversion: " + inv->scheduler + ", source guidance " + number_text(inv->guidance) + ", skip " +
-            number_text(inv->skip);
-  return text + "\nEdit prompt: " + request.edit_prompt + ", t_e: " +
-         std::to_string(request.edit_end_step.value_or(request.source.steps)) + ", omega: " + number_text(request.omega);
+// The photo's inversion settings (Sampler, Seed and Steps are the generation keys).
+void add_photo_settings(std::vector<InfotextSetting>& s, const Inversion& inv) {
+  s.erase(std::remove_if(s.begin(), s.end(), [](const InfotextSetting& x) { return x.key == "Noise"; }), s.end());
+  if (!inv.noise_from_seed) s.push_back({"Inversion noise", "given"});
+  s.push_back({"Photo", infotext_text(inv.source_image.empty() ? std::string("(unnamed)") : inv.source_image)});
+  s.push_back({"Source guidance", number_text(inv.guidance)});
+  s.push_back({"Skip", number_text(inv.skip)});
+  s.push_back({"Zero noise steps", std::to_string(inv.zero_noise_steps)});
+}
+
+GenerateResult as_generation(const EditResult& result) {
+  GenerateResult g;
+  g.scheduler = result.scheduler;
+  g.seed = result.seed;
+  g.noise_from_seed = result.noise_from_seed;
+  g.width = result.width;
+  g.height = result.height;
+  return g;
+}
+
+// A1111's infotext (pipeline/infotext.h): the source prompt on line 1, and on the one last
+// line the generation's settings followed by every PartEdit setting.
+std::string edit_parameters(const DiffusionModel& model, const EditRequest& request, const EditResult& result,
+                            const Inversion* inv) {
+  std::vector<InfotextSetting> s = generation_settings(request.source, as_generation(result), model.name());
+  if (inv) add_photo_settings(s, *inv);
+  s.push_back({"Edit prompt", infotext_text(request.edit_prompt)});
+  if (!request.part_names.empty()) s.push_back({"Parts", infotext_list(request.part_names)});
+  s.push_back({"t_e", std::to_string(request.edit_end_step.value_or(request.source.steps))});
+  s.push_back({"Omega", number_text(request.omega)});
+  s.push_back({"P2P", result.p2p == PromptToPrompt::Replace ? "replace"
+                      : result.p2p == PromptToPrompt::Refine ? "refine" : "none"});
+  s.push_back({"Cross replace", number_text(request.cross_replace)});
+  const int64_t mask_h = result.final_mask.size(0), mask_w = result.final_mask.size(1);
+  s.push_back({"Mask size", mask_h == mask_w ? std::to_string(mask_w)
+                                            : std::to_string(mask_w) + "x" + std::to_string(mask_h)});
+  return format_infotext(request.source.prompt, request.source.negative, s);
+}
+
+// The source image's own text: what reproduces it (a generation, or the photo's inversion
+// replayed with its own conditioning: source guidance, no negative prompt).
+std::string source_parameters(const DiffusionModel& model, const EditRequest& request, const EditResult& result,
+                              const Inversion* inv) {
+  GenerateRequest source = request.source;
+  if (inv) {
+    source.guidance = inv->guidance;
+    source.negative.clear();
+  }
+  std::vector<InfotextSetting> s = generation_settings(source, as_generation(result), model.name());
+  if (inv) add_photo_settings(s, *inv);
+  return format_infotext(source.prompt, source.negative, s);
 }
 
 PartEditControlSettings control_settings(DiffusionModel& model, const EditRequest& request, EditResult& result,
@@ -143,15 +183,56 @@ std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartTo
   return usable ? std::vector<int>(trained.begin(), trained.end()) : all;
 }
 
+namespace {
+
+// "SDXL", "SD 1.x", "SD 2.x" and the family code tokens record ("sdxl", "sd15", "sd21"):
+// from the text-encoder width of the published models, else (tiny or custom widths) from the
+// UNet's structure (SD 2.x's transformers use linear projections, SD 1.x's convolutions).
+std::string model_family_code(const DiffusionModel& model) {
+  if (model.family() == ModelFamily::SDXL) return "sdxl";
+  const std::string by_width = family_for_width(model.prompt_encoder().embed_dim());
+  if (by_width == "sd15" || by_width == "sd21") return by_width;
+  return model.unet()->config().use_linear_projection ? "sd21" : "sd15";
+}
+
+std::string token_label(const PartToken& token, size_t index) {
+  return "'" + (token.part_name.empty() ? "token " + std::to_string(index + 1) : token.part_name) + "'";
+}
+
+// Every PART row must differ from all other rows of the sequence, or its map is not its own.
+void check_distinct_rows(const std::vector<PartToken>& tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t j = i; j < tokens.size(); ++j) {
+      const auto& a = tokens[i].embedding;
+      const auto& b = tokens[j].embedding;
+      if (i != j && a.sizes() == b.sizes() && at::equal(a, b))
+        throw Error("the part tokens " + token_label(tokens[i], i) + " and " + token_label(tokens[j], j) +
+                    " are identical (the same embedding); give each part once");
+      for (int64_t p = 1; p < a.size(0); p += 2)
+        for (int64_t r = 0; r < b.size(0); ++r)
+          if ((i != j || r != p) && at::equal(a[p], b[r]))
+            throw Error(i == j ? "the part token " + token_label(tokens[i], i) +
+                                     " is degenerate: its PART row equals another of its rows"
+                               : "the part tokens " + token_label(tokens[i], i) + " and " + token_label(tokens[j], j) +
+                                     " share a row, so their maps cannot be told apart; give each part once");
+    }
+  }
+}
+
+}  // namespace
+
 at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vector<PartToken>& tokens) {
   if (tokens.empty()) throw Error("an edit needs at least one part token");
   const int64_t width = model.prompt_encoder().embed_dim();
-  const std::string family = model.family() == ModelFamily::SDXL ? "sdxl" : family_for_width(width);
+  const std::string family = model_family_code(model);
   std::vector<at::Tensor> rows;
   for (const auto& t : tokens) {
     check_token_compatible(t, width, family);
     rows.push_back(t.embedding.to(at::kFloat));
   }
+  std::vector<PartToken> as_float = tokens;
+  for (size_t i = 0; i < tokens.size(); ++i) as_float[i].embedding = rows[i];
+  check_distinct_rows(as_float);
   return at::cat(rows);  // [2k, D]
 }
 
@@ -233,8 +314,11 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   if (request.inversion) {
     trajectory = inversion_trajectory(model, *request.inversion);
   } else if (request.photo) {
-    walker.emplace(model, *request.photo);
+    const auto walker_start = Clock::now();
+    walker.emplace(model, *request.photo);  // VAE encode, source conditioning, noising
     trajectory = fused_inversion_trajectory(model, *walker, *request.photo);
+    wait_for(walker->latents(0));
+    result.invert_seconds += seconds_since(walker_start);
   } else {
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
     const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
@@ -255,7 +339,14 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     const at::Tensor model_input = trajectory->scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
     at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
-    trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
+    if (walker) {
+      const auto inversion_step_start = Clock::now();
+      trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // the inversion's step
+      wait_for(walker->latents(i + 1));
+      result.invert_seconds += seconds_since(inversion_step_start);
+    } else {
+      trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
+    }
     noise_pred = uncond + guidance * (cond - uncond);
     const StepMask mask = controller.end_step();
     SchedulerStepOutput out = trajectory->step(noise_pred, i, latents);
@@ -275,9 +366,14 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     }
   }
   wait_for(latents);
-  result.timings.denoise = seconds_since(denoise_start);
+  result.timings.denoise = seconds_since(denoise_start) - result.invert_seconds;
   result.mask_seconds = controller.mask_seconds();
   if (walker) result.inversion = std::make_shared<const Inversion>(walker->finish());
+  const Inversion* inv = request.inversion ? request.inversion.get() : result.inversion.get();
+  if (inv) {  // a photo's randomness is its inversion's noising draws
+    result.seed = inv->seed;
+    result.noise_from_seed = inv->noise_from_seed;
+  }
 
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();
@@ -292,7 +388,8 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   result.final_mask = result.masks.mean(0);      // [Hm, Wm]
   if (request.keep_maps) result.maps = at::stack(maps);
   result.timings.decode = seconds_since(decode_start);
-  result.parameters = edit_parameters(model, request, result);
+  result.parameters = edit_parameters(model, request, result, inv);
+  result.source_parameters = source_parameters(model, request, result, inv);
   result.timings.total = seconds_since(start);
   return result;
 }

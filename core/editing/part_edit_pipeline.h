@@ -37,6 +37,7 @@ struct EditRequest {
   std::optional<PromptToPrompt> p2p;  // nullopt: Replace for prompts of equal word count, else Refine
   double cross_replace = 0.4;      // fraction of steps the edit words take the source's attention
   std::vector<std::string> edit_words;  // empty: the words that differ from the source prompt
+  std::vector<std::string> part_names;  // the parts' names, for the parameters text only
   int64_t mask_size = 0;           // aggregation resolution: 0 = the image size; N = N x N (the release: 1024)
   bool keep_maps = false;          // also return the normalised maps (Otsu's input) of every step
 };
@@ -60,11 +61,18 @@ struct EditResult {
   std::string edit_prompt;
   PromptToPrompt p2p = PromptToPrompt::None;
   std::vector<std::string> edit_words;
-  std::string parameters;
+  std::string parameters;          // A1111-style text of the edited image (settings line last)
+  std::string source_parameters;   // the same for the source image: its own prompt and settings, no edit keys
   std::vector<std::string> warnings;
   GenerateTimings timings;
   double mask_seconds = 0;  // aggregating, normalising and thresholding the maps, all steps
+  // A photo inverted within this edit's pass: the inversion's own work (VAE encode, source
+  // conditioning, noising, the per-step inversion arithmetic). Its UNet predictions are the
+  // source rows of the edit's batch, shared with the edit and counted in timings.denoise.
+  double invert_seconds = 0;
   std::shared_ptr<const Inversion> inversion;  // the photo's inversion, when this edit computed it
+  // The seed of the run's random draws: the initial noise, or for a photo the noising draws
+  // of its inversion; meaningless when noise_from_seed is false (given latents or noise).
   uint64_t seed = 0;
   bool noise_from_seed = true;
   std::string scheduler;
@@ -85,7 +93,8 @@ std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartTo
 // fits the model (width, family); throws Error naming the token otherwise.
 at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vector<PartToken>& tokens);
 
-// Throws Error on bad input (see validate) and CancelledError when cancelled between steps.
+// Throws Error on bad input (see validate; an edit whose edit words fall outside CLIP's
+// token window is refused, edit_prompt_window.h) and CancelledError when cancelled between steps.
 EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress = {},
                 const CancelToken& cancel = {});
 

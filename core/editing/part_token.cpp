@@ -248,16 +248,23 @@ void write_part_token(const fs::path& path, const PartToken& token) {
   write_safetensors(path, {{"embedding", embedding}}, meta);
 }
 
+std::string family_display_name(const std::string& family) {
+  if (family == "sdxl") return "SDXL";
+  if (family == "sd15") return "SD 1.x";
+  if (family == "sd21") return "SD 2.x";
+  return family;
+}
+
 void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family) {
   const int64_t width = token.embedding.defined() ? token.embedding.size(-1) : token.embedding_dim;
   if (width != model_embedding_dim)
     throw Error("token '" + token.part_name + "' has embedding width " + std::to_string(width) +
                 " but the model's text conditioning is " + std::to_string(model_embedding_dim) + " wide (" +
-                model_family + "); use a token trained for this model");
+                family_display_name(model_family) + "); use a token trained for this model");
   static const std::set<std::string> known = {"sdxl", "sd15", "sd21"};
   if (known.count(model_family) && known.count(token.base_model_family) && token.base_model_family != model_family)
-    throw Error("token '" + token.part_name + "' was trained for " + token.base_model_family + " but the model is " +
-                model_family + "; use a token trained for this model");
+    throw Error("token '" + token.part_name + "' was trained for " + family_display_name(token.base_model_family) +
+                " but the model is " + family_display_name(model_family) + "; use a token trained for this model");
 }
 
 }  // namespace partedit

@@ -60,6 +60,7 @@ void check_token_compatible(const PartToken& token, int64_t model_embedding_dim,
 
 // Helpers shared with the token library and the command line.
 std::string family_for_width(int64_t embedding_dim);         // 2048 sdxl, 768 sd15, 1024 sd21, else "unknown"
+std::string family_display_name(const std::string& family);  // "sd15" -> "SD 1.x" (SDXL, SD 2.x); others as given
 std::string part_name_from_text(const std::string& text);    // "Human_Head.v2" -> "human-head-v2"
 std::string display_name_for(const std::string& part_name);  // "human-head" -> "Human head"
 bool is_valid_part_name(const std::string& name);            // [a-z0-9]+ joined by single '-'

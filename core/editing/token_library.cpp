@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include <ATen/core/Tensor.h>
+#include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
 #include "io/json_config.h"
@@ -134,9 +134,26 @@ PreparedImport prepare_import(const TokenCatalog& catalog, const fs::path& sourc
   return p;
 }
 
+// The library's file already holds this token (the same embedding, bit for bit: a re-import
+// of the same download converts the same numbers).
+bool holds_same_token(const fs::path& file, const PartToken& token) {
+  try {
+    const PartToken existing = read_part_token(file);
+    return existing.part_name == token.part_name && existing.embedding.sizes() == token.embedding.sizes() &&
+           existing.embedding.equal(token.embedding.to(at::kFloat));
+  } catch (const Error&) {
+    return false;  // unreadable: the caller's message about replacing it applies
+  }
+}
+
 ImportResult write_import(PreparedImport& p, const fs::path& folder, bool overwrite) {
   const fs::path destination = folder / (p.token.part_name + ".safetensors");
   std::error_code ec;
+  if (fs::exists(destination, ec) && !overwrite && holds_same_token(destination, p.token)) {
+    p.result.destination = destination;
+    p.result.unchanged = true;
+    return p.result;
+  }
   if (fs::exists(destination, ec) && !overwrite)
     throw Error("part token '" + p.token.part_name + "' is already in the library (" + destination.string() +
                 "); import with overwrite (--force) to replace it");

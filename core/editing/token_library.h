@@ -58,7 +58,8 @@ struct ImportResult {
   std::string part_name;
   std::vector<std::string> notes;  // catalog match, width/family remarks
   std::string error;               // folder imports: why this file was not imported ("" = imported)
-  bool imported() const { return error.empty() && !destination.empty(); }
+  bool unchanged = false;          // the library already held this very token: nothing written
+  bool imported() const { return error.empty() && !destination.empty(); }  // also when unchanged
 };
 
 class TokenLibrary {
@@ -81,7 +82,8 @@ class TokenLibrary {
   // Converts a .pt/.pth (torch.save) or .safetensors token into the user folder as
   // <part-name>.safetensors (atomic write). The part name is `part_name` if given, else the
   // catalog entry matching the file name, else the file's metadata, else its kebab-cased
-  // stem. Refuses to replace an existing token unless `overwrite`.
+  // stem. Refuses to replace an existing, different token unless `overwrite`; the same token
+  // again is not written (`unchanged`).
   ImportResult import_file(const std::filesystem::path& source, const std::string& part_name = "",
                            bool overwrite = false) const;
   // Imports every .pt/.pth/.safetensors file of a folder (not recursive). Per-file failures

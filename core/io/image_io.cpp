@@ -19,6 +19,7 @@
 
 #include "io/image_decode.h"
 #include "io/image_header.h"
+#include "io/webp_metadata.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -246,6 +247,7 @@ void write_image(const fs::path& path, const at::Tensor& image, const std::strin
   if (!parameters.empty()) {
     if (format == ImageFormat::Png) bytes = insert_png_text(bytes, parameters);
     if (format == ImageFormat::Jpeg) bytes = insert_jpeg_comment(bytes, parameters);
+    if (format == ImageFormat::Webp) bytes = webp_with_parameters(bytes, parameters, bgr.cols, bgr.rows);
   }
   write_file_atomically(path, bytes);
 }
@@ -292,19 +294,24 @@ std::optional<std::string> png_parameters(const std::string& png) {
 std::optional<std::string> read_image_parameters(const fs::path& path) {
   const std::string bytes = read_file_bytes(path);
   if (auto text = png_parameters(bytes)) return text;
+  if (auto text = webp_parameters(bytes)) return text;
   if (bytes.size() < 4 || static_cast<uint8_t>(bytes[0]) != 0xFF || static_cast<uint8_t>(bytes[1]) != 0xD8)
     return std::nullopt;
-  // JPEG: walk the marker segments up to the start of scan.
+  // JPEG: walk the marker segments up to the start of scan. A comment (what write_image
+  // writes) wins; else an EXIF UserComment (what A1111 writes into its JPEGs).
+  std::optional<std::string> exif_comment;
   size_t at = 2;
   while (at + 4 <= bytes.size() && static_cast<uint8_t>(bytes[at]) == 0xFF) {
     const uint8_t marker = static_cast<uint8_t>(bytes[at + 1]);
     const size_t length = (static_cast<uint8_t>(bytes[at + 2]) << 8) | static_cast<uint8_t>(bytes[at + 3]);
     if (length < 2 || at + 2 + length > bytes.size()) break;
     if (marker == 0xFE) return bytes.substr(at + 4, length - 2);
+    if (marker == 0xE1 && !exif_comment && bytes.compare(at + 4, 6, std::string("Exif\0\0", 6)) == 0)
+      exif_comment = exif_user_comment(bytes.substr(at + 4, length - 2));
     if (marker == 0xDA) break;  // start of scan: no more header segments
     at += 2 + length;
   }
-  return std::nullopt;
+  return exif_comment;
 }
 
 }  // namespace partedit

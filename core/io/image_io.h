@@ -2,7 +2,8 @@
 // Image files <-> tensors [3, H, W] float RGB in [0, 1] on the CPU (OpenCV codecs).
 // Writing is atomic (temporary file in the target folder, then rename) and can embed the
 // generation parameters as text: a PNG `tEXt` chunk (keyword "parameters", A1111-style;
-// `iTXt` with UTF-8 when the text is not ASCII) right after IHDR, or a JPEG COM segment.
+// `iTXt` with UTF-8 when the text is not ASCII) right after IHDR, a JPEG COM segment, or a
+// WebP EXIF UserComment (as A1111 writes WebP; io/webp_metadata.h).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -14,8 +15,8 @@ namespace partedit {
 
 // Writes `image` ([3, H, W] or [1, 3, H, W], float, any range: clamped to [0, 1] and
 // rounded to 8 bits) to `path`; the format comes from the extension: .png, .jpg/.jpeg,
-// .webp (case-insensitive). `parameters` (if not empty) is stored as text metadata in PNG
-// and JPEG; WebP files get none. Throws Error on an unknown extension, a bad tensor, or an
+// .webp (case-insensitive). `parameters` (if not empty) is stored as text metadata in each
+// format (see above). Throws Error on an unknown extension, a bad tensor, or an
 // I/O failure; on failure an existing file at `path` is left untouched.
 void write_image(const std::filesystem::path& path, const at::Tensor& image, const std::string& parameters = "",
                  int jpeg_quality = 95);
@@ -28,8 +29,9 @@ void write_image(const std::filesystem::path& path, const at::Tensor& image, con
 // is other damage the decoder worked around. Codec libraries print nothing (image_decode.h).
 at::Tensor read_image(const std::filesystem::path& path, std::vector<std::string>* warnings = nullptr);
 
-// The "parameters" text of a PNG (tEXt or uncompressed iTXt) or the first COM segment of a
-// JPEG; nullopt when there is none. Throws Error when the file cannot be read.
+// The "parameters" text of a PNG (tEXt or uncompressed iTXt), the first COM segment of a
+// JPEG (else its EXIF UserComment), or the EXIF UserComment of a WebP; nullopt when there is
+// none. Throws Error when the file cannot be read.
 std::optional<std::string> read_image_parameters(const std::filesystem::path& path);
 
 // The same, on the bytes of a PNG file already in memory (nullopt if not a PNG or absent).

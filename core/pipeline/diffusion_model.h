@@ -55,6 +55,7 @@ class DiffusionModel {
   double load_seconds() const { return load_seconds_; }
 
   UNet2DConditionModel& unet() { return unet_; }
+  const UNet2DConditionModel& unet() const { return unet_; }
   AutoencoderKL& vae() { return vae_; }
   const PromptEncoder& prompt_encoder() const { return *prompt_encoder_; }
   const SchedulerConfig& scheduler_config() const { return scheduler_config_; }

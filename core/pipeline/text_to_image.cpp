@@ -13,6 +13,7 @@
 
 #include "pipeline/diffusion_model.h"
 #include "pipeline/generation_common.h"
+#include "pipeline/infotext.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
 #include "runtime/stage.h"
@@ -86,17 +87,21 @@ std::string sampler_display_name(const std::string& kind) {
   return kind;
 }
 
+std::vector<InfotextSetting> generation_settings(const GenerateRequest& request, const GenerateResult& result,
+                                                const std::string& model_name) {
+  std::vector<InfotextSetting> s = {{"Steps", std::to_string(request.steps)},
+                                    {"Sampler", infotext_value(sampler_display_name(result.scheduler))},
+                                    {"CFG scale", number_text(request.guidance)}};
+  if (result.noise_from_seed) s.push_back({"Seed", std::to_string(result.seed)});
+  s.push_back({"Size", std::to_string(result.width) + "x" + std::to_string(result.height)});
+  s.push_back({"Model", infotext_value(model_name)});
+  if (!result.noise_from_seed) s.push_back({"Noise", "initial latents"});
+  return s;
+}
+
 std::string format_parameters(const GenerateRequest& request, const GenerateResult& result,
                               const std::string& model_name) {
-  std::ostringstream out;
-  out << request.prompt << "\n";
-  if (!blank(request.negative)) out << "Negative prompt: " << request.negative << "\n";
-  out << "Steps: " << request.steps << ", Sampler: " << sampler_display_name(result.scheduler)
-      << ", CFG scale: " << number_text(request.guidance);
-  if (result.noise_from_seed) out << ", Seed: " << result.seed;
-  out << ", Size: " << result.width << "x" << result.height << ", Model: " << model_name;
-  if (!result.noise_from_seed) out << ", Noise: initial latents";
-  return out.str();
+  return format_infotext(request.prompt, request.negative, generation_settings(request, result, model_name));
 }
 
 GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, const ProgressCallback& progress,

@@ -11,6 +11,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "pipeline/infotext.h"
 #include "runtime/cancel.h"
 
 namespace partedit {
@@ -91,6 +92,11 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
 
 // The display name of a scheduler kind in the parameters text ("ddim" -> "DDIM").
 std::string sampler_display_name(const std::string& kind);
+
+// The settings of a generation as infotext pairs: Steps, Sampler, CFG scale, Seed (when the
+// noise came from it), Size, Model (and "Noise: initial latents" otherwise).
+std::vector<InfotextSetting> generation_settings(const GenerateRequest& request, const GenerateResult& result,
+                                                const std::string& model_name);
 
 // "prompt\nNegative prompt: …\nSteps: N, Sampler: …, CFG scale: …, Seed: …, Size: WxH, Model: …"
 // (the negative line only when there is one; "Seed" only when the noise came from it).

@@ -3,9 +3,13 @@
 // and bad input.
 #include <QtTest>
 
+#include <algorithm>
+#include <map>
+
 #include <ATen/ATen.h>
 
 #include "editing/part_token.h"
+#include "io/image_io.h"
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
@@ -25,6 +29,34 @@ at::Tensor random_embedding(int64_t width, uint64_t seed) {
   auto generator = at::detail::createCPUGenerator(seed);
   return at::randn({2, width}, generator);
 }
+
+// A1111's reading of a settings line, written here independently: pairs "Key: value" split
+// on ", " outside double quotes; quoted values are JSON strings.
+std::map<std::string, std::string> parse_settings(const std::string& line) {
+  std::map<std::string, std::string> out;
+  std::vector<std::string> pairs(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && (i == 0 || line[i - 1] != '\\')) quoted = !quoted;
+    if (!quoted && c == ',' && i + 1 < line.size() && line[i + 1] == ' ') {
+      pairs.emplace_back();
+      ++i;
+      continue;
+    }
+    pairs.back() += c;
+  }
+  for (const auto& pair : pairs) {
+    const size_t colon = pair.find(": ");
+    if (colon == std::string::npos) continue;
+    std::string value = pair.substr(colon + 2);
+    if (!value.empty() && value[0] == '"') value = nlohmann::json::parse(value).get<std::string>();
+    out[pair.substr(0, colon)] = value;
+  }
+  return out;
+}
+
+std::string last_line_of(const std::string& text) { return text.substr(text.rfind('\n') + 1); }
 
 }  // namespace
 
@@ -163,6 +195,95 @@ class TestCliEdit : public QObject {
   void subjectMissingFromThePrompt() {
     test::verify_cli_fails(with(base_args(), {"--subject", "horse", "--edit-word", "dragon", "--token", token("quadruped-head")}),
                    "the subject 'horse' is not a word of the source prompt");
+  }
+
+  void editWordsOutsideTheWindowFailBeforeAnyStep() {
+    // An edit of a long prompt used to run to the end and change nothing (exit 0, a warning).
+    std::string prompt;
+    for (int i = 0; i < 12; ++i) prompt += "a photo of a cat in a park ";
+    auto args = base_args(2);
+    args[4] = prompt;
+    const auto out = dir_ / "long.png";
+    args.back() = out.string();
+    const auto r = test::run_cli(with(args, {"--edit", "with a robotic <head>", "--library", (dir_ / "tokens").string()}));
+    QVERIFY2(r.exit_code != 0, r.output.c_str());
+    QVERIFY2(r.output.find("tokens, CLIP reads 75: the edit words ") != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("'robotic'") != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("step 1/") == std::string::npos, r.output.c_str());
+    QVERIFY(!fs::exists(out));
+  }
+
+  void parametersKeepA1111sSettingsLineLast() {
+    const auto lib = (dir_ / "two").string();
+    const auto png = dir_ / "p.png", jpg = dir_ / "p.jpg", webp = dir_ / "p.webp", source = dir_ / "source.webp";
+    auto args = base_args(2);
+    args[4] = "a photo of a cat, in a park";
+    auto run = [&](const fs::path& out, bool with_source) {
+      auto a = args;
+      a.back() = out.string();
+      a = with(a, {"--edit-prompt", "a photo of a cat, in a park with a robotic head", "--library", lib, "--part",
+                   "human-head", "--part", "quadruped-head", "--t-e", "2", "--mask-size", "32"});
+      if (with_source) a = with(a, {"--source-out", source.string()});
+      return test::run_cli(a);
+    };
+    for (const auto& out : {png, jpg, webp}) {
+      const auto r = run(out, out == webp);
+      QVERIFY2(r.exit_code == 0, r.output.c_str());
+      const auto text = read_image_parameters(out);
+      QVERIFY2(text.has_value(), out.c_str());
+      QCOMPARE(text->substr(0, text->find('\n')), std::string("a photo of a cat, in a park"));
+      QCOMPARE(std::count(text->begin(), text->end(), '\n'), 1L);  // prompt, settings: nothing after them
+      const auto s = parse_settings(last_line_of(*text));
+      QCOMPARE(s.at("Steps"), std::string("2"));
+      QCOMPARE(s.at("Sampler"), std::string("DDIM"));
+      QCOMPARE(s.at("Seed"), std::string("3"));
+      QCOMPARE(s.at("Size"), std::string("64x64"));
+      QCOMPARE(s.at("Edit prompt"), std::string("a photo of a cat, in a park with a robotic head"));
+      QCOMPARE(s.at("Parts"), std::string("human-head, quadruped-head"));
+      QCOMPARE(s.at("t_e"), std::string("2"));
+      QCOMPARE(s.at("Omega"), std::string("1.5"));
+      QCOMPARE(s.at("P2P"), std::string("refine"));
+      QCOMPARE(s.at("Cross replace"), std::string("0.4"));
+      QCOMPARE(s.at("Mask size"), std::string("32"));
+    }
+    // The source image has its own parameters: the source prompt, no edit keys.
+    const auto source_text = read_image_parameters(source);
+    QVERIFY(source_text.has_value());
+    QCOMPARE(source_text->substr(0, source_text->find('\n')), std::string("a photo of a cat, in a park"));
+    const auto s = parse_settings(last_line_of(*source_text));
+    QCOMPARE(s.at("Seed"), std::string("3"));
+    QVERIFY2(!s.count("Edit prompt") && !s.count("Parts") && !s.count("t_e"), source_text->c_str());
+  }
+
+  void bracketsAreSuggestedForABarePart() {
+    const auto lib = std::vector<std::string>{"--library", (dir_ / "tokens").string()};
+    test::verify_cli_fails(with(with(base_args(), lib), {"--edit", "with a robotic wing"}),
+                           "put the part in angle brackets, e.g. \"with a robotic <wing>\"");
+    // Brackets used: no such hint (the part was named on purpose).
+    const auto r = test::run_cli(with(with(base_args(), lib), {"--edit", "with a robotic <wing>"}));
+    QVERIFY(r.exit_code != 0);
+    QVERIFY2(r.output.find("angle brackets") == std::string::npos, r.output.c_str());
+    // A bare part that resolves runs, with a note that it was taken as the part.
+    const auto ok = test::run_cli(with(with(base_args(), lib), {"--edit", "with a robotic head"}));
+    QVERIFY2(ok.exit_code == 0, ok.output.c_str());
+    QVERIFY2(ok.output.find("note: took 'head' as the part (quadruped-head)") != std::string::npos, ok.output.c_str());
+  }
+
+  void identicalTokensAreNamed() {
+    write_token(dir_ / "copy.safetensors", "copy-head", random_embedding(64, 1));  // = quadruped-head
+    test::verify_cli_fails(with(base_args(), {"--edit-prompt", "a photo of a dog in a park", "--token",
+                                              token("quadruped-head"), "--token", (dir_ / "copy.safetensors").string()}),
+                           "the part tokens 'quadruped-head' and 'copy-head' are identical");
+  }
+
+  void widthMismatchNamesTheModelFamily() {
+    const auto model = dir_ / "sd15";
+    const auto made = test::run_cli({"make-tiny-model", "--family", "sd15", "--out", model.string(), "--seed", "2"});
+    QVERIFY2(made.exit_code == 0, made.output.c_str());
+    auto args = base_args();
+    args[2] = model.string();
+    test::verify_cli_fails(with(args, {"--edit-prompt", "a photo of a dog in a park", "--token", token("quadruped-head")}),
+                           "wide (SD 1.x); use a token trained for this model");
   }
 
   void noPartGiven() {

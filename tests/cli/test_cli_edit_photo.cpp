@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/image_io.h"
+#include "io/safetensors.h"
 #include "support/test_support.h"
 
 using namespace partedit;
@@ -23,6 +24,14 @@ nlohmann::json timings_of(const std::string& output) {
 }
 
 fs::path token_file() { return test::data_dir() / "tokens" / "valid_2x64.pt"; }
+
+// The seed in "wrote FILE (..., seed N)", or "".
+std::string printed_seed(const std::string& output) {
+  const size_t at = output.find(", seed ");
+  return at == std::string::npos ? "" : output.substr(at + 7, output.find(')', at) - at - 7);
+}
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 }  // namespace
 
@@ -73,6 +82,67 @@ class TestCliEditPhoto : public QObject {
     QVERIFY(second.output.find("reusing the inversion") != std::string::npos);
     QCOMPARE(timings_of(second.output).at("inversion_reused").get<double>(), 1.0);
     QCOMPARE(test::max_abs_diff(read_image(dir_ / "second.png"), edited), 0.0);
+  }
+
+  void seedIsRandomReportedAndRecorded() {
+    // Without --seed a photo edit used to use seed 0 silently; it now draws one, prints it and
+    // records it in the parameters and the (cached) inversion file; a second edit without
+    // --seed reuses that inversion and reports the same seed.
+    const fs::path cache = dir_ / "seed-cache";
+    auto args = photo_args("seeded.png");
+    args[args.size() - 3] = cache.string();  // --cache-dir
+    args = with(args, {"--prompt", "a photo of a cat", "--source-out", (dir_ / "seeded-source.png").string(),
+                       "--caption-model", test::tiny_blip2_dir().string(), "--timings"});
+    const auto r = test::run_cli(args);
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    const std::string seed = printed_seed(r.output);
+    QVERIFY2(!seed.empty(), r.output.c_str());
+    const auto text = read_image_parameters(dir_ / "seeded.png").value_or("");
+    const std::string settings = text.substr(text.rfind('\n') + 1);
+    QVERIFY2(has(settings, "Seed: " + seed + ","), text.c_str());
+    QVERIFY2(has(settings, "Photo: \"photo.png\"") && has(settings, "Composited: feather 4"), settings.c_str());
+    size_t cached = 0;
+    for (const auto& f : fs::directory_iterator(cache)) {
+      QCOMPARE(SafetensorsFile(f.path()).metadata().at("seed"), seed);
+      ++cached;
+    }
+    QCOMPARE(cached, size_t(1));
+    // --caption-model beside --prompt is said to be unused (and nothing is captioned).
+    QVERIFY2(has(r.output, "warning: --caption-model is not used: --prompt gives the source prompt"), r.output.c_str());
+    QVERIFY(!has(r.output, "captioning with"));
+    // The first edit inverted within its own pass: that work is reported, not 0.
+    const double invert = timings_of(r.output).at("invert").get<double>();
+    qInfo("invert within the edit: %.3g s", invert);
+    QVERIFY(invert > 0);
+    // --source-out has the photo's size, like --out, and its own parameters.
+    const auto original = read_image(dir_ / "photo.png"), source = read_image(dir_ / "seeded-source.png");
+    QCOMPARE(source.sizes(), original.sizes());
+    const auto source_text = read_image_parameters(dir_ / "seeded-source.png").value_or("");
+    QVERIFY2(!has(source_text, "Edit prompt") && has(source_text, "Seed: " + seed + ","), source_text.c_str());
+
+    auto again_args = photo_args("seeded-again.png");
+    again_args[again_args.size() - 3] = cache.string();
+    const auto again = test::run_cli(with(again_args, {"--prompt", "a photo of a cat"}));
+    QVERIFY2(again.exit_code == 0, again.output.c_str());
+    QVERIFY(has(again.output, "reusing the inversion"));
+    QCOMPARE(printed_seed(again.output), seed);
+  }
+
+  void editWordsOutsideTheWindowFailBeforeTheInversion() {
+    std::string prompt;
+    for (int i = 0; i < 20; ++i) prompt += "a photo of a park ";
+    const auto r = test::run_cli(with(photo_args("long.png"), {"--prompt", prompt + "with a cat"}));
+    QVERIFY2(r.exit_code != 0, r.output.c_str());
+    QVERIFY2(has(r.output, "CLIP reads 75: the edit word 'dog' falls outside"), r.output.c_str());
+    QVERIFY2(!has(r.output, "inverting"), r.output.c_str());
+    QVERIFY(!fs::exists(dir_ / "long.png"));
+  }
+
+  void helpSaysWhichSchedulersPhotosTake() {
+    const auto r = test::run_cli({"edit", "--help"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(has(r.output, "photos (--image): dpmpp-sde | ddim (default dpmpp-sde)"), r.output.c_str());
+    QVERIFY2(has(r.output, "for photos of the inversion's noising draws (default: random, reported"), r.output.c_str());
   }
 
   void aNegativePromptInvertsFirst() {
@@ -156,6 +226,20 @@ class TestCliEditPhoto : public QObject {
                                   token_file().string(), "--out", (dir_ / "from_file.png").string()});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QVERIFY(r.output.find("source prompt (the inversion file): a photo of a cat") != std::string::npos);
+    QVERIFY(!has(r.output, "inverted without a source prompt"));
+    // An inversion made without --prompt: the edit says its source prompt is empty.
+    const auto blank = test::run_cli({"invert", "--model", test::tiny_sdxl_dir().string(), "--image",
+                                      (dir_ / "photo.png").string(), "--steps", "2", "--seed", "0", "--out",
+                                      (dir_ / "blank.inversion.safetensors").string()});
+    QVERIFY2(blank.exit_code == 0, blank.output.c_str());
+    const auto from_blank = test::run_cli({"edit", "--model", test::tiny_sdxl_dir().string(), "--inversion",
+                                           (dir_ / "blank.inversion.safetensors").string(), "--edit-prompt",
+                                           "a photo of a dog", "--token", token_file().string(), "--out",
+                                           (dir_ / "from_blank.png").string()});
+    QVERIFY2(from_blank.exit_code == 0, from_blank.output.c_str());
+    QVERIFY2(has(from_blank.output, "was inverted without a source prompt: the edit's source prompt is empty"),
+             from_blank.output.c_str());
+    QVERIFY2(has(from_blank.output, ", seed 0)"), from_blank.output.c_str());
     test::verify_cli_fails({"edit", "--model", test::tiny_sdxl_dir().string(), "--inversion",
                     (dir_ / "photo.inversion.safetensors").string(), "--prompt", "a photo of a horse", "--subject",
                     "cat", "--edit-word", "dog", "--token", token_file().string(), "--out",

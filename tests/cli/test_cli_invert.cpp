@@ -113,6 +113,22 @@ class TestCliInvert : public QObject {
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QVERIFY(r.output.find("seed 7") != std::string::npos);
     QCOMPARE(SafetensorsFile(out).metadata().at("scheduler"), std::string("ddim"));
+    // No --prompt: said, since every edit of this inversion has an empty source prompt.
+    QVERIFY2(r.output.find("note: no source prompt was given (--prompt)") != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("--caption-model") != std::string::npos, r.output.c_str());
+  }
+
+  void randomSeedIsReportedAndRecorded() {
+    const fs::path out = *dir_ / "random.safetensors";
+    auto args = base(out);
+    args.insert(args.end(), {"--steps", "2", "--scheduler", "ddim", "--prompt", "a photo"});
+    const auto r = test::run_cli(args);
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    const size_t at = r.output.find(", seed ");
+    QVERIFY2(at != std::string::npos, r.output.c_str());
+    const std::string seed = r.output.substr(at + 7, r.output.find(')', at) - at - 7);
+    QCOMPARE(SafetensorsFile(out).metadata().at("seed"), seed);
+    QVERIFY2(r.output.find("no source prompt") == std::string::npos, r.output.c_str());
   }
 
   void badInput() {

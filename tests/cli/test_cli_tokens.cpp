@@ -108,6 +108,11 @@ class TestCliTokens : public QObject {
     VERIFY_OUTPUT(list, "(1 token files)");
     QVERIFY2(!mentions(list.output, "partimage_human_head.pt"), list.output.c_str());  // no longer "not imported"
 
+    // The catalog word, as --edit "<head>" takes it, names the same token.
+    const auto by_word = test::run_cli({"tokens", "inspect", "head", "--library", lib});
+    VERIFY_RUN(by_word, 0);
+    VERIFY_OUTPUT(by_word, "part name       human-head");
+
     const auto inspect = test::run_cli({"tokens", "inspect", "human-head", "--library", lib});
     VERIFY_RUN(inspect, 0);
     VERIFY_OUTPUT(inspect, "part token (safetensors with metadata)");
@@ -152,9 +157,21 @@ class TestCliTokens : public QObject {
     fs::create_directories(dir / "dl");
     fs::copy_file(token_data("valid_2x64.pt"), dir / "dl" / "chair_custom.pt");
     VERIFY_RUN(test::run_cli({"tokens", "import", (dir / "dl" / "chair_custom.pt").string(), "--library", lib}), 0);
+    // The same file again: nothing to do, and not an error.
     const auto again = test::run_cli({"tokens", "import", (dir / "dl" / "chair_custom.pt").string(), "--library", lib});
-    VERIFY_RUN(again, 1);
-    VERIFY_OUTPUT(again, "'chair-seat' is already in the library");
+    VERIFY_RUN(again, 0);
+    VERIFY_OUTPUT(again, "chair-seat already installed, unchanged");
+    fs::create_directories(dir / "dl2");
+    fs::copy_file(dir / "dl" / "chair_custom.pt", dir / "dl2" / "chair_custom.pt");
+    const auto folder_again = test::run_cli({"tokens", "import", (dir / "dl2").string(), "--library", lib});
+    VERIFY_RUN(folder_again, 0);
+    VERIFY_OUTPUT(folder_again, "(1 already installed, unchanged)");
+    // Another token for the same part is refused without --force.
+    fs::copy_file(token_data("valid_half_2x64.pt"), dir / "dl" / "other.pt");  // the same rows in float16: other values
+    const auto different = test::run_cli({"tokens", "import", (dir / "dl" / "other.pt").string(), "--name",
+                                          "chair-seat", "--library", lib});
+    VERIFY_RUN(different, 1);
+    VERIFY_OUTPUT(different, "'chair-seat' is already in the library");
     VERIFY_RUN(test::run_cli({"tokens", "import", (dir / "dl" / "chair_custom.pt").string(), "--force", "--library", lib}),
                0);
     // --name: a part the catalog does not know.

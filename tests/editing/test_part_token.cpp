@@ -275,12 +275,12 @@ class TestPartToken : public QObject {
     check_token_compatible(t, 2048, "sdxl");
     const std::string msg = error_of([&] { check_token_compatible(t, 768, "sd15"); });
     QCOMPARE(msg, std::string("token 'human-head' has embedding width 2048 but the model's text conditioning is 768 "
-                              "wide (sd15); use a token trained for this model"));
+                              "wide (SD 1.x); use a token trained for this model"));
     t.embedding = at::randn({2, 1024});
     t.base_model_family = "sd21";
     check_token_compatible(t, 1024, "sd21");
     t.base_model_family = "sd15";  // a mislabelled family with the right width
-    EXPECT_ERROR(check_token_compatible(t, 1024, "sd21"), "trained for sd15 but the model is sd21");
+    EXPECT_ERROR(check_token_compatible(t, 1024, "sd21"), "trained for SD 1.x but the model is SD 2.x");
     t.base_model_family = "unknown";
     check_token_compatible(t, 1024, "sd21");
   }

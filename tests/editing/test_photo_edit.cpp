@@ -84,7 +84,12 @@ class TestPhotoEdit : public QObject {
     const double changed = test::max_relative_diff(r.edit_latents, inversion->x0);
     qInfo("edit path vs x0 (relative): %.3g", changed);
     QVERIFY(changed > 1e-2);
-    QVERIFY(r.parameters.find("inversion: dpmpp-sde") != std::string::npos);
+    // The inversion's settings and seed are in the parameters' settings line (the last one).
+    const std::string settings = r.parameters.substr(r.parameters.rfind('\n') + 1);
+    for (const char* key : {"Sampler: DPM++ 2M SDE", "Seed: 1", "Photo: ", "Source guidance: 3.5", "Edit prompt: "})
+      QVERIFY2(settings.find(key) != std::string::npos, settings.c_str());
+    QCOMPARE(r.seed, uint64_t(1));
+    QVERIFY(r.noise_from_seed);
   }
 
   void invertingWithinTheEditEqualsInvertingFirst() {
@@ -100,6 +105,11 @@ class TestPhotoEdit : public QObject {
     const EditResult first = edit(*model_, fused);
     QVERIFY(first.inversion != nullptr);
     QCOMPARE(test::max_abs_diff(first.source_latents, first.inversion->x0), 0.0);
+    // The inversion's own share of the pass is measured (it was reported as 0 before).
+    qInfo("fused inversion: %.3g s of the pass's %.3g s", first.invert_seconds, first.timings.total);
+    QVERIFY(first.invert_seconds > 0);
+    QVERIFY(first.invert_seconds < first.timings.total);
+    QCOMPARE(first.seed, uint64_t(1));
     // The same inversion as invert() computes (the source rows ran in a batch of 4, not 2).
     const Inversion separate = invert(*model_, *photo);
     const double zs = test::max_relative_diff(first.inversion->zs, separate.zs);

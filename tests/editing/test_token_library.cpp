@@ -281,7 +281,10 @@ class TestTokenLibrary : public QObject {
     const auto first = at::randn({2, 2048}), second = at::randn({2, 2048});
     write_pickle(dir / "a" / "partimage_human_head.pt", first);
     write_pickle(dir / "b" / "partimage_human_head.pt", second);
-    lib.import_file(dir / "a" / "partimage_human_head.pt");
+    QVERIFY(!lib.import_file(dir / "a" / "partimage_human_head.pt").unchanged);
+    // The same file again is no conflict: nothing is written.
+    const auto same = lib.import_file(dir / "a" / "partimage_human_head.pt");
+    QVERIFY(same.unchanged && same.imported() && same.error.empty());
     const std::string msg = error_of([&] { lib.import_file(dir / "b" / "partimage_human_head.pt"); });
     VERIFY_CONTAINS(msg, "'human-head' is already in the library");
     VERIFY_CONTAINS(msg, "--force");

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "io/image_io.h"
+#include "io/webp_metadata.h"
 #include "runtime/error.h"
 #include "support/test_support.h"
 
@@ -96,6 +97,57 @@ class TestImageIo : public QObject {
     PE_VERIFY_LE(ew, 0.02);
     QCOMPARE(read_image_parameters(dir / "a.jpg").value_or(""), kParameters);
     QVERIFY(fs::file_size(dir / "b.JPEG") > 0);
+  }
+
+  void webpCarriesParametersAsA1111Does() {
+    // A1111 writes WebP text as an EXIF UserComment: "UNICODE\0" + UTF-16 big-endian, in the
+    // Exif IFD, in the EXIF chunk of an extended (VP8X) container.
+    test::TempDir dir;
+    const auto image = test_image(20, 30);
+    const std::string text = kParameters + ", Edit prompt: \"a cat, with a robotic head\", Photo: \"caf\u00e9 \U0001F431.jpg\"";
+    write_image(dir / "p.webp", image, text);
+    const std::string bytes = file_bytes(dir / "p.webp");
+    QCOMPARE(bytes.substr(0, 4), std::string("RIFF"));
+    const uint32_t riff_size = uint8_t(bytes[4]) | uint8_t(bytes[5]) << 8 | uint8_t(bytes[6]) << 16 | uint32_t(uint8_t(bytes[7])) << 24;
+    QCOMPARE(size_t(riff_size) + 8, bytes.size());
+    QCOMPARE(bytes.substr(8, 8), std::string("WEBPVP8X"));
+    QVERIFY(uint8_t(bytes[20]) & 0x08);  // the EXIF flag
+    // Canvas 30 x 20, stored minus one, 24-bit little-endian.
+    QCOMPARE(int(uint8_t(bytes[24])) | int(uint8_t(bytes[25])) << 8, 29);
+    QCOMPARE(int(uint8_t(bytes[27])) | int(uint8_t(bytes[28])) << 8, 19);
+    const size_t exif = bytes.find("EXIF");
+    QVERIFY(exif != std::string::npos);
+    const std::string tiff = bytes.substr(exif + 8, 8);
+    QCOMPARE(tiff.substr(0, 4), std::string("MM\0\x2a", 4));
+    QVERIFY(bytes.find(std::string("UNICODE\0\0a\0 \0p", 14)) != std::string::npos);  // "a p" in UTF-16BE
+    QCOMPARE(read_image_parameters(dir / "p.webp").value_or(""), text);
+    // The pixels still decode (libwebp reads the extended container).
+    const auto back = read_image(dir / "p.webp");
+    PE_VERIFY_SHAPE(back, image);
+    // Without parameters the file stays a simple one, with nothing to read.
+    write_image(dir / "n.webp", image);
+    QCOMPARE(file_bytes(dir / "n.webp").substr(8, 4), std::string("WEBP"));
+    QVERIFY(file_bytes(dir / "n.webp").find("VP8X") == std::string::npos);
+    QVERIFY(!read_image_parameters(dir / "n.webp").has_value());
+  }
+
+  void exifUserCommentOfOtherWriters() {
+    // A little-endian block written by hand (as a camera or Pillow would): IFD0 -> Exif IFD ->
+    // UserComment "UNICODE\0" + UTF-16LE "Hi,é".
+    std::string t("II\x2a\0\x08\0\0\0", 8);
+    auto u16 = [&](uint16_t v) { t.push_back(char(v & 0xFF)); t.push_back(char(v >> 8)); };
+    auto u32 = [&](uint32_t v) { u16(v & 0xFFFF); u16(v >> 16); };
+    u16(1); u16(0x8769); u16(4); u32(1); u32(26); u32(0);  // IFD0 at 8, Exif IFD at 26
+    u16(1); u16(0x9286); u16(7); u32(16); u32(44); u32(0);  // data at 44
+    t += std::string("UNICODE\0", 8);
+    for (uint16_t c : {uint16_t('H'), uint16_t('i'), uint16_t(','), uint16_t(0xE9)}) u16(c);
+    QCOMPARE(exif_user_comment(t).value_or("?"), std::string("Hi,\u00e9"));
+    QCOMPARE(exif_user_comment("Exif\0\0" + t).value_or("?"), std::string("Hi,\u00e9"));  // APP1 form
+    QVERIFY(!exif_user_comment(t.substr(0, 30)).has_value());  // truncated: nothing, no throw
+    QVERIFY(!exif_user_comment("not exif").has_value());
+    // Our own block reads back, whatever the text.
+    const std::string odd = "line 1\nSteps: 2, Odd: \"a\\b\"";
+    QCOMPARE(exif_user_comment(exif_with_user_comment(odd)).value_or("?"), odd);
   }
 
   void unknownExtensionIsAnError() {
