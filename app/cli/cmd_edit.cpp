@@ -19,6 +19,7 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/prompt_encoder.h"
 #include "runtime/error.h"
+#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -53,7 +54,7 @@ std::vector<OptionSpec> edit_options() {
       {"out", true, false, "IMAGE  the edited image: .png, .jpg, .jpeg or .webp"},
       {"source-out", true, false, "IMAGE  also write the source image"},
       {"mask-out", true, false, "IMAGE  the final mask (mean of the per-step masks) as a grey image"},
-      {"save-masks", true, false, "FILE  safetensors with `masks` [steps, H, W] and `otsu` [steps]"},
+      {"save-masks", true, false, "FILE  safetensors with `masks` [steps, H, W] float16 and `otsu` [steps] float32"},
       {"save-latents", true, false, "FILE  safetensors with the final latents `source` and `edit`"},
       {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
       {"help", false, false, "show this help"},
@@ -181,7 +182,8 @@ void write_outputs(const Args& args, const EditResult& result, bool photo_writte
   }
   if (args.has("save-masks")) {
     const auto otsu = at::tensor(result.otsu, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat);
-    write_safetensors(args.get("save-masks"), {{"masks", result.masks}, {"otsu", otsu}},
+    // Half precision halves the file; the masks lie in [0, 1], where half is within 2^-12.
+    write_safetensors(args.get("save-masks"), {{"masks", result.masks.to(at::kHalf)}, {"otsu", otsu}},
                       {{"parameters", result.parameters}});
     std::cout << "wrote " << args.get("save-masks") << "\n";
   }
@@ -291,8 +293,9 @@ int run_edit(const CommandArgs& argv) {
   std::cerr << "\n";
 
   // 3. The edit, interruptible.
-  const EditResult result = edit(model, request, [](const EditProgress& p) {
-    std::cerr << "step " << p.step << "/" << p.total << " (mask covers " << std::fixed << std::setprecision(1)
+  ProgressClock clock;
+  const EditResult result = edit(model, request, [&clock](const EditProgress& p) {
+    std::cerr << clock.line(p.step, p.total) << " (mask covers " << std::fixed << std::setprecision(1)
               << 100.0 * p.mask.mean().item<double>() << " %)\n";
   }, cancel);
   for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";

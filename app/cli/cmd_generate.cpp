@@ -10,6 +10,7 @@
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
+#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -56,8 +57,9 @@ int run_generate(const CommandArgs& argv) {
   GenerateResult result;
   {
     InterruptScope interrupt(cancel);
-    result = generate(model, request, [](const GenerateProgress& p) {
-      std::cerr << "step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
+    ProgressClock clock;
+    result = generate(model, request, [&clock](const GenerateProgress& p) {
+      std::cerr << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
     }, cancel);
   }
   for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";

@@ -22,6 +22,7 @@
 #include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
 #include "runtime/error.h"
+#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -91,8 +92,9 @@ int run_replay(const Args& args, DiffusionModel& model, const ComputeOptions& co
   Reconstruction rec;
   {
     InterruptScope interrupt(cancel);
-    rec = reconstruct(model, inv, true, [](const InvertProgress& p) {
-      std::cerr << "replay step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
+    ProgressClock clock;
+    rec = reconstruct(model, inv, true, [&clock](const InvertProgress& p) {
+      std::cerr << "replay " << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
     }, cancel);
   }
   write_image(out_path, rec.image);
@@ -159,9 +161,10 @@ int run_invert(const CommandArgs& argv) {
   std::vector<double> step_seconds;
   {
     InterruptScope interrupt(cancel);
+    ProgressClock clock;
     inv = invert(model, request, [&](const InvertProgress& p) {
       step_seconds.push_back(p.seconds);
-      std::cerr << "step " << p.step << "/" << p.total << " (t=" << p.timestep << ", " << p.seconds << " s)\n";
+      std::cerr << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
     }, cancel);
   }
   save_inversion(out_path, inv);

@@ -21,6 +21,7 @@ int run_invert(const CommandArgs& args);
 int run_make_tiny_model(const CommandArgs& args);
 int run_tokens(const CommandArgs& args);
 int run_caption(const CommandArgs& args);
+int run_cache(const CommandArgs& args);
 
 // All commands in the order `partedit-cli --help` lists them.
 const std::vector<Command>& all_commands();

@@ -21,7 +21,9 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion.h"
 #include "pipeline/inversion_cache.h"
+#include "runtime/byte_size.h"
 #include "runtime/error.h"
+#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -84,7 +86,9 @@ InvertRequest invert_request(const Args& args, const Photo& photo, const std::st
 
 std::optional<InversionCache> cache_of(const Args& args) {
   if (args.has("no-cache")) return std::nullopt;
-  return InversionCache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir());
+  return InversionCache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir(),
+                        args.has("cache-limit") ? parse_byte_size(args.get("cache-limit"), "--cache-limit")
+                                                : default_inversion_cache_limit());
 }
 
 // --seed cannot give this value (it takes int64): without --seed, the cache keys the
@@ -121,8 +125,9 @@ void find_or_plan_inversion(const Args& args, DiffusionModel& model, const Inver
   const auto start = std::chrono::steady_clock::now();
   std::cerr << "inverting " << request.source_image << " (" << request.steps << " steps, " << request.scheduler
             << ", seed " << *request.seed << ")\n";
-  Inversion inversion = invert(model, request, [](const InvertProgress& p) {
-    std::cerr << "inversion step " << p.step << "/" << p.total << " (t=" << p.timestep << ")\n";
+  ProgressClock clock;
+  Inversion inversion = invert(model, request, [&clock](const InvertProgress& p) {
+    std::cerr << "inversion " << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
   }, cancel);
   out.invert_seconds = seconds_from(start);
   out.inversion = std::make_shared<const Inversion>(std::move(inversion));
@@ -149,6 +154,8 @@ std::vector<OptionSpec> photo_option_specs() {
       {"skip", true, false, "F  fraction of the noisiest inversion steps skipped (default 0.15)"},
       {"zero-noise-steps", true, false, "N  last noise maps zeroed in the inversion (default 3)"},
       {"cache-dir", true, false, "DIR  where inversions are kept for later edits (default ~/.cache/partedit/inversions)"},
+      {"cache-limit", true, false, "SIZE  keep the cache under SIZE, e.g. 500M or 4G (default $PARTEDIT_CACHE_LIMIT or 4G; "
+                                   "least recently used inversions go first)"},
       {"no-cache", false, false, "neither reuse nor keep the photo's inversion"},
       {"feather", true, false, "PX  feather radius of the compositing mask in original pixels (default 4)"},
       {"no-composite", false, false, "write the decoded edit as is, without restoring the photo's pixels"},
@@ -172,6 +179,7 @@ void check_photo_args(const Args& args) {
   const double skip = args.get_double("skip", 0.15);
   if (!(skip >= 0.0 && skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
   if (args.get_double("feather", 4.0) < 0) throw Error("--feather must be >= 0");
+  cache_of(args);  // a malformed --cache-limit or PARTEDIT_CACHE_LIMIT fails before the model loads
 }
 
 PhotoSource prepare_photo_source(const Args& args, DiffusionModel& model, const CancelToken& cancel,

@@ -19,6 +19,7 @@ const std::vector<Command>& all_commands() {
       {"make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 model folder", run_make_tiny_model},
       {"tokens", "list, import (from the authors' .pt files) and inspect part tokens", run_tokens},
       {"caption", "describe a photo with a BLIP-2 model (the source prompt of a real-photo edit)", run_caption},
+      {"cache", "show or clear the inversion cache of photo edits (its size, entries and limit)", run_cache},
   };
   return commands;
 }

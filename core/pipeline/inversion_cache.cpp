@@ -1,11 +1,13 @@
 #include "pipeline/inversion_cache.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 #include <ATen/ATen.h>
 
 #include "pipeline/diffusion_model.h"
+#include "runtime/byte_size.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -46,7 +48,7 @@ class Fnv1a {
 
 }  // namespace
 
-InversionCache::InversionCache(fs::path folder) : folder_(std::move(folder)) {
+InversionCache::InversionCache(fs::path folder, uint64_t limit_bytes) : folder_(std::move(folder)), limit_(limit_bytes) {
   if (folder_.empty()) throw Error("the inversion cache needs a folder");
 }
 
@@ -76,7 +78,9 @@ std::optional<Inversion> InversionCache::find(const DiffusionModel& model, const
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   try {
     const int64_t width = request.image.size(-1), height = request.image.size(-2);
-    return load_inversion(path, model, width, height);
+    Inversion inversion = load_inversion(path, model, width, height);
+    touch(path);
+    return inversion;
   } catch (const Error&) {
     return std::nullopt;  // damaged or foreign: invert again and overwrite
   }
@@ -89,13 +93,76 @@ fs::path InversionCache::store(const DiffusionModel& model, const InvertRequest&
   if (ec) throw Error("cannot create the inversion cache folder " + folder_.string() + ": " + ec.message());
   const fs::path path = path_for(key(model, request));
   save_inversion(path, inversion);
+  evict(path);
   return path;
+}
+
+bool InversionCache::is_entry_name(const std::string& filename) {
+  static const std::string kSuffix = ".safetensors";
+  if (filename.size() != 16 + kSuffix.size() || filename.compare(16, kSuffix.size(), kSuffix) != 0) return false;
+  return std::all_of(filename.begin(), filename.begin() + 16,
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// Every step tolerates files vanishing meanwhile: another process may evict or clear at once.
+std::vector<InversionCache::Entry> InversionCache::entries() const {
+  std::vector<Entry> out;
+  std::error_code ec;
+  fs::directory_iterator it(folder_, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    if (!is_entry_name(path.filename().string())) continue;
+    std::error_code e1, e2, e3;
+    if (!fs::is_regular_file(path, e1)) continue;
+    Entry entry{path, fs::file_size(path, e2), fs::last_write_time(path, e3)};
+    if (!e1 && !e2 && !e3) out.push_back(std::move(entry));
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
+    return a.last_used != b.last_used ? a.last_used < b.last_used : a.path < b.path;
+  });
+  return out;
+}
+
+bool InversionCache::touch(const fs::path& entry) {
+  std::error_code ec;
+  fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
+  return !ec;
+}
+
+size_t InversionCache::evict(const fs::path& keep) const {
+  const auto all = entries();
+  uint64_t total = 0;
+  for (const auto& e : all) total += e.bytes;
+  size_t removed = 0;
+  for (const auto& e : all) {
+    if (total <= limit_) break;
+    if (!keep.empty() && e.path.filename() == keep.filename()) continue;
+    std::error_code ec;
+    if (fs::remove(e.path, ec)) ++removed;
+    total -= e.bytes;  // removed here or by another process; a file that cannot be removed is not retried
+  }
+  return removed;
+}
+
+size_t InversionCache::clear() const {
+  size_t removed = 0;
+  for (const auto& e : entries()) {
+    std::error_code ec;
+    if (fs::remove(e.path, ec)) ++removed;
+  }
+  return removed;
 }
 
 fs::path default_inversion_cache_dir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "partedit" / "inversions";
   if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "partedit" / "inversions";
   return fs::temp_directory_path() / "partedit-inversions";
+}
+
+uint64_t default_inversion_cache_limit() {
+  if (const char* limit = std::getenv("PARTEDIT_CACHE_LIMIT"); limit && *limit)
+    return parse_byte_size(limit, "PARTEDIT_CACHE_LIMIT");
+  return kDefaultInversionCacheLimit;
 }
 
 }  // namespace partedit

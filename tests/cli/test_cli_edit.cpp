@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <fstream>
 
 #include <ATen/ATen.h>
 
@@ -112,7 +113,7 @@ class TestCliEdit : public QObject {
     QVERIFY(r.output.find("edit prompt: " + p.at("prompts").at(1).get<std::string>()) != std::string::npos);
 
     SafetensorsFile masks_file(run / "masks.safetensors"), latents_file(run / "latents.safetensors");
-    at::Tensor masks = masks_file.tensor("masks");
+    at::Tensor masks = masks_file.tensor("masks").to(at::kFloat);  // stored as float16
     at::Tensor expected_masks;
     if (ref.has("out.masks")) {
       expected_masks = ref.out("masks");
@@ -161,6 +162,33 @@ class TestCliEdit : public QObject {
     SafetensorsFile masks(dir_ / "multi.safetensors");
     QCOMPARE(masks.tensor("masks").size(0), int64_t(2));
     QCOMPARE(masks.tensor("masks").size(1), int64_t(64));
+  }
+
+  // --save-masks stores the masks in half precision (half the bytes of float32) and the
+  // Otsu thresholds in float32; progress lines give elapsed, s/step and the time left.
+  void savedMasksAreHalfPrecision() {
+    const fs::path path = dir_ / "half.safetensors";
+    const auto r = test::run_cli(with(base_args(3), {"--edit", "with a robotic <head>", "--library",
+                                                     (dir_ / "tokens").string(), "--save-masks", path.string()}));
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(QString::fromStdString(r.output).contains(QRegularExpression(
+                 R"(step 3/3, [^,]+ elapsed, [0-9.]+ s/step, 0\.0 s left \(mask covers )")),
+             r.output.c_str());
+    SafetensorsFile file(path);
+    QCOMPARE(file.entry("masks").dtype, std::string("F16"));
+    QCOMPARE(file.entry("otsu").dtype, std::string("F32"));
+    const at::Tensor masks = file.tensor("masks");
+    QVERIFY(masks.sizes() == at::IntArrayRef({3, 64, 64}));
+    QVERIFY(masks.min().item<double>() >= 0 && masks.max().item<double>() <= 1);
+    // The file is its 8-byte length, the JSON header, then exactly steps·H·W·2 bytes of masks
+    // and steps·4 of thresholds (float32 masks took steps·H·W·4).
+    std::ifstream in(path, std::ios::binary);
+    unsigned char length[8] = {};
+    in.read(reinterpret_cast<char*>(length), 8);
+    uint64_t header = 0;
+    for (int i = 7; i >= 0; --i) header = header << 8 | length[i];
+    QVERIFY(header < 4096);
+    QCOMPARE(uint64_t(fs::file_size(path)), 8 + header + 3 * 64 * 64 * 2 + 3 * 4);
   }
 
   void unknownPartListsTheAvailableOnes() {

@@ -43,6 +43,12 @@ class TestCliGenerate : public QObject {
                                   (dir / "final.safetensors").string(), "--timings"});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QVERIFY(r.output.find("step 10/10") != std::string::npos);
+    // Progress lines give elapsed time, seconds per step and the time left (none after the last).
+    const QString output = QString::fromStdString(r.output);
+    QVERIFY2(output.contains(QRegularExpression(R"(step 5/10, [^,]+ elapsed, [0-9.]+ s/step, [^,]+ left \(t=)")),
+             r.output.c_str());
+    QVERIFY2(output.contains(QRegularExpression(R"(step 10/10, [^,]+ elapsed, [0-9.]+ s/step, 0\.0 s left \(t=)")),
+             r.output.c_str());
 
     const auto latents = SafetensorsFile(dir / "final.safetensors").tensor("latents");
     const double err = test::max_relative_diff(latents, ref.out("latents"));

@@ -79,6 +79,9 @@ class TestCliInvert : public QObject {
                                   "--zero-noise-steps", "3", "--out", inversion_.string(), "--timings"});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
     QVERIFY(r.output.find("step 10/10") != std::string::npos);
+    QVERIFY2(QString::fromStdString(r.output).contains(
+                 QRegularExpression(R"(step 10/10, [^,]+ elapsed, [0-9.]+ s/step, 0\.0 s left \(t=)")),
+             r.output.c_str());
     SafetensorsFile file(inversion_);
     const double e_x0 = test::max_relative_diff(file.tensor("x0"), ref_->out("x0"));
     const double e_zs = test::max_relative_diff(file.tensor("zs"), ref_->out("zs"));

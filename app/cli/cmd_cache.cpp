@@ -1,0 +1,82 @@
+// partedit-cli cache [clear]: the inversion cache that photo edits keep (pipeline/inversion_cache.h):
+// where it is, how many entries, their size against the limit; `clear` removes the entries
+// and nothing else of the folder.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "args.h"
+#include "commands.h"
+#include "pipeline/inversion_cache.h"
+#include "runtime/byte_size.h"
+#include "runtime/error.h"
+#include "runtime/progress_clock.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<OptionSpec> cache_options() {
+  return {
+      {"cache-dir", true, false, "DIR  the cache folder (default ~/.cache/partedit/inversions, as edit uses)"},
+      {"list", false, false, "also list each entry with its size and when it was last used"},
+      {"help", false, false, "show this help"},
+  };
+}
+
+std::string age_text(fs::file_time_type last_used) {
+  const double seconds = std::chrono::duration<double>(fs::file_time_type::clock::now() - last_used).count();
+  if (seconds >= 2 * 86400) return std::to_string(static_cast<long>(seconds / 86400)) + " days ago";
+  return format_duration(seconds) + " ago";
+}
+
+int show(const InversionCache& cache, bool list) {
+  const auto entries = cache.entries();
+  uint64_t total = 0;
+  for (const auto& e : entries) total += e.bytes;
+  std::cout << "inversion cache: " << cache.folder().string();
+  std::error_code ec;
+  if (!fs::is_directory(cache.folder(), ec)) std::cout << " (not created yet)";
+  std::cout << "\nentries: " << entries.size() << ", " << format_byte_size(total) << " of a "
+            << format_byte_size(cache.limit_bytes())
+            << " limit (least recently used evicted; edit --cache-limit or PARTEDIT_CACHE_LIMIT)\n";
+  if (list) {
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)  // most recently used first
+      std::cout << "  " << it->path.filename().string() << "  " << format_byte_size(it->bytes) << "  used "
+                << age_text(it->last_used) << "\n";
+  }
+  return 0;
+}
+
+int clear(const InversionCache& cache) {
+  uint64_t bytes = 0;
+  for (const auto& e : cache.entries()) bytes += e.bytes;
+  const size_t removed = cache.clear();
+  std::cout << "removed " << removed << (removed == 1 ? " entry" : " entries") << " (" << format_byte_size(bytes)
+            << ") from " << cache.folder().string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cache(const CommandArgs& argv) {
+  const auto specs = cache_options();
+  Args args(argv, specs);
+  if (args.has("help")) {
+    std::cout << format_help("partedit-cli cache [--cache-dir DIR] [--list]   show the inversion cache\n"
+                             "       partedit-cli cache clear [--cache-dir DIR]   remove its entries (nothing else)",
+                             specs);
+    return 0;
+  }
+  const auto& words = args.positional();
+  if (words.size() > 1 || (words.size() == 1 && words[0] != "clear"))
+    throw Error("unexpected argument '" + words.back().substr(0, 40) + "' (cache takes only 'clear'; see --help)");
+  const bool clearing = words.size() == 1;
+  if (clearing && args.has("list")) throw Error("--list shows the cache; it does not go with 'clear'");
+  const InversionCache cache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir(),
+                             default_inversion_cache_limit());
+  return clearing ? clear(cache) : show(cache, args.has("list"));
+}
+
+}  // namespace partedit::cli

@@ -1,0 +1,119 @@
+// partedit-cli cache [clear] and the size limit of the inversion cache as photo edits use it:
+// what `cache` shows, that `clear` removes only the cache's own files, that an edit keeps the
+// folder under --cache-limit, and that bad sizes fail before any model loads.
+#include <QtTest>
+
+#include <fstream>
+
+#include <ATen/ATen.h>
+
+#include "io/image_io.h"
+#include "support/test_support.h"
+
+using namespace partedit;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path& path, size_t bytes) { std::ofstream(path, std::ios::binary) << std::string(bytes, 'x'); }
+
+int count_entries(const fs::path& folder) {
+  int n = 0;
+  for (const auto& f : fs::directory_iterator(folder)) n += f.path().extension() == ".safetensors";
+  return n;
+}
+
+}  // namespace
+
+class TestCliCache : public QObject {
+  Q_OBJECT
+  test::TempDir dir_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (qEnvironmentVariableIsEmpty("PARTEDIT_THREADS")) qputenv("PARTEDIT_THREADS", "1");
+    qunsetenv("PARTEDIT_CACHE_LIMIT");
+  }
+
+  void showsTheFolderEntriesSizeAndLimit() {
+    const fs::path folder = dir_ / "show";
+    const auto missing = test::run_cli({"cache", "--cache-dir", folder.string()});
+    QVERIFY2(missing.exit_code == 0, missing.output.c_str());
+    QVERIFY2(missing.output.find("(not created yet)") != std::string::npos, missing.output.c_str());
+    QVERIFY2(missing.output.find("entries: 0, 0 B of a 4.0 GiB limit") != std::string::npos, missing.output.c_str());
+
+    fs::create_directories(folder);
+    write_file(folder / "00000000000000a1.safetensors", 1024);
+    write_file(folder / "00000000000000a2.safetensors", 2048);
+    write_file(folder / "readme.txt", 100000);  // not the cache's: not counted
+    qputenv("PARTEDIT_CACHE_LIMIT", "750M");
+    const auto r = test::run_cli({"cache", "--cache-dir", folder.string(), "--list"});
+    qunsetenv("PARTEDIT_CACHE_LIMIT");
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(r.output.find("inversion cache: " + folder.string() + "\n") != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("entries: 2, 3.0 KiB of a 750.0 MiB limit") != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("00000000000000a2.safetensors  2.0 KiB  used ") != std::string::npos, r.output.c_str());
+    QVERIFY(r.output.find("readme.txt") == std::string::npos);
+  }
+
+  void clearRemovesOnlyTheCachesFiles() {
+    const fs::path folder = dir_ / "clear";
+    fs::create_directories(folder);
+    write_file(folder / "00000000000000b1.safetensors", 10);
+    write_file(folder / "00000000000000b2.safetensors", 10);
+    write_file(folder / "mine.safetensors", 10);
+    write_file(folder / "notes.txt", 10);
+    const auto r = test::run_cli({"cache", "clear", "--cache-dir", folder.string()});
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(r.output.find("removed 2 entries (20 B) from " + folder.string()) != std::string::npos, r.output.c_str());
+    QVERIFY(!fs::exists(folder / "00000000000000b1.safetensors"));
+    QVERIFY(!fs::exists(folder / "00000000000000b2.safetensors"));
+    QVERIFY(fs::exists(folder / "mine.safetensors"));
+    QVERIFY(fs::exists(folder / "notes.txt"));
+    const auto again = test::run_cli({"cache", "--cache-dir", folder.string()});
+    QVERIFY2(again.output.find("entries: 0, 0 B") != std::string::npos, again.output.c_str());
+  }
+
+  void badInputIsRefused() {
+    test::verify_cli_fails({"cache", "purge"}, "cache takes only 'clear'");
+    test::verify_cli_fails({"cache", "clear", "--list"}, "does not go with 'clear'");
+    test::verify_cli_fails({"cache", "--limit", "1G"}, "unknown option --limit");
+    const auto help = test::run_cli({"cache", "--help"});
+    QVERIFY2(help.exit_code == 0 && help.output.find("cache clear") != std::string::npos, help.output.c_str());
+  }
+
+  // Two photo edits with different seeds make two inversions; a 1-byte limit keeps only the
+  // one just stored. A malformed limit fails before the model loads.
+  void photoEditsKeepTheCacheUnderItsLimit() {
+    write_image(dir_ / "photo.png", at::rand({3, 64, 64}, at::detail::createCPUGenerator(4)));
+    const fs::path folder = dir_ / "limited";
+    const auto edit = [&](const std::string& seed, const std::string& limit) {
+      return test::run_cli({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / "photo.png").string(),
+                            "--prompt", "a photo of a cat", "--subject", "cat", "--edit-word", "dog", "--token",
+                            (test::data_dir() / "tokens" / "valid_2x64.pt").string(), "--steps", "2", "--seed", seed,
+                            "--cache-dir", folder.string(), "--cache-limit", limit, "--out",
+                            (dir_ / "edited.png").string()});
+    };
+    const auto first = edit("1", "1");
+    QVERIFY2(first.exit_code == 0, first.output.c_str());
+    QCOMPARE(count_entries(folder), 1);  // the entry just stored stays, even above the limit
+    const auto second = edit("2", "1");
+    QVERIFY2(second.exit_code == 0, second.output.c_str());
+    QCOMPARE(count_entries(folder), 1);
+    const auto third = edit("1", "1G");  // the first seed again: evicted, so inverted again
+    QVERIFY2(third.exit_code == 0, third.output.c_str());
+    QVERIFY(third.output.find("reusing the inversion") == std::string::npos);
+    QCOMPARE(count_entries(folder), 2);
+
+    const auto bad = test::run_cli({"edit", "--model", test::tiny_sdxl_dir().string(), "--image",
+                                    (dir_ / "photo.png").string(), "--prompt", "a cat", "--subject", "cat",
+                                    "--edit-word", "dog", "--token", (test::data_dir() / "tokens" / "valid_2x64.pt").string(), "--cache-limit", "lots", "--out",
+                                    (dir_ / "x.png").string()});
+    QVERIFY(bad.exit_code != 0);
+    QVERIFY2(bad.output.find("--cache-limit must be a size such as 500M or 4G") != std::string::npos, bad.output.c_str());
+    QVERIFY2(bad.output.find("loading") == std::string::npos, bad.output.c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliCache)
+#include "test_cli_cache.moc"
