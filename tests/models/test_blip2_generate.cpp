@@ -156,7 +156,7 @@ class TestBlip2Generate : public QObject {
       const double e_logits = test::max_abs_diff(out.step_logits.select(1, 0), ref_->out(std::string("step_logits_") + which));
       const auto caption = tok.decode(row(out.sequences));
       qInfo("%s: ids exact, step logits max abs err %.3g, caption '%s'", which, e_logits, caption.c_str());
-      PE_VERIFY_LE(e_logits, 4e-5);  // measured 3.9e-6 (OpenBLAS Haswell/SkylakeX, 1-2 threads); bound ~10x
+      PE_VERIFY_LE(e_logits, 5e-5);  // measured 6.2e-6 (OpenBLAS Haswell/SkylakeX/generic, 1-2 threads); bound ~8x
       QCOMPARE(caption, ref_->params().at(std::string("caption_") + which).get<std::string>());
     }
   }
