@@ -130,11 +130,15 @@ class TestCliEdit : public QObject {
     const double edit_rel = test::max_relative_diff(latents_file.tensor("edit"), final_latents.slice(0, 1, 2));
     qInfo("masks mean |diff| %.3g, %.3g%% > 0.05; otsu %.3g; final latents rel: source %.3g, edit %.3g", mean_abs,
           100 * off, otsu, source_rel, edit_rel);
+    // Masks and Otsu thresholds read from the --save-masks file: bounds set by its storage.
     PE_VERIFY_LE(mean_abs, 1e-3);
     PE_VERIFY_LE(off, 0.005);
     PE_VERIFY_LE(otsu, 1e-3);
-    PE_VERIFY_LE(source_rel, 1e-3);
-    PE_VERIFY_LE(edit_rel, 1e-3);
+    // Final latents (float32 in --save-latents), relative to max |latent|: measured <= 2.0e-6
+    // over the five cases (AMD EPYC; OpenBLAS Haswell, SkylakeX, generic; 1 and 2 threads); 1e-5
+    // leaves a margin for other CPUs. Blending one step too long (step <= t_e) gives 8.5e-4.
+    PE_VERIFY_LE(source_rel, 1e-5);
+    PE_VERIFY_LE(edit_rel, 1e-5);
   }
 
   void appendedEditResolvesThePartInTheLibrary() {

@@ -75,12 +75,13 @@ class TestCliEditPhoto : public QObject {
     qInfo("%lld of %lld pixels outside the mask; largest change there %.3g", (long long)kept.numel(),
           (long long)mask.numel(), kept.numel() ? kept.max().item<double>() : 0.0);
     QVERIFY(kept.numel() > 0);
-    QCOMPARE(kept.max().item<double>(), 0.0);
+    QCOMPARE(kept.max().item<double>(), 0.0);  // weight 0: the photo's pixels are copied
 
     const auto second = test::run_cli(with(photo_args("second.png"), {"--prompt", "a photo of a cat", "--timings"}));
     QVERIFY2(second.exit_code == 0, second.output.c_str());
     QVERIFY(second.output.find("reusing the inversion") != std::string::npos);
     QCOMPARE(timings_of(second.output).at("inversion_reused").get<double>(), 1.0);
+    // the kept inversion replays the first edit's batch with the same inputs: the same computation
     QCOMPARE(test::max_abs_diff(read_image(dir_ / "second.png"), edited), 0.0);
   }
 

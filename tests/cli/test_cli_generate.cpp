@@ -53,12 +53,12 @@ class TestCliGenerate : public QObject {
     const auto latents = SafetensorsFile(dir / "final.safetensors").tensor("latents");
     const double err = test::max_relative_diff(latents, ref.out("latents"));
     qInfo() << "CLI final latents relative error" << err;
-    PE_VERIFY_LE(err, 1e-3);
+    PE_VERIFY_LE(err, 2e-5);  // measured <= 2.6e-6 (OpenBLAS Haswell/SkylakeX/generic, 1-2 threads); bound ~8x
 
     const auto image = read_image(dir / "out.png");
     const double image_err = test::max_abs_diff(image, ref.out("image")[0]);
     qInfo() << "CLI PNG vs reference image max abs error" << image_err << "(8-bit quantisation: <= 0.002)";
-    PE_VERIFY_LE(image_err, 0.5 / 255 + 1e-3);
+    PE_VERIFY_LE(image_err, 0.5 / 255 + 3e-5);  // 8-bit rounding plus the image error (<= 2.9e-6)
     const auto parameters = read_image_parameters(dir / "out.png");
     QVERIFY(parameters.has_value());
     QVERIFY2(parameters->find("Steps: 10, Sampler: DDIM, CFG scale: 7.5, Size: 128x128, Model: tiny-sdxl") !=

@@ -87,8 +87,8 @@ class TestCliInvert : public QObject {
     const double e_zs = test::max_relative_diff(file.tensor("zs"), ref_->out("zs"));
     QVERIFY(at::equal(file.tensor("timesteps"), ref_->out("inversion_timesteps")));
     qInfo("CLI inversion of the PNG: x0 rel err %.3g, noise maps %.3g", e_x0, e_zs);
-    PE_VERIFY_LE(e_x0, 1e-4);
-    PE_VERIFY_LE(e_zs, 1e-3);
+    PE_VERIFY_LE(e_x0, 2e-5);  // measured 2.2e-6 (OpenBLAS Haswell/SkylakeX/generic, 1-2 threads); bound ~10x
+    PE_VERIFY_LE(e_zs, 2e-5);  // measured 2.0e-6
     QCOMPARE(file.metadata().at("model_name"), std::string("tiny-sdxl"));
     QCOMPARE(file.metadata().at("source_image"), std::string("photo.png"));
     QCOMPARE(file.metadata().at("width"), std::string("128"));

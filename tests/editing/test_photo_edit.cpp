@@ -66,9 +66,9 @@ class TestPhotoEdit : public QObject {
     const double edited = test::max_relative_diff(r.edit_latents, inversion->x0);
     qInfo("latents vs the inversion (relative): source %.3g; edit path %.3g after step 1, %.3g at the end", source,
           first_step, edited);
-    QCOMPARE(source, 0.0);
-    PE_VERIFY_LE(first_step, 1e-5);
-    PE_VERIFY_LE(edited, 1e-2);
+    QCOMPARE(source, 0.0);  // the source row is copied from the inversion's latents: exact
+    PE_VERIFY_LE(first_step, 3e-5);  // measured 3.0e-6 (the same step, another batch); bound ~10x
+    PE_VERIFY_LE(edited, 2e-2);      // measured 0.004-0.0096 by BLAS kernel: the edit path is not tied
     QCOMPARE(r.width, int64_t(96));
     QCOMPARE(r.height, int64_t(64));
     QCOMPARE(r.masks.size(0), int64_t(6));
@@ -104,7 +104,7 @@ class TestPhotoEdit : public QObject {
     fused.p2p = PromptToPrompt::Replace;
     const EditResult first = edit(*model_, fused);
     QVERIFY(first.inversion != nullptr);
-    QCOMPARE(test::max_abs_diff(first.source_latents, first.inversion->x0), 0.0);
+    QCOMPARE(test::max_abs_diff(first.source_latents, first.inversion->x0), 0.0);  // a copy: exact
     // The inversion's own share of the pass is measured (it was reported as 0 before).
     qInfo("fused inversion: %.3g s of the pass's %.3g s", first.invert_seconds, first.timings.total);
     QVERIFY(first.invert_seconds > 0);
@@ -115,10 +115,12 @@ class TestPhotoEdit : public QObject {
     const double zs = test::max_relative_diff(first.inversion->zs, separate.zs);
     const double xts = test::max_relative_diff(first.inversion->xts, separate.xts);
     qInfo("fused inversion vs invert(): zs %.3g, xts %.3g (relative)", zs, xts);
-    PE_VERIFY_LE(zs, 1e-4);
-    PE_VERIFY_LE(xts, 1e-5);
-    QCOMPARE(first.inversion->timesteps.equal(separate.timesteps), true);
-    // A second edit from the kept inversion reproduces the first exactly.
+    PE_VERIFY_LE(zs, 2e-5);  // measured 1.4e-6; bound ~10x
+    PE_VERIFY_LE(xts, 5e-6);  // measured 3.0e-7
+    QCOMPARE(first.inversion->timesteps.equal(separate.timesteps), true);  // the same host schedule twice
+    // A second edit from the kept inversion reproduces the first exactly: the same batch of
+    // four rows with the same inputs (the kept latents and noise maps are the ones the first
+    // edit computed and used), so the very same computation.
     EditRequest again = request_for(first.inversion, "a photo of a dog");
     again.p2p = PromptToPrompt::Replace;
     const EditResult second = edit(*model_, again);
@@ -129,7 +131,7 @@ class TestPhotoEdit : public QObject {
   void photoWithoutPrompt() {
     const auto inversion = invert_photo("dpmpp-sde", "", 3);
     const EditResult r = edit(*model_, request_for(inversion, "a photo of a dog"));
-    QCOMPARE(test::max_abs_diff(r.source_latents, inversion->x0), 0.0);
+    QCOMPARE(test::max_abs_diff(r.source_latents, inversion->x0), 0.0);  // tied: a copy
     QCOMPARE(r.masks.size(0), int64_t(6));
   }
 

@@ -117,9 +117,11 @@ class TestThreePathEquivalence : public QObject {
     const double out_err = test::max_abs_diff(fused_out, naive_out.index_select(0, rows));
     qInfo("parts %lld, step %lld, %zu layers: maps %.3g, otsu %.3g, source/edit outputs %.3g", (long long)parts,
           (long long)step_index, layers.size(), map_err, otsu_err, out_err);
-    PE_VERIFY_LE(map_err, 1e-5);
-    PE_VERIFY_LE(otsu_err, 1e-5);
-    PE_VERIFY_LE(out_err, 1e-4);
+    // Batches of 4 and 6 rows: equal up to float32 rounding. Measured (max over the three
+    // cases): maps 9.1e-6 (normalised to [0, 1], 70 layers), Otsu 0, outputs 2.2e-6 (|x| < 3).
+    PE_VERIFY_LE(map_err, 5e-5);
+    PE_VERIFY_LE(otsu_err, 1e-5);  // one histogram bin is 1/256: a bin off would give 4e-3
+    PE_VERIFY_LE(out_err, 2e-5);
   }
 
  private Q_SLOTS:

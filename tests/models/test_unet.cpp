@@ -159,7 +159,8 @@ class TestUNet : public QObject {
     const double err = test::max_abs_diff(out, expected);
     qInfo("%s: max abs error %.3g (max |ref| %.3g)", qPrintable(name), err,
           expected.abs().max().item<double>());
-    PE_VERIFY_LE(err, 1e-4);
+    // measured <= 2.7e-6 (|x| < 2.5; OpenBLAS Haswell/SkylakeX/generic, 1-2 threads); bound ~10x
+    PE_VERIFY_LE(err, 3e-5);
   }
 
   void sameResultWithAutograd() {
@@ -181,7 +182,7 @@ class TestUNet : public QObject {
     }
     const double err = test::max_abs_diff(with_grad.detach(), inference);
     qInfo("autograd vs inference-mode forward: max abs difference %.3g", err);
-    PE_VERIFY_LE(err, 1e-6);
+    PE_VERIFY_LE(err, 1e-6);  // measured 0: the same kernels, out of place
   }
 
   void runsInBfloat16() {
@@ -194,7 +195,7 @@ class TestUNet : public QObject {
     QCOMPARE(out.scalar_type(), at::kBFloat16);
     const double err = test::max_relative_diff(out.to(at::kFloat), ref.out("noise_pred"));
     qInfo("bf16 on CPU vs fp32 reference: max relative error %.3g", err);
-    PE_VERIFY_LE(err, 0.05);
+    PE_VERIFY_LE(err, 0.05);  // measured 0.011: bf16 has 8 significant bits
   }
 
   void crossAttentionLayersInSdxlOrder() {
@@ -281,7 +282,7 @@ class TestUNet : public QObject {
     const auto explicit_path = unet->forward(in.sample, in.timestep, in.context, in.added);
     const double err = test::max_abs_diff(explicit_path, fused);
     qInfo("identity controller (explicit softmax everywhere) vs fused: max abs difference %.3g", err);
-    PE_VERIFY_LE(err, 1e-5);
+    PE_VERIFY_LE(err, 1e-5);  // measured 0 with LibTorch 1.13; LibTorch 2's fused attention rounds differently
   }
 
   void sd1ShapedConfigRoundTrips() {
@@ -304,7 +305,7 @@ class TestUNet : public QObject {
     QVERIFY(at::isfinite(out).all().item<bool>());
     const double err = test::max_abs_diff(out, model->forward(sample, 500.0, context));
     qInfo("SD 1.x-shaped config: saved/loaded vs in-memory max abs difference %.3g", err);
-    PE_VERIFY_LE(err, 1e-6);
+    PE_VERIFY_LE(err, 1e-6);  // measured 0: the same weights and inputs
   }
 
   void sd2ShapedConfigRoundTrips() {
@@ -328,7 +329,7 @@ class TestUNet : public QObject {
     QVERIFY(at::isfinite(out).all().item<bool>());
     const double err = test::max_abs_diff(out, model->forward(sample, 999.0, context));
     qInfo("SD 2.x-shaped config: saved/loaded vs in-memory max abs difference %.3g", err);
-    PE_VERIFY_LE(err, 1e-6);
+    PE_VERIFY_LE(err, 1e-6);  // measured 0: the same weights and inputs
   }
 
   void sdxlNeedsAddedConditions() {

@@ -229,7 +229,7 @@ class TestDpmSolver : public QObject {
     const auto x0 = dpm.convert_model_output(in.eps1, 1, x1);
     const auto m1 = dpm.step_mean(x0, prev, 1, x1, 2);
     const auto m2 = dpm.step_mean(x0, prev, 1, x1, 2);
-    QCOMPARE(rel(m1.mean, m2.mean), 0.0);
+    QCOMPARE(rel(m1.mean, m2.mean), 0.0);  // the same call twice: exact
     QVERIFY(dpm.history_step() == std::optional<size_t>(0));
     const auto out = dpm.step(in.eps1, 1, x1, in.n1);
     QVERIFY(rel(out.prev_sample, m1.mean + in.n1 * m1.noise_scale) <= 1e-14);
@@ -306,9 +306,11 @@ class TestDpmSolver : public QObject {
     QCOMPARE(z_ref[9].abs().max().item<double>(), 0.0);
     qInfo("reference inversion steps 0-8: noise maps max rel err %.3g, corrected latents %.3g, noising %.3g",
           worst_z, worst_c, noising);
-    PE_VERIFY_LE(worst_z, 1e-4);
-    PE_VERIFY_LE(worst_c, 1e-5);
-    PE_VERIFY_LE(noising, 1e-5);
+    // Elementwise float32 against diffusers' float32: measured 4.0e-7, 2.4e-7, 1.0e-7; bounds
+    // ~10-40x (the noise maps divide by the noise scale, which amplifies rounding).
+    PE_VERIFY_LE(worst_z, 1e-5);
+    PE_VERIFY_LE(worst_c, 5e-6);
+    PE_VERIFY_LE(noising, 5e-6);
   }
 };
 
