@@ -202,10 +202,10 @@ std::string token_label(const PartToken& token, size_t index) {
 // Every PART row must differ from all other rows of the sequence, or its map is not its own.
 void check_distinct_rows(const std::vector<PartToken>& tokens) {
   for (size_t i = 0; i < tokens.size(); ++i) {
-    for (size_t j = i; j < tokens.size(); ++j) {
+    for (size_t j = 0; j < tokens.size(); ++j) {
       const auto& a = tokens[i].embedding;
       const auto& b = tokens[j].embedding;
-      if (i != j && a.sizes() == b.sizes() && at::equal(a, b))
+      if (i < j && a.sizes() == b.sizes() && at::equal(a, b))
         throw Error("the part tokens " + token_label(tokens[i], i) + " and " + token_label(tokens[j], j) +
                     " are identical (the same embedding); give each part once");
       for (int64_t p = 1; p < a.size(0); p += 2)
@@ -213,8 +213,8 @@ void check_distinct_rows(const std::vector<PartToken>& tokens) {
           if ((i != j || r != p) && at::equal(a[p], b[r]))
             throw Error(i == j ? "the part token " + token_label(tokens[i], i) +
                                      " is degenerate: its PART row equals another of its rows"
-                               : "the part tokens " + token_label(tokens[i], i) + " and " + token_label(tokens[j], j) +
-                                     " share a row, so their maps cannot be told apart; give each part once");
+                               : "the part tokens " + token_label(tokens[std::min(i, j)], std::min(i, j)) + " and " +
+                                     token_label(tokens[std::max(i, j)], std::max(i, j)) + " share a row, so their maps cannot be told apart; give each part once");
     }
   }
 }
