@@ -130,8 +130,12 @@ class TestCliEdit : public QObject {
     const double edit_rel = test::max_relative_diff(latents_file.tensor("edit"), final_latents.slice(0, 1, 2));
     qInfo("masks mean |diff| %.3g, %.3g%% > 0.05; otsu %.3g; final latents rel: source %.3g, edit %.3g", mean_abs,
           100 * off, otsu, source_rel, edit_rel);
-    // Masks and Otsu thresholds read from the --save-masks file: bounds set by its storage.
-    PE_VERIFY_LE(mean_abs, 1e-3);
+    // The masks are stored in float16: rounding a value in [0, 1] to half moves it by at most
+    // 2^-12 = 2.44e-4 (11 significant bits); the rounding alone gives the measured 9.5e-5
+    // (1.4e-5 after 8 x 8 pooling), float32 differences add < 1e-6 here. A pixel whose value
+    // sits at the threshold may flip on another CPU (by <= 1, counted in `off`), so the bound
+    // is half's rounding + the flipped fraction + 1e-5 of margin.
+    PE_VERIFY_LE(mean_abs, 0x1p-12 + off + 1e-5);
     PE_VERIFY_LE(off, 0.005);
     PE_VERIFY_LE(otsu, 1e-3);
     // Final latents (float32 in --save-latents), relative to max |latent|: measured <= 2.0e-6
