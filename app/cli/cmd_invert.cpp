@@ -125,6 +125,7 @@ int run_invert(const CommandArgs& argv) {
   args.get("model");  // required: fail before the photo is read
   const fs::path out_path = args.get("out");
   const bool replay = args.has("replay");
+  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   InvertRequest request;
   if (replay) {
     if (args.has("image")) throw Error("give either --image (invert) or --replay (denoise an inversion), not both");
@@ -138,7 +139,6 @@ int run_invert(const CommandArgs& argv) {
     request = request_from_args(args);
     request.source_image = image.filename().string();
   }
-  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 
