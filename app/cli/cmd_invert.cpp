@@ -121,6 +121,7 @@ int run_invert(const CommandArgs& argv) {
   args.get("model");  // required: fail before the photo is read
   const fs::path out_path = args.get("out");
   const bool replay = args.has("replay");
+  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   InvertRequest request;
   if (replay) {
     if (args.has("image")) throw Error("give either --image (invert) or --replay (denoise an inversion), not both");
@@ -137,7 +138,6 @@ int run_invert(const CommandArgs& argv) {
                    "of this inversion will have an empty source prompt; give --prompt TEXT (partedit-cli caption "
                    "--model BLIP2_DIR --image FILE suggests one, or edit with --image and --caption-model)\n";
   }
-  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
   const ComputeOptions compute = compute_options_from_args(args);
   reset_peak_cuda_memory(compute.device);
 

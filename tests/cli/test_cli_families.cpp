@@ -40,14 +40,14 @@ class TestCliFamilies : public QObject {
     const auto latents = dir / "latents.safetensors";
     auto run = test::run_cli({"generate", "--model", model.string(), "--prompt", "a photo of a red cat",
                               "--scheduler", scheduler.toStdString(), "--steps", "4", "--seed", "7",
-                              "--width", "64", "--height", "48", "--out", image.string(), "--save-latents",
+                              "--width", "64", "--height", "72", "--out", image.string(), "--save-latents",
                               latents.string()});
     QVERIFY2(run.exit_code == 0, run.output.c_str());
     const auto pixels = read_image(image);  // [3, H, W]
-    QCOMPARE(pixels.size(1), int64_t(48));
+    QCOMPARE(pixels.size(1), int64_t(72));  // 9 latent rows: odd sizes through the UNet
     QCOMPARE(pixels.size(2), int64_t(64));
     const auto saved = SafetensorsFile(latents).tensor("latents");
-    QCOMPARE(saved.sizes().vec(), (std::vector<int64_t>{1, 4, 6, 8}));
+    QCOMPARE(saved.sizes().vec(), (std::vector<int64_t>{1, 4, 9, 8}));
     QVERIFY(at::isfinite(saved).all().item<bool>());
     QVERIFY(saved.abs().max().item<double>() > 0.0);
     const auto parameters = read_image_parameters(image);

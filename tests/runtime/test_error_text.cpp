@@ -48,7 +48,7 @@ class TestErrorText : public QObject {
     QVERIFY(e.bytes.has_value());
     QCOMPARE(*e.bytes, uint64_t(1) << 60);
     QCOMPARE(e.stage, std::string("denoising (step 3 of 50)"));
-    QCOMPARE(e.message, std::string("out of memory while denoising (step 3 of 50): 1024.0 PiB could not be allocated on the CPU"));
+    QCOMPARE(e.message, std::string("out of memory while denoising (step 3 of 50): 1.0 EiB could not be allocated on the CPU"));
     QVERIFY(!mentions(e.text(), "\n"));
     QVERIFY(!mentions(e.text(), "frame #") && !mentions(e.text(), "Exception raised from"));
     QVERIFY(mentions(e.advice, "smaller image"));
