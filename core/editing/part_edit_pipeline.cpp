@@ -205,6 +205,8 @@ void check_distinct_rows(const std::vector<PartToken>& tokens) {
     for (size_t j = 0; j < tokens.size(); ++j) {
       const auto& a = tokens[i].embedding;
       const auto& b = tokens[j].embedding;
+      if (i < j && a.sizes() == b.sizes() && at::equal(a, b) && tokens[i].part_name == tokens[j].part_name)
+        throw Error("the part token " + token_label(tokens[i], i) + " is given twice; give each part once");
       if (i < j && a.sizes() == b.sizes() && at::equal(a, b))
         throw Error("the part tokens " + token_label(tokens[i], i) + " and " + token_label(tokens[j], j) +
                     " are identical (the same embedding); give each part once");

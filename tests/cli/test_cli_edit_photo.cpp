@@ -104,6 +104,7 @@ class TestCliEditPhoto : public QObject {
     QVERIFY2(has(settings, "Photo: \"photo.png\"") && has(settings, "Composited: feather 4"), settings.c_str());
     size_t cached = 0;
     for (const auto& f : fs::directory_iterator(cache)) {
+      if (f.path().extension() != ".safetensors") continue;
       QCOMPARE(SafetensorsFile(f.path()).metadata().at("seed"), seed);
       ++cached;
     }
@@ -214,6 +215,25 @@ class TestCliEditPhoto : public QObject {
                                    "--no-cache", "--out", (dir_ / "captioned.png").string()});
     QVERIFY2(ok.exit_code == 0, ok.output.c_str());
     QVERIFY(ok.output.find("source prompt (BLIP-2 caption): ") != std::string::npos);
+  }
+
+  void aCaptionIsCutSoThatTheAppendedEditFits() {
+    // 70 edit words: the edit prompt leaves the caption a few tokens; without the cut the
+    // appended words would fall outside CLIP's window (and, before, the edit did nothing).
+    std::string filler;
+    for (int i = 0; i < 68; ++i) filler += "a ";
+    const std::string library = (dir_ / "library").string();
+    QCOMPARE(test::run_cli({"tokens", "import", token_file().string(), "--name", "quadruped-head", "--library", library})
+                 .exit_code,
+             0);
+    const auto r = test::run_cli({"edit", "--model", test::tiny_sdxl_dir().string(), "--image",
+                                  (dir_ / "photo.png").string(), "--caption-model", test::tiny_blip2_dir().string(),
+                                  "--edit", "with " + filler + "robotic <head>", "--library", library, "--steps", "2",
+                                  "--no-cache", "--out", (dir_ / "cut.png").string()});
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    QVERIFY2(has(r.output, "words so that the edit fits CLIP's 75 tokens") ||
+                 has(r.output, "word so that the edit fits CLIP's 75 tokens"),
+             r.output.c_str());
   }
 
   void editsFromAnInversionFile() {
