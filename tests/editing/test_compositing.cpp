@@ -20,6 +20,7 @@ namespace {
 FitOptions budget(int64_t pixels) {
   FitOptions o;
   o.pixel_budget = pixels;
+  o.min_side = 8;  // these tests compose at the photo's own small sizes: no scaling up
   return o;
 }
 
@@ -86,7 +87,7 @@ class TestCompositing : public QObject {
   }
 
   void featherBandIsMonotoneAndFinite() {
-    const PhotoFit fit = fit_photo(96, 64);  // unscaled: working = photo
+    const PhotoFit fit = fit_photo(96, 64, budget(1024 * 1024));  // unscaled: working = photo
     QCOMPARE(fit.scale_x, 1.0);
     at::Tensor step = at::zeros({64, 96});
     step.narrow(1, 48, 48).fill_(1.0);  // mask edge between columns 47 and 48
@@ -189,7 +190,7 @@ class TestCompositing : public QObject {
   }
 
   void shapeErrorsNameTheArgument() {
-    const PhotoFit fit = fit_photo(96, 64);
+    const PhotoFit fit = fit_photo(96, 64, budget(1024 * 1024));
     const at::Tensor photo = at::zeros({3, 64, 96});
     const std::string e1 = test::error_of([&] { composite_photo(photo, at::zeros({3, 32, 48}), at::zeros({8, 12}), fit); });
     QVERIFY2(e1.find("working size") != std::string::npos, e1.c_str());
