@@ -142,7 +142,7 @@ class TestImageIo : public QObject {
     t += std::string("UNICODE\0", 8);
     for (uint16_t c : {uint16_t('H'), uint16_t('i'), uint16_t(','), uint16_t(0xE9)}) u16(c);
     QCOMPARE(exif_user_comment(t).value_or("?"), std::string("Hi,\u00e9"));
-    QCOMPARE(exif_user_comment("Exif\0\0" + t).value_or("?"), std::string("Hi,\u00e9"));  // APP1 form
+    QCOMPARE(exif_user_comment(std::string("Exif\0\0", 6) + t).value_or("?"), std::string("Hi,\u00e9"));  // APP1 form
     QVERIFY(!exif_user_comment(t.substr(0, 30)).has_value());  // truncated: nothing, no throw
     QVERIFY(!exif_user_comment("not exif").has_value());
     // Our own block reads back, whatever the text.
