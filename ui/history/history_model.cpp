@@ -1,0 +1,104 @@
+#include "history/history_model.h"
+
+#include <QColor>
+#include <QFont>
+#include <QUndoCommand>
+#include <QUndoStack>
+
+namespace partedit::ui {
+
+namespace {
+
+// The state is the stack's index (the model follows indexChanged), so the command itself
+// only carries the text of the Undo/Redo actions ("Undo with a robotic <head>").
+class HistoryEntryCommand : public QUndoCommand {
+ public:
+  explicit HistoryEntryCommand(const QString& text) { setText(text); }
+  void undo() override {}
+  void redo() override {}
+};
+
+}  // namespace
+
+HistoryModel::HistoryModel(QObject* parent) : QAbstractListModel(parent), undoStack_(new QUndoStack(this)) {
+  connect(undoStack_, &QUndoStack::indexChanged, this, &HistoryModel::followUndoIndex);
+}
+
+HistoryModel::~HistoryModel() = default;
+
+int HistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : entries_.size(); }
+
+QVariant HistoryModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= entries_.size()) return {};
+  const HistoryEntry& entry = entries_.at(index.row());
+  const bool undone = index.row() > currentRow_;
+  switch (role) {
+    case Qt::DisplayRole:
+      return entry.title.isEmpty() ? tr("Result %1").arg(index.row() + 1) : entry.title;
+    case Qt::DecorationRole:
+      return entry.thumbnail;
+    case Qt::ToolTipRole:
+      return entry.parameters;
+    case Qt::ForegroundRole:
+      if (undone) return QColor(128, 128, 128);
+      return {};
+    case Qt::FontRole: {
+      if (index.row() != currentRow_) return {};
+      QFont font;
+      font.setBold(true);
+      return font;
+    }
+    case CreatedAtRole:
+      return entry.createdAt;
+    case IsUndoneRole:
+      return undone;
+    default:
+      return {};
+  }
+}
+
+void HistoryModel::pushResult(HistoryEntry entry) {
+  const int keep = undoStack_->index();  // rows from here on are the undone tail
+  if (keep < entries_.size()) {
+    beginRemoveRows(QModelIndex(), keep, entries_.size() - 1);
+    entries_.resize(keep);
+    endRemoveRows();
+  }
+  if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
+  if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();
+  const QString title = entry.title.isEmpty() ? tr("Result %1").arg(keep + 1) : entry.title;
+  beginInsertRows(QModelIndex(), keep, keep);
+  entries_.append(std::move(entry));
+  endInsertRows();
+  // QUndoStack drops its own redo commands here, matching the rows removed above.
+  undoStack_->push(new HistoryEntryCommand(title));
+}
+
+void HistoryModel::setCurrentRow(int row) {
+  if (row < -1 || row >= entries_.size()) return;
+  undoStack_->setIndex(row + 1);
+}
+
+void HistoryModel::clear() {
+  beginResetModel();
+  entries_.clear();
+  currentRow_ = -1;
+  endResetModel();
+  undoStack_->clear();  // its indexChanged(0) finds currentRow_ already -1
+  Q_EMIT currentChanged(-1);
+}
+
+const HistoryEntry* HistoryModel::currentEntry() const {
+  return currentRow_ >= 0 && currentRow_ < entries_.size() ? &entries_.at(currentRow_) : nullptr;
+}
+
+void HistoryModel::followUndoIndex(int undoIndex) {
+  const int row = undoIndex - 1;
+  if (row == currentRow_) return;
+  currentRow_ = row;
+  // Greying and the bold current row change for every row between old and new current.
+  if (!entries_.isEmpty()) Q_EMIT dataChanged(index(0), index(entries_.size() - 1), {Qt::ForegroundRole, Qt::FontRole, IsUndoneRole});
+  Q_EMIT currentChanged(currentRow_);
+}
+
+}  // namespace partedit::ui

@@ -1,0 +1,77 @@
+#include "history/history_panel.h"
+
+#include <QAction>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include "history/history_model.h"
+
+namespace partedit::ui {
+
+HistoryPanel::HistoryPanel(HistoryModel* model, QWidget* parent)
+    : QWidget(parent), model_(model), list_(new QListView(this)), parameters_(new QPlainTextEdit(this)) {
+  setObjectName(QStringLiteral("historyPanel"));
+  list_->setObjectName(QStringLiteral("historyList"));
+  list_->setModel(model_);
+  list_->setViewMode(QListView::ListMode);
+  list_->setIconSize(QSize(kHistoryThumbnailSide, kHistoryThumbnailSide));
+  list_->setUniformItemSizes(true);
+  list_->setWordWrap(true);
+  list_->setSelectionMode(QAbstractItemView::SingleSelection);
+  list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  list_->setSpacing(2);
+
+  parameters_->setObjectName(QStringLiteral("historyParameters"));
+  parameters_->setReadOnly(true);
+  parameters_->setPlaceholderText(tr("The parameters of the selected result appear here."));
+  parameters_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+
+  auto* parametersBox = new QWidget(this);
+  auto* parametersLayout = new QVBoxLayout(parametersBox);
+  parametersLayout->setContentsMargins(0, 0, 0, 0);
+  auto* parametersLabel = new QLabel(tr("&Parameters"), parametersBox);
+  parametersLabel->setBuddy(parameters_);
+  parametersLayout->addWidget(parametersLabel);
+  parametersLayout->addWidget(parameters_);
+
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->setObjectName(QStringLiteral("historySplitter"));  // its state is restorable
+  splitter->addWidget(list_);
+  splitter->addWidget(parametersBox);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter);
+
+  undoAction_ = model_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undoAction_->setObjectName(QStringLiteral("undoAction"));
+  redoAction_ = model_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redoAction_->setObjectName(QStringLiteral("redoAction"));
+
+  // A click or arrow key selects a row; selecting navigates the history to it.
+  connect(list_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (current.isValid()) model_->setCurrentRow(current.row());
+          });
+  connect(model_, &HistoryModel::currentChanged, this, &HistoryPanel::showCurrent);
+  connect(model_, &QAbstractItemModel::modelReset, this, [this] { showCurrent(model_->currentRow()); });
+  showCurrent(model_->currentRow());
+}
+
+void HistoryPanel::showCurrent(int row) {
+  const QModelIndex index = row >= 0 ? model_->index(row) : QModelIndex();
+  if (list_->selectionModel()->currentIndex() != index) {
+    // setCurrentRow(row) from the selection handler is a no-op here: row is already current.
+    list_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+  }
+  if (index.isValid()) list_->scrollTo(index);
+  parameters_->setPlainText(row >= 0 ? model_->entry(row).parameters : QString());
+}
+
+}  // namespace partedit::ui
