@@ -6,6 +6,8 @@
 
 #include "canvas/canvas_transform.h"
 
+class QMimeData;
+
 namespace partedit::ui {
 
 // Shows one image with zoom and pan, a checkerboard under transparency, the edit mask as a
@@ -105,7 +107,7 @@ class ImageCanvas : public QWidget {
   bool nearDivider(const QPointF& position) const;
   void updateCursor();
   void reportCursor(const QPointF& position);
-  static QString droppableImagePath(const class QMimeData* mime);
+  static QString droppableImagePath(const QMimeData* mime);
 
   QImage image_;   // converted once to a fast-to-paint format
   QSize logicalSize_;
