@@ -51,8 +51,11 @@ HistoryPanel::HistoryPanel(HistoryModel* model, QWidget* parent)
 
   undoAction_ = model_->undoStack()->createUndoAction(this, tr("&Undo"));
   undoAction_->setObjectName(QStringLiteral("undoAction"));
+  // Set explicitly: Qt 6.4's createUndoAction/createRedoAction leave the shortcuts empty.
+  undoAction_->setShortcuts(QKeySequence::Undo);
   redoAction_ = model_->undoStack()->createRedoAction(this, tr("&Redo"));
   redoAction_->setObjectName(QStringLiteral("redoAction"));
+  redoAction_->setShortcuts(QKeySequence::Redo);
 
   // A click or arrow key selects a row; selecting navigates the history to it.
   connect(list_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
