@@ -135,6 +135,8 @@ class TestMaskImages : public QObject {
     }
     QCOMPARE(sheet.pixelColor(1, 1), layout.background);  // the outer gap
     QCOMPARE(sheet.pixelColor(4 + 64 + 2, 20), layout.background);  // between tiles
+    QCOMPARE(sheet.pixelColor(4 + 64, 20), layout.frameColour);      // each tile is framed
+    QCOMPARE(sheet.pixelColor(3, 20), layout.frameColour);
     // The sixth cell of the 3 x 2 grid is empty.
     QCOMPARE(sheet.pixelColor(4 + 2 * 68 + 32, 4 + cellHeight + 4 + 32), layout.background);
     if (const QString dir = qEnvironmentVariable("PARTEDIT_SCREENSHOT_DIR"); !dir.isEmpty())

@@ -41,6 +41,11 @@ QImage makeMaskContactSheet(const QVector<QImage>& stepMasks, const ContactSheet
     const QPoint origin(layout.gap + (i % grid.width()) * (cell.width() + layout.gap),
                         layout.gap + (i / grid.width()) * (cell.height() + layout.gap));
     const QRect tileRect(origin, tile);
+    // A thin frame in the gap: a near-black mask (an early step) must not merge with the sheet.
+    painter.save();
+    painter.setPen(layout.frameColour);
+    painter.drawRect(tileRect.adjusted(-1, -1, 0, 0));
+    painter.restore();
     painter.fillRect(tileRect, Qt::black);  // a missing mask reads as "nothing edited"
     if (!stepMasks[i].isNull()) painter.drawImage(tileRect, toGreyMask(stepMasks[i]));
     const QRect labelRect(origin.x(), tileRect.bottom() + 1, tile.width(), labelHeight);

@@ -11,6 +11,7 @@ struct ContactSheetLayout {
   int firstStepNumber = 1;  // the label of the first mask ("Step 1")
   QColor background = QColor(40, 40, 40);
   QColor labelColour = QColor(230, 230, 230);
+  QColor frameColour = QColor(96, 96, 96);  // 1 px around each tile, inside the gap
 };
 
 // Columns and rows of a near-square grid for `count` tiles (columns >= rows).
