@@ -180,6 +180,23 @@ class TestHistory : public QObject {
     QCOMPARE(model.currentRow(), 0);
   }
 
+  void oldestEntryIsForgottenBeyondTheLimit() {
+    HistoryModel model(nullptr, 3);
+    QSignalSpy current(&model, &HistoryModel::currentChanged);
+    for (const char* title : {"A", "B", "C", "D"}) model.pushResult(makeEntry(QString::fromLatin1(title)));
+    QCOMPARE(titles(model), (QStringList{"B", "C", "D"}));
+    QCOMPARE(model.currentRow(), 2);
+    QCOMPARE(current.last().at(0).toInt(), 2);
+    QCOMPARE(model.undoStack()->count(), 3);
+    model.undoStack()->undo();
+    QCOMPARE(model.currentEntry()->title, QStringLiteral("C"));
+    model.undoStack()->undo();
+    model.undoStack()->undo();
+    QCOMPARE(model.currentRow(), -1);
+    QVERIFY(!model.undoStack()->canUndo());  // A is gone for good
+    QCOMPARE(HistoryModel().maximumEntries(), HistoryModel::kDefaultMaximumEntries);
+  }
+
   void panelActionsHaveStandardShortcuts() {
     HistoryModel model;
     HistoryPanel panel(&model);

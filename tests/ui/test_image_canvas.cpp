@@ -194,6 +194,23 @@ class TestImageCanvas : public QObject {
     QCOMPARE(render(canvas, "toggle-off").pixelColor(150, 150), QColor(220, 30, 30));
   }
 
+  void holdingTheCompareKeyShowsBefore() {
+    ImageCanvas canvas;
+    showCanvas(canvas, QSize(200, 200));
+    canvas.setImage(solid(QSize(100, 100), QColor(220, 30, 30)));
+    canvas.setComparisonImage(solid(QSize(100, 100), QColor(30, 180, 60)));
+    canvas.setComparisonMode(ImageCanvas::ComparisonMode::Toggle);
+    QTest::keyPress(&canvas, Qt::Key_Backslash);
+    QVERIFY(canvas.isShowingBefore());
+    QCOMPARE(render(canvas, "hold-before").pixelColor(150, 150), QColor(30, 180, 60));
+    QTest::keyRelease(&canvas, Qt::Key_Backslash);
+    QVERIFY(!canvas.isShowingBefore());
+    QCOMPARE(render(canvas, "hold-after").pixelColor(150, 150), QColor(220, 30, 30));
+    canvas.setComparisonMode(ImageCanvas::ComparisonMode::Off);
+    QTest::keyPress(&canvas, Qt::Key_Backslash);  // only in Toggle mode
+    QVERIFY(!canvas.isShowingBefore());
+  }
+
   void wheelZoomKeepsImagePointUnderCursor() {
     ImageCanvas canvas;
     showCanvas(canvas, QSize(200, 200));

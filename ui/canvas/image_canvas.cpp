@@ -288,6 +288,11 @@ void ImageCanvas::keyPressEvent(QKeyEvent* event) {
     event->accept();
     return;
   }
+  if (event->key() == compareHoldKey_ && comparisonMode_ == ComparisonMode::Toggle) {
+    if (!event->isAutoRepeat()) setShowingBefore(true);
+    event->accept();
+    return;
+  }
   QWidget::keyPressEvent(event);
 }
 
@@ -301,13 +306,19 @@ void ImageCanvas::keyReleaseEvent(QKeyEvent* event) {
     event->accept();
     return;
   }
+  if (event->key() == compareHoldKey_ && comparisonMode_ == ComparisonMode::Toggle) {
+    if (!event->isAutoRepeat()) setShowingBefore(false);
+    event->accept();
+    return;
+  }
   QWidget::keyReleaseEvent(event);
 }
 
 void ImageCanvas::focusOutEvent(QFocusEvent* event) {
-  // The space release may go to another window: never stay stuck in pan mode.
+  // A key release may go to another window: never stay stuck in pan or compare mode.
   spaceHeld_ = false;
   panning_ = false;
+  if (comparisonMode_ == ComparisonMode::Toggle && showingBefore_) setShowingBefore(false);
   updateCursor();
   QWidget::focusOutEvent(event);
 }

@@ -57,6 +57,10 @@ class ImageCanvas : public QWidget {
   void setComparisonMode(ComparisonMode mode);
   ComparisonMode comparisonMode() const { return comparisonMode_; }
   bool isShowingBefore() const { return showingBefore_; }
+  // In Toggle mode, holding this key (with the canvas focused) shows the before image, a
+  // momentary compare; Qt::Key_unknown turns it off. Default: backslash.
+  void setCompareHoldKey(int key) { compareHoldKey_ = key; }
+  int compareHoldKey() const { return compareHoldKey_; }
   // The split divider as a fraction (0..1) of the image width: it stays on the same image
   // column while zooming and panning.
   void setSplitPosition(double fractionOfImageWidth);
@@ -120,6 +124,7 @@ class ImageCanvas : public QWidget {
   bool maskVisible_ = true;
   ComparisonMode comparisonMode_ = ComparisonMode::Off;
   bool showingBefore_ = false;
+  int compareHoldKey_ = Qt::Key_Backslash;
   double splitPosition_ = 0.5;
   QString placeholderText_;
 

@@ -5,6 +5,8 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 
+#include <algorithm>
+
 namespace partedit::ui {
 
 namespace {
@@ -20,7 +22,11 @@ class HistoryEntryCommand : public QUndoCommand {
 
 }  // namespace
 
-HistoryModel::HistoryModel(QObject* parent) : QAbstractListModel(parent), undoStack_(new QUndoStack(this)) {
+HistoryModel::HistoryModel(QObject* parent, int maximumEntries)
+    : QAbstractListModel(parent), undoStack_(new QUndoStack(this)), maximumEntries_(std::max(0, maximumEntries)) {
+  // The stack drops its oldest command on the push that exceeds the limit; pushResult drops
+  // the oldest row just before, so rows and commands stay aligned.
+  undoStack_->setUndoLimit(maximumEntries_);
   connect(undoStack_, &QUndoStack::indexChanged, this, &HistoryModel::followUndoIndex);
 }
 
@@ -64,10 +70,17 @@ void HistoryModel::pushResult(HistoryEntry entry) {
     entries_.resize(keep);
     endRemoveRows();
   }
+  if (maximumEntries_ > 0 && entries_.size() >= maximumEntries_) {
+    beginRemoveRows(QModelIndex(), 0, 0);
+    entries_.removeFirst();
+    --currentRow_;  // the same entry, one row up; the push below makes the new one current
+    endRemoveRows();
+  }
   if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
   if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();
-  const QString title = entry.title.isEmpty() ? tr("Result %1").arg(keep + 1) : entry.title;
-  beginInsertRows(QModelIndex(), keep, keep);
+  const QString title = entry.title.isEmpty() ? tr("Result %1").arg(entries_.size() + 1) : entry.title;
+  const int row = entries_.size();
+  beginInsertRows(QModelIndex(), row, row);
   entries_.append(std::move(entry));
   endInsertRows();
   // QUndoStack drops its own redo commands here, matching the rows removed above.

@@ -22,7 +22,11 @@ class HistoryModel : public QAbstractListModel {
     IsUndoneRole,                      // bool: after the current entry (redo brings it back)
   };
 
-  explicit HistoryModel(QObject* parent = nullptr);
+  // Like Photoshop's 50 states: each entry keeps full images, so the oldest is forgotten
+  // (no longer undoable) when a push would exceed the limit; 0 keeps everything.
+  static constexpr int kDefaultMaximumEntries = 50;
+
+  explicit HistoryModel(QObject* parent = nullptr, int maximumEntries = kDefaultMaximumEntries);
   ~HistoryModel() override;
 
   int rowCount(const QModelIndex& parent = QModelIndex()) const override;
@@ -38,6 +42,7 @@ class HistoryModel : public QAbstractListModel {
   void clear();
 
   int count() const { return entries_.size(); }
+  int maximumEntries() const { return maximumEntries_; }
   int currentRow() const { return currentRow_; }      // -1 when empty or all undone
   const HistoryEntry& entry(int row) const { return entries_.at(row); }
   const HistoryEntry* currentEntry() const;            // nullptr when currentRow() == -1
@@ -52,6 +57,7 @@ class HistoryModel : public QAbstractListModel {
   QVector<HistoryEntry> entries_;
   QUndoStack* undoStack_ = nullptr;
   int currentRow_ = -1;
+  int maximumEntries_;
 };
 
 }  // namespace partedit::ui
