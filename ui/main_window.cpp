@@ -2,14 +2,30 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QIcon>
-#include <QImageReader>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QScrollArea>
+#include <QSlider>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QWidgetAction>
+
+#include "canvas/image_canvas.h"
+#include "dialogs/new_image_dialog.h"
+#include "dialogs/preferences_dialog.h"
+#include "history/history_model.h"
+#include "history/history_panel.h"
+#include "panels/edit_panel.h"
+#include "panels/token_panel.h"
+#include "settings/app_settings.h"
+#include "widgets/run_status.h"
+#include "worker/engine_client.h"
 
 // resources.qrc is compiled into the static partedit_ui library; nothing references its
 // initialiser, so register it explicitly (repeated calls are harmless).
@@ -22,51 +38,265 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("PartEdit"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/partedit.png")));
   setObjectName(QStringLiteral("MainWindow"));
-  imageView_ = new QLabel(this);
-  imageView_->setObjectName(QStringLiteral("imageView"));
-  imageView_->setAlignment(Qt::AlignCenter);
-  imageView_->setText(tr("Open an image (Ctrl+O) to begin."));
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidget(imageView_);
-  scroll->setWidgetResizable(true);
-  setCentralWidget(scroll);
+  setDockNestingEnabled(true);
+  engine_ = new EngineClient(this);
+  canvas_ = new ImageCanvas(this);
+  canvas_->setPlaceholderText(tr("Open a photo (Ctrl+O), drop one here, or create an image from a prompt (Ctrl+N)."));
+  setCentralWidget(canvas_);
+  history_ = new HistoryModel(this);
+  createDocks();
+  createActions();
   createMenus();
-  statusBar()->showMessage(tr("Ready"));
-  resize(1024, 768);
+  createStatusBar();
+  connectEngine();
+  restoreLayout();
+  const AppSettings settings;
+  canvas_->setMaskOpacity(settings.maskOpacity());
+  canvas_->setMaskVisible(settings.maskVisible());
+  applyEngineConfig(settings.engineConfig());
+  updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks() {
+  editPanel_ = new EditPanel(this);
+  auto* editDock = new QDockWidget(tr("Edit"), this);
+  editDock->setObjectName(QStringLiteral("editDock"));
+  editDock->setWidget(editPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, editDock);
+
+  historyPanel_ = new HistoryPanel(history_, this);
+  auto* historyDock = new QDockWidget(tr("History"), this);
+  historyDock->setObjectName(QStringLiteral("historyDock"));
+  historyDock->setWidget(historyPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, historyDock);
+
+  tokenPanel_ = new TokenPanel(this);
+  auto* tokenDock = new QDockWidget(tr("Part Tokens"), this);
+  tokenDock->setObjectName(QStringLiteral("tokenDock"));
+  tokenDock->setWidget(tokenPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, tokenDock);
+  tabifyDockWidget(historyDock, tokenDock);
+  historyDock->raise();
+  resizeDocks({editDock}, {380}, Qt::Horizontal);
+}
+
+void MainWindow::createActions() {
+  applyAction_ = new QAction(tr("&Apply Edit"), this);
+  applyAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+  connect(applyAction_, &QAction::triggered, this, &MainWindow::applyEdit);
+  cancelAction_ = new QAction(tr("&Cancel"), this);
+  cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+  connect(cancelAction_, &QAction::triggered, this, &MainWindow::cancelRun);
+
+  showMask_ = new QAction(tr("Show &Mask"), this);
+  showMask_->setCheckable(true);
+  showMask_->setChecked(canvas_->isMaskVisible());
+  showMask_->setShortcut(QKeySequence(Qt::Key_M));
+  showMask_->setToolTip(tr("Show the part mask as a coloured overlay (M)"));
+  connect(showMask_, &QAction::toggled, canvas_, &ImageCanvas::setMaskVisible);
+  compare_ = new QAction(tr("Show &Before"), this);
+  compare_->setCheckable(true);
+  compare_->setShortcut(QKeySequence(Qt::Key_B));
+  compare_->setToolTip(tr("Show the image before the edit (B)"));
+  connect(compare_, &QAction::toggled, this, [this](bool on) {
+    if (on) split_->setChecked(false);
+    canvas_->setComparisonMode(on ? ImageCanvas::ComparisonMode::Toggle : ImageCanvas::ComparisonMode::Off);
+    canvas_->setShowingBefore(on);
+  });
+  split_ = new QAction(tr("&Split View"), this);
+  split_->setCheckable(true);
+  split_->setShortcut(QKeySequence(Qt::Key_S));
+  split_->setToolTip(tr("Before on the left, after on the right; drag the divider (S)"));
+  connect(split_, &QAction::toggled, this, [this](bool on) {
+    if (on) compare_->setChecked(false);
+    canvas_->setComparisonMode(on ? ImageCanvas::ComparisonMode::Split : ImageCanvas::ComparisonMode::Off);
+  });
+  maskOnly_ = new QAction(tr("Mask &Only"), this);
+  maskOnly_->setCheckable(true);
+  maskOnly_->setToolTip(tr("Show the final mask alone, in grey"));
+  connect(maskOnly_, &QAction::toggled, this, [this] { showEntry(history_->currentEntry()); });
+
+  opacity_ = new QSlider(Qt::Horizontal, this);
+  opacity_->setObjectName(QStringLiteral("maskOpacity"));
+  opacity_->setRange(0, 100);
+  opacity_->setValue(static_cast<int>(canvas_->maskOpacity() * 100 + 0.5));
+  opacity_->setMaximumWidth(120);
+  opacity_->setToolTip(tr("Mask opacity"));
+  connect(opacity_, &QSlider::valueChanged, this, [this](int value) { canvas_->setMaskOpacity(value / 100.0); });
+
+  auto* view = addToolBar(tr("View"));
+  view->setObjectName(QStringLiteral("viewToolBar"));
+  view->addAction(tr("Fit"), canvas_, &ImageCanvas::fitToWindow);
+  view->addAction(tr("100 %"), canvas_, &ImageCanvas::actualSize);
+  view->addSeparator();
+  view->addAction(showMask_);
+  view->addWidget(opacity_);
+  view->addSeparator();
+  view->addAction(compare_);
+  view->addAction(split_);
+  view->addAction(maskOnly_);
 }
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::showOpenDialog);
-  open->setShortcut(QKeySequence::Open);
+  file->addAction(tr("&New from Prompt…"), QKeySequence::New, this, &MainWindow::showNewImageDialog);
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+    AppSettings settings;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), settings.lastFolder(),
+                                                      tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"));
+    if (path.isEmpty()) return;
+    settings.setLastFolder(QFileInfo(path).absolutePath());
+    openImage(path);
+  });
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
-  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-  quit->setShortcut(QKeySequence::Quit);
+  exportImage_ = file->addAction(tr("&Export Image…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                                 [this] { exportWithDialog(ExportKind::Image); });
+  exportMask_ = file->addAction(tr("Export &Mask…"), this, [this] { exportWithDialog(ExportKind::Mask); });
+  exportOverlay_ = file->addAction(tr("Export Mask &Overlay…"), this,
+                                   [this] { exportWithDialog(ExportKind::MaskOverlay); });
+  exportSteps_ = file->addAction(tr("Export &Step Masks…"), this, [this] { exportWithDialog(ExportKind::StepMasks); });
+  file->addSeparator();
+  file->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, &MainWindow::showPreferences);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(historyPanel_->undoAction());
+  edit->addAction(historyPanel_->redoAction());
+  edit->addSeparator();
+  edit->addAction(applyAction_);
+  edit->addAction(cancelAction_);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &ImageCanvas::fitToWindow);
+  view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_1), canvas_, &ImageCanvas::actualSize);
+  view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, canvas_, &ImageCanvas::zoomIn);
+  view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, canvas_, &ImageCanvas::zoomOut);
+  view->addSeparator();
+  view->addAction(showMask_);
+  view->addAction(compare_);
+  view->addAction(split_);
+  view->addAction(maskOnly_);
+  view->addSeparator();
+  QMenu* panels = view->addMenu(tr("&Panels"));
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) panels->addAction(dock->toggleViewAction());
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About PartEdit"), this, [this] {
     QMessageBox::about(this, tr("About PartEdit"),
-                       tr("PartEdit %1\nPart-level image editing with diffusion models.")
+                       tr("<h3>PartEdit %1</h3><p>Part-level image editing with diffusion models: type "
+                          "“with a robotic &lt;head&gt;” and only that part changes.</p>"
+                          "<p>Based on the paper “PartEdit: Fine-Grained Image Editing using Pre-Trained "
+                          "Diffusion Models”.</p>")
                            .arg(QApplication::applicationVersion()));
   });
+  connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+  updateRecentMenu();
 }
 
-void MainWindow::showOpenDialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), QString(),
-                                                    tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"));
-  if (!path.isEmpty()) openImage(path);
+void MainWindow::createStatusBar() {
+  runStatus_ = new RunStatus(this);
+  zoomLabel_ = new QLabel(this);
+  zoomLabel_->setObjectName(QStringLiteral("zoomLabel"));
+  cursorLabel_ = new QLabel(this);
+  cursorLabel_->setObjectName(QStringLiteral("cursorLabel"));
+  cursorLabel_->setMinimumWidth(cursorLabel_->fontMetrics().horizontalAdvance(QStringLiteral("0000, 0000")));
+  statusBar()->addPermanentWidget(runStatus_);
+  statusBar()->addPermanentWidget(cursorLabel_);
+  statusBar()->addPermanentWidget(zoomLabel_);
+  statusBar()->showMessage(tr("Ready"));
+  connect(runStatus_, &RunStatus::cancelRequested, this, &MainWindow::cancelRun);
+  connect(canvas_, &ImageCanvas::zoomChanged, this,
+          [this](double zoom) { zoomLabel_->setText(QStringLiteral("%1 %").arg(qRound(zoom * 100))); });
+  connect(canvas_, &ImageCanvas::cursorImagePositionChanged, this, [this](QPoint pixel, bool onImage) {
+    cursorLabel_->setText(onImage ? QStringLiteral("%1, %2").arg(pixel.x()).arg(pixel.y()) : QString());
+  });
+  connect(canvas_, &ImageCanvas::fileDropped, this, [this](const QString& path) { openImage(path); });
 }
 
-bool MainWindow::openImage(const QString& path) {
-  QImageReader reader(path);
-  reader.setAutoTransform(true);  // EXIF orientation
-  const QImage image = reader.read();
-  if (image.isNull()) {
-    reportError(tr("Cannot open image"), tr("%1 could not be read: %2").arg(path, reader.errorString()));
-    return false;
-  }
-  imageView_->setPixmap(QPixmap::fromImage(image));
-  statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
-  return true;
+void MainWindow::restoreLayout() {
+  const AppSettings settings;
+  if (!restoreGeometry(settings.windowGeometry())) resize(1280, 820);
+  restoreState(settings.windowState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  AppSettings settings;
+  settings.setWindowGeometry(saveGeometry());
+  settings.setWindowState(saveState());
+  settings.setMaskOpacity(canvas_->maskOpacity());
+  settings.setMaskVisible(canvas_->isMaskVisible());
+  if (isRunning()) engine_->cancel();  // the worker stops within a step; the client waits for it
+  event->accept();
+}
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  const QStringList files = AppSettings().recentFiles();
+  for (const QString& path : files)
+    recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openImage(path); })->setToolTip(path);
+  if (files.isEmpty()) recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
+  recentMenu_->setToolTipsVisible(true);
+}
+
+void MainWindow::updateActions() {
+  const bool running = isRunning();
+  const HistoryEntry* entry = history_->currentEntry();
+  const bool hasResult = entry != nullptr;
+  const bool hasMask = hasResult && !entry->mask.isNull();
+  exportImage_->setEnabled(hasResult);
+  exportMask_->setEnabled(hasMask);
+  exportOverlay_->setEnabled(hasMask);
+  exportSteps_->setEnabled(hasResult && !entry->stepMasks.isEmpty());
+  applyAction_->setEnabled(!running && document_.kind != Document::Kind::None &&
+                           editPanel_->currentCheck().ok);
+  cancelAction_->setEnabled(running);
+  editPanel_->setBusy(running);
+}
+
+bool MainWindow::isRunning() const { return engine_->busy(); }
+
+void MainWindow::applyEngineConfig(const EngineConfig& config) {
+  AppSettings().setEngineConfig(config);
+  engine_->configure(config);
+  editPanel_->setTokenFolder(config.tokenFolder);
+  engine_->listTokens();
+}
+
+void MainWindow::startup() {
+  if (AppSettings().hasModel()) return;
+  auto* dialog = new PreferencesDialog(AppSettings().engineConfig(), PreferencesDialog::Mode::FirstRun, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    applyEngineConfig(dialog->config());
+    statusBar()->showMessage(tr("Model folder set: %1").arg(dialog->config().modelFolder));
+  });
+  dialog->open();
+}
+
+void MainWindow::showPreferences() {
+  auto* dialog = new PreferencesDialog(AppSettings().engineConfig(), PreferencesDialog::Mode::Preferences, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { applyEngineConfig(dialog->config()); });
+  connect(dialog, &PreferencesDialog::clearCacheRequested, this, [this, dialog] {
+    const quint64 id = engine_->clearCache();
+    connect(engine_->worker(), &EngineWorker::cacheCleared, dialog, [dialog, id](quint64 done, int removed) {
+      if (done == id) dialog->showCacheCleared(removed);
+    });
+  });
+  dialog->open();
+}
+
+void MainWindow::showNewImageDialog() {
+  GenerateSettings initial = document_.kind == Document::Kind::Generated ? document_.generation
+                                                                        : GenerateSettings::defaults();
+  auto* dialog = new NewImageDialog(initial, model_.defaultSize, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { generateImage(dialog->settings()); });
+  dialog->open();
 }
 
 void MainWindow::reportError(const QString& title, const QString& message) {

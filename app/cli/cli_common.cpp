@@ -1,7 +1,9 @@
 #include "cli_common.h"
 
 #include <algorithm>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
+#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -158,8 +161,8 @@ GenerateRequest generation_request_from_args(const Args& args) {
   GenerateRequest request;
   request.prompt = args.get_or("prompt", "");  // required by the commands that need it
   request.negative = args.get_or("negative", "");
-  request.steps = args.get_int("steps", 50);
-  request.guidance = args.get_double("guidance", 7.5);
+  request.steps = args.get_int("steps", request.steps);
+  request.guidance = args.get_double("guidance", request.guidance);
   request.scheduler = args.get_or("scheduler", "");
   request.width = args.get_int64("width", 0);
   request.height = args.get_int64("height", 0);
@@ -180,13 +183,16 @@ DiffusionModel load_model(const Args& args, const ComputeOptions& compute) {
   return model;
 }
 
+void fill_size_from_latents(const DiffusionModel& model, GenerateRequest& request) {
+  if (!request.initial_latents.defined()) return;
+  const int64_t f = model.vae_scale_factor();
+  if (request.width == 0) request.width = request.initial_latents.size(3) * f;
+  if (request.height == 0) request.height = request.initial_latents.size(2) * f;
+}
+
 DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request) {
   DiffusionModel model = load_model(args, compute);
-  if (request.initial_latents.defined()) {
-    const int64_t f = model.vae_scale_factor();
-    if (request.width == 0) request.width = request.initial_latents.size(3) * f;
-    if (request.height == 0) request.height = request.initial_latents.size(2) * f;
-  }
+  fill_size_from_latents(model, request);
   return model;
 }
 
@@ -217,6 +223,35 @@ void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& c
   t["peak_rss_mb"] = peak_rss_mb();
   if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
   std::cout << t.dump() << std::endl;
+}
+
+EngineListener stderr_listener(bool prefix_inversion) {
+  EngineListener listener;
+  listener.status = [](const std::string& text) { std::cerr << text << "\n"; };
+  listener.note = [](const std::string& text) { std::cerr << "note: " << text << "\n"; };
+  listener.warning = [](const std::string& text) { std::cerr << "warning: " << text << "\n"; };
+  listener.progress = [prefix_inversion](const EngineProgress& p) {
+    switch (p.stage) {
+      case EngineStage::Inverting:
+        std::cerr << (prefix_inversion ? "inversion " : "") << format_progress(p.estimate) << " (t=" << p.timestep
+                  << ")\n";
+        break;
+      case EngineStage::Replaying:
+        std::cerr << "replay " << format_progress(p.estimate) << " (t=" << p.timestep << ")\n";
+        break;
+      case EngineStage::Generating:
+        std::cerr << format_progress(p.estimate) << " (t=" << p.timestep << ")\n";
+        break;
+      case EngineStage::Editing: {
+        std::ostringstream covered;
+        covered << std::fixed << std::setprecision(1) << 100.0 * p.mask.mean().item<double>();
+        std::cerr << format_progress(p.estimate) << " (mask covers " << covered.str() << " %)\n";
+        break;
+      }
+      default: break;
+    }
+  };
+  return listener;
 }
 
 }  // namespace partedit::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "args.h"
+#include "engine/engine_events.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
@@ -71,6 +72,8 @@ DiffusionModel load_model(const Args& args, const ComputeOptions& compute);
 // Loads the model named by --model with --device/--dtype, reporting on stderr; fills the
 // request's size from its initial latents when --width/--height are absent.
 DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request);
+// The request's size from its initial latents when --width/--height are absent.
+void fill_size_from_latents(const DiffusionModel& model, GenerateRequest& request);
 
 // --timings: one JSON object, the last line of stdout.
 struct StageTimes {
@@ -84,5 +87,10 @@ StageTimes stage_times(const DiffusionModel& model, const GenerateTimings& timin
                        std::chrono::steady_clock::time_point after_load);
 // A command's own stage fields, followed by the peak memory (RSS, and CUDA on a GPU).
 void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute);
+
+// What the engine says, on stderr: status lines as they are, "note: …", "warning: …", and a
+// progress line per step ("inversion step 3/50, …" while a photo is inverted for an edit
+// when `prefix_inversion`).
+EngineListener stderr_listener(bool prefix_inversion = true);
 
 }  // namespace partedit::cli

@@ -2,7 +2,6 @@
 // command line"). The edit is given as "with <edit> <part>" (appended to the prompt), as a
 // full edit prompt, or as a subject word swap; parts come from the token library or files.
 #include <chrono>
-#include <iomanip>
 #include <iostream>
 
 #include <ATen/ATen.h>
@@ -11,15 +10,14 @@
 #include "commands.h"
 #include "edit_photo.h"
 #include "editing/edit_instruction.h"
-#include "editing/edit_prompt_window.h"
 #include "editing/part_edit_pipeline.h"
 #include "editing/token_library.h"
+#include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/prompt_encoder.h"
 #include "runtime/error.h"
-#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -64,70 +62,29 @@ std::vector<OptionSpec> edit_options() {
 
 const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".webp"};
 
-// What the user asked to change, parsed before anything is loaded; the edit prompt is
-// composed once the source prompt is known (a photo's may come from its caption).
-struct EditForm {
-  enum class Kind { Appended, Explicit, Swap } kind = Kind::Explicit;
-  AppendedEdit appended;
-  std::string edit_prompt;            // Explicit
-  std::string subject, edit_word;     // Swap
-  std::optional<PromptToPrompt> p2p;  // --p2p
-};
-
-struct EditText {
-  std::string edit_prompt;
-  std::optional<PromptToPrompt> p2p;
-  std::vector<std::string> edit_words;  // empty: derived from the prompts
-};
-
-TokenLibrary open_library(const Args& args) {
-  std::vector<fs::path> user;
-  for (const auto& dir : args.get_all("library")) user.emplace_back(dir);
-  return open_token_library(find_shipped_token_dir(current_executable_dir()), std::move(user));
-}
-
 // Exactly one of --edit, --edit-prompt, --subject/--edit-word.
-EditForm edit_form_from_args(const Args& args, const TokenLibrary* library) {
+EditInstruction instruction_from_args(const Args& args, const TokenLibrary& library) {
   const int forms = int(args.has("edit")) + int(args.has("edit-prompt")) + int(args.has("subject") || args.has("edit-word"));
   if (forms == 0) throw Error("say what to change: --edit \"with <edit> <part>\", --edit-prompt TEXT or --subject WORD --edit-word WORD");
   if (forms > 1) throw Error("give only one of --edit, --edit-prompt and --subject/--edit-word");
-  EditForm form;
+  EditInstruction instruction;
   if (args.has("edit")) {
-    form.kind = EditForm::Kind::Appended;
-    form.appended = parse_appended_edit(args.get("edit"), [&](const std::string& text) {
-      return library && names_available_part(*library, text);
-    });
+    instruction = EditInstruction::appended_edit(parse_appended_edit(
+        args.get("edit"), [&](const std::string& text) { return names_available_part(library, text); }));
   } else if (args.has("edit-prompt")) {
-    form.edit_prompt = args.get("edit-prompt");
+    instruction = EditInstruction::explicit_prompt(args.get("edit-prompt"));
   } else {
     if (!args.has("subject") || !args.has("edit-word")) throw Error("--subject and --edit-word go together");
-    form.kind = EditForm::Kind::Swap;
-    form.subject = args.get("subject");
-    form.edit_word = args.get("edit-word");
+    instruction = EditInstruction::swap(args.get("subject"), args.get("edit-word"));
   }
   if (args.has("p2p")) {
     const std::string mode = args.get("p2p");
-    if (mode == "replace") form.p2p = PromptToPrompt::Replace;
-    else if (mode == "refine") form.p2p = PromptToPrompt::Refine;
-    else if (mode == "none") form.p2p = PromptToPrompt::None;
+    if (mode == "replace") instruction.p2p = PromptToPrompt::Replace;
+    else if (mode == "refine") instruction.p2p = PromptToPrompt::Refine;
+    else if (mode == "none") instruction.p2p = PromptToPrompt::None;
     else throw Error("--p2p must be replace, refine or none, got '" + mode + "'");
   }
-  return form;
-}
-
-EditText compose_edit(const EditForm& form, const std::string& source) {
-  EditText out;
-  switch (form.kind) {
-    case EditForm::Kind::Appended: out.edit_prompt = appended_edit_prompt(source, form.appended); break;
-    case EditForm::Kind::Explicit: out.edit_prompt = form.edit_prompt; break;
-    case EditForm::Kind::Swap:
-      out.edit_prompt = swap_subject(source, form.subject, form.edit_word);
-      out.p2p = PromptToPrompt::Replace;
-      out.edit_words = {form.edit_word};
-      break;
-  }
-  if (form.p2p) out.p2p = form.p2p;
-  return out;
+  return instruction;
 }
 
 PartToken read_token_file(const fs::path& path) {
@@ -137,31 +94,37 @@ PartToken read_token_file(const fs::path& path) {
   return read_part_token(path);
 }
 
-std::vector<PartToken> part_tokens_from_args(const Args& args, const EditForm& form, const TokenLibrary* library) {
+std::vector<PartToken> part_tokens_from_args(const Args& args, const EditInstruction& instruction,
+                                             const TokenLibrary& library) {
   std::vector<PartToken> tokens;
-  if (form.kind == EditForm::Kind::Appended) {
-    tokens.push_back(resolve_appended_part(*library, form.appended));
-    if (!form.appended.bracketed)
-      std::cerr << "note: took '" << form.appended.part_text << "' as the part (" << tokens.back().part_name
-                << "); write it in angle brackets, e.g. \"with " << form.appended.edit << " <"
-                << form.appended.part_text << ">\", to say so\n";
+  if (instruction.form == EditInstruction::Form::Appended) {
+    const AppendedEdit& appended = instruction.appended;
+    tokens.push_back(resolve_appended_part(library, appended));
+    if (!appended.bracketed)
+      std::cerr << "note: took '" << appended.part_text << "' as the part (" << tokens.back().part_name
+                << "); write it in angle brackets, e.g. \"with " << appended.edit << " <" << appended.part_text
+                << ">\", to say so\n";
   }
-  for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(*library, name));
+  for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(library, name));
   for (const auto& file : args.get_all("token")) tokens.push_back(read_token_file(file));
   if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
   return tokens;
 }
 
-EditRequest edit_request_from_args(const Args& args, GenerateRequest source) {
-  EditRequest request;
-  request.source = std::move(source);
-  if (args.has("t-e")) request.edit_end_step = args.get_int64("t-e", 0);
-  request.omega = args.get_double("omega", 1.5);
-  request.cross_replace = args.get_double("cross-replace", 0.4);
-  request.mask_size = args.get_int64("mask-size", 0);
-  if (args.has("mask-size") && request.mask_size <= 0) throw Error("--mask-size must be positive");
-  validate_mask_size(request.mask_size);
-  return request;
+// The edit settings every source shares; the source itself is set once the model is loaded.
+EditJob edit_job_from_args(const Args& args, GenerateRequest generation) {
+  EditJob job;
+  job.generation = std::move(generation);
+  if (args.has("t-e")) job.edit_end_step = args.get_int64("t-e", 0);
+  job.omega = args.get_double("omega", job.omega);
+  job.cross_replace = args.get_double("cross-replace", job.cross_replace);
+  job.mask_size = args.get_int64("mask-size", 0);
+  if (args.has("mask-size") && job.mask_size <= 0) throw Error("--mask-size must be positive");
+  validate_mask_size(job.mask_size);
+  job.feather = args.get_double("feather", job.feather);
+  job.composite = !args.has("no-composite");
+  job.use_cache = !args.has("no-cache");
+  return job;
 }
 
 // The edited image (unless a photo edit wrote it) and the files every edit can write.
@@ -194,16 +157,17 @@ void write_outputs(const Args& args, const EditResult& result, bool photo_writte
   }
 }
 
-void write_timings(const DiffusionModel& model, const EditResult& result, const PhotoSource* photo,
+void write_timings(const DiffusionModel& model, const EditJobResult& job, bool photo,
                    std::chrono::steady_clock::time_point after_load, const ComputeOptions& compute) {
+  const EditResult& result = job.edit;
   StageTimes t = stage_times(model, result.timings, after_load);
   t.extra.emplace_back("mask", result.mask_seconds);
   if (photo) {
     // A separate inversion's wall time, or the inversion's own work within the edit's pass
     // (EditResult::invert_seconds; its UNet calls are shared with the edit and stay in denoise).
-    t.extra.insert(t.extra.end(), {{"caption", photo->caption_seconds},
-                                   {"invert", photo->invert_seconds + result.invert_seconds},
-                                   {"inversion_reused", photo->inversion_reused ? 1.0 : 0.0}});
+    t.extra.insert(t.extra.end(), {{"caption", job.caption_seconds},
+                                   {"invert", job.invert_seconds + result.invert_seconds},
+                                   {"inversion_reused", job.inversion_reused ? 1.0 : 0.0}});
   }
   print_timings(t, compute);
 }
@@ -238,76 +202,39 @@ int run_edit(const CommandArgs& argv) {
   const bool photo_edit = is_photo_edit(args);
   if (photo_edit) check_photo_args(args);
   else if (!args.has("prompt")) throw Error("--prompt TEXT is required (or --image FILE to edit a photo)");
-  GenerateRequest source = generation_request_from_args(args);
+  GenerateRequest generation = generation_request_from_args(args);
   check_output_paths(args);
-  std::optional<TokenLibrary> library;
-  if (args.has("edit") || args.has("part")) library.emplace(open_library(args));
-  const EditForm form = edit_form_from_args(args, library ? &*library : nullptr);
-  const std::vector<PartToken> tokens = part_tokens_from_args(args, form, library ? &*library : nullptr);
-  EditRequest request = edit_request_from_args(args, std::move(source));
+  EngineOptions options;
+  options.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
+  for (const auto& dir : args.get_all("library")) options.token_dirs.emplace_back(dir);
+  if (args.has("caption-model") && !args.has("prompt")) options.caption_model = fs::path(args.get("caption-model"));
+  if (photo_edit) options.inversion_cache = inversion_cache_from_args(args);
+  Engine engine(std::move(options));
+  EditJob job = edit_job_from_args(args, std::move(generation));
+  job.instruction = instruction_from_args(args, engine.tokens());
+  job.parts = part_tokens_from_args(args, job.instruction, engine.tokens());
   const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
   reset_peak_cuda_memory(compute.device);
 
-  // 2. The model; tokens checked against it; for a photo its source prompt and inversion.
-  DiffusionModel model = load_model_for(args, compute, request.source);
-  request.part_embedding = combine_part_embeddings(model, tokens);
-  request.layers = part_layers_for(model, tokens);
-  for (const auto& t : tokens) request.part_names.push_back(t.part_name);
+  // 2. The model; for a photo its source (an inversion file is read and checked against it).
+  const EngineListener listener = stderr_listener();
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  fill_size_from_latents(model, job.generation);
   const auto after_load = std::chrono::steady_clock::now();
+  if (photo_edit) job.from = photo_source_from_args(args, engine);
+
+  // 3. The edit (caption and inversion first for a photo), interruptible.
   CancelToken cancel;
   InterruptScope interrupt(cancel);
-  std::optional<PhotoSource> photo;
-  const PromptEncoder& encoder = model.prompt_encoder();
-  auto set_edit_text = [&](const std::string& source_prompt) {
-    request.source.prompt = source_prompt;
-    const EditText text = compose_edit(form, source_prompt);
-    request.edit_prompt = text.edit_prompt;
-    request.p2p = text.p2p;
-    request.edit_words = text.edit_words;
-    // Before any work (for photos before the inversion): edit words CLIP never reads.
-    check_edit_words_fit(encoder, source_prompt, request.edit_prompt, request.p2p, request.edit_words);
-  };
-  if (photo_edit) {
-    SourcePromptHooks hooks;
-    hooks.check_prompt = set_edit_text;
-    hooks.fit_caption = [&](const std::string& caption) {
-      if (form.kind != EditForm::Kind::Appended) return caption;
-      size_t dropped = 0;
-      const std::string fitted = fit_prompt_to_window(
-          encoder, caption, [&](const std::string& p) { return compose_edit(form, p).edit_prompt; }, &dropped);
-      if (dropped > 0)
-        std::cerr << "note: the caption \"" << caption << "\" was cut by " << dropped
-                  << (dropped == 1 ? " word" : " words") << " so that the edit fits CLIP's "
-                  << prompt_length(encoder, "").window << " tokens\n";
-      return fitted;
-    };
-    photo = prepare_photo_source(args, model, cancel, hooks);
-    request.inversion = photo->inversion;
-    request.photo = photo->photo_request;
-    std::cerr << "source prompt (" << photo->prompt_origin << "): " << photo->prompt << "\n";
-  } else {
-    set_edit_text(request.source.prompt);
-  }
-  std::cerr << "edit prompt: " << request.edit_prompt << "\nparts:";
-  for (const auto& t : tokens) std::cerr << " " << t.part_name;
-  std::cerr << "\n";
-
-  // 3. The edit, interruptible.
-  ProgressClock clock;
-  const EditResult result = edit(model, request, [&clock](const EditProgress& p) {
-    std::cerr << clock.line(p.step, p.total) << " (mask covers " << std::fixed << std::setprecision(1)
-              << 100.0 * p.mask.mean().item<double>() << " %)\n";
-  }, cancel);
-  for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
+  const EditJobResult result = engine.edit(job, listener, cancel);
 
   // 4. Outputs (each written atomically).
-  if (photo) {
-    keep_inversion(args, model, *photo, result);
-    if (photo->prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << photo->prompt << "\n";
-    write_photo_outputs(args, *photo, result);
+  if (photo_edit) {
+    if (result.prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << result.source_prompt << "\n";
+    write_photo_outputs(args, result);
   }
-  write_outputs(args, result, photo.has_value());
-  if (args.has("timings")) write_timings(model, result, photo ? &*photo : nullptr, after_load, compute);
+  write_outputs(args, result.edit, photo_edit);
+  if (args.has("timings")) write_timings(model, result, photo_edit, after_load, compute);
   return 0;
 }
 

@@ -6,11 +6,11 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
-#include "runtime/progress_clock.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -51,18 +51,17 @@ int run_generate(const CommandArgs& argv) {
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, 3. generation (interruptible).
-  DiffusionModel model = load_model_for(args, compute, request);
+  Engine engine;
+  const EngineListener listener = stderr_listener();
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  fill_size_from_latents(model, request);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   GenerateResult result;
   {
     InterruptScope interrupt(cancel);
-    ProgressClock clock;
-    result = generate(model, request, [&clock](const GenerateProgress& p) {
-      std::cerr << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
-    }, cancel);
+    result = engine.generate(request, listener, cancel);
   }
-  for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
 
   // 4. Outputs (all written atomically).
   write_image(out_path, result.image, result.parameters);

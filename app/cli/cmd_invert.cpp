@@ -14,6 +14,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "engine/engine.h"
 #include "io/image_header.h"
 #include "io/image_io.h"
 #include "io/image_photo.h"
@@ -64,13 +65,15 @@ at::Tensor read_noise(const fs::path& path) {
 
 // Everything checkable before loading the model.
 InvertRequest request_from_args(const Args& args) {
+  const InvertRequest defaults;
   InvertRequest r;
   r.prompt = args.get_or("prompt", "");
-  r.guidance = args.get_double("source-guidance", 3.5);
-  r.steps = args.get_int("steps", 50);
-  r.skip = args.get_double("skip", 0.15);
-  r.scheduler = args.get_or("scheduler", "dpmpp-sde");
-  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(3, r.steps));  // the reference zeroes at most all
+  r.guidance = args.get_double("source-guidance", defaults.guidance);
+  r.steps = args.get_int("steps", defaults.steps);
+  r.skip = args.get_double("skip", defaults.skip);
+  r.scheduler = args.get_or("scheduler", defaults.scheduler);
+  // The reference zeroes at most all steps.
+  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(defaults.zero_noise_steps, r.steps));
   if (r.steps < 1) throw Error("--steps must be at least 1, got " + std::to_string(r.steps));
   if (r.steps > RequestLimits::max_steps)
     throw Error("--steps must be at most " + std::to_string(RequestLimits::max_steps) + ", got " + std::to_string(r.steps));
@@ -85,22 +88,20 @@ InvertRequest request_from_args(const Args& args) {
   return r;
 }
 
-int run_replay(const Args& args, DiffusionModel& model, const ComputeOptions& compute, const fs::path& out_path) {
+int run_replay(const Args& args, Engine& engine, const ComputeOptions& compute, const fs::path& out_path) {
   const auto start = std::chrono::steady_clock::now();
-  const Inversion inv = load_inversion(args.get("replay"), model);
+  const auto inv = engine.load_inversion(args.get("replay"));
   CancelToken cancel;
   Reconstruction rec;
   {
     InterruptScope interrupt(cancel);
-    ProgressClock clock;
-    rec = reconstruct(model, inv, true, [&clock](const InvertProgress& p) {
-      std::cerr << "replay " << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
-    }, cancel);
+    rec = engine.replay(*inv, stderr_listener(), cancel);
   }
   write_image(out_path, rec.image);
-  std::cout << "wrote " << out_path.string() << " (" << inv.width << "x" << inv.height << ")\n";
+  std::cout << "wrote " << out_path.string() << " (" << inv->width << "x" << inv->height << ")\n";
   if (args.has("timings"))
-    print_timings(nlohmann::ordered_json{{"load", model.load_seconds()}, {"denoise", seconds_since(start)}}, compute);
+    print_timings(nlohmann::ordered_json{{"load", engine.model().load_seconds()}, {"denoise", seconds_since(start)}},
+                  compute);
   return 0;
 }
 
@@ -142,31 +143,21 @@ int run_invert(const CommandArgs& argv) {
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
-  DiffusionModel model = load_model(args, compute);
-  if (replay) return run_replay(args, model, compute, out_path);
+  Engine engine;
+  const EngineListener listener = stderr_listener(false);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  if (replay) return run_replay(args, engine, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
-  PhotoOptions photo_options;
-  photo_options.fit = FitOptions::for_model(model.default_image_size(), model.vae_scale_factor());
-  const Photo photo = load_photo(args.get("image"), photo_options);
-  for (const auto& w : photo.warnings) std::cerr << "warning: " << w << "\n";
-  for (const auto& n : photo.notes) std::cerr << "note: " << n << "\n";
-  request.image = photo.working;
-  request.crop = {photo.fit.original_width, photo.fit.original_height, photo.fit.crop_x, photo.fit.crop_y,
-                  photo.fit.crop_width, photo.fit.crop_height};
-  std::cerr << "inverting " << request.source_image << " at " << photo.fit.width << "x" << photo.fit.height << "\n";
 
   // 3. Invert, interruptible; 4. write atomically.
   CancelToken cancel;
-  Inversion inv;
-  std::vector<double> step_seconds;
+  InvertResult inverted;
   {
     InterruptScope interrupt(cancel);
-    ProgressClock clock;
-    inv = invert(model, request, [&](const InvertProgress& p) {
-      step_seconds.push_back(p.seconds);
-      std::cerr << clock.line(p.step, p.total) << " (t=" << p.timestep << ")\n";
-    }, cancel);
+    inverted = engine.invert(args.get("image"), request, listener, cancel);
   }
+  const Inversion& inv = inverted.inversion;
+  const std::vector<double>& step_seconds = inverted.step_seconds;
   save_inversion(out_path, inv);
   std::cout << "wrote " << out_path.string() << " (" << inv.width << "x" << inv.height << ", " << inv.steps
             << " steps of " << inv.total_steps << ", " << inv.scheduler;

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   try {
     partedit::ui::MainWindow window;
     window.show();
+    window.startup();  // asks for the model folders on the first start
     if (!parser.positionalArguments().isEmpty()) window.openImage(parser.positionalArguments().constFirst());
     return app.exec();
   } catch (...) {

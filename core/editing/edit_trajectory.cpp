@@ -28,6 +28,8 @@ class GenerationTrajectory : public EditTrajectory {
   SchedulerStepOutput step(const at::Tensor& noise_pred, int i, const at::Tensor& latents) override {
     return scheduler_->step(noise_pred, static_cast<size_t>(i), latents);
   }
+  std::unique_ptr<Scheduler> sampler_state() const override { return scheduler_->clone(); }
+  void restore_sampler(const Scheduler& state) override { scheduler_ = state.clone(); }
 
  private:
   std::unique_ptr<Scheduler> scheduler_;
@@ -56,6 +58,8 @@ class InversionTrajectory : public EditTrajectory {
                                                                             out.prev_sample.scalar_type()));
     return out;
   }
+  std::unique_ptr<Scheduler> sampler_state() const override { return schedule_.scheduler->clone(); }
+  void restore_sampler(const Scheduler& state) override { schedule_.scheduler = state.clone(); }
 
  private:
   const Inversion& inversion_;
@@ -90,6 +94,8 @@ class FusedInversionTrajectory : public EditTrajectory {
     z_ = at::Tensor();
     return out;
   }
+  std::unique_ptr<Scheduler> sampler_state() const override { return schedule_.scheduler->clone(); }
+  void restore_sampler(const Scheduler& state) override { schedule_.scheduler = state.clone(); }
 
  private:
   InversionWalker& walker_;

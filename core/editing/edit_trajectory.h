@@ -31,6 +31,10 @@ class EditTrajectory {
   virtual void observe_source(const at::Tensor& uncond, const at::Tensor& cond, int i) {}
   // Step i of both paths from their guided noise predictions [2, C, h, w].
   virtual SchedulerStepOutput step(const at::Tensor& noise_pred, int i, const at::Tensor& latents) = 0;
+  // A copy of the sampler's state (multistep history) before the next step, and its
+  // restoration: re-rendering an edit from a later step starts from such a copy.
+  virtual std::unique_ptr<Scheduler> sampler_state() const = 0;
+  virtual void restore_sampler(const Scheduler& state) = 0;
 };
 
 // Both paths from `noise` ([1, C, h, w] unit variance) with the model's scheduler `kind`.

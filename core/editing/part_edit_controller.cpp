@@ -69,6 +69,11 @@ void PartEditController::begin_step(int64_t step) {
   finished_.reset();
 }
 
+void PartEditController::resume_with_mask(const at::Tensor& previous_mask) {
+  mask_ = previous_mask;
+  blend_masks_.clear();
+}
+
 bool PartEditController::blending_at(int64_t step) const {
   return mask_.defined() && step >= 1 && step < settings_.edit_end_step;
 }

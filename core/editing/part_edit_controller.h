@@ -52,6 +52,9 @@ class PartEditController : public AttentionController {
   PartEditController(PartEditControlSettings settings, at::Tensor token_sequence, std::vector<int64_t> part_positions);
 
   void begin_step(int64_t step);  // 0-based denoising step about to run
+  // Continues a run from a later step: `previous_mask` is the mask the step before computed
+  // (StepMask::mask), which the next step blends with.
+  void resume_with_mask(const at::Tensor& previous_mask);
   // After the UNet call: the step's mask, computed in its last attention layer.
   StepMask end_step();
   double mask_seconds() const { return mask_seconds_; }  // aggregating and thresholding, all steps so far

@@ -183,8 +183,6 @@ std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartTo
   return usable ? std::vector<int>(trained.begin(), trained.end()) : all;
 }
 
-namespace {
-
 // "SDXL", "SD 1.x", "SD 2.x" and the family code tokens record ("sdxl", "sd15", "sd21"):
 // from the text-encoder width of the published models, else (tiny or custom widths) from the
 // UNet's structure (SD 2.x's transformers use linear projections, SD 1.x's convolutions).
@@ -194,6 +192,8 @@ std::string model_family_code(const DiffusionModel& model) {
   if (by_width == "sd15" || by_width == "sd21") return by_width;
   return model.unet()->config().use_linear_projection ? "sd21" : "sd15";
 }
+
+namespace {
 
 std::string token_label(const PartToken& token, size_t index) {
   return "'" + (token.part_name.empty() ? "token " + std::to_string(index + 1) : token.part_name) + "'";
@@ -243,22 +243,25 @@ namespace {
 // The request as it runs: a photo's inversion fixes the source prompt, steps, size and sampler.
 EditRequest effective_request(const EditRequest& request) {
   EditRequest r = request;
-  if (!r.inversion && r.photo) {
-    const InvertRequest& photo = *r.photo;
+  if (const auto* photo = std::get_if<PhotoToInvert>(&r.origin)) {
+    if (!photo->request) throw Error("the photo to invert is missing");
+    const InvertRequest& p = *photo->request;
     if (!blank(r.source.negative))
       throw Error("a photo inverted within the edit uses no negative prompt; invert it first to edit with one");
-    if (photo.image.dim() != 3) throw Error("the photo must be a [3, H, W] image");
-    r.source.prompt = photo.prompt;
-    r.source.steps = photo.steps;
-    r.source.width = photo.image.size(2);
-    r.source.height = photo.image.size(1);
-    r.source.scheduler = photo.scheduler;
+    if (p.image.dim() != 3) throw Error("the photo must be a [3, H, W] image");
+    r.source.prompt = p.prompt;
+    r.source.steps = p.steps;
+    r.source.width = p.image.size(2);
+    r.source.height = p.image.size(1);
+    r.source.scheduler = p.scheduler;
     r.source.initial_latents = at::Tensor();
-    r.source.seed = photo.seed;
+    r.source.seed = p.seed;
     return r;
   }
-  if (!r.inversion) return r;
-  const Inversion& inv = *r.inversion;
+  const auto* kept = std::get_if<KeptInversion>(&r.origin);
+  if (!kept) return r;
+  if (!kept->inversion) throw Error("the inversion to edit is missing");
+  const Inversion& inv = *kept->inversion;
   r.source.prompt = inv.prompt;
   r.source.steps = inv.steps;
   r.source.width = inv.width;
@@ -269,6 +272,92 @@ EditRequest effective_request(const EditRequest& request) {
   return r;
 }
 
+// The prompts' conditioning of an edit's batch [uncond source, uncond edit, cond source, cond edit].
+struct EditConditioning {
+  TextConditioning text;
+  UNetAddedConditions added;
+  at::Tensor token_sequence;           // [77, D] of the localisation path
+  std::vector<int64_t> part_positions;
+};
+
+// Everything the denoising loop touches; the loop is shared by edit() and rerender_edit().
+struct EditLoop {
+  DiffusionModel& model;
+  EditTrajectory& trajectory;
+  PartEditController& controller;
+  const EditConditioning& conditioning;
+  double guidance = 7.5;
+  InversionWalker* walker = nullptr;      // a photo inverted within this pass
+  const LatentPreviewMap* preview_map = nullptr;
+  bool keep_maps = false;
+  EditState* state = nullptr;             // receives the per-step state when kept
+  const EditProgressCallback& progress;
+  const CancelToken& cancel;
+  std::vector<at::Tensor> masks, maps;    // per step, CPU
+  std::vector<double> otsu;
+  double invert_seconds = 0;
+};
+
+}  // namespace
+
+struct EditState {
+  EditRequest request;                    // as it ran; a photo's origin is its kept inversion
+  EditConditioning conditioning;
+  std::vector<at::Tensor> latents;        // before step i: [2, C, h, w] on the model's device
+  std::vector<std::shared_ptr<const Scheduler>> samplers;  // the trajectory's sampler before step i
+};
+
+namespace {
+
+// Steps [from, total) of both paths; returns the latents after the last.
+at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
+  StageScope stage("editing");
+  const int total = loop.trajectory.steps();
+  const auto& text = loop.conditioning.text;
+  for (int i = from; i < total; ++i) {
+    loop.cancel.throw_if_cancelled();
+    stage.set("editing (step " + std::to_string(i + 1) + " of " + std::to_string(total) + ")");
+    if (loop.state) {
+      loop.state->latents.at(static_cast<size_t>(i)) = latents;
+      loop.state->samplers.at(static_cast<size_t>(i)) = loop.trajectory.sampler_state();
+    }
+    loop.controller.begin_step(i);
+    const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
+    at::Tensor noise_pred = loop.model.unet()
+                                ->forward(model_input, loop.trajectory.timestep(i), text.embeds,
+                                          loop.conditioning.added)
+                                .to(at::kFloat);
+    const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
+    if (loop.walker) {
+      const auto inversion_step_start = Clock::now();
+      loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // the inversion's step
+      wait_for(loop.walker->latents(i + 1));
+      loop.invert_seconds += seconds_since(inversion_step_start);
+    } else {
+      loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
+    }
+    noise_pred = uncond + loop.guidance * (cond - uncond);
+    const StepMask mask = loop.controller.end_step();
+    SchedulerStepOutput out = loop.trajectory.step(noise_pred, i, latents);
+    latents = out.prev_sample;
+    loop.masks.push_back(mask.mask.to(at::kCPU));
+    if (loop.keep_maps) loop.maps.push_back(mask.normalized.to(at::kCPU));
+    loop.otsu.push_back(mask.otsu);
+    if (loop.progress) {
+      EditProgress p;
+      p.step = i + 1;
+      p.total = total;
+      p.mask = loop.masks.back();
+      p.latents = latents;
+      if (loop.preview_map && out.pred_original_sample.defined())
+        p.preview = loop.preview_map->apply(out.pred_original_sample.slice(0, 1, 2))[0].to(at::kCPU);  // [3, h, w]
+      loop.progress(p);
+    }
+  }
+  wait_for(latents);
+  return latents;
+}
+
 }  // namespace
 
 EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
@@ -276,15 +365,19 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   const auto start = Clock::now();
   validate(original_request.source);  // the request limits (a photo's size is the photo's)
   const EditRequest request = effective_request(original_request);
+  const auto* kept = std::get_if<KeptInversion>(&request.origin);
+  const auto* photo = std::get_if<PhotoToInvert>(&request.origin);
+  const Inversion* kept_inversion = kept ? kept->inversion.get() : nullptr;
+  const InvertRequest* photo_request = photo ? photo->request.get() : nullptr;
   EditResult result;
   // A photo inverted without a prompt has a blank source prompt.
-  validate_generation(model, request.source, result.width, result.height, request.inversion || request.photo);
-  if (!request.inversion && !request.photo) validate_image_size(result.width, result.height);
+  validate_generation(model, request.source, result.width, result.height, kept || photo);
+  if (!kept && !photo) validate_image_size(result.width, result.height);
   const PromptEncoder& encoder = model.prompt_encoder();
   validate_edit(model, request, encoder.embed_dim());
-  if (request.inversion) check_inversion_matches(*request.inversion, model, result.width, result.height);
+  if (kept) check_inversion_matches(*kept_inversion, model, result.width, result.height);
   result.edit_prompt = request.edit_prompt;
-  result.noise_from_seed = !request.inversion && !request.photo && !request.source.initial_latents.defined();
+  result.noise_from_seed = !kept && !photo && !request.source.initial_latents.defined();
   result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
   InferenceGuard inference(model.compute().device);
   cancel.throw_if_cancelled();
@@ -293,32 +386,32 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   StageScope stage("encoding the prompts");
   warn_if_truncated(encoder, request.source.prompt, "source prompt", result.warnings);
   warn_if_truncated(encoder, request.edit_prompt, "edit prompt", result.warnings);
-  const TextConditioning text =
-      encoder.encode_with_guidance({request.source.prompt, request.edit_prompt}, request.source.negative);
-  UNetAddedConditions added;
+  EditConditioning conditioning;
+  conditioning.text = encoder.encode_with_guidance({request.source.prompt, request.edit_prompt}, request.source.negative);
+  const TextConditioning& text = conditioning.text;
   if (model.family() == ModelFamily::SDXL) {
-    added.text_embeds = text.pooled;                                                     // [4, P]
-    added.time_ids = sdxl_time_ids(result.height, result.width, 4, text.embeds.options());  // [4, 6]
+    conditioning.added.text_embeds = text.pooled;                                                     // [4, P]
+    conditioning.added.time_ids = sdxl_time_ids(result.height, result.width, 4, text.embeds.options());  // [4, 6]
   }
   const int64_t steps = request.source.steps;
-  const auto tokens = part_token_sequence(request.part_embedding, text.embeds.size(1), text.embeds.options());
-  std::vector<int64_t> part_positions;
-  for (int64_t p = 1; p < request.part_embedding.size(0); p += 2) part_positions.push_back(p);
-  PartEditController controller(control_settings(model, request, result, steps), tokens, part_positions);
-  const LatentPreviewMap* preview_map = progress ? &model.latent_preview_map() : nullptr;
+  conditioning.token_sequence = part_token_sequence(request.part_embedding, text.embeds.size(1), text.embeds.options());
+  for (int64_t p = 1; p < request.part_embedding.size(0); p += 2) conditioning.part_positions.push_back(p);
+  PartEditController controller(control_settings(model, request, result, steps), conditioning.token_sequence,
+                                conditioning.part_positions);
+  const LatentPreviewMap* preview_map = progress && request.source.preview ? &model.latent_preview_map() : nullptr;
   result.timings.encode = seconds_since(start);
 
   // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
   const auto denoise_start = Clock::now();
-  stage.set(request.photo ? "encoding the photo" : "preparing the initial latents");
+  stage.set(photo ? "encoding the photo" : "preparing the initial latents");
   std::unique_ptr<EditTrajectory> trajectory;
   std::optional<InversionWalker> walker;
-  if (request.inversion) {
-    trajectory = inversion_trajectory(model, *request.inversion);
-  } else if (request.photo) {
+  if (kept) {
+    trajectory = inversion_trajectory(model, *kept_inversion);
+  } else if (photo) {
     const auto walker_start = Clock::now();
-    walker.emplace(model, *request.photo);  // VAE encode, source conditioning, noising
-    trajectory = fused_inversion_trajectory(model, *walker, *request.photo);
+    walker.emplace(model, *photo_request);  // VAE encode, source conditioning, noising
+    trajectory = fused_inversion_trajectory(model, *walker, *photo_request);
     wait_for(walker->latents(0));
     result.invert_seconds += seconds_since(walker_start);
   } else {
@@ -327,54 +420,33 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     trajectory = generation_trajectory(model, request.source.scheduler, static_cast<int>(steps), noise);
   }
   result.scheduler = trajectory->scheduler_name();
-  at::Tensor latents = trajectory->initial_latents();  // [2, C, h, w]
 
   // 3. Denoising with localisation and blending.
-  ControllerScope scope(model.unet(), &controller);
-  const int total = trajectory->steps();
-  std::vector<at::Tensor> masks, maps;
-  const double guidance = request.source.guidance;
-  for (int i = 0; i < total; ++i) {
-    cancel.throw_if_cancelled();
-    stage.set("editing (step " + std::to_string(i + 1) + " of " + std::to_string(total) + ")");
-    controller.begin_step(i);
-    const at::Tensor model_input = trajectory->scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
-    at::Tensor noise_pred = model.unet()->forward(model_input, trajectory->timestep(i), text.embeds, added).to(at::kFloat);
-    const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
-    if (walker) {
-      const auto inversion_step_start = Clock::now();
-      trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // the inversion's step
-      wait_for(walker->latents(i + 1));
-      result.invert_seconds += seconds_since(inversion_step_start);
-    } else {
-      trajectory->observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
-    }
-    noise_pred = uncond + guidance * (cond - uncond);
-    const StepMask mask = controller.end_step();
-    SchedulerStepOutput out = trajectory->step(noise_pred, i, latents);
-    latents = out.prev_sample;
-    masks.push_back(mask.mask.to(at::kCPU));
-    if (request.keep_maps) maps.push_back(mask.normalized.to(at::kCPU));
-    result.otsu.push_back(mask.otsu);
-    if (progress) {
-      EditProgress p;
-      p.step = i + 1;
-      p.total = total;
-      p.mask = masks.back();
-      p.latents = latents;
-      if (preview_map && out.pred_original_sample.defined())
-        p.preview = preview_map->apply(out.pred_original_sample.slice(0, 1, 2))[0].to(at::kCPU);  // [3, h, w]
-      progress(p);
-    }
+  std::shared_ptr<EditState> state;
+  if (request.keep_state) {
+    state = std::make_shared<EditState>();
+    state->latents.resize(static_cast<size_t>(trajectory->steps()));
+    state->samplers.resize(static_cast<size_t>(trajectory->steps()));
   }
-  wait_for(latents);
+  ControllerScope scope(model.unet(), &controller);
+  EditLoop loop{model, *trajectory, controller, conditioning, request.source.guidance, walker ? &*walker : nullptr,
+                preview_map, request.keep_maps, state.get(), progress, cancel};
+  const at::Tensor latents = run_edit_steps(loop, trajectory->initial_latents(), 0);
+  result.invert_seconds += loop.invert_seconds;
   result.timings.denoise = seconds_since(denoise_start) - result.invert_seconds;
   result.mask_seconds = controller.mask_seconds();
+  result.otsu = loop.otsu;
   if (walker) result.inversion = std::make_shared<const Inversion>(walker->finish());
-  const Inversion* inv = request.inversion ? request.inversion.get() : result.inversion.get();
+  const Inversion* inv = kept ? kept_inversion : result.inversion.get();
   if (inv) {  // a photo's randomness is its inversion's noising draws
     result.seed = inv->seed;
     result.noise_from_seed = inv->noise_from_seed;
+  }
+  if (state) {
+    state->request = request;
+    if (walker) state->request.origin = KeptInversion{result.inversion};  // re-renders replay the inversion
+    state->conditioning = std::move(conditioning);
+    result.state = state;
   }
 
   // 4. Decode both paths; outputs.
@@ -386,12 +458,89 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   result.edited = images[1].contiguous();
   result.source_latents = latents.slice(0, 0, 1).to(at::kCPU);
   result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);
-  result.masks = at::stack(masks);               // [steps, Hm, Wm]
+  result.masks = at::stack(loop.masks);          // [steps, Hm, Wm]
   result.final_mask = result.masks.mean(0);      // [Hm, Wm]
-  if (request.keep_maps) result.maps = at::stack(maps);
+  if (request.keep_maps) result.maps = at::stack(loop.maps);
   result.timings.decode = seconds_since(decode_start);
   result.parameters = edit_parameters(model, request, result, inv);
   result.source_parameters = source_parameters(model, request, result, inv);
+  result.timings.total = seconds_since(start);
+  return result;
+}
+
+int64_t first_changed_step(int64_t old_end, int64_t new_end) {
+  // Step i blends (all layers) when 1 <= i < t_e, and its last layer when i + 1 < t_e: the
+  // first step that differs is min(old, new) − 1.
+  return std::max<int64_t>(0, std::min(old_end, new_end) - 1);
+}
+
+EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int64_t edit_end_step,
+                         const EditProgressCallback& progress, const CancelToken& cancel) {
+  const auto start = Clock::now();
+  if (!previous.state) throw Error("this edit kept no per-step state to re-render from; run the edit again");
+  const EditState& kept_state = *previous.state;
+  EditRequest request = kept_state.request;
+  const int64_t steps = request.source.steps;
+  if (edit_end_step < 1 || edit_end_step > steps)
+    throw Error("t_e must be between 1 and the number of steps (" + std::to_string(steps) + "), got " +
+                std::to_string(edit_end_step));
+  const int64_t old_end = request.edit_end_step.value_or(steps);
+  request.edit_end_step = edit_end_step;
+  const auto* kept = std::get_if<KeptInversion>(&request.origin);
+  const Inversion* inv = kept ? kept->inversion.get() : nullptr;
+
+  EditResult result = previous;  // the source image, the masks before `first`, seeds and settings
+  result.warnings.clear();
+  result.timings = GenerateTimings{};
+  result.invert_seconds = 0;
+  result.inversion = nullptr;
+  InferenceGuard inference(model.compute().device);
+  cancel.throw_if_cancelled();
+  const int total = static_cast<int>(kept_state.latents.size());
+  const int first = static_cast<int>(std::min<int64_t>(first_changed_step(old_end, edit_end_step), total));
+
+  StageScope stage("re-rendering the edit");
+  PartEditController controller(control_settings(model, request, result, steps),
+                                kept_state.conditioning.token_sequence, kept_state.conditioning.part_positions);
+  std::unique_ptr<EditTrajectory> trajectory =
+      inv ? inversion_trajectory(model, *inv)
+          : generation_trajectory(model, previous.scheduler, static_cast<int>(steps), at::Tensor());
+  auto state = std::make_shared<EditState>(kept_state);  // shares the unchanged steps' tensors
+  state->request = request;
+  at::Tensor latents;
+  const auto denoise_start = Clock::now();
+  ControllerScope scope(model.unet(), &controller);
+  EditLoop loop{model, *trajectory, controller, kept_state.conditioning, request.source.guidance, nullptr,
+                progress && request.source.preview ? &model.latent_preview_map() : nullptr,
+                request.keep_maps, state.get(), progress, cancel};
+  for (int i = 0; i < first; ++i) {  // the unchanged steps, as the first run left them
+    loop.masks.push_back(previous.masks[i]);
+    if (request.keep_maps) loop.maps.push_back(previous.maps[i]);
+    loop.otsu.push_back(previous.otsu[static_cast<size_t>(i)]);
+  }
+  if (first < total) {
+    trajectory->restore_sampler(*kept_state.samplers[static_cast<size_t>(first)]);
+    if (first > 0) controller.resume_with_mask(previous.masks[first - 1].to(model.compute().device));
+    latents = run_edit_steps(loop, kept_state.latents[static_cast<size_t>(first)], first);
+  }
+  result.timings.denoise = seconds_since(denoise_start);
+  result.mask_seconds = controller.mask_seconds();
+  result.otsu = loop.otsu;
+  result.masks = at::stack(loop.masks);
+  result.final_mask = result.masks.mean(0);
+  if (request.keep_maps) result.maps = at::stack(loop.maps);
+
+  // Only the edit path changed: decode it alone.
+  if (latents.defined()) {
+    cancel.throw_if_cancelled();
+    const auto decode_start = Clock::now();
+    stage.set("decoding the edited image");
+    result.edited = latents_to_image(model.vae(), latents.slice(0, 1, 2)).to(at::kCPU)[0].contiguous();
+    result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);
+    result.timings.decode = seconds_since(decode_start);
+  }
+  result.parameters = edit_parameters(model, request, result, inv);
+  result.state = state;
   result.timings.total = seconds_since(start);
   return result;
 }

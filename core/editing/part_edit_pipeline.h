@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -21,14 +22,24 @@ class DiffusionModel;
 struct Inversion;
 struct InvertRequest;
 
+// Where the source path of an edit comes from; exactly one of:
+// - generated from EditRequest::source (its prompt, seed or initial latents, size, sampler);
+struct GeneratedSource {};
+// - a photo inverted within the edit's own UNet pass (no separate inversion; needs a blank
+//   negative prompt, as the inversion's). The inversion comes back in the result;
+struct PhotoToInvert {
+  std::shared_ptr<const InvertRequest> request;
+};
+// - a kept inversion, which the source path replays (its prompt, steps, size and scheduler
+//   replace those of EditRequest::source; guidance still applies to the edit path).
+struct KeptInversion {
+  std::shared_ptr<const Inversion> inversion;
+};
+using EditSource = std::variant<GeneratedSource, PhotoToInvert, KeptInversion>;
+
 struct EditRequest {
   GenerateRequest source;          // prompt = the source prompt; steps, guidance (> 1), scheduler, seed, size, noise
-  // A photo's inversion: the source path replays it (its prompt, steps, size and scheduler
-  // replace those of `source`; guidance still applies to the edit path).
-  std::shared_ptr<const Inversion> inversion;
-  // Or a photo to invert within the edit's own UNet pass (no separate inversion; needs a
-  // blank negative prompt, as the inversion's). The inversion comes back in the result.
-  std::shared_ptr<const InvertRequest> photo;
+  EditSource origin;               // generated (default), a photo to invert, or a kept inversion
   std::string edit_prompt;         // the full edit prompt
   at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
   std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()
@@ -40,13 +51,18 @@ struct EditRequest {
   std::vector<std::string> part_names;  // the parts' names, for the parameters text only
   int64_t mask_size = 0;           // aggregation resolution: 0 = the image size; N = N x N (the release: 1024)
   bool keep_maps = false;          // also return the normalised maps (Otsu's input) of every step
+  bool keep_state = false;         // keep the per-step state, so that rerender_edit can change t_e
 };
+
+// What an edit keeps of every step when asked (EditRequest::keep_state): the latents and the
+// sampler's state before each step, the prompts' conditioning. Small: [2, C, h, w] per step.
+struct EditState;
 
 struct EditProgress {
   int step = 0;         // steps done: 1 .. total
   int total = 0;
   at::Tensor mask;      // [H, W] float32 CPU: the mask computed at this step (blends the next)
-  at::Tensor preview;   // [3, h, w] float32 CPU: the edit path's current x0 estimate; may be undefined
+  at::Tensor preview;   // [3, h, w] float32 CPU: the edit path's current x0 estimate; undefined unless source.preview
   at::Tensor latents;   // [2, C, h, w] (source, edit) after this step, on the model's device (read-only)
 };
 
@@ -71,6 +87,7 @@ struct EditResult {
   // source rows of the edit's batch, shared with the edit and counted in timings.denoise.
   double invert_seconds = 0;
   std::shared_ptr<const Inversion> inversion;  // the photo's inversion, when this edit computed it
+  std::shared_ptr<const EditState> state;      // with keep_state: what rerender_edit restarts from
   // The seed of the run's random draws: the initial noise, or for a photo the noising draws
   // of its inversion; meaningless when noise_from_seed is false (given latents or noise).
   uint64_t seed = 0;
@@ -89,6 +106,9 @@ std::vector<int> default_part_layers(DiffusionModel& model);
 // layers the tokens were trained on (when they all name the same, existing ones); else all.
 std::vector<int> part_layers_for(DiffusionModel& model, const std::vector<PartToken>& tokens);
 
+// The model's family as token files name it: "sdxl", "sd15" or "sd21".
+std::string model_family_code(const DiffusionModel& model);
+
 // The tokens' rows stacked [BG1, P1, BG2, P2, ...] (Appendix M) after checking that each
 // fits the model (width, family); throws Error naming the token otherwise.
 at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vector<PartToken>& tokens);
@@ -97,5 +117,17 @@ at::Tensor combine_part_embeddings(const DiffusionModel& model, const std::vecto
 // token window is refused, edit_prompt_window.h) and CancelledError when cancelled between steps.
 EditResult edit(DiffusionModel& model, const EditRequest& request, const EditProgressCallback& progress = {},
                 const CancelToken& cancel = {});
+
+// The same edit with another t_e, re-rendered from the first step whose result changes: the
+// steps before min(old, new t_e) − 1 are identical (the last attention layer of step i
+// blends with step i's own mask when i + 1 < t_e), so their kept state is reused and only the
+// later steps run; the source image is unchanged and not decoded again. Equals a full edit
+// with the new t_e (the same computation from the same state). The result keeps its state
+// again. Throws Error when `previous` kept none or t_e is outside [1, steps].
+EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int64_t edit_end_step,
+                         const EditProgressCallback& progress = {}, const CancelToken& cancel = {});
+
+// The first step a re-render from t_e = `old_end` to `new_end` recomputes.
+int64_t first_changed_step(int64_t old_end, int64_t new_end);
 
 }  // namespace partedit

@@ -16,23 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// model_index.json lists a component as [library, class]; [null, null] means absent.
-bool listed(const nlohmann::json& index, const std::string& component) {
-  if (!index.contains(component)) return false;
-  const auto& entry = index.at(component);
-  return entry.is_array() && !entry.empty() && !entry.at(0).is_null();
-}
-
-fs::path component_folder(const fs::path& folder, const std::string& component, const char* config_name) {
-  const fs::path dir = folder / component;
-  if (!fs::is_directory(dir))
-    throw Error("model folder " + folder.string() + " has no '" + component + "' folder (a diffusers model needs " +
-                "unet, vae, text_encoder, tokenizer and scheduler; SDXL also text_encoder_2 and tokenizer_2)");
-  if (config_name && !fs::is_regular_file(dir / config_name))
-    throw Error("model component " + dir.string() + " has no " + config_name);
-  return dir;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -66,30 +49,15 @@ DiffusionModel::~DiffusionModel() = default;
 
 DiffusionModel DiffusionModel::load(const fs::path& folder_in, const ComputeOptions& compute) {
   const auto start = std::chrono::steady_clock::now();
-  fs::path folder = folder_in.lexically_normal();
-  if (folder.filename().empty()) folder = folder.parent_path();  // "dir/" -> "dir"
-  require_model_folder(folder, "model folder", "model_index.json");
-  if (!fs::is_regular_file(folder / "model_index.json"))
-    throw Error("model folder " + folder.string() + " has no model_index.json (not a diffusers model folder)");
+  const DiffusersFolder parts = inspect_diffusers_folder(folder_in);
+  const fs::path& folder = parts.folder;
+  const fs::path& unet_dir = parts.unet;
+  const fs::path& vae_dir = parts.vae;
+  const fs::path& scheduler_dir = parts.scheduler;
+  const std::vector<fs::path>& encoder_dirs = parts.text_encoders;
+  const std::vector<fs::path>& tokenizer_dirs = parts.tokenizers;
+  const bool two_encoders = encoder_dirs.size() == 2;
   const JsonConfig index = JsonConfig::load(folder / "model_index.json");
-
-  // 1. Which components and family.
-  for (const char* required : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"})
-    if (!listed(index.json(), required))
-      throw Error(std::string("model_index.json in ") + folder.string() + " does not list the '" + required +
-                  "' component (refiner-style or non-text-to-image folders are not supported)");
-  const bool two_encoders = listed(index.json(), "text_encoder_2");
-  if (two_encoders != listed(index.json(), "tokenizer_2"))
-    throw Error("model_index.json in " + folder.string() + " lists only one of text_encoder_2 and tokenizer_2");
-  const fs::path unet_dir = component_folder(folder, "unet", "config.json");
-  const fs::path vae_dir = component_folder(folder, "vae", "config.json");
-  const fs::path scheduler_dir = component_folder(folder, "scheduler", "scheduler_config.json");
-  std::vector<fs::path> encoder_dirs = {component_folder(folder, "text_encoder", "config.json")};
-  std::vector<fs::path> tokenizer_dirs = {component_folder(folder, "tokenizer", nullptr)};
-  if (two_encoders) {
-    encoder_dirs.push_back(component_folder(folder, "text_encoder_2", "config.json"));
-    tokenizer_dirs.push_back(component_folder(folder, "tokenizer_2", nullptr));
-  }
 
   StageScope stage("loading the model " + folder.string());
 

@@ -51,4 +51,77 @@ std::string append_infotext_settings(const std::string& text, const std::vector<
   return text + (empty_last_line ? "" : ", ") + line;
 }
 
+namespace {
+
+// "Key: value" pairs split on ", " outside double-quoted values (which are JSON strings).
+std::vector<InfotextSetting> parse_settings_line(const std::string& line) {
+  std::vector<InfotextSetting> out;
+  std::vector<std::string> pairs(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && (i == 0 || line[i - 1] != '\\')) quoted = !quoted;
+    if (!quoted && c == ',' && i + 1 < line.size() && line[i + 1] == ' ') {
+      pairs.emplace_back();
+      ++i;
+      continue;
+    }
+    pairs.back() += c;
+  }
+  for (const auto& pair : pairs) {
+    const size_t colon = pair.find(": ");
+    if (colon == std::string::npos) continue;
+    std::string value = pair.substr(colon + 2);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      const auto parsed = nlohmann::json::parse(value, nullptr, false);
+      if (parsed.is_string()) value = parsed.get<std::string>();
+    }
+    out.push_back({pair.substr(0, colon), value});
+  }
+  return out;
+}
+
+// Our settings lines (and A1111's) always hold the Steps pair.
+bool looks_like_settings(const std::string& line) { return line.find("Steps: ") != std::string::npos; }
+
+}  // namespace
+
+const std::string* ParsedInfotext::find(const std::string& key) const {
+  for (const auto& s : settings)
+    if (s.key == key) return &s.value;
+  return nullptr;
+}
+
+ParsedInfotext parse_infotext(const std::string& text) {
+  ParsedInfotext out;
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  while (!lines.empty() && is_blank(lines.back())) lines.pop_back();
+  if (!lines.empty() && looks_like_settings(lines.back())) {
+    out.settings = parse_settings_line(lines.back());
+    lines.pop_back();
+  }
+  const std::string negative_mark = "Negative prompt: ";
+  std::string prompt;
+  bool in_negative = false;
+  for (const auto& line : lines) {
+    if (!in_negative && line.rfind(negative_mark, 0) == 0) {
+      in_negative = true;
+      out.negative = line.substr(negative_mark.size());
+      continue;
+    }
+    std::string& target = in_negative ? out.negative : prompt;
+    if (!target.empty()) target += "\n";
+    target += line;
+  }
+  out.prompt = prompt;
+  return out;
+}
+
 }  // namespace partedit

@@ -27,4 +27,15 @@ std::string format_infotext(const std::string& prompt, const std::string& negati
 // `text` with `more` appended to its last line (the settings line).
 std::string append_infotext_settings(const std::string& text, const std::vector<InfotextSetting>& more);
 
+// An infotext read back (what re-opening an exported image restores): the prompt (all lines
+// before the negative and settings lines), the negative prompt, and the settings with quoted
+// values unquoted. Text without a settings line is all prompt.
+struct ParsedInfotext {
+  std::string prompt;
+  std::string negative;
+  std::vector<InfotextSetting> settings;  // values unquoted
+  const std::string* find(const std::string& key) const;  // nullptr when absent
+};
+ParsedInfotext parse_infotext(const std::string& text);
+
 }  // namespace partedit

@@ -37,15 +37,15 @@ int main(int argc, char** argv) {
     auto photo = std::make_shared<const InvertRequest>(invert_request);
     bench::time_runs(options, [&] {
       EditRequest fused = request;
-      fused.photo = photo;
+      fused.origin = PhotoToInvert{photo};
       EditResult result;
       first.seconds.push_back(bench::seconds_of([&] { result = edit(model, fused); }));
       EditRequest again = request;
-      again.inversion = result.inversion;
+      again.origin = KeptInversion{result.inversion};
       second.seconds.push_back(bench::seconds_of([&] { edit(model, again); }));
       separate.seconds.push_back(bench::seconds_of([&] {
         inversion_times.seconds.push_back(bench::seconds_of(
-            [&] { again.inversion = std::make_shared<const Inversion>(invert(model, invert_request)); }));
+            [&] { again.origin = KeptInversion{std::make_shared<const Inversion>(invert(model, invert_request))}; }));
         edit(model, again);
       }));
     });

@@ -33,7 +33,7 @@ class TestPhotoEdit : public QObject {
 
   EditRequest request_for(const std::shared_ptr<const Inversion>& inversion, const std::string& edit_prompt) {
     EditRequest r;
-    r.inversion = inversion;
+    r.origin = KeptInversion{inversion};
     r.source.guidance = 3.5;
     r.edit_prompt = edit_prompt;
     r.p2p = PromptToPrompt::None;
@@ -100,7 +100,7 @@ class TestPhotoEdit : public QObject {
     photo->steps = 6;
     photo->seed = 1;
     EditRequest fused = request_for(nullptr, "a photo of a dog");
-    fused.photo = photo;
+    fused.origin = PhotoToInvert{photo};
     fused.p2p = PromptToPrompt::Replace;
     const EditResult first = edit(*model_, fused);
     QVERIFY(first.inversion != nullptr);

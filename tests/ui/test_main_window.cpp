@@ -1,90 +1,257 @@
-// End-to-end check of the main window, offscreen: show/close, opening a valid and a
-// corrupt image, a screenshot, the window icon and the compiled-in German translation.
+// The main window end to end, offscreen, on the tiny model: first start without a model,
+// opening a valid and a corrupt image, editing a photo, generating an image and editing it,
+// instant t_e, undo/redo, export without silent overwrite and re-opening an export, the
+// window icon and the compiled-in German translation. With PARTEDIT_SCREENSHOT_DIR set it
+// saves edit-running.png, edit-done.png, photo-edit-done.png, history.png, preferences.png.
 #include <QtTest>
 
-#include <QLabel>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTimer>
 #include <QMessageBox>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTranslator>
+#include <QUndoStack>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <fstream>
 
+#include "canvas/image_canvas.h"
+#include "dialogs/preferences_dialog.h"
+#include "editing/part_token.h"
+#include "history/history_model.h"
+#include "io/image_io.h"
 #include "main_window.h"
+#include "panels/edit_panel.h"
+#include "settings/app_settings.h"
 #include "support/test_support.h"
+#include "widgets/run_status.h"
+#include "worker/engine_client.h"
 
-using partedit::ui::MainWindow;
+using namespace partedit::ui;
+namespace fs = std::filesystem;
 
 namespace {
-QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+QString qpath(const fs::path& p) { return QString::fromStdString(p.string()); }
+
+// Saves a screenshot of `widget` when PARTEDIT_SCREENSHOT_DIR is set.
+void screenshot(QWidget* widget, const QString& name) {
+  const QString dir = qEnvironmentVariable("PARTEDIT_SCREENSHOT_DIR");
+  if (dir.isEmpty()) return;
+  QDir().mkpath(dir);
+  QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
+}
+
+bool wait_for(const std::function<bool()>& done, int timeout_ms = 180000) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!done()) {
+    if (timer.elapsed() > timeout_ms) return false;
+    QTest::qWait(20);
+  }
+  return true;
+}
+
+void close_message_boxes(QWidget* window) {
+  for (auto* box : window->findChildren<QMessageBox*>()) box->close();
+}
+
 }  // namespace
 
 class TestMainWindow : public QObject {
   Q_OBJECT
+  partedit::test::TempDir dir_;
+
+  EngineConfig tinyConfig() {
+    EngineConfig config;
+    config.modelFolder = qpath(partedit::test::tiny_sdxl_dir());
+    config.tokenFolder = qpath(dir_ / "tokens");
+    config.cacheFolder = qpath(dir_ / "cache");
+    return config;
+  }
+
  private Q_SLOTS:
-  void showsAndCloses() {
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location, not the user's
+    QSettings().clear();
+    auto generator = at::detail::createCPUGenerator(1);
+    partedit::PartToken token;
+    token.embedding = at::randn({2, 64}, generator);
+    token.part_name = "head";
+    fs::create_directories(dir_ / "tokens");
+    partedit::write_part_token(dir_ / "tokens" / "head.safetensors", token);
+  }
+
+  void firstStartAsksForTheModelAndRefusesABadFolder() {
+    QSettings().clear();
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(!window.windowIcon().isNull());
-    QVERIFY(window.close());
-    QVERIFY(!window.isVisible());
+    window.startup();
+    auto* dialog = window.findChild<PreferencesDialog*>(QStringLiteral("FirstRunDialog"));
+    QVERIFY(dialog);
+    dialog->setModelFolder(qpath(dir_ / "tokens"));  // a folder, but no diffusers model
+    QVERIFY2(dialog->modelProblem().contains(QStringLiteral("model_index.json")), qPrintable(dialog->modelProblem()));
+    dialog->accept();
+    QVERIFY(dialog->isVisible());  // refused
+    dialog->setModelFolder(qpath(partedit::test::tiny_sdxl_dir()));
+    QVERIFY(dialog->modelProblem().isEmpty());
+    dialog->accept();
+    QVERIFY(!dialog->isVisible() || dialog->result() == QDialog::Accepted);
+    QCOMPARE(AppSettings().engineConfig().modelFolder, qpath(partedit::test::tiny_sdxl_dir()));
   }
 
-  void opensValidPng() {
-    partedit::test::TempDir dir;
-    const QString path = qpath(dir / "image.png");
-    QImage image(96, 64, QImage::Format_RGB32);
-    image.fill(QColor(200, 60, 30));
-    QVERIFY(image.save(path));
-
+  void preferencesScreenshot() {
     MainWindow window;
-    QSignalSpy errors(&window, &MainWindow::errorReported);
-    window.show();
-    QVERIFY(window.openImage(path));
-    QCOMPARE(errors.count(), 0);
-    const QString status = window.statusBar()->currentMessage();
-    qInfo() << "status bar:" << status;
-    QVERIFY2(status.contains(QStringLiteral("96 × 64")), qPrintable(status));
-    auto* view = window.findChild<QLabel*>(QStringLiteral("imageView"));
-    QVERIFY(view);
-    QCOMPARE(view->pixmap().size(), QSize(96, 64));
+    window.applyEngineConfig(tinyConfig());
+    PreferencesDialog dialog(tinyConfig());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    screenshot(&dialog, QStringLiteral("preferences.png"));
   }
 
-  void corruptFileReportsError() {
-    partedit::test::TempDir dir;
-    const QString corrupt = qpath(dir / "corrupt.png");
-    std::ofstream(dir / "corrupt.png", std::ios::binary) << "\x89PNG\r\n\x1a\n this is not an image";
-    const QString missing = qpath(dir / "missing.png");
-
+  void corruptAndMissingFilesReportErrors() {
+    const QString corrupt = qpath(dir_ / "corrupt.png");
+    std::ofstream(dir_ / "corrupt.png", std::ios::binary) << "\x89PNG\r\n\x1a\n this is not an image";
+    const QString missing = qpath(dir_ / "missing.png");
     MainWindow window;
     QSignalSpy errors(&window, &MainWindow::errorReported);
     window.show();
     QVERIFY(!window.openImage(corrupt));
     QVERIFY(!window.openImage(missing));
     QCOMPARE(errors.count(), 2);
-    const QString first = errors.at(0).at(0).toString();
-    qInfo() << "reported:" << first;
-    QVERIFY2(first.contains(corrupt), qPrintable(first));
+    QVERIFY(errors.at(0).at(0).toString().contains(corrupt));
     QVERIFY(errors.at(1).at(0).toString().contains(missing));
-    // The message boxes are non-blocking children of the window; close them.
-    const auto boxes = window.findChildren<QMessageBox*>();
-    QCOMPARE(boxes.size(), 2);
-    for (auto* box : boxes) box->close();
-    QVERIFY(window.close());
+    close_message_boxes(&window);
   }
 
-  void screenshotIsSaved() {
-    partedit::test::TempDir dir;
-    const QString shot = qpath(dir / "window.png");
+  void photoEditThenGeneratedEditThenExport() {
     MainWindow window;
-    window.resize(640, 480);
+    window.applyEngineConfig(tinyConfig());
+    window.resize(1100, 760);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.grab().save(shot));
-    const QImage saved(shot);
-    qInfo() << "screenshot" << saved.size() << QFileInfo(shot).size() << "bytes";
-    QVERIFY(QFileInfo(shot).size() > 0);
-    QCOMPARE(saved.size(), window.size() * window.devicePixelRatio());
+    QSignalSpy errors(&window, &MainWindow::errorReported);
+
+    // 1. A photo: opened, edited; the run shows progress, the canvas a mask overlay.
+    auto generator = at::detail::createCPUGenerator(7);
+    const fs::path photo = dir_ / "photo.png";
+    partedit::write_image(photo, at::rand({3, 64, 96}, generator));
+    QVERIFY(window.openImage(qpath(photo)));
+    QCOMPARE(window.history()->count(), 1);
+    EditPanel* panel = window.editPanel();
+    panel->setSourcePrompt(QStringLiteral("a photo of a cat"));
+    panel->editBox()->setText(QStringLiteral("with a robotic <head>"));
+    QVERIFY2(panel->currentCheck().ok, qPrintable(panel->currentCheck().reason));
+    panel->findChild<QSpinBox*>(QStringLiteral("steps"))->setValue(4);
+    bool sawMaskWhileRunning = false;
+    connect(window.engine()->worker(), &EngineWorker::progress, &window, [&](quint64, const ProgressInfo& info) {
+      if (info.mask.isNull() || sawMaskWhileRunning) return;
+      QTimer::singleShot(0, &window, [&] {
+        sawMaskWhileRunning = !window.canvas()->mask().isNull() && window.runStatus()->isVisible();
+        screenshot(&window, QStringLiteral("edit-running.png"));
+      });
+    });
+    QSignalSpy results(&window, &MainWindow::resultShown);
+    QVERIFY(window.applyEdit());
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+    QCOMPARE(results.count(), 1);
+    QVERIFY(sawMaskWhileRunning);
+    QCOMPARE(window.history()->count(), 2);
+    QCOMPARE(window.canvas()->image().size(), QSize(96, 64));  // composited at the photo's size
+    QVERIFY(!window.canvas()->mask().isNull());
+    screenshot(&window, QStringLiteral("photo-edit-done.png"));
+
+    // A second edit of the same photo reuses its inversion.
+    QVERIFY(window.applyEdit());
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("inversion was reused")),
+             qPrintable(window.statusBar()->currentMessage()));
+
+    // 2. Undo returns to the first edit, redo to the second.
+    QCOMPARE(window.history()->currentRow(), 2);
+    window.history()->undoStack()->undo();
+    QCOMPARE(window.history()->currentRow(), 1);
+    window.history()->undoStack()->redo();
+    QCOMPARE(window.history()->currentRow(), 2);
+
+    // 3. A generated image, then its edit; instant t_e moves the last edit.
+    GenerateSettings generation = GenerateSettings::defaults();
+    generation.prompt = QStringLiteral("a photo of a cat in a park");
+    generation.steps = 4;
+    generation.width = generation.height = 64;
+    generation.seed = 5;
+    generation.scheduler = QStringLiteral("ddim");
+    window.generateImage(generation);
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QCOMPARE(window.history()->count(), 1);
+    panel->editBox()->setText(QStringLiteral("with a robotic <head>"));
+    QVERIFY(window.applyEdit());
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QCOMPARE(window.history()->count(), 2);
+    screenshot(&window, QStringLiteral("edit-done.png"));
+    Q_EMIT panel->editEndMoved(2);
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QCOMPARE(window.history()->count(), 3);
+    QVERIFY(window.history()->currentEntry()->parameters.contains(QStringLiteral("t_e: 2")));
+    window.findChild<QDockWidget*>(QStringLiteral("historyDock"))->raise();
+    screenshot(&window, QStringLiteral("history.png"));
+
+    // 4. Export: written with its parameters; an existing file is not replaced unasked.
+    QSignalSpy exported(&window, &MainWindow::exportFinished);
+    const QString out = qpath(dir_ / "edited.png");
+    QVERIFY(window.exportCurrent(MainWindow::ExportKind::Image, out));
+    QVERIFY(wait_for([&] { return exported.count() == 1; }));
+    const auto parameters = partedit::read_image_parameters(out.toStdString());
+    QVERIFY(parameters && parameters->find("t_e: 2") != std::string::npos);
+    const qint64 size = QFileInfo(out).size();
+    QVERIFY(!window.exportCurrent(MainWindow::ExportKind::Mask, out));  // exists, not confirmed
+    QCOMPARE(QFileInfo(out).size(), size);
+    const QString mask = qpath(dir_ / "mask.png");
+    QVERIFY(window.exportCurrent(MainWindow::ExportKind::Mask, mask));
+    const QString sheet = qpath(dir_ / "steps.png");
+    QVERIFY(window.exportCurrent(MainWindow::ExportKind::StepMasks, sheet));
+    QVERIFY(wait_for([&] { return exported.count() == 3; }));
+    QCOMPARE(QImage(mask).size(), QSize(64, 64));
+    QVERIFY(!QImage(sheet).isNull());
+
+    // 5. Re-opening the export restores its edit into the panel.
+    QVERIFY(window.openImage(out));
+    QCOMPARE(panel->sourcePrompt(), QStringLiteral("a photo of a cat in a park"));
+    QCOMPARE(panel->editBox()->text(), QStringLiteral("with a robotic <head>"));
+    QCOMPARE(panel->editEnd(), 2);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+  }
+
+  void cancelKeepsThePreviousResult() {
+    MainWindow window;
+    window.applyEngineConfig(tinyConfig());
+    window.show();
+    GenerateSettings generation = GenerateSettings::defaults();
+    generation.prompt = QStringLiteral("a photo of a cat in a park");
+    generation.steps = 2;
+    generation.width = generation.height = 64;
+    generation.seed = 5;
+    window.generateImage(generation);
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    const QImage before = window.canvas()->image();
+    window.editPanel()->editBox()->setText(QStringLiteral("with a robotic <head>"));
+    window.editPanel()->findChild<QSpinBox*>(QStringLiteral("steps"))->setValue(12);
+    connect(window.engine()->worker(), &EngineWorker::progress, &window, [&](quint64, const ProgressInfo& info) {
+      if (info.step == 2) window.cancelRun();
+    });
+    QVERIFY(window.applyEdit());
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QCOMPARE(window.history()->count(), 1);
+    QCOMPARE(window.canvas()->image(), before);
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")));
   }
 
   void germanTranslationIsCompiledIn() {

@@ -1,0 +1,110 @@
+#pragma once
+// The engine: the one object a running application keeps (architecture.md, "One engine, two
+// front ends"). It owns what stays loaded — the diffusion model (loaded once, swapped on
+// request), the caption model (loaded lazily, released after each caption), the part-token
+// library and the inversion cache — and serves every request with one progress type
+// (EngineListener) and one cancellation convention (a CancelToken checked between steps;
+// CancelledError is thrown and nothing is kept). `partedit-cli` and the app's worker thread
+// both drive it. Not thread-safe: every call comes from the thread that owns it.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "editing/token_library.h"
+#include "engine/edit_job.h"
+#include "engine/engine_events.h"
+#include "pipeline/captioner.h"
+#include "pipeline/inversion.h"
+#include "pipeline/inversion_cache.h"
+#include "pipeline/text_to_image.h"
+#include "runtime/cancel.h"
+#include "runtime/compute.h"
+
+namespace partedit {
+
+class DiffusionModel;
+
+struct EngineOptions {
+  std::filesystem::path shipped_token_dir;        // the tokens installed with the program ("" = none)
+  std::vector<std::filesystem::path> token_dirs;  // the user's folders, first = where imports go; empty = the default
+  std::optional<std::filesystem::path> caption_model;  // a BLIP-2 folder
+  std::optional<InversionCache> inversion_cache;  // nullopt: inversions are neither reused nor kept
+};
+
+struct CaptionResult {
+  std::string caption;
+  CaptionTimings timings;
+  double load_seconds = 0;  // loading the caption model for this caption
+};
+
+struct InvertResult {
+  Inversion inversion;
+  Photo photo;                     // the photo as read, and its working size
+  std::vector<double> step_seconds;
+};
+
+// The crop record of an inversion made from `photo`.
+PhotoCrop crop_record(const Photo& photo);
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- what stays loaded ----------------------------------------------------------------
+  // Loads a diffusers folder (replacing the loaded model; the same folder and compute again
+  // is a no-op). Throws Error with the loader's message; the previous model stays loaded then.
+  DiffusionModel& load_model(const std::filesystem::path& folder, const ComputeOptions& compute,
+                             const EngineListener& listener = {});
+  bool has_model() const;
+  DiffusionModel& model();  // throws Error when no model is loaded
+  void unload_model();
+
+  void set_caption_model(std::optional<std::filesystem::path> folder);
+  const std::optional<std::filesystem::path>& caption_model() const { return options_.caption_model; }
+
+  const TokenLibrary& tokens() const { return library_; }
+  // Re-reads the token folders (after an import, or with other folders).
+  void set_token_folders(std::filesystem::path shipped, std::vector<std::filesystem::path> user);
+
+  void set_inversion_cache(std::optional<InversionCache> cache);
+  const InversionCache* inversion_cache() const;
+
+  // ---- requests -------------------------------------------------------------------------
+  GenerateResult generate(const GenerateRequest& request, const EngineListener& listener = {},
+                          const CancelToken& cancel = {});
+  // Captions an image ([3, H, W] RGB in [0, 1]) with the caption model (loaded for this call,
+  // then released); throws Error when none is set.
+  CaptionResult caption(const at::Tensor& image, const CaptionRequest& request = {},
+                        const EngineListener& listener = {}, const CancelToken& cancel = {});
+  // Inverts a photo file at the model's working size; `settings` give everything but the
+  // image and crop.
+  InvertResult invert(const std::string& image, const InvertRequest& settings, const EngineListener& listener = {},
+                      const CancelToken& cancel = {});
+  // Denoises an inversion back into an image (what an edit's source path reproduces); its
+  // progress is an Inverting stage named "replay" by the CLI.
+  Reconstruction replay(const Inversion& inversion, const EngineListener& listener = {}, const CancelToken& cancel = {});
+  EditJobResult edit(const EditJob& job, const EngineListener& listener = {},
+                     const CancelToken& cancel = {});
+  // `previous` (an edit run with keep_state) with another t_e, re-rendered from the first
+  // step that changes (rerender_edit), composited again for a photo.
+  EditJobResult rerender(const EditJobResult& previous, int64_t edit_end_step, const EngineListener& listener = {},
+                         const CancelToken& cancel = {});
+
+  // An inversion file made with the loaded model (throws Error otherwise).
+  std::shared_ptr<const Inversion> load_inversion(const std::filesystem::path& path);
+  // A photo file at the model's working size; its warnings and notes go to the listener.
+  Photo load_working_photo(const std::string& path, const EngineListener& listener = {});
+
+ private:
+  EngineOptions options_;
+  TokenLibrary library_;
+  std::unique_ptr<DiffusionModel> model_;
+};
+
+}  // namespace partedit

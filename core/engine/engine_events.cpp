@@ -1,0 +1,18 @@
+#include "engine/engine_events.h"
+
+namespace partedit {
+
+const char* stage_label(EngineStage stage) {
+  switch (stage) {
+    case EngineStage::LoadingModel: return "loading the model";
+    case EngineStage::Captioning: return "captioning";
+    case EngineStage::Inverting: return "inverting";
+    case EngineStage::Replaying: return "replaying the inversion";
+    case EngineStage::Generating: return "generating";
+    case EngineStage::Editing: return "editing";
+    case EngineStage::Decoding: return "decoding";
+  }
+  return "working";
+}
+
+}  // namespace partedit

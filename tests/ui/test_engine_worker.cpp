@@ -1,0 +1,173 @@
+// The engine worker on its thread, driven as the window drives it (queued requests, signals):
+// progress every step with a mask of the image's size, cancel within one step leaving no
+// result, requests sent while one runs are queued and run in order, instant t_e, export.
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <QSignalSpy>
+
+#include "editing/part_token.h"
+#include "io/image_io.h"
+#include "support/test_support.h"
+#include "worker/engine_client.h"
+
+using namespace partedit;
+using namespace partedit::ui;
+namespace fs = std::filesystem;
+
+
+namespace {
+
+GenerateSettings small_generation(int steps) {
+  GenerateSettings s = GenerateSettings::defaults();
+  s.prompt = QStringLiteral("a photo of a cat in a park");
+  s.steps = steps;
+  s.scheduler = QStringLiteral("ddim");
+  s.width = s.height = 64;
+  s.seed = 3;
+  return s;
+}
+
+EditSettings robotic_head() {
+  EditSettings e = EditSettings::defaults();
+  e.instruction = QStringLiteral("with a robotic <head>");
+  return e;
+}
+
+// Waits until the request `id` has finished (the worker's last signal for it).
+bool wait_finished(QSignalSpy& finished, quint64 id, int timeout_ms = 120000) {
+  QElapsedTimer timer;
+  timer.start();
+  while (timer.elapsed() < timeout_ms) {
+    for (const auto& args : finished)
+      if (args.at(0).toULongLong() == id) return true;
+    finished.wait(200);
+  }
+  return false;
+}
+
+}  // namespace
+
+class TestEngineWorker : public QObject {
+  Q_OBJECT
+  test::TempDir dir_;
+  std::unique_ptr<EngineClient> client_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    auto generator = at::detail::createCPUGenerator(1);
+    PartToken token;
+    token.embedding = at::randn({2, 64}, generator);
+    token.part_name = "head";
+    fs::create_directories(dir_ / "tokens");
+    write_part_token(dir_ / "tokens" / "head.safetensors", token);
+    client_ = std::make_unique<EngineClient>();
+    EngineConfig config;
+    config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
+    config.tokenFolder = QString::fromStdString((dir_ / "tokens").string());
+    config.cacheFolder = QString::fromStdString((dir_ / "cache").string());
+    client_->configure(config);
+  }
+
+  void progressArrivesEveryStepWithAMaskOfTheImageSize() {
+    QSignalSpy progress(client_->worker(), &EngineWorker::progress);
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    QSignalSpy failed(client_->worker(), &EngineWorker::failed);
+    const quint64 id = client_->editGenerated(small_generation(4), robotic_head());
+    QVERIFY(client_->busy());
+    QVERIFY(wait_finished(finished, id));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+    QVERIFY(!client_->busy());
+    int editing_steps = 0;
+    for (const auto& args : progress) {
+      const auto info = args.at(1).value<ProgressInfo>();
+      if (info.stage != QStringLiteral("editing")) continue;
+      ++editing_steps;
+      QCOMPARE(info.step, editing_steps);
+      QCOMPARE(info.total, 4);
+      QCOMPARE(info.mask.size(), QSize(64, 64));
+      QCOMPARE(info.mask.format(), QImage::Format_Grayscale8);
+      QVERIFY(!info.preview.isNull());
+    }
+    QCOMPARE(editing_steps, 4);
+    QCOMPARE(results.size(), 1);
+    const auto result = results.first().at(0).value<ResultImages>();
+    QCOMPARE(result.requestId, id);
+    QCOMPARE(result.image.size(), QSize(64, 64));
+    QCOMPARE(result.stepMasks.size(), 4);
+    QVERIFY(result.canRerender);
+    QVERIFY(result.parameters.contains(QStringLiteral("Edit prompt: \"a photo of a cat in a park with a robotic head\"")));
+  }
+
+  void cancelStopsWithinOneStepAndGivesNoResult() {
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy cancelled(client_->worker(), &EngineWorker::cancelled);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    int steps_after_cancel = 0;
+    bool cancel_sent = false;
+    const auto connection = connect(client_->worker(), &EngineWorker::progress, this,
+                                    [&](quint64, const ProgressInfo& info) {
+                                      if (info.stage != QStringLiteral("editing")) return;
+                                      if (cancel_sent) ++steps_after_cancel;
+                                      if (info.step == 2 && !cancel_sent) {
+                                        client_->cancel();  // from the GUI thread, as the Cancel button does
+                                        cancel_sent = true;
+                                      }
+                                    });
+    const quint64 id = client_->editGenerated(small_generation(8), robotic_head());
+    QVERIFY(wait_finished(finished, id));
+    disconnect(connection);
+    QCOMPARE(cancelled.size(), 1);
+    QCOMPARE(results.size(), 0);
+    // Progress is queued: the worker may have finished the step it was in when the flag was set.
+    QVERIFY2(steps_after_cancel <= 1, qPrintable(QString::number(steps_after_cancel)));
+  }
+
+  void requestsSentWhileOneRunsAreQueuedInOrder() {
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    const quint64 a = client_->generate(small_generation(2));
+    const quint64 b = client_->editGenerated(small_generation(2), robotic_head());
+    QCOMPARE(client_->pending(), 2);
+    QVERIFY(wait_finished(finished, b));
+    QCOMPARE(results.size(), 2);
+    QCOMPARE(results.at(0).at(0).value<ResultImages>().requestId, a);
+    QCOMPARE(results.at(1).at(0).value<ResultImages>().requestId, b);
+    QVERIFY(!client_->busy());
+  }
+
+  void rerenderMovesTeOfTheLastEdit() {
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    QSignalSpy progress(client_->worker(), &EngineWorker::progress);
+    client_->editGenerated(small_generation(6), robotic_head());
+    const quint64 id = client_->rerender(3);
+    QVERIFY(wait_finished(finished, id));
+    QCOMPARE(results.size(), 2);
+    const auto moved = results.at(1).at(0).value<ResultImages>();
+    QCOMPARE(moved.editEnd, 3);
+    QVERIFY(moved.parameters.contains(QStringLiteral("t_e: 3")));
+    int rerender_steps = 0;
+    for (const auto& args : progress)
+      if (args.at(0).toULongLong() == id) ++rerender_steps;
+    QCOMPARE(rerender_steps, 6 - 2);  // steps from min(6, 3) - 1 on
+  }
+
+  void exportWritesTheImageWithItsParameters() {
+    QSignalSpy exported(client_->worker(), &EngineWorker::exported);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    QImage image(16, 8, QImage::Format_RGB888);
+    image.fill(QColor(200, 10, 30));
+    const QString path = QString::fromStdString((dir_ / "out.png").string());
+    const quint64 id = client_->exportImage(image, path, QStringLiteral("a prompt\nSteps: 4"));
+    QVERIFY(wait_finished(finished, id));
+    QCOMPARE(exported.size(), 1);
+    QCOMPARE(read_image_parameters(path.toStdString()).value_or(""), std::string("a prompt\nSteps: 4"));
+    QImage back(path);
+    QCOMPARE(back.size(), QSize(16, 8));
+    QCOMPARE(back.pixelColor(3, 3), QColor(200, 10, 30));
+  }
+};
+
+QTEST_MAIN(TestEngineWorker)
+#include "test_engine_worker.moc"

@@ -1,0 +1,221 @@
+#include "dialogs/preferences_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStandardItemModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "worker/folder_checks.h"
+
+namespace partedit::ui {
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+QLabel* status_label(QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return label;
+}
+
+void show_status(QLabel* label, const QString& problem, const QString& okText) {
+  label->setText(problem.isEmpty() ? okText : problem);
+  label->setStyleSheet(problem.isEmpty() ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c0392b;"));
+  label->setVisible(!label->text().isEmpty());
+}
+
+void disable_item(QComboBox* combo, int index, const QString& why) {
+  auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+  if (!model) return;
+  model->item(index)->setEnabled(false);
+  model->item(index)->setToolTip(why);
+}
+
+}  // namespace
+
+QLineEdit* PreferencesDialog::folderRow(const QString& placeholder, QWidget** row, bool directory) {
+  auto* widget = new QWidget(this);
+  auto* layout = new QHBoxLayout(widget);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* edit = new QLineEdit(widget);
+  edit->setPlaceholderText(placeholder);
+  edit->setClearButtonEnabled(true);
+  auto* browse = new QPushButton(tr("Browse…"), widget);
+  layout->addWidget(edit, 1);
+  layout->addWidget(browse);
+  connect(browse, &QPushButton::clicked, this, [this, edit, directory] {
+    const QString chosen = directory ? QFileDialog::getExistingDirectory(this, tr("Choose a Folder"), edit->text())
+                                     : QFileDialog::getOpenFileName(this, tr("Choose a File"), edit->text());
+    if (!chosen.isEmpty()) edit->setText(chosen);
+  });
+  *row = widget;
+  return edit;
+}
+
+PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWidget* parent)
+    : QDialog(parent), mode_(mode), initial_(config) {
+  setObjectName(mode == Mode::FirstRun ? QStringLiteral("FirstRunDialog") : QStringLiteral("PreferencesDialog"));
+  setWindowTitle(mode == Mode::FirstRun ? tr("Welcome to PartEdit") : tr("Preferences"));
+  auto* layout = new QVBoxLayout(this);
+
+  if (mode == Mode::FirstRun) {
+    auto* intro = new QLabel(this);
+    intro->setWordWrap(true);
+    intro->setTextFormat(Qt::RichText);
+    intro->setText(tr("<p><b>PartEdit needs a diffusion model on this computer.</b></p>"
+                      "<p>Choose a <b>diffusers folder</b> of Stable Diffusion XL (recommended), SD 1.x or SD 2.x: "
+                      "the folder that holds <i>model_index.json</i> with <i>unet</i>, <i>vae</i>, "
+                      "<i>text_encoder</i>, <i>tokenizer</i> and <i>scheduler</i> inside. Nothing is downloaded.</p>"
+                      "<p>Optionally choose a <b>BLIP-2 folder</b> (e.g. blip2-flan-t5-xl): PartEdit then "
+                      "describes photos for you before editing them. Without it you type the description.</p>"));
+    layout->addWidget(intro);
+  }
+
+  auto* models = new QGroupBox(tr("Models"), this);
+  auto* modelsForm = new QFormLayout(models);
+  QWidget* row = nullptr;
+  model_ = folderRow(tr("SDXL, SD 1.x or SD 2.x diffusers folder"), &row);
+  model_->setObjectName(QStringLiteral("modelFolder"));
+  modelsForm->addRow(tr("&Diffusion model:"), row);
+  modelStatus_ = status_label(models);
+  modelsForm->addRow(QString(), modelStatus_);
+  caption_ = folderRow(tr("optional: BLIP-2 folder for photo captions"), &row);
+  caption_->setObjectName(QStringLiteral("captionFolder"));
+  modelsForm->addRow(tr("&Caption model:"), row);
+  captionStatus_ = status_label(models);
+  modelsForm->addRow(QString(), captionStatus_);
+  layout->addWidget(models);
+
+  auto* compute = new QGroupBox(tr("Computation"), this);
+  auto* computeForm = new QFormLayout(compute);
+  device_ = new QComboBox(compute);
+  device_->setObjectName(QStringLiteral("device"));
+  device_->addItem(tr("CPU"), QStringLiteral("cpu"));
+  device_->addItem(tr("NVIDIA GPU (CUDA)"), QStringLiteral("cuda"));
+  if (!cudaAvailable()) disable_item(device_, 1, tr("No CUDA device is available to this build of PartEdit."));
+  dtype_ = new QComboBox(compute);
+  dtype_->setObjectName(QStringLiteral("dtype"));
+  dtype_->addItem(tr("32-bit float (exact, CPU and GPU)"), QStringLiteral("fp32"));
+  dtype_->addItem(tr("16-bit float (GPU, half the memory)"), QStringLiteral("fp16"));
+  dtype_->addItem(tr("bfloat16 (GPU)"), QStringLiteral("bf16"));
+  computeForm->addRow(tr("De&vice:"), device_);
+  computeForm->addRow(tr("&Precision:"), dtype_);
+  layout->addWidget(compute);
+
+  auto* storage = new QGroupBox(tr("Folders"), this);
+  auto* storageForm = new QFormLayout(storage);
+  tokens_ = folderRow(defaultTokenFolder(), &row);
+  tokens_->setObjectName(QStringLiteral("tokenFolder"));
+  storageForm->addRow(tr("Part &tokens:"), row);
+  cache_ = folderRow(defaultCacheFolder(), &row);
+  cache_->setObjectName(QStringLiteral("cacheFolder"));
+  storageForm->addRow(tr("Inversion c&ache:"), row);
+  auto* cacheRow = new QWidget(storage);
+  auto* cacheLayout = new QHBoxLayout(cacheRow);
+  cacheLayout->setContentsMargins(0, 0, 0, 0);
+  cacheLimit_ = new QDoubleSpinBox(cacheRow);
+  cacheLimit_->setObjectName(QStringLiteral("cacheLimit"));
+  cacheLimit_->setRange(0.1, 1024);
+  cacheLimit_->setDecimals(1);
+  cacheLimit_->setSuffix(tr(" GB"));
+  cacheUsage_ = new QLabel(cacheRow);
+  clearCache_ = new QPushButton(tr("C&lear"), cacheRow);
+  clearCache_->setObjectName(QStringLiteral("clearCache"));
+  clearCache_->setToolTip(tr("Remove every kept inversion: the next edit of each photo inverts it again."));
+  cacheLayout->addWidget(cacheLimit_);
+  cacheLayout->addWidget(cacheUsage_, 1);
+  cacheLayout->addWidget(clearCache_);
+  storageForm->addRow(tr("Cache &size limit:"), cacheRow);
+  layout->addWidget(storage);
+  if (mode == Mode::FirstRun) {
+    compute->hide();
+    storage->hide();
+  }
+
+  buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  if (mode == Mode::FirstRun) buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start"));
+  layout->addWidget(buttons_);
+  connect(buttons_, &QDialogButtonBox::accepted, this, &PreferencesDialog::accept);
+  connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(model_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
+  connect(caption_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
+  connect(cache_, &QLineEdit::textChanged, this, &PreferencesDialog::updateCacheUsage);
+  connect(clearCache_, &QPushButton::clicked, this, [this] {
+    const auto answer = QMessageBox::question(
+        this, tr("Clear the Inversion Cache"),
+        tr("Remove every kept inversion (%1)? The next edit of each photo will invert it again.")
+            .arg(formatBytes(cacheUsageBytes(cache_->text()))));
+    if (answer == QMessageBox::Yes) Q_EMIT clearCacheRequested();
+  });
+  connect(device_, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] {
+    const bool cpu = device_->currentData().toString() == QLatin1String("cpu");
+    // LibTorch has no fp16 matrix kernels on the CPU.
+    if (cpu && dtype_->currentData().toString() != QLatin1String("fp32")) dtype_->setCurrentIndex(0);
+    for (int i = 1; i < dtype_->count(); ++i)
+      if (auto* model = qobject_cast<QStandardItemModel*>(dtype_->model())) model->item(i)->setEnabled(!cpu);
+  });
+
+  model_->setText(config.modelFolder);
+  caption_->setText(config.captionFolder);
+  device_->setCurrentIndex(std::max(0, device_->findData(config.device)));
+  dtype_->setCurrentIndex(std::max(0, dtype_->findData(config.dtype)));
+  Q_EMIT device_->currentIndexChanged(device_->currentIndex());
+  tokens_->setText(config.tokenFolder);
+  cache_->setText(config.cacheFolder);
+  cacheLimit_->setValue((config.cacheLimitBytes > 0 ? config.cacheLimitBytes : defaultCacheLimitBytes()) / kGiB);
+  recheck();
+  updateCacheUsage();
+  resize(sizeHint().width() + 160, sizeHint().height());
+}
+
+EngineConfig PreferencesDialog::config() const {
+  EngineConfig c = initial_;
+  c.modelFolder = model_->text().trimmed();
+  c.captionFolder = caption_->text().trimmed();
+  c.device = device_->currentData().toString();
+  c.dtype = dtype_->currentData().toString();
+  c.tokenFolder = tokens_->text().trimmed();
+  c.cacheFolder = cache_->text().trimmed();
+  c.cacheLimitBytes = static_cast<qint64>(cacheLimit_->value() * kGiB);
+  return c;
+}
+
+void PreferencesDialog::setModelFolder(const QString& folder) { model_->setText(folder); }
+void PreferencesDialog::setCaptionFolder(const QString& folder) { caption_->setText(folder); }
+
+void PreferencesDialog::recheck() {
+  modelProblem_ = diffusersFolderProblem(model_->text().trimmed());
+  captionProblem_ = captionFolderProblem(caption_->text().trimmed());
+  show_status(modelStatus_, modelProblem_, tr("✓ a diffusers model folder"));
+  show_status(captionStatus_, captionProblem_, caption_->text().trimmed().isEmpty() ? QString() : tr("✓ a BLIP-2 folder"));
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(modelProblem_.isEmpty() && captionProblem_.isEmpty());
+}
+
+void PreferencesDialog::updateCacheUsage() {
+  cacheUsage_->setText(tr("%1 in use").arg(formatBytes(cacheUsageBytes(cache_->text().trimmed()))));
+}
+
+void PreferencesDialog::showCacheCleared(int removed) {
+  updateCacheUsage();
+  cacheUsage_->setText(cacheUsage_->text() + QStringLiteral(" · ") + tr("%n inversion(s) removed", nullptr, removed));
+}
+
+void PreferencesDialog::accept() {
+  recheck();
+  if (!modelProblem_.isEmpty() || !captionProblem_.isEmpty()) return;  // the reasons are shown under the fields
+  QDialog::accept();
+}
+
+}  // namespace partedit::ui

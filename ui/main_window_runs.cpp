@@ -1,0 +1,234 @@
+// MainWindow: documents (a photo or a generated image) and the engine's requests, progress
+// and results.
+#include <QFileInfo>
+#include <QImageReader>
+#include <QLineEdit>
+#include <QStatusBar>
+
+#include "canvas/image_canvas.h"
+#include "history/history_model.h"
+#include "main_window.h"
+#include "panels/edit_panel.h"
+#include "panels/token_panel.h"
+#include "settings/app_settings.h"
+#include "widgets/run_status.h"
+#include "worker/engine_client.h"
+#include "worker/image_parameters.h"
+
+namespace partedit::ui {
+
+void MainWindow::connectEngine() {
+  EngineWorker* worker = engine_->worker();
+  connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
+  connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
+  connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
+    if (id != runningId_) return;
+    runStatus_->update(info);
+    // The edit path's estimate at latent resolution, laid out at the image's size, and the
+    // mask of this step over it.
+    if (!info.preview.isNull())
+      canvas_->setImage(info.preview, canvas_->hasImage() ? canvas_->logicalImageSize() : runSize_);
+    if (!info.mask.isNull()) canvas_->setMask(info.mask);
+  });
+  connect(worker, &EngineWorker::message, this, [this](quint64, int kind, const QString& text) {
+    statusBar()->showMessage(kind == EngineWorker::Warning ? tr("Warning: %1").arg(text) : text, 8000);
+  });
+  connect(worker, &EngineWorker::modelLoaded, this, [this](const ModelInfo& info) {
+    model_ = info;
+    statusBar()->showMessage(tr("Loaded %1 (%2, %3)").arg(info.name, info.family, info.compute), 5000);
+  });
+  connect(worker, &EngineWorker::tokensListed, this, [this](const QVector<TokenInfo>& tokens) {
+    tokenPanel_->setTokens(tokens);
+    editPanel_->setTokenFolder(AppSettings().engineConfig().tokenFolder);
+  });
+  connect(worker, &EngineWorker::resultReady, this, &MainWindow::onResult);
+  connect(worker, &EngineWorker::captionReady, this, [this](quint64 id, const QString& caption) {
+    if (id == captionId_ && editPanel_->sourcePrompt().trimmed().isEmpty()) editPanel_->setSourcePrompt(caption);
+  });
+  connect(worker, &EngineWorker::failed, this, &MainWindow::onFailed);
+  connect(worker, &EngineWorker::cancelled, this, [this](quint64 id) {
+    if (id != runningId_) return;
+    statusBar()->showMessage(tr("Cancelled; the previous result is unchanged."), 8000);
+  });
+  connect(worker, &EngineWorker::exported, this, [this](quint64, const QString& path) {
+    statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    Q_EMIT exportFinished(path);
+  });
+  connect(worker, &EngineWorker::finished, this, [this](quint64 id) {
+    if (id == runningId_) endRun();
+  });
+
+  connect(editPanel_, &EditPanel::applyRequested, this, &MainWindow::applyEdit);
+  connect(editPanel_, &EditPanel::cancelRequested, this, &MainWindow::cancelRun);
+  connect(editPanel_, &EditPanel::validityChanged, this, [this] { updateActions(); });
+  connect(editPanel_, &EditPanel::editEndMoved, this, [this](int editEnd) {
+    // Instant t_e: the last edit re-rendered from the first step that changes.
+    if (!lastResultRerenderable_ || isRunning()) return;
+    runningId_ = engine_->rerender(editEnd);
+  });
+  connect(tokenPanel_, &TokenPanel::importRequested, this, [this](const QString& file) { engine_->importToken(file); });
+  connect(tokenPanel_, &TokenPanel::partChosen, this, [this](const QString& part) {
+    QString text = editPanel_->editBox()->text().trimmed();
+    const int open = text.lastIndexOf(QLatin1Char('<'));
+    if (open >= 0) text = text.left(open).trimmed();
+    if (text.isEmpty()) text = QStringLiteral("with");
+    editPanel_->editBox()->setText(text + QStringLiteral(" <") + part + QLatin1Char('>'));
+    editPanel_->editBox()->setFocus();
+  });
+  connect(history_, &HistoryModel::currentChanged, this, [this] {
+    showEntry(history_->currentEntry());
+    updateActions();
+  });
+}
+
+bool MainWindow::openImage(const QString& path) {
+  QImageReader reader(path);
+  reader.setAutoTransform(true);  // EXIF orientation, as the engine reads it
+  const QImage image = reader.read();
+  if (image.isNull()) {
+    reportError(tr("Cannot open image"), tr("%1 could not be read: %2").arg(path, reader.errorString()));
+    return false;
+  }
+  document_ = Document{};
+  document_.kind = Document::Kind::Photo;
+  document_.path = QFileInfo(path).absoluteFilePath();
+  lastResultRerenderable_ = false;
+  history_->clear();
+  HistoryEntry original;
+  original.result = image;
+  original.title = tr("Opened %1").arg(QFileInfo(path).fileName());
+  history_->pushResult(original);
+
+  // A PartEdit export carries its settings: the panel gets them back.
+  const RestoredParameters restored = readImageParameters(path);
+  editPanel_->setPhotoSource(restored.found ? restored.sourcePrompt : QString());
+  if (restored.found) {
+    if (!restored.instruction.isEmpty()) editPanel_->editBox()->setText(restored.instruction);
+    if (restored.editEnd) editPanel_->setEditEnd(*restored.editEnd);
+  }
+  AppSettings().addRecentFile(document_.path);
+  setWindowTitle(tr("%1 — PartEdit").arg(QFileInfo(path).fileName()));
+  statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
+  // The caption appears in the editable source prompt before anything else runs.
+  if (!restored.found && !AppSettings().engineConfig().captionFolder.isEmpty())
+    captionId_ = engine_->caption(document_.path);
+  updateActions();
+  return true;
+}
+
+void MainWindow::generateImage(const GenerateSettings& settings) {
+  document_ = Document{};
+  document_.kind = Document::Kind::Generated;
+  document_.generation = settings;
+  lastResultRerenderable_ = false;
+  history_->clear();
+  const int side = model_.defaultSize > 0 ? model_.defaultSize : 1024;
+  runSize_ = QSize(settings.width > 0 ? settings.width : side, settings.height > 0 ? settings.height : side);
+  runningId_ = engine_->generate(settings);
+  editPanel_->setGeneratedSource(settings);
+  setWindowTitle(tr("%1 — PartEdit").arg(settings.prompt.left(40)));
+  updateActions();
+}
+
+bool MainWindow::applyEdit() {
+  if (isRunning()) return false;
+  if (document_.kind == Document::Kind::None) {
+    reportError(tr("Nothing to edit"), tr("Open a photo or create an image from a prompt first."));
+    return false;
+  }
+  if (!editPanel_->currentCheck().ok) {
+    reportError(tr("The edit cannot run"), editPanel_->currentCheck().reason);
+    return false;
+  }
+  const EditSettings edit = editPanel_->editSettings();
+  if (document_.kind == Document::Kind::Photo) {
+    PhotoSettings photo = PhotoSettings::defaults();
+    photo.path = document_.path;
+    photo.sourcePrompt = editPanel_->sourcePrompt();
+    photo.steps = editPanel_->steps();
+    photo.seed = editPanel_->generationSettings().seed;
+    GenerateSettings generation = editPanel_->generationSettings();
+    generation.prompt = photo.sourcePrompt;
+    runningId_ = engine_->editPhoto(photo, generation, edit);
+  } else {
+    runningId_ = engine_->editGenerated(editPanel_->generationSettings(), edit);
+  }
+  updateActions();
+  return true;
+}
+
+void MainWindow::cancelRun() {
+  if (isRunning()) engine_->cancel();
+}
+
+void MainWindow::startRun(quint64 id, const QString& what) {
+  if (id != runningId_) return;
+  beforeRun_ = canvas_->image();
+  runStatus_->start(what);
+  updateActions();
+}
+
+void MainWindow::endRun() {
+  runStatus_->stop();
+  // A run that brought no result leaves the current entry on the canvas, not its last preview.
+  showEntry(history_->currentEntry());
+  updateActions();
+  Q_EMIT runFinished();
+}
+
+void MainWindow::onResult(const ResultImages& result) {
+  if (result.requestId != runningId_) return;
+  HistoryEntry entry;
+  entry.result = result.image;
+  entry.before = result.source;
+  entry.mask = result.mask;
+  entry.stepMasks = result.stepMasks;
+  entry.parameters = result.parameters;
+  if (result.isEdit) {
+    const EditSettings edit = editPanel_->editSettings();
+    entry.title = tr("%1 (t_e %2)").arg(edit.instruction).arg(result.editEnd);
+    entry.settings.insert(QStringLiteral("instruction"), edit.instruction);
+    entry.settings.insert(QStringLiteral("editEnd"), result.editEnd);
+    editPanel_->setEditEnd(result.editEnd);
+    if (document_.kind == Document::Kind::Photo && editPanel_->sourcePrompt().trimmed().isEmpty())
+      editPanel_->setSourcePrompt(result.sourcePrompt);  // the caption it ran with
+  } else {
+    entry.title = tr("Generated: %1").arg(result.sourcePrompt.left(48));
+    document_.generation.seed = result.seed;  // edits reproduce this very image
+    editPanel_->setGeneratedSource(document_.generation);
+  }
+  lastResultRerenderable_ = result.canRerender;
+  history_->pushResult(entry);
+  QString done = result.isEdit ? tr("Edited in %1").arg(formatSeconds(result.seconds))
+                               : tr("Generated in %1 (seed %2)").arg(formatSeconds(result.seconds)).arg(result.seed);
+  if (result.inversionReused) done += tr(" · the photo's inversion was reused");
+  statusBar()->showMessage(done, 10000);
+  Q_EMIT resultShown();
+}
+
+void MainWindow::onFailed(quint64 id, const QString& message) {
+  if (id == captionId_) {
+    statusBar()->showMessage(tr("The photo could not be captioned: %1 — type its description instead.").arg(message));
+    return;
+  }
+  reportError(tr("The request failed"),
+              tr("%1\n\nNothing was changed. Check the model folders in Preferences if this keeps happening.")
+                  .arg(message));
+}
+
+void MainWindow::showEntry(const HistoryEntry* entry) {
+  if (!entry) {
+    canvas_->clear();
+    return;
+  }
+  if (maskOnly_->isChecked() && !entry->mask.isNull()) {
+    canvas_->setImage(entry->mask.scaled(entry->result.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    canvas_->clearMask();
+    return;
+  }
+  canvas_->setImage(entry->result);
+  canvas_->setMask(entry->mask);
+  canvas_->setComparisonImage(entry->before);
+}
+
+}  // namespace partedit::ui

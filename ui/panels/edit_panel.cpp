@@ -1,0 +1,269 @@
+#include "panels/edit_panel.h"
+
+#include <random>
+
+#include <QCompleter>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStringListModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace partedit::ui {
+
+namespace {
+
+QLabel* wrapped_label(QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return label;
+}
+
+quint64 random_seed() {
+  std::random_device device;
+  return (quint64(device()) << 32 | device()) % 4294967296ULL;  // what artists can retype
+}
+
+}  // namespace
+
+EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("EditPanel"));
+  const EditSettings edit = EditSettings::defaults();
+  const GenerateSettings generation = GenerateSettings::defaults();
+
+  sourcePrompt_ = new QLineEdit(this);
+  sourcePrompt_->setObjectName(QStringLiteral("sourcePrompt"));
+  sourcePrompt_->setPlaceholderText(tr("What the image shows, e.g. “a photo of a woman in a park”"));
+  sourceHint_ = wrapped_label(this);
+  sourceHint_->setObjectName(QStringLiteral("sourceHint"));
+
+  editBox_ = new QLineEdit(this);
+  editBox_->setObjectName(QStringLiteral("editBox"));
+  editBox_->setPlaceholderText(tr("with a robotic <head>"));
+  editBox_->setClearButtonEnabled(true);
+  completions_ = new QStringListModel(this);
+  completer_ = new QCompleter(completions_, this);
+  completer_->setCaseSensitivity(Qt::CaseInsensitive);
+  completer_->setWidget(editBox_);
+  completer_->setCompletionMode(QCompleter::PopupCompletion);
+  reason_ = wrapped_label(this);
+  reason_->setObjectName(QStringLiteral("editReason"));
+  reason_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+  fullPrompt_ = wrapped_label(this);
+  fullPrompt_->setObjectName(QStringLiteral("fullPrompt"));
+  fullPrompt_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+
+  editEnd_ = new QSlider(Qt::Horizontal, this);
+  editEnd_->setObjectName(QStringLiteral("editEnd"));
+  editEnd_->setRange(1, generation.steps);
+  editEnd_->setValue(generation.steps);
+  editEndText_ = wrapped_label(this);
+  omega_ = new QDoubleSpinBox(this);
+  omega_->setObjectName(QStringLiteral("omega"));
+  omega_->setRange(1.0, 5.0);
+  omega_->setSingleStep(0.1);
+  omega_->setValue(edit.omega);
+  omega_->setToolTip(tr("Mask threshold: map values at or above ω × Otsu's threshold count fully as the part."));
+  steps_ = new QSpinBox(this);
+  steps_->setObjectName(QStringLiteral("steps"));
+  steps_->setRange(1, 1000);
+  steps_->setValue(generation.steps);
+  guidance_ = new QDoubleSpinBox(this);
+  guidance_->setObjectName(QStringLiteral("guidance"));
+  guidance_->setRange(1.1, 30.0);
+  guidance_->setSingleStep(0.5);
+  guidance_->setValue(generation.guidance);
+  seed_ = new QLineEdit(this);
+  seed_->setObjectName(QStringLiteral("seed"));
+  seed_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,19}")), seed_));
+  seed_->setPlaceholderText(tr("random"));
+  dice_ = new QToolButton(this);
+  dice_->setObjectName(QStringLiteral("dice"));
+  dice_->setText(QStringLiteral("🎲"));
+  dice_->setToolTip(tr("Roll a new seed"));
+  feather_ = new QDoubleSpinBox(this);
+  feather_->setObjectName(QStringLiteral("feather"));
+  feather_->setRange(0.0, 64.0);
+  feather_->setSuffix(tr(" px"));
+  feather_->setValue(edit.feather);
+  feather_->setToolTip(tr("Soft edge of the edited part when it is put back into the photo"));
+
+  apply_ = new QPushButton(tr("&Apply edit"), this);
+  apply_->setObjectName(QStringLiteral("apply"));
+  apply_->setDefault(true);
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->setObjectName(QStringLiteral("cancel"));
+  cancel_->setEnabled(false);
+
+  auto* seedRow = new QHBoxLayout;
+  seedRow->setContentsMargins(0, 0, 0, 0);
+  seedRow->addWidget(seed_, 1);
+  seedRow->addWidget(dice_);
+  auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  form->addRow(tr("&Source prompt:"), sourcePrompt_);
+  form->addRow(QString(), sourceHint_);
+  form->addRow(tr("&Edit:"), editBox_);
+  form->addRow(QString(), reason_);
+  form->addRow(QString(), fullPrompt_);
+  form->addRow(tr("&t_e:"), editEnd_);
+  form->addRow(QString(), editEndText_);
+  form->addRow(tr("&ω:"), omega_);
+  form->addRow(tr("S&teps:"), steps_);
+  form->addRow(tr("&Guidance:"), guidance_);
+  form->addRow(tr("See&d:"), seedRow);
+  featherLabel_ = new QLabel(tr("&Feather:"), this);
+  featherLabel_->setBuddy(feather_);
+  form->addRow(featherLabel_, feather_);
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch(1);
+  buttons->addWidget(cancel_);
+  buttons->addWidget(apply_);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addLayout(buttons);
+  layout->addStretch(1);
+
+  connect(editBox_, &QLineEdit::textChanged, this, &EditPanel::recheck);
+  connect(editBox_, &QLineEdit::textEdited, this, &EditPanel::completeInsideBrackets);
+  connect(editBox_, &QLineEdit::returnPressed, this, [this] {
+    if (check_.ok && !busy_) Q_EMIT applyRequested();
+  });
+  connect(completer_, QOverload<const QString&>::of(&QCompleter::activated), this, [this](const QString& name) {
+    QString text = editBox_->text();
+    const int open = text.lastIndexOf(QLatin1Char('<'));
+    text = (open >= 0 ? text.left(open) : text + QLatin1Char(' ')) + QLatin1Char('<') + name + QLatin1Char('>');
+    editBox_->setText(text);
+  });
+  connect(sourcePrompt_, &QLineEdit::textChanged, this, &EditPanel::recheck);
+  connect(steps_, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int steps) {
+    const bool atEnd = editEnd_->value() == editEnd_->maximum();
+    editEnd_->setMaximum(steps);
+    if (atEnd) editEnd_->setValue(steps);  // "full preservation" stays full
+    updateEditEndText();
+  });
+  connect(editEnd_, &QSlider::valueChanged, this, &EditPanel::updateEditEndText);
+  connect(editEnd_, &QSlider::sliderReleased, this, [this] {
+    if (editEnd_->value() != lastEditEnd_) {
+      lastEditEnd_ = editEnd_->value();
+      Q_EMIT editEndMoved(lastEditEnd_);
+    }
+  });
+  connect(dice_, &QToolButton::clicked, this, [this] { seed_->setText(QString::number(random_seed())); });
+  connect(apply_, &QPushButton::clicked, this, &EditPanel::applyRequested);
+  connect(cancel_, &QPushButton::clicked, this, &EditPanel::cancelRequested);
+
+  setPhotoSource(QString());
+  updateEditEndText();
+  recheck();
+}
+
+void EditPanel::setPhotoSource(const QString& sourcePrompt) {
+  photo_ = true;
+  sourcePrompt_->setReadOnly(false);
+  sourcePrompt_->setText(sourcePrompt);
+  sourceHint_->setText(tr("Describe the photo, or leave it empty to caption it when the edit runs."));
+  feather_->setVisible(true);
+  featherLabel_->setVisible(true);
+  recheck();
+}
+
+void EditPanel::setGeneratedSource(const GenerateSettings& generation) {
+  photo_ = false;
+  generated_ = generation;
+  sourcePrompt_->setReadOnly(true);
+  sourcePrompt_->setText(generation.prompt);
+  sourceHint_->setText(tr("The prompt that generated this image; the edit reproduces it outside the part."));
+  steps_->setValue(generation.steps);
+  guidance_->setValue(generation.guidance);
+  seed_->setText(generation.seed ? QString::number(*generation.seed) : QString());
+  feather_->setVisible(false);
+  featherLabel_->setVisible(false);
+  recheck();
+}
+
+void EditPanel::setSourcePrompt(const QString& prompt) { sourcePrompt_->setText(prompt); }
+
+void EditPanel::setTokenFolder(const QString& folder) {
+  checker_.setTokenFolder(folder);
+  completions_->setStringList(checker_.completions());
+  recheck();
+}
+
+void EditPanel::setBusy(bool busy) {
+  busy_ = busy;
+  cancel_->setEnabled(busy);
+  apply_->setEnabled(!busy && check_.ok);
+}
+
+EditSettings EditPanel::editSettings() const {
+  EditSettings s = EditSettings::defaults();
+  s.instruction = editBox_->text().trimmed();
+  if (editEnd_->value() < steps_->value()) s.editEnd = editEnd_->value();
+  s.omega = omega_->value();
+  s.feather = feather_->value();
+  return s;
+}
+
+GenerateSettings EditPanel::generationSettings() const {
+  GenerateSettings s = photo_ ? GenerateSettings::defaults() : generated_;
+  s.prompt = sourcePrompt();
+  s.steps = steps_->value();
+  s.guidance = guidance_->value();
+  if (!seed_->text().isEmpty()) s.seed = seed_->text().toULongLong();
+  else s.seed.reset();
+  return s;
+}
+
+QString EditPanel::sourcePrompt() const { return sourcePrompt_->text(); }
+int EditPanel::steps() const { return steps_->value(); }
+int EditPanel::editEnd() const { return editEnd_->value(); }
+
+void EditPanel::setEditEnd(int value) {
+  const QSignalBlocker block(editEnd_);
+  editEnd_->setValue(value);
+  lastEditEnd_ = value;
+  updateEditEndText();
+}
+
+void EditPanel::updateEditEndText() {
+  const int value = editEnd_->value(), steps = editEnd_->maximum();
+  editEndText_->setText(value >= steps
+                            ? tr("Blend at every step (%1 of %2): everything outside the part stays as it was.")
+                                  .arg(value)
+                                  .arg(steps)
+                            : tr("Blend for the first %1 of %2 steps: lower values let the edit spill beyond the part.")
+                                  .arg(value)
+                                  .arg(steps));
+}
+
+void EditPanel::completeInsideBrackets(const QString& text) {
+  const int open = text.lastIndexOf(QLatin1Char('<'));
+  if (open < 0 || text.indexOf(QLatin1Char('>'), open) >= 0) return;
+  completer_->setCompletionPrefix(text.mid(open + 1));
+  if (completer_->completionCount() > 0) completer_->complete();
+}
+
+void EditPanel::recheck() {
+  const bool wasOk = check_.ok;
+  // A photo without a typed prompt is captioned first: the prompt is checked against "…" then.
+  const QString source = sourcePrompt().trimmed().isEmpty() && photo_ ? tr("(caption)") : sourcePrompt();
+  check_ = checker_.check(editBox_->text(), source);
+  reason_->setText(check_.ok ? QString() : check_.reason);
+  reason_->setVisible(!check_.ok && !editBox_->text().trimmed().isEmpty());
+  fullPrompt_->setText(check_.ok ? tr("Runs: “%1” (part: %2)").arg(check_.editPrompt, check_.partName)
+                                 : QString());
+  fullPrompt_->setVisible(check_.ok);
+  apply_->setEnabled(!busy_ && check_.ok);
+  if (wasOk != check_.ok) Q_EMIT validityChanged(check_.ok);
+}
+
+}  // namespace partedit::ui

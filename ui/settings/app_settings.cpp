@@ -1,0 +1,62 @@
+#include "settings/app_settings.h"
+
+#include <QDir>
+
+namespace partedit::ui {
+
+EngineConfig AppSettings::engineConfig() const {
+  EngineConfig c;
+  c.modelFolder = settings_.value(QStringLiteral("engine/modelFolder")).toString();
+  c.captionFolder = settings_.value(QStringLiteral("engine/captionFolder")).toString();
+  c.device = settings_.value(QStringLiteral("engine/device"), c.device).toString();
+  c.dtype = settings_.value(QStringLiteral("engine/dtype"), c.dtype).toString();
+  c.tokenFolder = settings_.value(QStringLiteral("engine/tokenFolder")).toString();
+  c.cacheFolder = settings_.value(QStringLiteral("engine/cacheFolder")).toString();
+  c.cacheLimitBytes = settings_.value(QStringLiteral("engine/cacheLimitBytes"), qint64(0)).toLongLong();
+  c.useCache = settings_.value(QStringLiteral("engine/useCache"), true).toBool();
+  return c;
+}
+
+void AppSettings::setEngineConfig(const EngineConfig& c) {
+  settings_.setValue(QStringLiteral("engine/modelFolder"), c.modelFolder);
+  settings_.setValue(QStringLiteral("engine/captionFolder"), c.captionFolder);
+  settings_.setValue(QStringLiteral("engine/device"), c.device);
+  settings_.setValue(QStringLiteral("engine/dtype"), c.dtype);
+  settings_.setValue(QStringLiteral("engine/tokenFolder"), c.tokenFolder);
+  settings_.setValue(QStringLiteral("engine/cacheFolder"), c.cacheFolder);
+  settings_.setValue(QStringLiteral("engine/cacheLimitBytes"), c.cacheLimitBytes);
+  settings_.setValue(QStringLiteral("engine/useCache"), c.useCache);
+}
+
+QStringList AppSettings::recentFiles() const { return settings_.value(QStringLiteral("recentFiles")).toStringList(); }
+
+void AppSettings::addRecentFile(const QString& path) {
+  const QString clean = QDir::cleanPath(QDir(path).absolutePath());
+  QStringList files = recentFiles();
+  files.removeAll(clean);
+  files.prepend(clean);
+  while (files.size() > kMaxRecent) files.removeLast();
+  settings_.setValue(QStringLiteral("recentFiles"), files);
+}
+
+void AppSettings::removeRecentFile(const QString& path) {
+  QStringList files = recentFiles();
+  files.removeAll(path);
+  settings_.setValue(QStringLiteral("recentFiles"), files);
+}
+
+QByteArray AppSettings::windowGeometry() const { return settings_.value(QStringLiteral("window/geometry")).toByteArray(); }
+void AppSettings::setWindowGeometry(const QByteArray& g) { settings_.setValue(QStringLiteral("window/geometry"), g); }
+QByteArray AppSettings::windowState() const { return settings_.value(QStringLiteral("window/state")).toByteArray(); }
+void AppSettings::setWindowState(const QByteArray& s) { settings_.setValue(QStringLiteral("window/state"), s); }
+
+double AppSettings::maskOpacity() const { return settings_.value(QStringLiteral("view/maskOpacity"), 0.5).toDouble(); }
+void AppSettings::setMaskOpacity(double o) { settings_.setValue(QStringLiteral("view/maskOpacity"), o); }
+bool AppSettings::maskVisible() const { return settings_.value(QStringLiteral("view/maskVisible"), true).toBool(); }
+void AppSettings::setMaskVisible(bool v) { settings_.setValue(QStringLiteral("view/maskVisible"), v); }
+QString AppSettings::lastFolder() const {
+  return settings_.value(QStringLiteral("lastFolder"), QDir::homePath()).toString();
+}
+void AppSettings::setLastFolder(const QString& folder) { settings_.setValue(QStringLiteral("lastFolder"), folder); }
+
+}  // namespace partedit::ui

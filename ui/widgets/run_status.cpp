@@ -1,0 +1,84 @@
+#include "widgets/run_status.h"
+
+#include <cmath>
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QToolButton>
+
+#include "worker/engine_types.h"
+
+namespace partedit::ui {
+
+QString formatSeconds(double seconds) {
+  const qint64 s = std::llround(std::max(0.0, seconds));
+  if (s < 60) return RunStatus::tr("%1 s").arg(s);
+  if (s < 3600) return RunStatus::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+  return RunStatus::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString stageName(int stageId) {
+  // The order of partedit::EngineStage.
+  switch (stageId) {
+    case 0: return RunStatus::tr("Loading the model");
+    case 1: return RunStatus::tr("Captioning the photo");
+    case 2: return RunStatus::tr("Inverting the photo");
+    case 3: return RunStatus::tr("Replaying the inversion");
+    case 4: return RunStatus::tr("Generating");
+    case 5: return RunStatus::tr("Editing");
+    case 6: return RunStatus::tr("Decoding");
+  }
+  return RunStatus::tr("Working");
+}
+
+RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("RunStatus"));
+  label_ = new QLabel(this);
+  label_->setObjectName(QStringLiteral("runLabel"));
+  bar_ = new QProgressBar(this);
+  bar_->setObjectName(QStringLiteral("runProgress"));
+  bar_->setMaximumWidth(220);
+  bar_->setTextVisible(false);
+  cancel_ = new QToolButton(this);
+  cancel_->setObjectName(QStringLiteral("runCancel"));
+  cancel_->setText(tr("Cancel"));
+  cancel_->setToolTip(tr("Stop after the current step; the previous result stays (Esc)"));
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(label_);
+  layout->addWidget(bar_);
+  layout->addWidget(cancel_);
+  connect(cancel_, &QToolButton::clicked, this, &RunStatus::cancelRequested);
+  hide();
+}
+
+void RunStatus::start(const QString& what) {
+  what_ = what;
+  label_->setText(what + QStringLiteral("…"));
+  bar_->setRange(0, 0);  // busy until the first step reports
+  show();
+}
+
+void RunStatus::update(const ProgressInfo& info) {
+  if (info.total <= 0) {
+    label_->setText(stageName(info.stageId) + QStringLiteral("…"));
+    bar_->setRange(0, 0);
+    return;
+  }
+  bar_->setRange(0, info.total);
+  bar_->setValue(info.step);
+  QString text = tr("%1 — step %2 of %3 · %4 elapsed")
+                     .arg(stageName(info.stageId))
+                     .arg(info.step)
+                     .arg(info.total)
+                     .arg(formatSeconds(info.elapsed));
+  if (info.step < info.total) text += tr(" · %1 left").arg(formatSeconds(info.remaining));
+  label_->setText(text);
+}
+
+void RunStatus::stop() { hide(); }
+
+QString RunStatus::text() const { return label_->text(); }
+
+}  // namespace partedit::ui

@@ -1,0 +1,46 @@
+#pragma once
+// The GUI thread's handle on the engine worker: starts the worker's thread, sends requests
+// as queued calls (each gets an id; they run one after another in the order sent), knows
+// whether one is running, and stops the thread cleanly (cancelling the running request)
+// when destroyed. Connect to worker() for progress and results.
+#include <QObject>
+#include <QThread>
+
+#include "worker/engine_worker.h"
+
+namespace partedit::ui {
+
+class EngineClient : public QObject {
+  Q_OBJECT
+ public:
+  explicit EngineClient(QObject* parent = nullptr);
+  ~EngineClient() override;
+
+  EngineWorker* worker() const { return worker_; }
+  bool busy() const { return running_ > 0; }  // a request is queued or running
+  int pending() const { return running_; }
+
+  void configure(const EngineConfig& config);
+  quint64 generate(const GenerateSettings& settings);
+  quint64 editGenerated(const GenerateSettings& source, const EditSettings& edit);
+  quint64 editPhoto(const PhotoSettings& photo, const GenerateSettings& generation, const EditSettings& edit);
+  quint64 caption(const QString& photoPath);
+  quint64 rerender(int editEnd);
+  quint64 importToken(const QString& file);
+  quint64 exportImage(const QImage& image, const QString& path, const QString& parameters);
+  quint64 clearCache();
+  void listTokens();
+  void cancel();  // the running request stops within one step
+
+ Q_SIGNALS:
+  void busyChanged(bool busy);
+
+ private:
+  quint64 next();  // a new request id; the client is busy until its finished()
+  QThread thread_;
+  EngineWorker* worker_ = nullptr;
+  quint64 lastId_ = 0;
+  int running_ = 0;
+};
+
+}  // namespace partedit::ui

@@ -1,0 +1,72 @@
+#pragma once
+// The engine worker (architecture.md): a QObject on one long-lived thread that owns the
+// core Engine, so that every torch call runs on that thread. Widgets send value-type
+// requests by queued call (EngineClient) and receive progress and results as signals with
+// QImages. Requests run one after another in the order sent. cancel() may be called from
+// any thread: the running request stops within one step and its result is dropped.
+#include <functional>
+#include <memory>
+
+#include <QObject>
+
+#include "worker/engine_types.h"
+
+namespace partedit {
+struct EditJob;
+}
+
+namespace partedit::ui {
+
+class EngineWorker : public QObject {
+  Q_OBJECT
+ public:
+  EngineWorker();
+  ~EngineWorker() override;
+
+  void cancel();  // thread-safe
+
+  enum MessageKind { Status = 0, Note = 1, Warning = 2 };
+
+ public Q_SLOTS:
+  void configure(const partedit::ui::EngineConfig& config);
+  void generate(quint64 id, const partedit::ui::GenerateSettings& settings);
+  // keepState: the result can be re-rendered with another t_e (rerender()).
+  void editGenerated(quint64 id, const partedit::ui::GenerateSettings& source, const partedit::ui::EditSettings& edit);
+  void editPhoto(quint64 id, const partedit::ui::PhotoSettings& photo, const partedit::ui::GenerateSettings& generation,
+                 const partedit::ui::EditSettings& edit);
+  void caption(quint64 id, const QString& photoPath);
+  // The last edit again with t_e = editEnd, from its kept per-step state.
+  void rerender(quint64 id, int editEnd);
+  void listTokens();
+  void importToken(quint64 id, const QString& file);
+  // Writes `image` (and its parameters) atomically: PNG, JPEG or WebP by extension.
+  void exportImage(quint64 id, const QImage& image, const QString& path, const QString& parameters);
+  void clearCache(quint64 id);
+
+ Q_SIGNALS:
+  void started(quint64 id, const QString& what);
+  void progress(quint64 id, const partedit::ui::ProgressInfo& info);
+  void message(quint64 id, int kind, const QString& text);
+  void modelLoaded(const partedit::ui::ModelInfo& info);
+  void tokensListed(const QVector<partedit::ui::TokenInfo>& tokens);
+  void resultReady(const partedit::ui::ResultImages& result);
+  void captionReady(quint64 id, const QString& caption);
+  void exported(quint64 id, const QString& path);
+  void cacheCleared(quint64 id, int removed);
+  void failed(quint64 id, const QString& message);
+  void cancelled(quint64 id);
+  void finished(quint64 id);  // after any request, whatever its end
+
+ private:
+  struct State;
+  // started, then `body`, then exactly one of (its result signal, failed, cancelled), then finished.
+  void run(quint64 id, const QString& what, const std::function<void()>& body);
+  // The engine as configured; with needModel the model is loaded (modelLoaded, tokensListed).
+  void prepare(quint64 id, bool needModel);
+  void emitTokens();
+  // Runs an edit keeping its per-step state (instant t_e) and reports it.
+  void runEdit(quint64 id, partedit::EditJob& job);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace partedit::ui

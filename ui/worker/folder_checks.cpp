@@ -1,0 +1,62 @@
+#include "worker/folder_checks.h"
+
+#include <QObject>
+
+#include "editing/token_library.h"
+#include "pipeline/inversion_cache.h"
+#include "pipeline/model_folder.h"
+#include "runtime/byte_size.h"
+#include "runtime/compute.h"
+#include "runtime/error.h"
+
+namespace partedit::ui {
+namespace fs = std::filesystem;
+
+QString diffusersFolderProblem(const QString& folder) {
+  if (folder.trimmed().isEmpty()) return QObject::tr("Choose a model folder.");
+  try {
+    inspect_diffusers_folder(folder.toStdString());
+    return QString();
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString captionFolderProblem(const QString& folder) {
+  if (folder.trimmed().isEmpty()) return QString();  // optional
+  try {
+    const fs::path dir = folder.toStdString();
+    require_model_folder(dir, "BLIP-2 model folder", "config.json");
+    for (const char* file : {"config.json", "preprocessor_config.json", "spiece.model"})
+      if (!fs::is_regular_file(dir / file))
+        throw Error("BLIP-2 model folder " + dir.string() + " has no " + file +
+                    " (PartEdit captions with BLIP-2 Flan-T5 folders, e.g. blip2-flan-t5-xl)");
+    return QString();
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+bool cudaAvailable() { return cuda_available(); }
+
+QString defaultTokenFolder() { return QString::fromStdString(default_user_token_dir().string()); }
+QString defaultCacheFolder() { return QString::fromStdString(default_inversion_cache_dir().string()); }
+
+qint64 defaultCacheLimitBytes() {
+  try {
+    return static_cast<qint64>(default_inversion_cache_limit());
+  } catch (const Error&) {  // a malformed PARTEDIT_CACHE_LIMIT: the built-in default
+    return static_cast<qint64>(kDefaultInversionCacheLimit);
+  }
+}
+
+qint64 cacheUsageBytes(const QString& folder) {
+  const InversionCache cache(folder.isEmpty() ? default_inversion_cache_dir() : fs::path(folder.toStdString()));
+  qint64 total = 0;
+  for (const auto& entry : cache.entries()) total += static_cast<qint64>(entry.bytes);
+  return total;
+}
+
+QString formatBytes(qint64 bytes) { return QString::fromStdString(format_byte_size(static_cast<uint64_t>(bytes))); }
+
+}  // namespace partedit::ui
