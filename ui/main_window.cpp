@@ -80,6 +80,7 @@ void MainWindow::createDocks() {
   tabifyDockWidget(historyDock, tokenDock);
   historyDock->raise();
   resizeDocks({editDock}, {380}, Qt::Horizontal);
+  resizeDocks({editDock, historyDock}, {500, 260}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QApplication::translate("main", "Part-level image editing with Stable Diffusion."));
   parser.addHelpOption();
   parser.addOption(QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
-                                      QApplication::translate("main", "Print the version and LibTorch's, and exit.")));
+                                      QApplication::translate("main", "Print the versions of PartEdit and LibTorch, and exit.")));
   parser.addPositionalArgument(QStringLiteral("image"), QApplication::translate("main", "An image to open."),
                                QStringLiteral("[image]"));
   parser.process(app);

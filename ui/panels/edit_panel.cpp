@@ -7,9 +7,11 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStringListModel>
@@ -20,11 +22,31 @@ namespace partedit::ui {
 
 namespace {
 
+// A hint under a field: wrapped, a little smaller than the fields' text.
 QLabel* wrapped_label(QWidget* parent) {
   auto* label = new QLabel(parent);
   label->setWordWrap(true);
   label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  QFont font = label->font();
+  font.setPointSizeF(font.pointSizeF() * 0.9);
+  label->setFont(font);
   return label;
+}
+
+// A die showing five, drawn so that it needs no icon theme or emoji font.
+QIcon dice_icon() {
+  QPixmap pixmap(32, 32);
+  pixmap.fill(Qt::transparent);
+  QPainter painter(&pixmap);
+  painter.setRenderHint(QPainter::Antialiasing);
+  painter.setPen(QPen(QColor(70, 70, 70), 2));
+  painter.setBrush(Qt::white);
+  painter.drawRoundedRect(QRectF(3, 3, 26, 26), 6, 6);
+  painter.setPen(Qt::NoPen);
+  painter.setBrush(QColor(40, 40, 40));
+  for (const QPointF& pip : {QPointF(10, 10), QPointF(22, 10), QPointF(16, 16), QPointF(10, 22), QPointF(22, 22)})
+    painter.drawEllipse(pip, 2.6, 2.6);
+  return QIcon(pixmap);
 }
 
 quint64 random_seed() {
@@ -41,12 +63,14 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
 
   sourcePrompt_ = new QLineEdit(this);
   sourcePrompt_->setObjectName(QStringLiteral("sourcePrompt"));
+  //: The example stays in English: the models read English prompts.
   sourcePrompt_->setPlaceholderText(tr("What the image shows, e.g. “a photo of a woman in a park”"));
   sourceHint_ = wrapped_label(this);
   sourceHint_->setObjectName(QStringLiteral("sourceHint"));
 
   editBox_ = new QLineEdit(this);
   editBox_->setObjectName(QStringLiteral("editBox"));
+  //: Keep in English: the edit box reads English edits starting with "with".
   editBox_->setPlaceholderText(tr("with a robotic <head>"));
   editBox_->setClearButtonEnabled(true);
   completions_ = new QStringListModel(this);
@@ -71,7 +95,8 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   omega_->setRange(1.0, 5.0);
   omega_->setSingleStep(0.1);
   omega_->setValue(edit.omega);
-  omega_->setToolTip(tr("Mask threshold: map values at or above ω × Otsu's threshold count fully as the part."));
+  omega_->setToolTip(tr("How strictly the part is cut out: where the part's attention reaches ω times its automatic "
+                        "threshold it counts fully as the part. Higher values give a tighter mask."));
   steps_ = new QSpinBox(this);
   steps_->setObjectName(QStringLiteral("steps"));
   steps_->setRange(1, 1000);
@@ -87,7 +112,7 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   seed_->setPlaceholderText(tr("random"));
   dice_ = new QToolButton(this);
   dice_->setObjectName(QStringLiteral("dice"));
-  dice_->setText(QStringLiteral("🎲"));
+  dice_->setIcon(dice_icon());
   dice_->setToolTip(tr("Roll a new seed"));
   feather_ = new QDoubleSpinBox(this);
   feather_->setObjectName(QStringLiteral("feather"));
@@ -109,28 +134,41 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   seedRow->addWidget(dice_);
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  form->setRowWrapPolicy(QFormLayout::DontWrapRows);
   form->addRow(tr("&Source prompt:"), sourcePrompt_);
   form->addRow(QString(), sourceHint_);
   form->addRow(tr("&Edit:"), editBox_);
   form->addRow(QString(), reason_);
   form->addRow(QString(), fullPrompt_);
-  form->addRow(tr("&t_e:"), editEnd_);
+  form->addRow(tr("Blend &until (t_e):"), editEnd_);
   form->addRow(QString(), editEndText_);
-  form->addRow(tr("&ω:"), omega_);
-  form->addRow(tr("S&teps:"), steps_);
+  form->addRow(tr("Thres&hold ω:"), omega_);
+  form->addRow(tr("Ste&ps:"), steps_);
   form->addRow(tr("&Guidance:"), guidance_);
-  form->addRow(tr("See&d:"), seedRow);
+  auto* seedLabel = new QLabel(tr("See&d:"), this);
+  seedLabel->setBuddy(seed_);  // a label of a layout row has no buddy by itself
+  form->addRow(seedLabel, seedRow);
   featherLabel_ = new QLabel(tr("&Feather:"), this);
   featherLabel_->setBuddy(feather_);
   form->addRow(featherLabel_, feather_);
+  // The settings scroll on a short screen; Apply and Cancel stay in view below them.
+  auto* settings = new QWidget(this);
+  auto* settingsLayout = new QVBoxLayout(settings);
+  settingsLayout->setContentsMargins(0, 0, 0, 0);
+  settingsLayout->addLayout(form);
+  settingsLayout->addStretch(1);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(settings);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   auto* buttons = new QHBoxLayout;
   buttons->addStretch(1);
   buttons->addWidget(cancel_);
   buttons->addWidget(apply_);
   auto* layout = new QVBoxLayout(this);
-  layout->addLayout(form);
+  layout->addWidget(scroll, 1);
   layout->addLayout(buttons);
-  layout->addStretch(1);
 
   connect(editBox_, &QLineEdit::textChanged, this, &EditPanel::recheck);
   connect(editBox_, &QLineEdit::textEdited, this, &EditPanel::completeInsideBrackets);

@@ -19,7 +19,7 @@ TokenPanel::TokenPanel(QWidget* parent) : QWidget(parent) {
   list_->setAlternatingRowColors(true);
   import_ = new QPushButton(tr("&Import…"), this);
   import_->setObjectName(QStringLiteral("importToken"));
-  import_->setToolTip(tr("Install a part token file: PartEdit's .safetensors or the authors' .pt"));
+  import_->setToolTip(tr("Install a part token file: PartEdit's .safetensors or the authors' .pt / .pth"));
   auto* buttons = new QHBoxLayout;
   buttons->addStretch(1);
   buttons->addWidget(import_);

@@ -51,7 +51,7 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
     if (!names_available_part(library, edit.part_text)) {
       const QStringList installed = completions();
       out.reason = installed.isEmpty()
-                       ? tr("No part token named “%1” is installed; import one in the Part tokens panel.")
+                       ? tr("No part token named “%1” is installed; import one in the Part Tokens panel.")
                              .arg(QString::fromStdString(edit.part_text))
                        : tr("No part token named “%1”; installed: %2.")
                              .arg(QString::fromStdString(edit.part_text), installed.join(QStringLiteral(", ")));

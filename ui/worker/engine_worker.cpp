@@ -90,7 +90,10 @@ EditJob edit_job(const Engine& engine, const EditSettings& s) {
 EngineListener listener_for(EngineWorker* worker, quint64 id) {
   EngineListener l;
   l.progress = [worker, id](const EngineProgress& p) { Q_EMIT worker->progress(id, to_progress(p)); };
-  l.status = [worker, id](const std::string& t) { Q_EMIT worker->message(id, EngineWorker::Status, qt(t)); };
+  l.status = [worker, id](const std::string& t) {
+    // Multi-line status (the CLI's "edit prompt: …\nparts: …") as one status-bar line.
+    Q_EMIT worker->message(id, EngineWorker::Status, qt(t).replace(QLatin1Char('\n'), QStringLiteral(" · ")));
+  };
   l.note = [worker, id](const std::string& t) { Q_EMIT worker->message(id, EngineWorker::Note, qt(t)); };
   l.warning = [worker, id](const std::string& t) { Q_EMIT worker->message(id, EngineWorker::Warning, qt(t)); };
   return l;
@@ -195,7 +198,9 @@ void EngineWorker::emitTokens() {
       t.reason = qt(listing.problem);
     } else if (has_model && listing.info.embedding_dim != width) {
       t.usable = false;
-      t.reason = tr("%1 wide; the loaded model needs %2").arg(listing.info.embedding_dim).arg(width);
+      t.reason = tr("its embedding is %1 wide but the loaded model needs %2: it was trained for another model family")
+                     .arg(listing.info.embedding_dim)
+                     .arg(width);
     } else if (has_model && listing.info.base_model_family != "unknown" && !listing.info.base_model_family.empty() &&
                listing.info.base_model_family != family) {
       t.usable = false;
@@ -303,7 +308,7 @@ void EngineWorker::importToken(quint64 id, const QString& file) {
     const ImportResult r = state_->engine->tokens().import_file(utf8(file));
     for (const auto& n : r.notes) Q_EMIT message(id, Note, qt(n));
     Q_EMIT message(id, Status, r.unchanged ? tr("%1 is already installed").arg(qt(r.part_name))
-                                           : tr("installed the part token %1").arg(qt(r.part_name)));
+                                           : tr("Installed the part token %1").arg(qt(r.part_name)));
     state_->configured = false;  // the library is read again
     prepare(id, false);
     emitTokens();
