@@ -15,27 +15,25 @@
         <translation>Gezielte Bearbeitung einzelner Bildteile mit Stable Diffusion.</translation>
     </message>
     <message>
-        <source>Print the version and LibTorch&apos;s, and exit.</source>
-        <translation>Version von PartEdit und LibTorch ausgeben und beenden.</translation>
-    </message>
-    <message>
         <source>An image to open.</source>
         <translation>Zu öffnendes Bild.</translation>
+    </message>
+    <message>
+        <source>Print the versions of PartEdit and LibTorch, and exit.</source>
+        <translation>Die Versionen von PartEdit und LibTorch ausgeben und beenden.</translation>
     </message>
 </context>
 <context>
     <name>partedit::ui::EditPanel</name>
     <message>
         <source>What the image shows, e.g. “a photo of a woman in a park”</source>
+        <extracomment>The example stays in English: the models read English prompts.</extracomment>
         <translation>Was das Bild zeigt, z. B. „a photo of a woman in a park“</translation>
     </message>
     <message>
         <source>with a robotic &lt;head&gt;</source>
+        <extracomment>Keep in English: the edit box reads English edits starting with &quot;with&quot;.</extracomment>
         <translation>with a robotic &lt;head&gt;</translation>
-    </message>
-    <message>
-        <source>Mask threshold: map values at or above ω × Otsu&apos;s threshold count fully as the part.</source>
-        <translation>Maskenschwelle: Kartenwerte ab ω × Otsu-Schwellenwert zählen vollständig zum Teil.</translation>
     </message>
     <message>
         <source>random</source>
@@ -68,18 +66,6 @@
     <message>
         <source>&amp;Edit:</source>
         <translation>Bearbeit&amp;ung:</translation>
-    </message>
-    <message>
-        <source>&amp;t_e:</source>
-        <translation>&amp;t_e:</translation>
-    </message>
-    <message>
-        <source>&amp;ω:</source>
-        <translation>&amp;ω:</translation>
-    </message>
-    <message>
-        <source>S&amp;teps:</source>
-        <translation>&amp;Schritte:</translation>
     </message>
     <message>
         <source>&amp;Guidance:</source>
@@ -117,6 +103,22 @@
         <source>Runs: “%1” (part: %2)</source>
         <translation>Ausgeführt wird: „%1“ (Teil: %2)</translation>
     </message>
+    <message>
+        <source>How strictly the part is cut out: where the part&apos;s attention reaches ω times its automatic threshold it counts fully as the part. Higher values give a tighter mask.</source>
+        <translation>Wie streng der Teil ausgeschnitten wird: Wo die Aufmerksamkeit des Teils das ω-Fache ihres automatischen Schwellwerts erreicht, zählt sie ganz zum Teil. Höhere Werte ergeben eine engere Maske.</translation>
+    </message>
+    <message>
+        <source>Blend &amp;until (t_e):</source>
+        <translation>Überblenden &amp;bis (t_e):</translation>
+    </message>
+    <message>
+        <source>Thres&amp;hold ω:</source>
+        <translation>Sch&amp;wellwert ω:</translation>
+    </message>
+    <message>
+        <source>Ste&amp;ps:</source>
+        <translation>&amp;Schritte:</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::EditTextChecker</name>
@@ -129,20 +131,16 @@
         <translation>Bearbeitung mit „with“ beginnen, z. B. „with a robotic &lt;head&gt;“.</translation>
     </message>
     <message>
-        <source>No part token named “%1” is installed; import one in the Part tokens panel.</source>
-        <translation>Kein Teil-Token namens „%1“ installiert; im Bedienfeld „Teil-Token“ eines importieren.</translation>
-    </message>
-    <message>
         <source>No part token named “%1”; installed: %2.</source>
         <translation>Kein Teil-Token namens „%1“; installiert: %2.</translation>
+    </message>
+    <message>
+        <source>No part token named “%1” is installed; import one in the Part Tokens panel.</source>
+        <translation>Kein Teil-Token namens „%1“ installiert – im Bedienfeld „Teil-Token“ eines importieren.</translation>
     </message>
 </context>
 <context>
     <name>partedit::ui::EngineWorker</name>
-    <message>
-        <source>%1 wide; the loaded model needs %2</source>
-        <translation>%1 breit; das geladene Modell benötigt %2</translation>
-    </message>
     <message>
         <source>trained for %1; the loaded model is %2</source>
         <translation>trainiert für %1; das geladene Modell ist %2</translation>
@@ -180,16 +178,20 @@
         <translation>%1 ist bereits installiert</translation>
     </message>
     <message>
-        <source>installed the part token %1</source>
-        <translation>Teil-Token %1 installiert</translation>
-    </message>
-    <message>
         <source>Exporting</source>
         <translation>Wird exportiert</translation>
     </message>
     <message>
         <source>Clearing the inversion cache</source>
         <translation>Inversions-Cache wird geleert</translation>
+    </message>
+    <message>
+        <source>its embedding is %1 wide but the loaded model needs %2: it was trained for another model family</source>
+        <translation>seine Einbettung ist %1 breit, das geladene Modell braucht aber %2: Es wurde für eine andere Modellfamilie trainiert</translation>
+    </message>
+    <message>
+        <source>Installed the part token %1</source>
+        <translation>Teil-Token %1 installiert</translation>
     </message>
 </context>
 <context>
@@ -794,6 +796,10 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source> · %1 left</source>
         <translation> · noch %1</translation>
     </message>
+    <message>
+        <source>Inverting and editing the photo</source>
+        <translation>Inversion und Bearbeitung des Fotos laufen</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TokenPanel</name>
@@ -818,10 +824,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>&amp;Importieren…</translation>
     </message>
     <message>
-        <source>Install a part token file: PartEdit&apos;s .safetensors or the authors&apos; .pt</source>
-        <translation>Teil-Token-Datei installieren: .safetensors von PartEdit oder .pt der Autoren</translation>
-    </message>
-    <message>
         <source>Import a Part Token</source>
         <translation>Teil-Token importieren</translation>
     </message>
@@ -840,6 +842,10 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <message>
         <source>No part tokens installed: import one.</source>
         <translation>Keine Teil-Token installiert: eines importieren.</translation>
+    </message>
+    <message>
+        <source>Install a part token file: PartEdit&apos;s .safetensors or the authors&apos; .pt / .pth</source>
+        <translation>Eine Teil-Token-Datei installieren: .safetensors von PartEdit oder .pt / .pth der Autoren</translation>
     </message>
 </context>
 </TS>

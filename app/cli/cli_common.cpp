@@ -242,7 +242,8 @@ EngineListener stderr_listener(bool prefix_inversion) {
       case EngineStage::Generating:
         std::cerr << format_progress(p.estimate) << " (t=" << p.timestep << ")\n";
         break;
-      case EngineStage::Editing: {
+      case EngineStage::Editing:
+      case EngineStage::InvertingAndEditing: {
         std::ostringstream covered;
         covered << std::fixed << std::setprecision(1) << 100.0 * p.mask.mean().item<double>();
         std::cerr << format_progress(p.estimate) << " (mask covers " << covered.str() << " %)\n";

@@ -130,9 +130,9 @@ void composite_into_photo(EditJobResult& out) {
   out.composited_source_parameters = append_infotext_settings(out.edit.source_parameters, composited);
 }
 
-EngineProgress edit_progress(ProgressClock& clock, const EditProgress& p) {
+EngineProgress edit_progress(ProgressClock& clock, const EditProgress& p, bool inverting = false) {
   EngineProgress e;
-  e.stage = EngineStage::Editing;
+  e.stage = inverting ? EngineStage::InvertingAndEditing : EngineStage::Editing;
   e.estimate = clock.tick(p.step, p.total);
   e.mask = p.mask;
   e.preview = p.preview;
@@ -239,8 +239,9 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
 
   // The edit, step by step with its mask and preview.
   ProgressClock clock;
+  const bool inverting = std::holds_alternative<PhotoToInvert>(request.origin);
   out.edit = partedit::edit(m, request, [&](const EditProgress& p) {
-    if (listener.progress) listener.progress(edit_progress(clock, p));
+    if (listener.progress) listener.progress(edit_progress(clock, p, inverting));
   }, cancel);
   for (const auto& w : out.edit.warnings) listener.warn(w);
 

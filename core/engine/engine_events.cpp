@@ -11,6 +11,7 @@ const char* stage_label(EngineStage stage) {
     case EngineStage::Generating: return "generating";
     case EngineStage::Editing: return "editing";
     case EngineStage::Decoding: return "decoding";
+    case EngineStage::InvertingAndEditing: return "inverting and editing";
   }
   return "working";
 }

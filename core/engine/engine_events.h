@@ -12,7 +12,8 @@
 
 namespace partedit {
 
-enum class EngineStage { LoadingModel, Captioning, Inverting, Replaying, Generating, Editing, Decoding };
+// Decoding is last but one; InvertingAndEditing (a photo inverted within its edit's pass) last.
+enum class EngineStage { LoadingModel, Captioning, Inverting, Replaying, Generating, Editing, Decoding, InvertingAndEditing };
 const char* stage_label(EngineStage stage);  // "loading the model", "captioning", "inverting", ...
 
 struct EngineProgress {

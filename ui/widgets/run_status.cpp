@@ -28,6 +28,7 @@ QString stageName(int stageId) {
     case 4: return RunStatus::tr("Generating");
     case 5: return RunStatus::tr("Editing");
     case 6: return RunStatus::tr("Decoding");
+    case 7: return RunStatus::tr("Inverting and editing the photo");
   }
   return RunStatus::tr("Working");
 }

@@ -34,9 +34,13 @@ QString instruction_from(const QString& source, const QString& editPrompt, const
   const QString rest = editPrompt.mid(source.size()).trimmed();
   if (!rest.startsWith(QStringLiteral("with "))) return QString();
   const QString part = parts.split(QStringLiteral(", ")).value(0).trimmed();
+  if (part.isEmpty()) return rest;
+  // The prompt spells the part with spaces ("human head" for human-head).
+  const QString partWords = QString(part).replace(QLatin1Char('-'), QLatin1Char(' '));
+  if (rest.endsWith(QLatin1Char(' ') + partWords))
+    return rest.left(rest.size() - partWords.size()) + QLatin1Char('<') + part + QLatin1Char('>');
   const int lastSpace = rest.lastIndexOf(QLatin1Char(' '));
-  if (part.isEmpty() || lastSpace < 0) return rest;
-  return rest.left(lastSpace) + QStringLiteral(" <") + part + QLatin1Char('>');
+  return lastSpace < 0 ? rest : rest.left(lastSpace) + QStringLiteral(" <") + part + QLatin1Char('>');
 }
 
 }  // namespace
