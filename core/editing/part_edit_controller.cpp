@@ -12,7 +12,6 @@
 namespace partedit {
 namespace {
 // Batch rows of the UNet call.
-constexpr int64_t kUncondSource = 0, kUncondEdit = 1, kCondSource = 2, kCondEdit = 3;
 }  // namespace
 
 std::vector<int> sdxl_base_part_layers() {
@@ -69,6 +68,16 @@ void PartEditController::begin_step(int64_t step) {
   finished_.reset();
 }
 
+void PartEditController::set_uncond_source_row(bool present) {
+  if (present) {
+    uncond_source_ = 0, uncond_edit_ = 1, cond_source_ = 2, cond_edit_ = 3;
+  } else {
+    uncond_source_ = -1, uncond_edit_ = 0, cond_source_ = 1, cond_edit_ = 2;
+  }
+}
+
+void PartEditController::set_known_step(std::optional<StepMask> known) { known_ = std::move(known); }
+
 void PartEditController::resume_with_mask(const at::Tensor& previous_mask) {
   mask_ = previous_mask;
   blend_masks_.clear();
@@ -94,11 +103,12 @@ bool PartEditController::wants_probabilities(const AttentionCall& call) {
 
 void PartEditController::on_query(const AttentionCall& call, at::Tensor& query) {
   const int index = call.site.cross_index;
+  if (known_) return;
   if (!call.site.is_cross || index < 0 || static_cast<size_t>(index) >= selected_.size() || !selected_[index]) return;
   if (call.height <= 0 || call.width <= 0) throw Error("attention layer " + call.site.name + " has no spatial size");
   // softmax over the 77 token keys, written over the distinct keys: logits + log(multiplicity).
   const auto& keys = token_keys(call);
-  const auto q = query[kCondSource].to(at::kFloat);                                     // [heads, N, d]
+  const auto q = query[cond_source_].to(at::kFloat);                                     // [heads, N, d]
   auto logits = at::matmul(q, keys.keys.to(at::kFloat).transpose(-1, -2)).mul_(call.layer.scale());  // [heads, N, U]
   logits.add_(keys.log_counts);
   const auto probabilities = logits.softmax(-1);                                        // [heads, N, U]
@@ -162,8 +172,8 @@ const at::Tensor& PartEditController::blend_mask_for(int64_t height, int64_t wid
 void PartEditController::on_probabilities(const AttentionCall& call, at::Tensor& probabilities) {
   if (!call.site.is_cross || settings_.p2p == PromptToPrompt::None) return;
   // probabilities: [4, heads, N, 77]; only the cond edit row changes.
-  const auto source = probabilities[kCondSource];  // [heads, N, 77]
-  const auto edit = probabilities[kCondEdit];
+  const auto source = probabilities[cond_source_];  // [heads, N, 77]
+  const auto edit = probabilities[cond_edit_];
   at::Tensor mapped;
   if (settings_.p2p == PromptToPrompt::Replace) {
     mapped = at::matmul(source, settings_.replace_mapper.to(source.device()).to(source.scalar_type()));
@@ -175,7 +185,7 @@ void PartEditController::on_probabilities(const AttentionCall& call, at::Tensor&
     mapped = source.index_select(-1, index) * alphas + edit * (1 - alphas);
   }
   const auto alpha = settings_.cross_replace_alpha[step_].to(source.device()).to(source.scalar_type());  // [77]
-  probabilities[kCondEdit].copy_(mapped * alpha + edit * (1 - alpha));
+  probabilities[cond_edit_].copy_(mapped * alpha + edit * (1 - alpha));
 }
 
 void PartEditController::on_output(const AttentionCall& call, at::Tensor& output) {
@@ -183,7 +193,12 @@ void PartEditController::on_output(const AttentionCall& call, at::Tensor& output
   // step, step counter + 1) inside the last one, before that layer blends: so the last layer
   // of step i blends with step i's own mask when i + 1 < t_e, even at step 0.
   int64_t step = step_;
-  if (call.site.index == settings_.attention_layers - 1) {
+  if (call.site.index == settings_.attention_layers - 1 && known_) {
+    mask_ = known_->mask;
+    blend_masks_.clear();
+    finished_ = known_;
+    step = step_ + 1;
+  } else if (call.site.index == settings_.attention_layers - 1) {
     const auto start = std::chrono::steady_clock::now();
     finish_step();
     mask_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -195,7 +210,8 @@ void PartEditController::on_output(const AttentionCall& call, at::Tensor& output
   int64_t height = call.height, width = call.width;
   if (height * width != n) throw Error("attention layer " + call.site.name + " has no spatial size for blending");
   const auto& m = blend_mask_for(height, width, output);  // [N, 1]
-  for (auto [source, edit] : {std::pair<int64_t, int64_t>{kUncondSource, kUncondEdit}, {kCondSource, kCondEdit}}) {
+  if (uncond_source_ < 0) throw Error("step " + std::to_string(step_) + " blends but its batch has no uncond source row");
+  for (auto [source, edit] : {std::pair<int64_t, int64_t>{uncond_source_, uncond_edit_}, {cond_source_, cond_edit_}}) {
     const auto s = output[source];
     output[edit].copy_((1 - m) * s + m * output[edit]);  // the release's form, for parity
   }

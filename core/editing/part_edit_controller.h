@@ -55,6 +55,13 @@ class PartEditController : public AttentionController {
   // Continues a run from a later step: `previous_mask` is the mask the step before computed
   // (StepMask::mask), which the next step blends with.
   void resume_with_mask(const at::Tensor& previous_mask);
+  // The batch of the next calls: [uncond source, uncond edit, cond source, cond edit] (the
+  // default), or without the uncond source row — [uncond edit, cond source, cond edit] — for
+  // steps that do not blend (a re-render past t_e, where the source path is already known).
+  void set_uncond_source_row(bool present);
+  // This step's localisation result is already known (a re-render past t_e: the source path
+  // is unchanged): no maps are computed and `known` becomes the step's mask. nullopt: compute.
+  void set_known_step(std::optional<StepMask> known);
   // After the UNet call: the step's mask, computed in its last attention layer.
   StepMask end_step();
   double mask_seconds() const { return mask_seconds_; }  // aggregating and thresholding, all steps so far
@@ -76,6 +83,7 @@ class PartEditController : public AttentionController {
   const at::Tensor& blend_mask_for(int64_t height, int64_t width, const at::Tensor& like);
 
   PartEditControlSettings settings_;
+  int64_t uncond_source_ = 0, uncond_edit_ = 1, cond_source_ = 2, cond_edit_ = 3;  // batch rows; -1 = absent
   std::vector<bool> selected_;           // by cross index
   at::Tensor unique_rows_;               // [U, D] distinct rows of the token sequence
   at::Tensor unique_counts_;             // [U]
@@ -88,6 +96,7 @@ class PartEditController : public AttentionController {
   std::map<std::pair<int64_t, int64_t>, at::Tensor> map_sums_;
   int64_t maps_this_step_ = 0;
   std::optional<StepMask> finished_;                             // this step's result, once computed
+  std::optional<StepMask> known_;                                // this step's result, given
   at::Tensor mask_;                                              // last stored mask [H, W]
   std::map<std::pair<int64_t, int64_t>, at::Tensor> blend_masks_;  // mask_ resized per layer size
 };

@@ -1,6 +1,8 @@
 #include "editing/part_edit_pipeline.h"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -293,6 +295,12 @@ struct EditLoop {
   EditState* state = nullptr;             // receives the per-step state when kept
   const EditProgressCallback& progress;
   const CancelToken& cancel;
+  // A re-render: from this step on nothing blends and the source path is known, so the
+  // batch drops the uncond source row and the source latents come from `known_source`.
+  int reduced_from = std::numeric_limits<int>::max();
+  std::function<at::Tensor(int)> known_source;  // the source latents after step i [1, C, h, w]
+  std::function<StepMask(int)> known_mask;      // the mask of step i (depends on the source path only)
+  EditConditioning reduced;                      // the conditioning of [uncond edit, cond source, cond edit]
   std::vector<at::Tensor> masks, maps;    // per step, CPU
   std::vector<double> otsu;
   double invert_seconds = 0;
@@ -309,6 +317,18 @@ struct EditState {
 
 namespace {
 
+void report_step(const EditLoop& loop, int i, int total, const SchedulerStepOutput& out, const at::Tensor& latents) {
+  if (!loop.progress) return;
+  EditProgress p;
+  p.step = i + 1;
+  p.total = total;
+  p.mask = loop.masks.back();
+  p.latents = latents;
+  if (loop.preview_map && out.pred_original_sample.defined())
+    p.preview = loop.preview_map->apply(out.pred_original_sample.slice(0, 1, 2))[0].to(at::kCPU);  // [3, h, w]
+  loop.progress(p);
+}
+
 // Steps [from, total) of both paths; returns the latents after the last.
 at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
   StageScope stage("editing");
@@ -322,6 +342,32 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
       loop.state->samplers.at(static_cast<size_t>(i)) = loop.trajectory.sampler_state();
     }
     loop.controller.begin_step(i);
+    if (i >= loop.reduced_from) {
+      // [uncond edit, cond source, cond edit]: the source row only feeds the edit's
+      // prompt-to-prompt probabilities and the step's mask; its own step is known.
+      loop.controller.set_uncond_source_row(false);
+      loop.controller.set_known_step(loop.known_mask(i));
+      const at::Tensor source = latents.slice(0, 0, 1), edit = latents.slice(0, 1, 2);
+      const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({edit, source, edit}), i);
+      const at::Tensor pred = loop.model.unet()
+                                  ->forward(model_input, loop.trajectory.timestep(i), loop.reduced.text.embeds,
+                                            loop.reduced.added)
+                                  .to(at::kFloat);  // [3, C, h, w]
+      const at::Tensor uncond_edit = pred.slice(0, 0, 1), cond_edit = pred.slice(0, 2, 3);
+      // The source row's prediction is a stand-in: its step is replaced by the known latents.
+      const at::Tensor guided = at::cat({pred.slice(0, 1, 2), uncond_edit + loop.guidance * (cond_edit - uncond_edit)});
+      const StepMask mask = loop.controller.end_step();
+      SchedulerStepOutput out = loop.trajectory.step(guided, i, latents);
+      out.prev_sample[0].copy_(loop.known_source(i)[0].to(out.prev_sample.device(), out.prev_sample.scalar_type()));
+      latents = out.prev_sample;
+      loop.masks.push_back(mask.mask.to(at::kCPU));
+      if (loop.keep_maps) loop.maps.push_back(mask.normalized.to(at::kCPU));
+      loop.otsu.push_back(mask.otsu);
+      report_step(loop, i, total, out, latents);
+      continue;
+    }
+    loop.controller.set_uncond_source_row(true);
+    loop.controller.set_known_step(std::nullopt);
     const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
     at::Tensor noise_pred = loop.model.unet()
                                 ->forward(model_input, loop.trajectory.timestep(i), text.embeds,
@@ -343,16 +389,7 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
     loop.masks.push_back(mask.mask.to(at::kCPU));
     if (loop.keep_maps) loop.maps.push_back(mask.normalized.to(at::kCPU));
     loop.otsu.push_back(mask.otsu);
-    if (loop.progress) {
-      EditProgress p;
-      p.step = i + 1;
-      p.total = total;
-      p.mask = loop.masks.back();
-      p.latents = latents;
-      if (loop.preview_map && out.pred_original_sample.defined())
-        p.preview = loop.preview_map->apply(out.pred_original_sample.slice(0, 1, 2))[0].to(at::kCPU);  // [3, h, w]
-      loop.progress(p);
-    }
+    report_step(loop, i, total, out, latents);
   }
   wait_for(latents);
   return latents;
@@ -513,6 +550,26 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
   EditLoop loop{model, *trajectory, controller, kept_state.conditioning, request.source.guidance, nullptr,
                 progress && request.source.preview ? &model.latent_preview_map() : nullptr,
                 request.keep_maps, state.get(), progress, cancel};
+  // Past the new t_e nothing blends: the source path is the first run's, and the batch
+  // drops its uncond row.
+  loop.reduced_from = static_cast<int>(edit_end_step);
+  loop.known_source = [&](int i) {
+    return i + 1 < total ? kept_state.latents[static_cast<size_t>(i + 1)].slice(0, 0, 1) : previous.source_latents;
+  };
+  loop.known_mask = [&](int i) {
+    StepMask known;
+    known.mask = previous.masks[i].to(model.compute().device);
+    if (previous.maps.defined()) known.normalized = previous.maps[i];
+    known.otsu = previous.otsu[static_cast<size_t>(i)];
+    return known;
+  };
+  const auto rows = at::tensor(std::vector<int64_t>{1, 2, 3}, at::kLong);
+  const EditConditioning& full = kept_state.conditioning;
+  loop.reduced.text.embeds = full.text.embeds.index_select(0, rows.to(full.text.embeds.device()));
+  if (full.added.text_embeds.defined())
+    loop.reduced.added.text_embeds = full.added.text_embeds.index_select(0, rows.to(full.added.text_embeds.device()));
+  if (full.added.time_ids.defined())
+    loop.reduced.added.time_ids = full.added.time_ids.index_select(0, rows.to(full.added.time_ids.device()));
   for (int i = 0; i < first; ++i) {  // the unchanged steps, as the first run left them
     loop.masks.push_back(previous.masks[i]);
     if (request.keep_maps) loop.maps.push_back(previous.maps[i]);

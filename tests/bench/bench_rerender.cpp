@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
     json["first_edit_s"] = first_times.median();
     json["rerender_s"] = rerender_times.median();
     json["full_edit_s"] = full_times.median();
+    json["rerender_denoise_s"] = instant.timings.denoise;
+    json["rerender_decode_s"] = instant.timings.decode;
+    json["full_encode_s"] = full.timings.encode;
+    json["full_denoise_s"] = full.timings.denoise;
+    json["full_decode_s"] = full.timings.decode;
     json["ratio"] = rerender_times.median() / full_times.median();
     json["max_abs_diff"] = (instant.edit_latents - full.edit_latents).abs().max().item<double>();
     json["peak_rss_mb"] = peak_rss_mb();

@@ -212,17 +212,24 @@ class TestEngine : public QObject {
     const EditJobResult full = engine().edit(job);
     // Only the steps from min(old, new) - 1 on ran again.
     QCOMPARE(int(recorder.progress.size()), 6 - int(first_changed_step(firstTe, newTe)));
-    // The same computation from the same state: equal up to float reordering (≤ 1e-5 asked).
-    PE_VERIFY_LE(test::max_abs_diff(instant.edit.edit_latents, full.edit.edit_latents), 1e-5);
+    // The same steps from the same state; past the new t_e the re-render's batch has three
+    // rows instead of four, so BLAS may round differently. The tiny random-weight UNet
+    // amplifies that (its latents reach ~20): measured ≤ 2.1e-7 relative, 4.8e-6 absolute
+    // here; the medium model in bench_rerender: 3.8e-6 absolute. Bound: 2e-6 relative.
+    const double latents = test::max_relative_diff(instant.edit.edit_latents, full.edit.edit_latents);
+    qInfo("instant vs full edit latents: %.3g relative, %.3g absolute", latents,
+          test::max_abs_diff(instant.edit.edit_latents, full.edit.edit_latents));
+    PE_VERIFY_LE(latents, 2e-6);
     PE_VERIFY_LE(test::max_abs_diff(instant.edit.edited, full.edit.edited), 1e-5);
-    PE_VERIFY_LE(test::max_abs_diff(instant.edit.masks, full.edit.masks), 0.0);
+    // The masks depend on the source path only: the first run's are reused, bit for bit.
+    QCOMPARE(test::max_abs_diff(instant.edit.masks, full.edit.masks), 0.0);
     QCOMPARE(instant.edit.parameters, full.edit.parameters);  // t_e recorded as the new value
     // t_e changes the edit: a re-render that kept the old result would fail the checks above
     // unless the two t_e give the same image.
     if (firstTe != newTe) QVERIFY(test::max_abs_diff(instant.edit.edit_latents, first.edit.edit_latents) > 0);
     // A re-render keeps its state: it can move again.
     const EditJobResult back = engine().rerender(instant, firstTe);
-    PE_VERIFY_LE(test::max_abs_diff(back.edit.edit_latents, first.edit.edit_latents), 1e-5);
+    PE_VERIFY_LE(test::max_relative_diff(back.edit.edit_latents, first.edit.edit_latents), 2e-6);
   }
 
   void rerenderOfAPhotoEditEqualsAFullEdit() {
@@ -244,7 +251,7 @@ class TestEngine : public QObject {
     job.edit_end_step = 2;
     job.keep_state = false;
     const EditJobResult full = engine().edit(job);
-    PE_VERIFY_LE(test::max_abs_diff(instant.edit.edit_latents, full.edit.edit_latents), 1e-5);
+    PE_VERIFY_LE(test::max_relative_diff(instant.edit.edit_latents, full.edit.edit_latents), 2e-6);  // as above
     PE_VERIFY_LE(test::max_abs_diff(instant.composited, full.composited), 1e-5);
   }
 
