@@ -8,6 +8,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QTimer>
 #include <QTranslator>
 
 #include <torch/version.h>
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
   try {
     partedit::ui::MainWindow window;
     window.show();
-    window.startup();  // asks for the model folders on the first start
+    // Asks for the model folders on the first start, once the window is on screen.
+    QTimer::singleShot(0, &window, [&window] { window.startup(); });
     if (!parser.positionalArguments().isEmpty()) window.openImage(parser.positionalArguments().constFirst());
     return app.exec();
   } catch (...) {

@@ -230,6 +230,23 @@ class TestMainWindow : public QObject {
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
   }
 
+  void aPhotoIsCaptionedIntoTheSourcePromptBeforeAnythingRuns() {
+    MainWindow window;
+    EngineConfig config = tinyConfig();
+    config.captionFolder = qpath(partedit::test::tiny_blip2_dir());
+    window.applyEngineConfig(config);
+    window.show();
+    auto generator = at::detail::createCPUGenerator(9);
+    const fs::path photo = dir_ / "to-caption.png";
+    partedit::write_image(photo, at::rand({3, 48, 64}, generator));
+    QSignalSpy captions(window.engine()->worker(), &EngineWorker::captionReady);
+    QVERIFY(window.openImage(qpath(photo)));
+    QVERIFY(wait_for([&] { return captions.count() == 1; }));
+    const QString caption = captions.first().at(1).toString();
+    QCOMPARE(window.editPanel()->sourcePrompt(), caption);  // editable, shown before any edit runs
+    QCOMPARE(window.history()->count(), 1);
+  }
+
   void cancelKeepsThePreviousResult() {
     MainWindow window;
     window.applyEngineConfig(tinyConfig());

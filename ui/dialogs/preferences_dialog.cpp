@@ -30,9 +30,12 @@ QLabel* status_label(QWidget* parent) {
   return label;
 }
 
-void show_status(QLabel* label, const QString& problem, const QString& okText) {
+// Green for a usable folder, red for one the loader would refuse, grey before one is chosen.
+void show_status(QLabel* label, const QString& problem, const QString& okText, bool chosen = true) {
   label->setText(problem.isEmpty() ? okText : problem);
-  label->setStyleSheet(problem.isEmpty() ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c0392b;"));
+  label->setStyleSheet(problem.isEmpty() ? QStringLiteral("color: #2e7d32;")
+                       : chosen          ? QStringLiteral("color: #c0392b;")
+                                         : QStringLiteral("color: palette(mid);"));
   label->setVisible(!label->text().isEmpty());
 }
 
@@ -198,7 +201,7 @@ void PreferencesDialog::setCaptionFolder(const QString& folder) { caption_->setT
 void PreferencesDialog::recheck() {
   modelProblem_ = diffusersFolderProblem(model_->text().trimmed());
   captionProblem_ = captionFolderProblem(caption_->text().trimmed());
-  show_status(modelStatus_, modelProblem_, tr("✓ a diffusers model folder"));
+  show_status(modelStatus_, modelProblem_, tr("✓ a diffusers model folder"), !model_->text().trimmed().isEmpty());
   show_status(captionStatus_, captionProblem_, caption_->text().trimmed().isEmpty() ? QString() : tr("✓ a BLIP-2 folder"));
   buttons_->button(QDialogButtonBox::Ok)->setEnabled(modelProblem_.isEmpty() && captionProblem_.isEmpty());
 }
