@@ -521,6 +521,10 @@ Nothing was changed. Check the model folders in Preferences if this keeps happen
 
 Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in den Einstellungen prüfen.</translation>
     </message>
+    <message>
+        <source>t_e moves instantly for the latest edit; apply the edit to change this one.</source>
+        <translation>t_e ändert sich sofort nur für die letzte Bearbeitung; für dieses Ergebnis die Bearbeitung erneut anwenden.</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::MaskContactSheet</name>

@@ -64,6 +64,10 @@ void MainWindow::connectEngine() {
   connect(editPanel_, &EditPanel::editEndMoved, this, [this](int editEnd) {
     // Instant t_e: the last edit re-rendered from the first step that changes.
     if (!lastResultRerenderable_ || isRunning()) return;
+    if (history_->currentRow() != history_->count() - 1) {  // the kept state is the latest edit's
+      statusBar()->showMessage(tr("t_e moves instantly for the latest edit; apply the edit to change this one."), 8000);
+      return;
+    }
     runningId_ = engine_->rerender(editEnd);
   });
   connect(tokenPanel_, &TokenPanel::importRequested, this, [this](const QString& file) { engine_->importToken(file); });

@@ -15,6 +15,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStringListModel>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -189,11 +190,20 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
     updateEditEndText();
   });
   connect(editEnd_, &QSlider::valueChanged, this, &EditPanel::updateEditEndText);
-  connect(editEnd_, &QSlider::sliderReleased, this, [this] {
-    if (editEnd_->value() != lastEditEnd_) {
-      lastEditEnd_ = editEnd_->value();
-      Q_EMIT editEndMoved(lastEditEnd_);
-    }
+  // Dragging asks once on release; keys and clicks on the groove ask once they pause, so a
+  // held arrow key does not queue a re-render per value.
+  auto* settle = new QTimer(this);
+  settle->setSingleShot(true);
+  settle->setInterval(400);
+  auto moved = [this] {
+    if (editEnd_->value() == lastEditEnd_) return;
+    lastEditEnd_ = editEnd_->value();
+    Q_EMIT editEndMoved(lastEditEnd_);
+  };
+  connect(settle, &QTimer::timeout, this, moved);
+  connect(editEnd_, &QSlider::sliderReleased, this, moved);
+  connect(editEnd_, &QSlider::actionTriggered, this, [this, settle](int action) {
+    if (action != QAbstractSlider::SliderMove) settle->start();
   });
   connect(dice_, &QToolButton::clicked, this, [this] { seed_->setText(QString::number(random_seed())); });
   connect(apply_, &QPushButton::clicked, this, &EditPanel::applyRequested);
