@@ -73,10 +73,7 @@ GenerateResult Engine::generate(const GenerateRequest& request, const EngineList
   ProgressClock clock;
   GenerateResult result = partedit::generate(m, request, [&](const GenerateProgress& p) {
     if (!listener.progress) return;
-    EngineProgress e;
-    e.stage = EngineStage::Generating;
-    e.estimate = clock.tick(p.step, p.total);
-    e.timestep = p.timestep;
+    EngineProgress e = step_progress(EngineStage::Generating, clock, p.step, p.total, p.timestep);
     e.preview = p.preview;
     listener.progress(e);
   }, cancel);
@@ -117,12 +114,7 @@ InvertResult Engine::invert(const std::string& image, const InvertRequest& setti
   ProgressClock clock;
   result.inversion = partedit::invert(m, request, [&](const InvertProgress& p) {
     result.step_seconds.push_back(p.seconds);
-    if (!listener.progress) return;
-    EngineProgress e;
-    e.stage = EngineStage::Inverting;
-    e.estimate = clock.tick(p.step, p.total);
-    e.timestep = p.timestep;
-    listener.progress(e);
+    if (listener.progress) listener.progress(step_progress(EngineStage::Inverting, clock, p.step, p.total, p.timestep));
   }, cancel);
   return result;
 }
@@ -131,12 +123,7 @@ Reconstruction Engine::replay(const Inversion& inversion, const EngineListener& 
   DiffusionModel& m = model();
   ProgressClock clock;
   return reconstruct(m, inversion, true, [&](const InvertProgress& p) {
-    if (!listener.progress) return;
-    EngineProgress e;
-    e.stage = EngineStage::Replaying;
-    e.estimate = clock.tick(p.step, p.total);
-    e.timestep = p.timestep;
-    listener.progress(e);
+    if (listener.progress) listener.progress(step_progress(EngineStage::Replaying, clock, p.step, p.total, p.timestep));
   }, cancel);
 }
 

@@ -49,14 +49,6 @@ struct PreparedSource {
   bool inversion_reused = false;
 };
 
-EngineProgress inversion_progress(ProgressClock& clock, const InvertProgress& p) {
-  EngineProgress e;
-  e.stage = EngineStage::Inverting;
-  e.estimate = clock.tick(p.step, p.total);
-  e.timestep = p.timestep;
-  return e;
-}
-
 // A cached inversion; else, without a negative prompt, the edit inverts the photo in its own
 // pass; with one, the photo is inverted first (the inversion's uncond is the empty prompt's).
 void find_or_plan_inversion(DiffusionModel& model, const InversionCache* cache, bool blank_negative,
@@ -85,7 +77,7 @@ void find_or_plan_inversion(DiffusionModel& model, const InversionCache* cache, 
   listener.say("inverting " + request.source_image + " " + plan);
   ProgressClock clock;
   auto inversion = std::make_shared<const Inversion>(invert(model, request, [&](const InvertProgress& p) {
-    if (listener.progress) listener.progress(inversion_progress(clock, p));
+    if (listener.progress) listener.progress(step_progress(EngineStage::Inverting, clock, p.step, p.total, p.timestep));
   }, cancel));
   out.invert_seconds = seconds_from(start);
   out.origin = KeptInversion{inversion};

@@ -16,4 +16,12 @@ const char* stage_label(EngineStage stage) {
   return "working";
 }
 
+EngineProgress step_progress(EngineStage stage, ProgressClock& clock, int step, int total, double timestep) {
+  EngineProgress e;
+  e.stage = stage;
+  e.estimate = clock.tick(step, total);
+  e.timestep = timestep;
+  return e;
+}
+
 }  // namespace partedit

@@ -24,6 +24,9 @@ struct EngineProgress {
   at::Tensor mask;            // [Hm, Wm] float32 CPU: the edit's mask of this step; undefined otherwise
 };
 
+// A step of a denoising stage as progress (the clock estimates the time left).
+EngineProgress step_progress(EngineStage stage, ProgressClock& clock, int step, int total, double timestep);
+
 struct EngineListener {
   std::function<void(const EngineProgress&)> progress;
   std::function<void(const std::string&)> status;   // what the engine is doing or decided ("reusing the inversion …")
