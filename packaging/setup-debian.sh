@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-tools-dev qt6-l10n-tools
   libtorch-dev libopencv-dev libsentencepiece-dev nlohmann-json3-dev
   libopenblas0-pthread xvfb xauth
+  qt6-translations-l10n
 )
 
 installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null || true)
