@@ -367,7 +367,8 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
       continue;
     }
     loop.controller.set_uncond_source_row(true);
-    loop.controller.set_known_step(std::nullopt);
+    // A re-render knows every step's mask (the source path is unchanged): no maps to compute.
+    loop.controller.set_known_step(loop.known_mask ? std::optional<StepMask>(loop.known_mask(i)) : std::nullopt);
     const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
     at::Tensor noise_pred = loop.model.unet()
                                 ->forward(model_input, loop.trajectory.timestep(i), text.embeds,
