@@ -39,7 +39,12 @@ bool wait_finished(QSignalSpy& finished, quint64 id, int timeout_ms = 120000) {
   timer.start();
   while (timer.elapsed() < timeout_ms) {
     for (const auto& args : finished)
-      if (args.at(0).toULongLong() == id) return true;
+      if (args.at(0).toULongLong() == id) {
+        // The spy records in the worker's thread; the client's queued copy of the signal is
+        // already posted: deliver it, so that busy() is up to date.
+        QCoreApplication::processEvents();
+        return true;
+      }
     finished.wait(200);
   }
   return false;

@@ -243,7 +243,8 @@ class TestMainWindow : public QObject {
     QVERIFY(window.openImage(qpath(photo)));
     QVERIFY(wait_for([&] { return captions.count() == 1; }));
     const QString caption = captions.first().at(1).toString();
-    QCOMPARE(window.editPanel()->sourcePrompt(), caption);  // editable, shown before any edit runs
+    // The spy records in the worker's thread; the window gets the signal queued, a moment later.
+    QVERIFY(wait_for([&] { return window.editPanel()->sourcePrompt() == caption; }, 10000));  // editable, before any edit
     QCOMPARE(window.history()->count(), 1);
   }
 
