@@ -525,6 +525,10 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>t_e moves instantly for the latest edit; apply the edit to change this one.</source>
         <translation>t_e ändert sich sofort nur für die letzte Bearbeitung; für dieses Ergebnis die Bearbeitung erneut anwenden.</translation>
     </message>
+    <message>
+        <source>Re-rendered with t_e %1 in %2</source>
+        <translation>Mit t_e %1 in %2 neu berechnet</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::MaskContactSheet</name>

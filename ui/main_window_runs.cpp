@@ -203,7 +203,8 @@ void MainWindow::onResult(const ResultImages& result) {
   }
   lastResultRerenderable_ = result.canRerender;
   history_->pushResult(entry);
-  QString done = result.isEdit ? tr("Edited in %1").arg(formatSeconds(result.seconds))
+  QString done = result.rerendered ? tr("Re-rendered with t_e %1 in %2").arg(result.editEnd).arg(formatSeconds(result.seconds))
+                 : result.isEdit ? tr("Edited in %1").arg(formatSeconds(result.seconds))
                                : tr("Generated in %1 (seed %2)").arg(formatSeconds(result.seconds)).arg(result.seed);
   if (result.inversionReused) done += tr(" · the photo's inversion was reused");
   statusBar()->showMessage(done, 10000);

@@ -37,6 +37,16 @@ InvertRequest cache_request(const InvertRequest& request, bool seed_given) {
   return r;
 }
 
+// A cache that cannot be written costs the next edit an inversion, not this edit its result.
+void keep_in_cache(const InversionCache& cache, const DiffusionModel& model, const InvertRequest& keyed,
+                   const Inversion& inversion, const EngineListener& listener) {
+  try {
+    listener.say("cached the inversion as " + cache.store(model, keyed, inversion).string());
+  } catch (const Error& e) {
+    listener.warn(std::string("the inversion was not cached: ") + e.what());
+  }
+}
+
 // Where the source of an edit stands once its prompt is known and its inversion found or planned.
 struct PreparedSource {
   std::optional<Photo> photo;
@@ -81,13 +91,7 @@ void find_or_plan_inversion(DiffusionModel& model, const InversionCache* cache, 
   }, cancel));
   out.invert_seconds = seconds_from(start);
   out.origin = KeptInversion{inversion};
-  if (cache) {
-    try {
-      listener.say("cached the inversion as " + cache->store(model, keyed, *inversion).string());
-    } catch (const Error& e) {
-      listener.warn(std::string("the inversion was not cached: ") + e.what());
-    }
-  }
+  if (cache) keep_in_cache(*cache, model, keyed, *inversion, listener);
 }
 
 // The caption as the source prompt, cut (for an appended edit) so that the edit still fits
@@ -142,7 +146,7 @@ EditJobResult Engine::rerender(const EditJobResult& previous, int64_t edit_end_s
     if (listener.progress) listener.progress(edit_progress(clock, p));
   }, cancel);
   out.caption_seconds = out.invert_seconds = 0;
-  out.inversion_reused = true;
+  out.inversion_reused = false;  // nothing was inverted or read: the steps restart from kept state
   if (previous.composited.defined()) composite_into_photo(out);
   return out;
 }
@@ -240,16 +244,9 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
   // Keep what the photo's inversion cost: an inversion computed within this edit goes to the cache.
   if (const auto* kept = std::get_if<KeptInversion>(&source.origin)) out.inversion = kept->inversion;
   if (out.edit.inversion) out.inversion = out.edit.inversion;
-  if (source.photo_request && out.edit.inversion && job.use_cache && inversion_cache()) {
-    try {
-      listener.say("cached the inversion as " +
-                   inversion_cache()
-                       ->store(m, cache_request(*source.photo_request, source.seed_given), *out.edit.inversion)
-                       .string());
-    } catch (const Error& e) {
-      listener.warn(std::string("the inversion was not cached: ") + e.what());
-    }
-  }
+  if (source.photo_request && out.edit.inversion && job.use_cache && inversion_cache())
+    keep_in_cache(*inversion_cache(), m, cache_request(*source.photo_request, source.seed_given), *out.edit.inversion,
+                  listener);
   out.source_prompt = source.prompt;
   out.prompt_origin = source.prompt_origin;
   out.inversion_reused = source.inversion_reused;

@@ -201,6 +201,8 @@ class TestMainWindow : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 3);
     QVERIFY(window.history()->currentEntry()->parameters.contains(QStringLiteral("t_e: 2")));
+    QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Re-rendered with t_e 2")),
+             qPrintable(window.statusBar()->currentMessage()));
     window.findChild<QDockWidget*>(QStringLiteral("historyDock"))->raise();
     screenshot(&window, QStringLiteral("history.png"));
 

@@ -37,6 +37,10 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("RunStatus"));
   label_ = new QLabel(this);
   label_->setObjectName(QStringLiteral("runLabel"));
+  // Room for the longest line, so that a long status message never squeezes it.
+  label_->setMinimumWidth(label_->fontMetrics().horizontalAdvance(
+      tr("%1 — step %2 of %3 · %4 elapsed").arg(tr("Inverting and editing the photo")).arg(50).arg(50).arg(tr("%1 min %2 s").arg(10).arg(10)) +
+      tr(" · %1 left").arg(tr("%1 min %2 s").arg(10).arg(10))));
   bar_ = new QProgressBar(this);
   bar_->setObjectName(QStringLiteral("runProgress"));
   bar_->setMaximumWidth(220);

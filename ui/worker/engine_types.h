@@ -93,6 +93,7 @@ struct ResultImages {
   int steps = 0, editEnd = 0;
   bool inversionReused = false;
   bool canRerender = false;     // the worker kept its per-step state: t_e moves instantly
+  bool rerendered = false;      // an instant t_e re-render of the previous edit
   double seconds = 0;
 };
 

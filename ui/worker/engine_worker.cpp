@@ -280,6 +280,7 @@ void EngineWorker::rerender(quint64 id, int editEnd) {
     ResultImages out = edit_images(r);
     out.requestId = id;
     out.editEnd = editEnd;
+    out.rerendered = true;
     s.last_edit = std::move(r);
     Q_EMIT resultReady(out);
   });
