@@ -26,6 +26,7 @@ constexpr const char* kNumParts = "num_parts";
 constexpr const char* kLayers = "layers";
 constexpr const char* kTimestepRange = "timestep_range";
 constexpr const char* kTrainingSummary = "training_summary";
+constexpr const char* kTraining = "training";
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
   throw Error("part token " + path.string() + ": " + what);
@@ -67,6 +68,34 @@ std::vector<int64_t> parse_int_list(const fs::path& path, const std::string& key
     values.push_back(v.get<int64_t>());
   }
   return values;
+}
+
+TokenTrainingRecord parse_training_record(const fs::path& path, const std::string& text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) fail(path, "metadata training = '" + text + "' is not a JSON object");
+  TokenTrainingRecord r;
+  try {
+    r.images = json.value("images", r.images);
+    r.validation_images = json.value("validation_images", r.validation_images);
+    r.validation_miou = json.value("validation_miou", r.validation_miou);
+    r.mode = json.value("mode", r.mode);
+    r.steps = json.value("steps", r.steps);
+    r.date = json.value("date", r.date);
+  } catch (const nlohmann::json::exception&) {
+    fail(path, "metadata training = '" + text + "' has a field of the wrong type");
+  }
+  return r;
+}
+
+std::string training_record_text(const TokenTrainingRecord& r) {
+  nlohmann::json json = nlohmann::json::object();
+  if (r.images >= 0) json["images"] = r.images;
+  if (r.validation_images >= 0) json["validation_images"] = r.validation_images;
+  if (r.validation_miou >= 0) json["validation_miou"] = r.validation_miou;
+  if (!r.mode.empty()) json["mode"] = r.mode;
+  if (r.steps >= 0) json["steps"] = r.steps;
+  if (!r.date.empty()) json["date"] = r.date;
+  return json.dump();
 }
 
 // The token's fields from the header: shape and dtype of `embedding` and the metadata.
@@ -134,6 +163,7 @@ Header parse_header(const SafetensorsFile& file) {
     t.timestep_range = {r[0], r[1]};
   }
   if (const auto* v = get(kTrainingSummary)) t.training_summary = *v;
+  if (const auto* v = get(kTraining)) t.training = parse_training_record(path, *v);
   return h;
 }
 
@@ -245,6 +275,7 @@ void write_part_token(const fs::path& path, const PartToken& token) {
   meta[kLayers] = nlohmann::json(token.layers).dump();
   if (!unknown_range) meta[kTimestepRange] = nlohmann::json({first, last}).dump();
   if (!token.training_summary.empty()) meta[kTrainingSummary] = token.training_summary;
+  if (token.training.known()) meta[kTraining] = training_record_text(token.training);
   write_safetensors(path, {{"embedding", embedding}}, meta);
 }
 

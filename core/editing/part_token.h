@@ -14,6 +14,19 @@
 
 namespace partedit {
 
+// How a token was trained (metadata key "training", a JSON object); unknown fields stay at
+// their defaults (the authors' tokens and imported files carry none).
+struct TokenTrainingRecord {
+  int64_t images = -1;             // training images
+  int64_t validation_images = -1;  // held-out images the mIoU was measured on
+  double validation_miou = -1;     // mean IoU of Otsu-binarised maps on them
+  std::string mode;                // "cached" | "exact"
+  int64_t steps = -1;              // optimisation steps
+  std::string date;                // ISO 8601, UTC
+
+  bool known() const { return images >= 0 || steps >= 0 || !mode.empty(); }
+};
+
 struct PartToken {
   at::Tensor embedding;           // [2k, D] float32 CPU: rows (BG, PART) per part
   std::string part_name;          // kebab-case, e.g. "human-head"
@@ -23,6 +36,7 @@ struct PartToken {
   std::vector<int64_t> layers;    // cross-attention layer indices used in training; empty = unknown
   std::pair<int64_t, int64_t> timestep_range{-1, -1};  // [first, last] trained timesteps; -1 = unknown
   std::string training_summary;   // free text: images, steps, loss, date
+  TokenTrainingRecord training;   // what PartEdit's trainer recorded
 
   int64_t num_parts() const;  // rows / 2
 };

@@ -1,0 +1,29 @@
+#include "training/training_split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "runtime/error.h"
+
+namespace partedit {
+
+TrainingSplit split_training_set(size_t count, double fraction, uint64_t seed) {
+  if (!(fraction >= 0.0 && fraction < 1.0)) throw Error("the validation split must be in [0, 1), got " + std::to_string(fraction));
+  size_t held = static_cast<size_t>(std::lround(static_cast<double>(count) * fraction));
+  if (count >= 3 && fraction > 0) held = std::max<size_t>(held, 1);
+  if (count > 0) held = std::min(held, count - 1);
+  std::vector<size_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = i;
+  std::mt19937_64 rng(seed);
+  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);  // Fisher–Yates, portable
+  TrainingSplit split;
+  split.validation.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(held));
+  split.train.assign(order.begin() + static_cast<std::ptrdiff_t>(held), order.end());
+  std::sort(split.validation.begin(), split.validation.end());
+  std::sort(split.train.begin(), split.train.end());
+  return split;
+}
+
+}  // namespace partedit
