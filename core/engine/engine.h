@@ -22,6 +22,9 @@
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
+#include "training/part_locator.h"
+#include "training/token_trainer.h"
+#include "training/training_set.h"
 
 namespace partedit {
 
@@ -32,6 +35,34 @@ struct EngineOptions {
   std::vector<std::filesystem::path> token_dirs;  // the user's folders, first = where imports go; empty = the default
   std::optional<std::filesystem::path> caption_model;  // a BLIP-2 folder
   std::optional<InversionCache> inversion_cache;  // nullopt: inversions are neither reused nor kept
+};
+
+// A token to train (core/training) from image files and their masks.
+struct TrainTokenJob {
+  std::vector<TrainingPair> pairs;       // image and mask files (training_set.h states the rules)
+  TokenTrainingOptions options;
+  std::filesystem::path checkpoint;      // written every checkpoint_every steps, at the end and when cancelled ("" = none)
+  bool resume = false;                   // continue from `checkpoint` when it exists
+};
+
+// What training reports beyond EngineProgress (Training stage: step / total, s/step, left).
+struct TrainingListener {
+  EngineListener engine;
+  TrainingObserver observer;  // every step's loss, every validation (with a map), every checkpoint
+};
+
+struct TrainTokenResult {
+  PartToken token;
+  TokenCheckpoint history;     // the whole run's curves (also when resumed)
+  std::vector<std::string> validation_images;  // names of the held-out images
+};
+
+// A token's part in a photo, at the photo's size and at the working size.
+struct LocateResult {
+  LocatedPart working;  // the working frame's map, threshold and mask
+  at::Tensor mask;      // [H0, W0] float32 in {0, 1}: the photo's own size
+  at::Tensor map;       // [H0, W0] float32 in [0, 1]
+  Photo photo;
 };
 
 struct CaptionResult {
@@ -95,6 +126,19 @@ class Engine {
   // step that changes (rerender_edit), composited again for a photo.
   EditJobResult rerender(const EditJobResult& previous, int64_t edit_end_step, const EngineListener& listener = {},
                          const CancelToken& cancel = {});
+
+  // Trains a part token with the loaded model: every image and mask is read and checked
+  // first (at the model's working size), then prepared, then optimised. CancelledError after
+  // the checkpoint is written; a diverged run throws Error without overwriting it.
+  TrainTokenResult train_token(const TrainTokenJob& job, const TrainingListener& listener = {},
+                               const CancelToken& cancel = {});
+  // Where `token`'s part is in the photo file `image` (LocateRequest's image is ignored).
+  LocateResult locate(const std::string& image, const PartToken& token, const LocateRequest& settings,
+                      const EngineListener& listener = {}, const CancelToken& cancel = {});
+  // Writes a trained token into the user token folder as <part-name>.safetensors and
+  // re-reads the library, so the part can be named at once. Refuses to replace another
+  // token of that name unless `overwrite`. Returns the file.
+  std::filesystem::path save_token(const PartToken& token, bool overwrite = false);
 
   // An inversion file made with the loaded model (throws Error otherwise).
   std::shared_ptr<const Inversion> load_inversion(const std::filesystem::path& path);

@@ -12,6 +12,9 @@ const char* stage_label(EngineStage stage) {
     case EngineStage::Editing: return "editing";
     case EngineStage::Decoding: return "decoding";
     case EngineStage::InvertingAndEditing: return "inverting and editing";
+    case EngineStage::PreparingTraining: return "preparing the training";
+    case EngineStage::Training: return "training";
+    case EngineStage::Locating: return "locating the part";
   }
   return "working";
 }

@@ -12,8 +12,13 @@
 
 namespace partedit {
 
-// Decoding is last but one; InvertingAndEditing (a photo inverted within its edit's pass) last.
-enum class EngineStage { LoadingModel, Captioning, Inverting, Replaying, Generating, Editing, Decoding, InvertingAndEditing };
+// InvertingAndEditing: a photo inverted within its edit's pass. PreparingTraining: encoding
+// the training images and recording their queries; Training: optimisation steps; Locating:
+// finding a token's part in an image.
+enum class EngineStage {
+  LoadingModel, Captioning, Inverting, Replaying, Generating, Editing, Decoding, InvertingAndEditing,
+  PreparingTraining, Training, Locating
+};
 const char* stage_label(EngineStage stage);  // "loading the model", "captioning", "inverting", ...
 
 struct EngineProgress {

@@ -2,7 +2,13 @@
 
 #include <algorithm>
 
+#include <cmath>
+
+#include <ATen/ATen.h>
+
 #include "nn/attention.h"
+#include "pipeline/diffusion_model.h"
+#include "pipeline/generation_common.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -54,6 +60,22 @@ class ControllerSwap {
 };
 
 }  // namespace
+
+QueryPassConditioning query_pass_conditioning(DiffusionModel& model, const std::string& prompt, int64_t height,
+                                              int64_t width) {
+  const auto text = model.prompt_encoder().encode({prompt});  // inference tensors: cloned below
+  QueryPassConditioning c;
+  c.embeds = text.embeds.clone().to(model.unet()->parameters().front().scalar_type());
+  if (text.pooled.defined()) {
+    c.pooled = text.pooled.clone();
+    c.time_ids = sdxl_time_ids(height, width, 1, text.pooled.options()).clone();
+  }
+  return c;
+}
+
+at::Tensor noised_to(const at::Tensor& x0, const at::Tensor& noise, double alpha_cumprod) {
+  return x0 * std::sqrt(alpha_cumprod) + noise * std::sqrt(1 - alpha_cumprod);
+}
 
 void run_to_part_layers(UNet2DConditionModel& unet, const at::Tensor& sample, double timestep,
                         const at::Tensor& encoder_hidden_states, const UNetAddedConditions& added,

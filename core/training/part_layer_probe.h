@@ -4,6 +4,7 @@
 // later layers cannot change those queries), so recording or training never pays for the
 // rest of the UNet.
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -11,6 +12,22 @@
 #include "models/unet/unet_2d_condition.h"
 
 namespace partedit {
+
+class DiffusionModel;
+
+// The conditioning of a query pass: the prompt's embeddings, and SDXL's pooled embedding
+// and micro-conditioning for a height × width image. Normal tensors (usable in autograd).
+struct QueryPassConditioning {
+  at::Tensor embeds;    // [1, 77, D] in the UNet's dtype
+  at::Tensor pooled;    // [1, P]; undefined for SD 1.x/2.x
+  at::Tensor time_ids;  // [1, 6]; undefined for SD 1.x/2.x
+  UNetAddedConditions added() const { return {pooled, time_ids}; }
+};
+QueryPassConditioning query_pass_conditioning(DiffusionModel& model, const std::string& prompt, int64_t height,
+                                              int64_t width);
+
+// DDPM's q(x_t | x_0): sqrt(ᾱ_t) · x0 + sqrt(1 − ᾱ_t) · noise.
+at::Tensor noised_to(const at::Tensor& x0, const at::Tensor& noise, double alpha_cumprod);
 
 // query: [B, heads, N, d] as the layer computed it (with autograd history when enabled).
 using PartLayerVisitor =

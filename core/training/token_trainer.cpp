@@ -84,9 +84,8 @@ struct TokenTrainer::State {
   std::unique_ptr<FrozenParameters> frozen;
   mutable std::vector<Attention> cross_layers;  // their key projections run on the token
 
-  at::Tensor prompt_embeds;                 // [1, 77, D] model dtype
-  at::Tensor pooled;                        // [1, P] or undefined
-  std::vector<at::Tensor> time_ids;         // per example, SDXL only
+  at::Tensor prompt_embeds;                       // [1, 77, D] model dtype
+  std::vector<QueryPassConditioning> conditioning;  // per example (SDXL's micro-conditioning has its size)
   std::vector<std::vector<at::Tensor>> noisy;  // [example][timestep] x_t [1, C, h, w]
   std::vector<std::vector<std::vector<LayerQueries>>> queries;  // [example][timestep] (recorded ones)
   int64_t cached_bytes = 0;
@@ -104,14 +103,7 @@ struct TokenTrainer::State {
   c10::ScalarType compute_dtype() const {
     return model.unet()->parameters().front().scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
   }
-  UNetAddedConditions added(size_t example) const {
-    UNetAddedConditions a;
-    if (pooled.defined()) {
-      a.text_embeds = pooled;
-      a.time_ids = time_ids[example];
-    }
-    return a;
-  }
+  UNetAddedConditions added(size_t example) const { return conditioning[example].added(); }
   // [1, 77, D]: BG, PART, BG × 75 (the sequence edits condition the localisation on).
   at::Tensor token_sequence() const {
     const int64_t length = prompt_embeds.size(1);
@@ -161,11 +153,14 @@ TokenTrainer::TokenTrainer(DiffusionModel& model, std::vector<TrainingExample> e
                   std::to_string(factor) + ")");
 
   // 1. the prompt's conditioning, the token's initial value (scaled like the prompt's rows)
-  {
-    const auto text = model.prompt_encoder().encode({s.options.prompt});
-    s.prompt_embeds = text.embeds.clone().to(model.unet()->parameters().front().scalar_type());
-    if (text.pooled.defined()) s.pooled = text.pooled.clone();
+  const auto& first = s.examples.front().image;
+  const auto conditioning = query_pass_conditioning(model, s.options.prompt, first.size(1), first.size(2));
+  for (const auto& e : s.examples) {
+    s.conditioning.push_back(conditioning);
+    if (conditioning.time_ids.defined())
+      s.conditioning.back().time_ids = sdxl_time_ids(e.image.size(1), e.image.size(2), 1, conditioning.time_ids.options());
   }
+  s.prompt_embeds = s.conditioning.front().embeds;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.options.seed);
   {
     const double scale = s.prompt_embeds.to(at::kFloat).std().item<double>();
@@ -184,13 +179,10 @@ TokenTrainer::TokenTrainer(DiffusionModel& model, std::vector<TrainingExample> e
       x0 = image_to_latents(model.vae(), image.unsqueeze(0).to(device));  // [1, C, h, w] float32
     }
     x0 = x0.clone();
-    if (s.pooled.defined())
-      s.time_ids.push_back(sdxl_time_ids(image.size(1), image.size(2), 1, s.prompt_embeds.options()).clone());
     std::vector<at::Tensor> per_timestep;
     for (int64_t t : s.timesteps) {
       const auto noise = at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
-      const double a = s.alphas_cumprod.at(t);
-      per_timestep.push_back((x0 * std::sqrt(a) + noise * std::sqrt(1 - a)).to(dtype));  // DDPM q(x_t | x_0)
+      per_timestep.push_back(noised_to(x0, noise, s.alphas_cumprod.at(t)).to(dtype));
     }
     s.noisy.push_back(std::move(per_timestep));
   }
