@@ -22,6 +22,8 @@ int run_make_tiny_model(const CommandArgs& args);
 int run_tokens(const CommandArgs& args);
 int run_caption(const CommandArgs& args);
 int run_cache(const CommandArgs& args);
+int run_train_token(const CommandArgs& args);
+int run_locate(const CommandArgs& args);
 
 // All commands in the order `partedit-cli --help` lists them.
 const std::vector<Command>& all_commands();

@@ -20,6 +20,8 @@ const std::vector<Command>& all_commands() {
       {"tokens", "list, import (from the authors' .pt files) and inspect part tokens", run_tokens},
       {"caption", "describe a photo with a BLIP-2 model (the source prompt of a real-photo edit)", run_caption},
       {"cache", "show or clear the inversion cache of photo edits (its size, entries and limit)", run_cache},
+      {"train-token", "learn a new part token from images and their part masks", run_train_token},
+      {"locate", "find a part token's part in an image and write it as a mask", run_locate},
   };
   return commands;
 }

@@ -134,6 +134,8 @@ Header parse_header(const SafetensorsFile& file) {
     if (get(key)) h.has_metadata = true;
   // Other writers put their own "format" (safetensors' save_file writes "pt"): only ours is versioned.
   const auto* format = get(kFormat);
+  if (format && *format == "partedit-token-checkpoint")
+    fail(path, "this is a training checkpoint, not a token; resume the training (train-token --resume) to finish it");
   if (const auto* v = get(kFormatVersion); format && *format == kFormatName && v &&
                                            parse_int(path, kFormatVersion, *v) > 1)
     fail(path, "format_version " + *v + " is newer than this program understands (1)");

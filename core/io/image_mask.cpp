@@ -38,8 +38,10 @@ at::Tensor mask_values(const cv::Mat& mat, const std::string& name) {
     for (int c = 1; c < colours; ++c) cv::max(value, channels[c], value);
   }
   auto tensor = at::from_blob(value.data, {value.rows, value.cols}, at::kFloat).clone();
-  // 0/1 label files: the part is the value 1.
-  if (mat.depth() != CV_32F && tensor.max().item<double>() * full_scale == 1.0) tensor = tensor * full_scale;
+  // 0/1 label files: the part is the value 1 (judged on the stored integers).
+  double stored_max = 0;
+  cv::minMaxLoc(mat.reshape(1), nullptr, &stored_max);
+  if (mat.depth() != CV_32F && stored_max == 1.0) tensor = tensor.gt(0).to(at::kFloat);
   return tensor;
 }
 

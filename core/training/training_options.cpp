@@ -17,6 +17,8 @@ TrainingMode parse_training_mode(const std::string& text) {
 
 const char* token_optimizer_name(TokenOptimizer optimizer) { return optimizer == TokenOptimizer::Adam ? "adam" : "sgd"; }
 
+double default_learning_rate(TokenOptimizer optimizer) { return optimizer == TokenOptimizer::Adam ? 0.3 : 30.0; }
+
 TokenOptimizer parse_token_optimizer(const std::string& text) {
   if (text == "sgd") return TokenOptimizer::Sgd;
   if (text == "adam") return TokenOptimizer::Adam;

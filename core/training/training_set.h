@@ -40,6 +40,11 @@ std::vector<TrainingPair> pair_training_files(const std::filesystem::path& image
 // or after fitting to the working frame).
 TrainingExample load_training_example(const TrainingPair& pair, const FitOptions& fit);
 
+// The checks of load_training_example that need no model (mask rule, sizes, part and
+// background present), on the files' own sizes, for a front end that must fail before
+// loading a model. Reads only the images' headers.
+void check_training_pairs(const std::vector<TrainingPair>& pairs);
+
 std::vector<TrainingExample> load_training_examples(const std::vector<TrainingPair>& pairs, const FitOptions& fit);
 
 }  // namespace partedit
