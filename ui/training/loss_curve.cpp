@@ -25,7 +25,8 @@ QVector<double> niceTicks(double low, double high, int count) {
   const double raw = (high - low) / count;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
-  const double spacing = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+  // The nearest of 1, 2, 5, 10 (boundaries at their geometric means), so about `count` ticks.
+  const double spacing = (fraction < 1.42 ? 1 : fraction < 3.17 ? 2 : fraction < 7.08 ? 5 : 10) * magnitude;
   QVector<double> ticks;
   for (double v = std::ceil(low / spacing - 1e-9) * spacing; v <= high + spacing * 1e-9; v += spacing)
     ticks.push_back(std::abs(v) < spacing * 1e-9 ? 0.0 : v);
@@ -119,7 +120,11 @@ void LossCurve::paintEvent(QPaintEvent*) {
     p.drawText(QRectF(area.left() - labelWidth - 6, y - lineHeight / 2.0, labelWidth, lineHeight),
                Qt::AlignRight | Qt::AlignVCenter, tickText(t, ySpacing));
   }
-  const QVector<double> xTicks = niceTicks(0, last, std::max(2, static_cast<int>(area.width() / 80)));
+  QVector<double> xTicks = niceTicks(0, last, std::max(2, static_cast<int>(area.width() / 80)));
+  if (xTicks.size() > 1 && xTicks[1] - xTicks[0] < 1) {  // steps are whole numbers
+    xTicks.clear();
+    for (int step = 0; step <= last; ++step) xTicks.push_back(step);
+  }
   for (double t : xTicks) {
     const double x = toScreen({t, low}).x();
     p.setPen(faint);

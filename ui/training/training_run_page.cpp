@@ -98,7 +98,7 @@ TrainingRunPage::TrainingRunPage(EngineClient* engine, QWidget* parent) : QWizar
   thumbnails_->setFlow(QListView::LeftToRight);
   thumbnails_->setWrapping(false);
   thumbnails_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
-  thumbnails_->setFixedHeight(kThumbnailSide + 2 * fontMetrics().height() + 16);
+  thumbnails_->setFixedHeight(kThumbnailSide + fontMetrics().height() + 22);
   thumbnails_->setSelectionMode(QAbstractItemView::NoSelection);
   thumbnails_->setMovement(QListView::Static);
   thumbnails_->setFocusPolicy(Qt::NoFocus);

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -24,6 +25,15 @@ const QRegularExpression& timestepPattern() {
 }
 
 QString key(const char* name) { return QString::fromLatin1(name); }
+
+constexpr int kFieldWidth = 260;
+
+// Shows 30 as "30" and 0.005 as "0.005", not "30.0000".
+class RateSpinBox : public QDoubleSpinBox {
+ public:
+  using QDoubleSpinBox::QDoubleSpinBox;
+  QString textFromValue(double value) const override { return locale().toString(value, 'g', 6); }
+};
 
 QLabel* hint(const QString& text, QWidget* parent) {
   auto* label = new QLabel(text, parent);
@@ -59,12 +69,21 @@ TrainingSettingsPage::TrainingSettingsPage(QWidget* parent) : QWizardPage(parent
   split_->setSuffix(tr(" %"));
   split_->setToolTip(tr("Share of the images held out to measure the token on images it does not train on"));
 
+  splitHint_ = hint(QString(), this);
+  splitHint_->setWordWrap(false);  // a wrapped label in a form row is cut to one line's height
+  auto* splitRow = new QHBoxLayout;
+  splitRow->addWidget(split_);
+  splitRow->addWidget(splitHint_, 1);
+  for (QWidget* field : std::initializer_list<QWidget*>{partName_, mode_, steps_, split_})
+    field->setMinimumWidth(field == split_ || field == steps_ ? kFieldWidth / 2 : kFieldWidth);
+
   auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
   form->addRow(tr("Part name:"), partName_);
   form->addRow(QString(), partProblem_);
   form->addRow(tr("Mode:"), mode_);
   form->addRow(tr("Steps:"), steps_);
-  form->addRow(tr("Held out for validation:"), split_);
+  form->addRow(tr("Held out for validation:"), splitRow);
 
   advancedToggle_ = new QToolButton(this);
   advancedToggle_->setObjectName(QStringLiteral("advancedToggle"));
@@ -75,7 +94,7 @@ TrainingSettingsPage::TrainingSettingsPage(QWidget* parent) : QWizardPage(parent
   advancedToggle_->setAutoRaise(true);
   advanced_ = new QWidget(this);
   advanced_->setObjectName(QStringLiteral("advancedSettings"));
-  learningRate_ = new QDoubleSpinBox(advanced_);
+  learningRate_ = new RateSpinBox(advanced_);
   learningRate_->setObjectName(QStringLiteral("learningRate"));
   learningRate_->setDecimals(4);
   learningRate_->setRange(0.0001, 10000);
@@ -101,7 +120,10 @@ TrainingSettingsPage::TrainingSettingsPage(QWidget* parent) : QWizardPage(parent
   validateEvery_->setRange(1, 100000);
   validateEvery_->setSuffix(tr(" steps"));
   auto* defaults = new QPushButton(tr("Restore Defaults"), advanced_);
+  for (QWidget* field : std::initializer_list<QWidget*>{learningRate_, optimizer_, timesteps_, stride_, seed_, validateEvery_})
+    field->setMinimumWidth(kFieldWidth / 2);
   auto* advancedForm = new QFormLayout(advanced_);
+  advancedForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
   advancedForm->setContentsMargins(18, 0, 0, 0);
   advancedForm->addRow(tr("Learning rate:"), learningRate_);
   advancedForm->addRow(tr("Optimizer:"), optimizer_);
@@ -180,6 +202,11 @@ void TrainingSettingsPage::setSettings(const TrainingSettings& s) {
 QString TrainingSettingsPage::partName() const { return partName_->text().trimmed(); }
 void TrainingSettingsPage::setPartName(const QString& name) { partName_->setText(name); }
 
+void TrainingSettingsPage::setImageCount(int count) {
+  imageCount_ = count;
+  changed();
+}
+
 bool TrainingSettingsPage::isAdvancedShown() const { return advanced_->isVisible() || advancedToggle_->isChecked(); }
 
 void TrainingSettingsPage::setAdvancedShown(bool shown) {
@@ -202,6 +229,11 @@ QString TrainingSettingsPage::problem() const {
 bool TrainingSettingsPage::isComplete() const { return problem().isEmpty(); }
 
 void TrainingSettingsPage::changed() {
+  const int held = heldOutImageCount(imageCount_, split_->value() / 100.0);
+  splitHint_->setText(held == 1  ? tr("One of the %1 images is held out; training uses the others.").arg(imageCount_)
+                      : held > 1   ? tr("%1 of the %2 images are held out; training uses the others.").arg(held).arg(imageCount_)
+                      : imageCount_ > 0 ? tr("No image is held out: validation measures the training images.")
+                                        : QString());
   const QString nameProblem = partNameProblem(partName());
   partProblem_->setText(nameProblem);
   partProblem_->setVisible(!nameProblem.isEmpty() && !partName().isEmpty());

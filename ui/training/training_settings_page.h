@@ -28,6 +28,7 @@ class TrainingSettingsPage : public QWizardPage {
   void setSettings(const TrainingSettings& settings);
   QString partName() const;
   void setPartName(const QString& name);
+  void setImageCount(int count);  // for the held-out count shown next to the split
   bool isAdvancedShown() const;
   void setAdvancedShown(bool shown);
   QString problem() const;  // what must be fixed before training; empty when nothing
@@ -47,6 +48,8 @@ class TrainingSettingsPage : public QWizardPage {
   QComboBox* mode_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QSpinBox* split_ = nullptr;  // percent
+  QLabel* splitHint_ = nullptr;
+  int imageCount_ = 0;
   QToolButton* advancedToggle_ = nullptr;
   QWidget* advanced_ = nullptr;
   QDoubleSpinBox* learningRate_ = nullptr;

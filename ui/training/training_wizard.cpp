@@ -38,6 +38,7 @@ TrainingWizard::TrainingWizard(EngineClient* engine, QWidget* parent) : QWizard(
 
   connect(settings_, &TrainingSettingsPage::settingsChanged, this, &TrainingWizard::storeSettings);
   connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+    if (id == SettingsPageId) settings_->setImageCount(project_.entryCount());
     if (id == RunPageId) updateThumbnails();
   });
   connect(run_, &TrainingRunPage::checkpointWritten, this, [this](const QString& path, int) {

@@ -9,6 +9,7 @@
 #include "pipeline/inversion.h"
 #include "pipeline/text_to_image.h"
 #include "training/training_options.h"
+#include "training/training_split.h"
 
 namespace partedit::ui {
 
@@ -61,6 +62,11 @@ QString partNameProblem(const QString& name) {
     return QCoreApplication::translate("partedit::ui::TrainingSettings",
                                        "Use lower-case letters and digits, words joined by “-”, e.g. cat-ear.");
   return {};
+}
+
+int heldOutImageCount(int images, double split) {
+  if (images <= 0 || !(split >= 0.0 && split < 1.0)) return 0;
+  return static_cast<int>(split_training_set(static_cast<size_t>(images), split, 0).validation.size());
 }
 
 }  // namespace partedit::ui

@@ -122,6 +122,9 @@ struct TrainingSettings {
 
 // Empty when `name` can name a part token, else why not (translated).
 QString partNameProblem(const QString& name);
+// How many of `images` a run holds out for validation with `split` (core's rule); 0 for an
+// invalid split.
+int heldOutImageCount(int images, double split);
 
 struct TrainingStepInfo {
   int step = 0, steps = 0;        // steps done (counting this one) of the run's total
