@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTranslator>
 
 #include "main_window.h"
 #include "panels/edit_panel.h"
@@ -266,6 +267,28 @@ class TestTrainingWizard : public QObject {
     QCOMPARE(finished.at(1).at(0).toBool(), true);
     QCOMPARE(run->lossCurve()->lossCount(), 8);  // 3 before the stop, 5 after
     QVERIFY(run->hasTrainedToken());
+  }
+
+  // The German texts are longer: every page still fits the wizard's default size.
+  void germanTextsFit() {
+    QTranslator translator;
+    MainWindow window;  // registers the resources that hold the translations
+    QVERIFY(translator.load(QStringLiteral(":/i18n/partedit_de.qm")));
+    QCoreApplication::installTranslator(&translator);
+    {
+      MainWindow germanWindow;
+      germanWindow.applyEngineConfig(tinyConfig());
+      TrainingWizard* wizard = germanWindow.showTrainingWizard(dir_.filePath(QStringLiteral("project")));
+      QVERIFY(QTest::qWaitForWindowExposed(wizard));
+      QCOMPARE(wizard->windowTitle(), QStringLiteral("Teil-Token trainieren"));
+      QVERIFY2(wizard->minimumSizeHint().width() <= wizard->width(),
+               qPrintable(QStringLiteral("%1 > %2").arg(wizard->minimumSizeHint().width()).arg(wizard->width())));
+      screenshot(wizard, QStringLiteral("training-masks-de.png"));
+      wizard->next();
+      wizard->next();
+      screenshot(wizard, QStringLiteral("training-wizard-de.png"));
+    }
+    QCoreApplication::removeTranslator(&translator);
   }
 };
 

@@ -5,6 +5,7 @@
 #include <QButtonGroup>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QSlider>
 #include <QSpinBox>
@@ -38,8 +39,13 @@ QSlider* percentSlider(QWidget* parent, double value, const QString& name, const
 }  // namespace
 
 MaskToolBar::MaskToolBar(MaskPainter* painter, QWidget* parent) : QWidget(parent), painter_(painter) {
-  auto* row = new QHBoxLayout(this);
-  row->setContentsMargins(0, 0, 0, 0);
+  // Two rows, so that longer translations still fit: painting above, edits and view below.
+  auto* rows = new QVBoxLayout(this);
+  rows->setContentsMargins(0, 0, 0, 0);
+  auto* row = new QHBoxLayout;
+  actions_ = new QHBoxLayout;
+  rows->addLayout(row);
+  rows->addLayout(actions_);
   brush_ = toolButton(tr("Brush"), tr("Paint the part (B); the right button erases"),
                       static_cast<int>(MaskPainter::Tool::Brush));
   eraser_ = toolButton(tr("Eraser"), tr("Give pixels back to the background (E); the right button paints"),
@@ -74,13 +80,19 @@ MaskToolBar::MaskToolBar(MaskPainter* painter, QWidget* parent) : QWidget(parent
   row->addWidget(hardness_);
   connect(hardness_, &QSlider::valueChanged, painter_, [this](int v) { painter_->setBrushHardness(v / 100.0); });
   row->addWidget(separator(this));
+  row->addWidget(new QLabel(tr("Opacity"), this));
+  opacity_ = percentSlider(this, painter_->overlayOpacity(), QStringLiteral("overlayOpacity"),
+                           tr("How strongly the mask covers the photo"));
+  row->addWidget(opacity_);
+  connect(opacity_, &QSlider::valueChanged, painter_, [this](int v) { painter_->setOverlayOpacity(v / 100.0); });
+  row->addStretch(1);
 
   auto* clear = new QToolButton(this);
   clear->setObjectName(QStringLiteral("clearMask"));
   clear->setText(tr("Clear"));
   clear->setToolTip(tr("Remove the whole mask of this image (undoable)"));
   connect(clear, &QToolButton::clicked, painter_, [this] { painter_->document()->clear(); });
-  row->addWidget(clear);
+  actions_->addWidget(clear);
   // Fixed texts: the stack's own actions name the step and would make the row jump.
   QUndoStack* stack = painter_->undoStack();
   auto* undo = new QToolButton(this);
@@ -97,15 +109,9 @@ MaskToolBar::MaskToolBar(MaskPainter* painter, QWidget* parent) : QWidget(parent
   redo->setEnabled(stack->canRedo());
   connect(redo, &QToolButton::clicked, stack, &QUndoStack::redo);
   connect(stack, &QUndoStack::canRedoChanged, redo, &QToolButton::setEnabled);
-  row->addWidget(undo);
-  row->addWidget(redo);
-  row->addWidget(separator(this));
-
-  row->addWidget(new QLabel(tr("Opacity"), this));
-  opacity_ = percentSlider(this, painter_->overlayOpacity(), QStringLiteral("overlayOpacity"),
-                           tr("How strongly the mask covers the photo"));
-  row->addWidget(opacity_);
-  connect(opacity_, &QSlider::valueChanged, painter_, [this](int v) { painter_->setOverlayOpacity(v / 100.0); });
+  actions_->addWidget(undo);
+  actions_->addWidget(redo);
+  actions_->addWidget(separator(this));
   auto* fit = new QToolButton(this);
   fit->setText(tr("Fit"));
   fit->setToolTip(tr("Show the whole image (wheel zooms, space or middle button drags)"));
@@ -114,10 +120,12 @@ MaskToolBar::MaskToolBar(MaskPainter* painter, QWidget* parent) : QWidget(parent
   actual->setText(tr("100 %"));
   actual->setToolTip(tr("One image pixel per screen pixel"));
   connect(actual, &QToolButton::clicked, painter_, &MaskPainter::actualSize);
-  row->addWidget(fit);
-  row->addWidget(actual);
-  row->addStretch(1);
+  actions_->addWidget(fit);
+  actions_->addWidget(actual);
+  actions_->addStretch(1);
 }
+
+void MaskToolBar::addTrailingWidget(QWidget* widget) { actions_->addWidget(widget); }
 
 QToolButton* MaskToolBar::toolButton(const QString& text, const QString& tip, int tool) {
   auto* button = new QToolButton(this);

@@ -1,9 +1,10 @@
 #pragma once
-// The controls of a MaskPainter in one row: brush / eraser / fill, brush size and hardness,
-// clear, undo and redo, overlay opacity, fit and 100 %. Kept in step with the painter both
+// The controls of a MaskPainter in two rows: brush / eraser / fill, brush size, hardness and
+// overlay opacity; clear, undo, redo, fit and 100 %. Kept in step with the painter both
 // ways (its [ ] keys change the size shown here).
 #include <QWidget>
 
+class QHBoxLayout;
 class QSlider;
 class QSpinBox;
 class QToolButton;
@@ -16,6 +17,7 @@ class MaskToolBar : public QWidget {
   Q_OBJECT
  public:
   explicit MaskToolBar(MaskPainter* painter, QWidget* parent = nullptr);
+  void addTrailingWidget(QWidget* widget);  // at the end of the second row
 
  private:
   QToolButton* toolButton(const QString& text, const QString& tip, int tool);
@@ -27,6 +29,7 @@ class MaskToolBar : public QWidget {
   QSpinBox* size_ = nullptr;
   QSlider* hardness_ = nullptr;
   QSlider* opacity_ = nullptr;
+  QHBoxLayout* actions_ = nullptr;
 };
 
 }  // namespace partedit::ui

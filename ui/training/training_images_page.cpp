@@ -74,14 +74,13 @@ TrainingImagesPage::TrainingImagesPage(TrainingProject* project, QWidget* parent
   importMask_ = new QPushButton(tr("Import Mask…"), this);
   importMask_->setToolTip(tr("Use a mask image (white or opaque = part) or a part dataset's label image "
                              "such as PASCAL-Part or PartImageNet"));
-  auto* toolRow = new QHBoxLayout;
-  toolRow->addWidget(new MaskToolBar(painter_, this), 1);
-  toolRow->addWidget(importMask_);
+  auto* tools = new MaskToolBar(painter_, this);
+  tools->addTrailingWidget(importMask_);
   notes_ = new QLabel(this);
   notes_->setWordWrap(true);
   notes_->hide();
   auto* right = new QVBoxLayout;
-  right->addLayout(toolRow);
+  right->addWidget(tools);
   right->addWidget(painter_, 1);
   right->addWidget(notes_);
 
@@ -169,7 +168,7 @@ void TrainingImagesPage::showEntry(int index) {
       notes_->setText(tr("The image cannot be read: %1").arg(error));
       notes_->show();
     }
-    if (!painter_->setPhoto(photo, project_->loadMask(index))) {
+    if (!painter_->setPhoto(photo, project_->loadMask(index)) && !photo.isNull()) {
       notes_->setText(tr("The saved mask does not fit this image any more; paint it again."));
       notes_->show();
     }
