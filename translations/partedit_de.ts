@@ -24,6 +24,29 @@
     </message>
 </context>
 <context>
+    <name>partedit::ui</name>
+    <message>
+        <source>The file holds only the values 0 and 1: 1 was taken as the part.</source>
+        <translation>Die Datei enthält nur die Werte 0 und 1: 1 wurde als Teil genommen.</translation>
+    </message>
+    <message>
+        <source>%1 % of the pixels were neither dark nor bright; those of 50 % or more became part.</source>
+        <translation>%1 % der Pixel waren weder dunkel noch hell; die mit 50 % oder mehr wurden zum Teil.</translation>
+    </message>
+    <message>
+        <source>Could not read “%1”: %2</source>
+        <translation>„%1“ konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The mask is %1 × %2 pixels but the photo is %3 × %4 pixels. A mask must have exactly the size of its photo.</source>
+        <translation>Die Maske ist %1 × %2 Pixel groß, das Foto aber %3 × %4 Pixel. Eine Maske muss genau so groß sein wie ihr Foto.</translation>
+    </message>
+    <message>
+        <source>It looks turned by 90°: one of the two files may carry a rotation (EXIF orientation) that the other lacks.</source>
+        <translation>Sie wirkt um 90° gedreht: Eine der beiden Dateien trägt vielleicht eine Drehung (EXIF-Ausrichtung), die der anderen fehlt.</translation>
+    </message>
+</context>
+<context>
     <name>partedit::ui::EditPanel</name>
     <message>
         <source>What the image shows, e.g. “a photo of a woman in a park”</source>
@@ -193,6 +216,14 @@
         <source>Installed the part token %1</source>
         <translation>Teil-Token %1 installiert</translation>
     </message>
+    <message>
+        <source>Training the part token</source>
+        <translation>Teil-Token wird trainiert</translation>
+    </message>
+    <message>
+        <source>Saving the part token</source>
+        <translation>Teil-Token wird gespeichert</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::HistoryModel</name>
@@ -229,6 +260,80 @@
     <message>
         <source>After</source>
         <translation>Nachher</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::LabelPickerDialog</name>
+    <message>
+        <source>Choose the Part&apos;s Labels</source>
+        <translation>Labels des Teils wählen</translation>
+    </message>
+    <message>
+        <source>This file is a label image: every colour below is one class of its dataset. Tick the labels that together make up the part, or click them in the picture.</source>
+        <translation>Diese Datei ist ein Labelbild: Jede Farbe unten ist eine Klasse ihres Datensatzes. Die Labels anhaken, die zusammen das Teil bilden, oder sie im Bild anklicken.</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Pixels</source>
+        <translation>Pixel</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>&amp;Use as Mask</source>
+        <translation>Als &amp;Maske verwenden</translation>
+    </message>
+    <message>
+        <source>Labels in the file:</source>
+        <translation>Labels in der Datei:</translation>
+    </message>
+    <message>
+        <source>Labels (click to choose)</source>
+        <translation>Labels (zum Wählen klicken)</translation>
+    </message>
+    <message>
+        <source>Resulting mask</source>
+        <translation>Entstehende Maske</translation>
+    </message>
+    <message>
+        <source>Resulting mask on the photo</source>
+        <translation>Entstehende Maske auf dem Foto</translation>
+    </message>
+    <message>
+        <source>Tick at least one label.</source>
+        <translation>Mindestens ein Label anhaken.</translation>
+    </message>
+    <message>
+        <source>The part covers %1 px, %2 of the image.</source>
+        <translation>Das Teil bedeckt %1 px, %2 des Bildes.</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::LossCurve</name>
+    <message>
+        <source>The loss curve appears here while the token trains.</source>
+        <translation>Die Verlustkurve erscheint hier, während das Token trainiert.</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>Validierungsverlust</translation>
     </message>
 </context>
 <context>
@@ -529,12 +634,165 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>Re-rendered with t_e %1 in %2</source>
         <translation>Mit t_e %1 in %2 neu berechnet</translation>
     </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+        <source>&amp;Train Part Token…</source>
+        <translation>Teil-Token &amp;trainieren…</translation>
+    </message>
+    <message>
+        <source>Teach PartEdit a new part from a few images with painted masks</source>
+        <translation>PartEdit ein neues Teil beibringen, aus wenigen Bildern mit gemalten Masken</translation>
+    </message>
+    <message>
+        <source>The training project cannot be opened</source>
+        <translation>Das Trainingsprojekt lässt sich nicht öffnen</translation>
+    </message>
+    <message>
+        <source>The part token %1 is in the library: type &lt;%1&gt; in the edit box.</source>
+        <translation>Das Teil-Token %1 ist in der Bibliothek: &lt;%1&gt; ins Bearbeitungsfeld tippen.</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::MaskContactSheet</name>
     <message>
         <source>Step %1</source>
         <translation>Schritt %1</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::MaskDocument</name>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Pinselstrich</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Radierstrich</translation>
+    </message>
+    <message>
+        <source>Fill</source>
+        <translation>Füllen</translation>
+    </message>
+    <message>
+        <source>Fill with background</source>
+        <translation>Mit Hintergrund füllen</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>Maske leeren</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>Maske umkehren</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>Maske importieren</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::MaskPainter</name>
+    <message>
+        <source>Choose a photo to paint its part on</source>
+        <translation>Ein Foto wählen, um sein Teil darauf zu malen</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::MaskToolBar</name>
+    <message>
+        <source>Brush</source>
+        <translation>Pinsel</translation>
+    </message>
+    <message>
+        <source>Paint the part (B); the right button erases</source>
+        <translation>Das Teil malen (B); die rechte Maustaste radiert</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>Radierer</translation>
+    </message>
+    <message>
+        <source>Give pixels back to the background (E); the right button paints</source>
+        <translation>Pixel dem Hintergrund zurückgeben (E); die rechte Maustaste malt</translation>
+    </message>
+    <message>
+        <source>Fill</source>
+        <translation>Füllen</translation>
+    </message>
+    <message>
+        <source>Fill the enclosed area with the part (F); the right button fills with background</source>
+        <translation>Die umschlossene Fläche mit dem Teil füllen (F); die rechte Maustaste füllt mit Hintergrund</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Brush diameter in image pixels ([ and ])</source>
+        <translation>Pinseldurchmesser in Bildpixeln ([ und ])</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>Härte</translation>
+    </message>
+    <message>
+        <source>Soft edges count as part on their inner half</source>
+        <translation>Weiche Ränder zählen auf ihrer inneren Hälfte zum Teil</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Remove the whole mask of this image (undoable)</source>
+        <translation>Die ganze Maske dieses Bildes entfernen (rückgängig zu machen)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Undo the last change to this mask (Ctrl+Z)</source>
+        <translation>Die letzte Änderung dieser Maske rückgängig machen (Strg+Z)</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Redo (Ctrl+Shift+Z)</source>
+        <translation>Wiederholen (Strg+Umschalt+Z)</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>Deckkraft</translation>
+    </message>
+    <message>
+        <source>How strongly the mask covers the photo</source>
+        <translation>Wie stark die Maske das Foto bedeckt</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Show the whole image (wheel zooms, space or middle button drags)</source>
+        <translation>Das ganze Bild zeigen (Mausrad zoomt, Leertaste oder mittlere Maustaste verschiebt)</translation>
+    </message>
+    <message>
+        <source>100 %</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <source>One image pixel per screen pixel</source>
+        <translation>Ein Bildpixel pro Bildschirmpixel</translation>
     </message>
 </context>
 <context>
@@ -808,6 +1066,18 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>Inverting and editing the photo</source>
         <translation>Inversion und Bearbeitung des Fotos laufen</translation>
     </message>
+    <message>
+        <source>Preparing the training</source>
+        <translation>Training wird vorbereitet</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Locating the part</source>
+        <translation>Teil wird gesucht</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TokenPanel</name>
@@ -854,6 +1124,500 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <message>
         <source>Install a part token file: PartEdit&apos;s .safetensors or the authors&apos; .pt / .pth</source>
         <translation>Eine Teil-Token-Datei installieren: .safetensors von PartEdit oder .pt / .pth der Autoren</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingImagesPage</name>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)</translation>
+    </message>
+    <message>
+        <source>Images and part masks</source>
+        <translation>Bilder und Teilmasken</translation>
+    </message>
+    <message>
+        <source>Add a few images that show the part and paint the part on each. Drop images here, or import masks you already have.</source>
+        <translation>Einige Bilder hinzufügen, die das Teil zeigen, und das Teil auf jedes malen. Bilder hierher ziehen oder vorhandene Masken importieren.</translation>
+    </message>
+    <message>
+        <source>Add Images…</source>
+        <translation>Bilder hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the image and its mask from the project (the image file stays)</source>
+        <translation>Das Bild und seine Maske aus dem Projekt entfernen (die Bilddatei bleibt)</translation>
+    </message>
+    <message>
+        <source>Import Mask…</source>
+        <translation>Maske importieren…</translation>
+    </message>
+    <message>
+        <source>Use a mask image (white or opaque = part) or a part dataset&apos;s label image such as PASCAL-Part or PartImageNet</source>
+        <translation>Ein Maskenbild (weiß oder deckend = Teil) oder das Labelbild eines Teile-Datensatzes wie PASCAL-Part oder PartImageNet verwenden</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The image cannot be read: %1</source>
+        <translation>Das Bild kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The saved mask does not fit this image any more; paint it again.</source>
+        <translation>Die gespeicherte Maske passt nicht mehr zu diesem Bild; bitte neu malen.</translation>
+    </message>
+    <message>
+        <source>Add Training Images</source>
+        <translation>Trainingsbilder hinzufügen</translation>
+    </message>
+    <message>
+        <source>Import Mask or Label Image</source>
+        <translation>Maske oder Labelbild importieren</translation>
+    </message>
+    <message>
+        <source>the image file is missing</source>
+        <translation>die Bilddatei fehlt</translation>
+    </message>
+    <message>
+        <source>mask painted</source>
+        <translation>Maske gemalt</translation>
+    </message>
+    <message>
+        <source>no mask yet</source>
+        <translation>noch keine Maske</translation>
+    </message>
+    <message>
+        <source>Add images that show the part.</source>
+        <translation>Bilder hinzufügen, die das Teil zeigen.</translation>
+    </message>
+    <message>
+        <source>Some image files are missing: remove them or put them back.</source>
+        <translation>Einige Bilddateien fehlen: sie entfernen oder zurücklegen.</translation>
+    </message>
+    <message>
+        <source>One image still needs a mask.</source>
+        <translation>Ein Bild braucht noch eine Maske.</translation>
+    </message>
+    <message>
+        <source>%1 images still need a mask.</source>
+        <translation>%1 Bilder brauchen noch eine Maske.</translation>
+    </message>
+    <message>
+        <source>All images are masked. With 3 or more, training holds some out to measure how well the token finds the part on images it has not seen.</source>
+        <translation>Alle Bilder haben eine Maske. Ab 3 Bildern hält das Training einige zurück, um zu messen, wie gut das Token das Teil auf Bildern findet, die es nicht gesehen hat.</translation>
+    </message>
+    <message>
+        <source>%1 images, all masked: ready to train.</source>
+        <translation>%1 Bilder, alle mit Maske: bereit zum Training.</translation>
+    </message>
+    <message>
+        <source>Training images</source>
+        <translation>Trainingsbilder</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingProject</name>
+    <message>
+        <source>Could not write “%1”: %2</source>
+        <translation>„%1“ konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>the disk may be full</source>
+        <translation>der Datenträger ist vielleicht voll</translation>
+    </message>
+    <message>
+        <source>Could not open “%1”: %2</source>
+        <translation>„%1“ konnte nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>“%1” is damaged: %2 (at byte %3).</source>
+        <translation>„%1“ ist beschädigt: %2 (bei Byte %3).</translation>
+    </message>
+    <message>
+        <source>“%1” is not a training project.</source>
+        <translation>„%1“ ist kein Trainingsprojekt.</translation>
+    </message>
+    <message>
+        <source>“%1”: %2</source>
+        <translation>„%1“: %2</translation>
+    </message>
+    <message>
+        <source>The training project has no folder.</source>
+        <translation>Das Trainingsprojekt hat keinen Ordner.</translation>
+    </message>
+    <message>
+        <source>Could not create the folder “%1”.</source>
+        <translation>Der Ordner „%1“ konnte nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>not a training project.</source>
+        <translation>kein Trainingsprojekt.</translation>
+    </message>
+    <message>
+        <source>made by a newer PartEdit (project version %1).</source>
+        <translation>von einem neueren PartEdit erstellt (Projektversion %1).</translation>
+    </message>
+    <message>
+        <source>entry %1 has no image.</source>
+        <translation>Eintrag %1 hat kein Bild.</translation>
+    </message>
+    <message>
+        <source>entry %1 has an invalid mask file name “%2”.</source>
+        <translation>Eintrag %1 hat einen ungültigen Maskendateinamen „%2“.</translation>
+    </message>
+    <message>
+        <source>entry %1 has an unknown validation choice.</source>
+        <translation>Eintrag %1 hat eine unbekannte Validierungswahl.</translation>
+    </message>
+    <message>
+        <source>“%1” is already in this project.</source>
+        <translation>„%1“ ist schon in diesem Projekt.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a file.</source>
+        <translation>„%1“ ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>“%1” is not an image PartEdit can read.</source>
+        <translation>„%1“ ist kein Bild, das PartEdit lesen kann.</translation>
+    </message>
+    <message>
+        <source>There is no image %1 in this project.</source>
+        <translation>In diesem Projekt gibt es kein Bild %1.</translation>
+    </message>
+    <message>
+        <source>The image was removed, but its mask “%1” could not be deleted.</source>
+        <translation>Das Bild wurde entfernt, aber seine Maske „%1“ konnte nicht gelöscht werden.</translation>
+    </message>
+    <message>
+        <source>There is no mask to save.</source>
+        <translation>Es gibt keine Maske zum Speichern.</translation>
+    </message>
+    <message>
+        <source>Could not encode the mask: %1</source>
+        <translation>Die Maske konnte nicht kodiert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingRunPage</name>
+    <message>
+        <source>Train and save</source>
+        <translation>Trainieren und speichern</translation>
+    </message>
+    <message>
+        <source>Training shows how well the token finds the part as it learns; save it when the validation map covers the part.</source>
+        <translation>Das Training zeigt, wie gut das Token das Teil findet, während es lernt; speichern, sobald die Validierungskarte das Teil abdeckt.</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop after the current step; a checkpoint keeps what was learnt</source>
+        <translation>Nach dem laufenden Schritt anhalten; ein Checkpoint bewahrt das Gelernte</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue the stopped run from its checkpoint (with the same images and settings)</source>
+        <translation>Den angehaltenen Lauf ab seinem Checkpoint fortsetzen (mit denselben Bildern und Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>The token&apos;s map of a
+validation image
+appears here.</source>
+        <translation>Die Karte des Tokens
+für ein Validierungsbild
+erscheint hier.</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>The training images with their masks; after training, the held-out ones are marked</source>
+        <translation>Die Trainingsbilder mit ihren Masken; nach dem Training sind die zurückgehaltenen markiert</translation>
+    </message>
+    <message>
+        <source>Save to Library</source>
+        <translation>In Bibliothek speichern</translation>
+    </message>
+    <message>
+        <source>Part name:</source>
+        <translation>Teilname:</translation>
+    </message>
+    <message>
+        <source>Saved to the library: type &lt;%1&gt; in the edit box.</source>
+        <translation>In der Bibliothek gespeichert: &lt;%1&gt; ins Bearbeitungsfeld tippen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No model is set.&lt;/b&gt; A part token is trained for one diffusion model: choose it in File ▸ Preferences…, then train.</source>
+        <translation>&lt;b&gt;Es ist kein Modell eingestellt.&lt;/b&gt; Ein Teil-Token wird für ein bestimmtes Diffusionsmodell trainiert: es unter Datei ▸ Einstellungen… wählen, dann trainieren.</translation>
+    </message>
+    <message>
+        <source>Model: %1 (%2, %3)</source>
+        <translation>Modell: %1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>Model: %1 — loaded when training starts.</source>
+        <translation>Modell: %1 — wird beim Start des Trainings geladen.</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>Wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · %3 left</source>
+        <translation>Schritt %1 von %2 · noch %3</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · finishing</source>
+        <translation>Schritt %1 von %2 · wird abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1 — %2 of %3</source>
+        <translation>%1 — %2 von %3</translation>
+    </message>
+    <message>
+        <source>The model looks at every image once; the steps are then fast.</source>
+        <translation>Das Modell betrachtet jedes Bild einmal; danach sind die Schritte schnell.</translation>
+    </message>
+    <message>
+        <source>Loss %1 at step %2 · timestep %3 · learning rate %4</source>
+        <translation>Verlust %1 bei Schritt %2 · Zeitschritt %3 · Lernrate %4</translation>
+    </message>
+    <message>
+        <source>mIoU %1 at step %2, measured on the training images (add 3 or more images to hold some out)</source>
+        <translation>mIoU %1 bei Schritt %2, gemessen auf den Trainingsbildern (ab 3 Bildern werden einige zurückgehalten)</translation>
+    </message>
+    <message>
+        <source>mIoU %1 on the held-out images at step %2</source>
+        <translation>mIoU %1 auf den zurückgehaltenen Bildern bei Schritt %2</translation>
+    </message>
+    <message>
+        <source>%1: the token&apos;s map in colour, your mask outlined in white.</source>
+        <translation>%1: die Karte des Tokens in Farbe, die gemalte Maske weiß umrandet.</translation>
+    </message>
+    <message>
+        <source>%1 (held out)</source>
+        <translation>%1 (zurückgehalten)</translation>
+    </message>
+    <message>
+        <source>Trained %1 steps. Name the part and save it to the library.</source>
+        <translation>%1 Schritte trainiert. Das Teil benennen und in der Bibliothek speichern.</translation>
+    </message>
+    <message>
+        <source>Replace the part token?</source>
+        <translation>Teil-Token ersetzen?</translation>
+    </message>
+    <message>
+        <source>The library already has a part token “%1” (%2). Replace it with the new one?</source>
+        <translation>Die Bibliothek hat schon ein Teil-Token „%1“ (%2). Durch das neue ersetzen?</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1 of %2. Resume continues from the checkpoint.</source>
+        <translation>Bei Schritt %1 von %2 angehalten. „Fortsetzen“ macht ab dem Checkpoint weiter.</translation>
+    </message>
+    <message>
+        <source>Stopped before the first checkpoint.</source>
+        <translation>Vor dem ersten Checkpoint angehalten.</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Training fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingSettings</name>
+    <message>
+        <source>Name the part.</source>
+        <translation>Das Teil benennen.</translation>
+    </message>
+    <message>
+        <source>Use lower-case letters and digits, words joined by “-”, e.g. cat-ear.</source>
+        <translation>Kleinbuchstaben und Ziffern verwenden, Wörter mit „-“ verbunden, z. B. cat-ear.</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingSettingsPage</name>
+    <message>
+        <source>Part name and training</source>
+        <translation>Teilname und Training</translation>
+    </message>
+    <message>
+        <source>Name the part as you will type it in the edit box, then choose how long to train.</source>
+        <translation>Das Teil so benennen, wie es ins Bearbeitungsfeld getippt wird, dann wählen, wie lange trainiert wird.</translation>
+    </message>
+    <message>
+        <source>e.g. cat-ear</source>
+        <translation>z. B. cat-ear</translation>
+    </message>
+    <message>
+        <source>Fast: cached queries</source>
+        <translation>Schnell: zwischengespeicherte Queries</translation>
+    </message>
+    <message>
+        <source>Exact: the paper&apos;s training (much slower)</source>
+        <translation>Exakt: das Training des Papers (viel langsamer)</translation>
+    </message>
+    <message>
+        <source>Fast runs the model once per image and then only optimises the token; exact runs the model at every step</source>
+        <translation>Schnell führt das Modell einmal pro Bild aus und optimiert danach nur das Token; exakt führt das Modell bei jedem Schritt aus</translation>
+    </message>
+    <message>
+        <source>Optimisation steps; the paper trains 1000–2000</source>
+        <translation>Optimierungsschritte; das Paper trainiert 1000–2000</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Share of the images held out to measure the token on images it does not train on</source>
+        <translation>Anteil der Bilder, die zurückgehalten werden, um das Token auf Bildern zu messen, auf denen es nicht trainiert</translation>
+    </message>
+    <message>
+        <source>Part name:</source>
+        <translation>Teilname:</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>Modus:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>Schritte:</translation>
+    </message>
+    <message>
+        <source>Held out for validation:</source>
+        <translation>Zur Validierung zurückgehalten:</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Erweitert</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s 30 is meant for SGD; Adam wants far smaller rates (about 0.01)</source>
+        <translation>Die 30 des Papers sind für SGD gedacht; Adam braucht viel kleinere Raten (etwa 0,01)</translation>
+    </message>
+    <message>
+        <source>SGD</source>
+        <translation>SGD</translation>
+    </message>
+    <message>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <source>Model timesteps HIGH:LOW, inclusive (0–999); 600:400 are the middle of a 50-step run</source>
+        <translation>Modell-Zeitschritte HOCH:TIEF, einschließlich (0–999); 600:400 sind die Mitte eines Laufs mit 50 Schritten</translation>
+    </message>
+    <message>
+        <source>Draws the token&apos;s start, the noise, the split and the timesteps: same seed, same token</source>
+        <translation>Bestimmt den Startwert des Tokens, das Rauschen, die Aufteilung und die Zeitschritte: gleicher Seed, gleiches Token</translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation> Schritte</translation>
+    </message>
+    <message>
+        <source>Restore Defaults</source>
+        <translation>Standardwerte</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Lernrate:</translation>
+    </message>
+    <message>
+        <source>Optimizer:</source>
+        <translation>Optimierer:</translation>
+    </message>
+    <message>
+        <source>Timesteps (high:low):</source>
+        <translation>Zeitschritte (hoch:tief):</translation>
+    </message>
+    <message>
+        <source>Timestep stride:</source>
+        <translation>Zeitschritt-Abstand:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Validate every:</source>
+        <translation>Validieren alle:</translation>
+    </message>
+    <message>
+        <source>Write the timesteps as HIGH:LOW, e.g. 600:400.</source>
+        <translation>Die Zeitschritte als HOCH:TIEF schreiben, z. B. 600:400.</translation>
+    </message>
+    <message>
+        <source>The timesteps must satisfy 999 ≥ HIGH ≥ LOW ≥ 0.</source>
+        <translation>Für die Zeitschritte muss 999 ≥ HOCH ≥ TIEF ≥ 0 gelten.</translation>
+    </message>
+    <message>
+        <source>Give a seed (any whole number).</source>
+        <translation>Einen Seed angeben (eine beliebige ganze Zahl).</translation>
+    </message>
+    <message>
+        <source>One of the %1 images is held out; training uses the others.</source>
+        <translation>Eines der %1 Bilder wird zurückgehalten; das Training nutzt die anderen.</translation>
+    </message>
+    <message>
+        <source>%1 of the %2 images are held out; training uses the others.</source>
+        <translation>%1 der %2 Bilder werden zurückgehalten; das Training nutzt die anderen.</translation>
+    </message>
+    <message>
+        <source>No image is held out: validation measures the training images.</source>
+        <translation>Kein Bild wird zurückgehalten: Die Validierung misst auf den Trainingsbildern.</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::TrainingWizard</name>
+    <message>
+        <source>Train Part Token</source>
+        <translation>Teil-Token trainieren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Training project</source>
+        <translation>Trainingsprojekt</translation>
     </message>
 </context>
 </TS>

@@ -24,6 +24,7 @@
 #include "panels/edit_panel.h"
 #include "panels/token_panel.h"
 #include "settings/app_settings.h"
+#include "training/training_wizard.h"
 #include "widgets/run_status.h"
 #include "worker/engine_client.h"
 
@@ -185,6 +186,10 @@ void MainWindow::createMenus() {
   QMenu* panels = view->addMenu(tr("&Panels"));
   for (QDockWidget* dock : findChildren<QDockWidget*>()) panels->addAction(dock->toggleViewAction());
 
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  tools->addAction(tr("&Train Part Token…"), this, [this] { showTrainingWizard(); })
+      ->setToolTip(tr("Teach PartEdit a new part from a few images with painted masks"));
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About PartEdit"), this, [this] {
     QMessageBox::about(this, tr("About PartEdit"),
@@ -265,6 +270,7 @@ void MainWindow::applyEngineConfig(const EngineConfig& config) {
   engine_->configure(config);
   editPanel_->setTokenFolder(config.tokenFolder);
   engine_->listTokens();
+  updateWizardModel();
 }
 
 void MainWindow::startup() {

@@ -5,6 +5,7 @@
 // EngineClient (one worker thread); the window never blocks on it.
 #include <QImage>
 #include <QMainWindow>
+#include <QPointer>
 
 #include "worker/engine_types.h"
 
@@ -22,6 +23,7 @@ class HistoryPanel;
 class ImageCanvas;
 class RunStatus;
 class TokenPanel;
+class TrainingWizard;
 struct HistoryEntry;
 
 class MainWindow : public QMainWindow {
@@ -43,6 +45,11 @@ class MainWindow : public QMainWindow {
   // Writes the current result (atomically, via the engine). An existing file is replaced
   // only when `overwriteConfirmed`; returns false when nothing was sent.
   bool exportCurrent(ExportKind kind, const QString& path, bool overwriteConfirmed = false);
+
+  // Tools ▸ Train Part Token…: shows the wizard (one per window) on `projectFolder`, by
+  // default the project it had last.
+  TrainingWizard* showTrainingWizard(const QString& projectFolder = QString());
+  TrainingWizard* trainingWizard() const;
 
   EngineClient* engine() const { return engine_; }
   EditPanel* editPanel() const { return editPanel_; }
@@ -83,6 +90,7 @@ class MainWindow : public QMainWindow {
   void endRun();
   void showPreferences();
   void showNewImageDialog();
+  void updateWizardModel();  // the wizard knows which model it trains for
   void exportWithDialog(ExportKind kind);
   void reportError(const QString& title, const QString& message);
   QImage exportImage(ExportKind kind, QString* parameters) const;
@@ -108,6 +116,7 @@ class MainWindow : public QMainWindow {
   QAction* compare_ = nullptr;
   QAction* split_ = nullptr;
   QAction* maskOnly_ = nullptr;
+  QPointer<TrainingWizard> wizard_;
 
   Document document_;
   ModelInfo model_;

@@ -11,6 +11,7 @@
 #include "panels/edit_panel.h"
 #include "panels/token_panel.h"
 #include "settings/app_settings.h"
+#include "training/training_wizard.h"
 #include "widgets/run_status.h"
 #include "worker/engine_client.h"
 #include "worker/image_parameters.h"
@@ -35,6 +36,7 @@ void MainWindow::connectEngine() {
   });
   connect(worker, &EngineWorker::modelLoaded, this, [this](const ModelInfo& info) {
     model_ = info;
+    updateWizardModel();
     statusBar()->showMessage(tr("Loaded %1 (%2, %3)").arg(info.name, info.family, info.compute), 5000);
   });
   connect(worker, &EngineWorker::tokensListed, this, [this](const QVector<TokenInfo>& tokens) {
@@ -212,6 +214,7 @@ void MainWindow::onResult(const ResultImages& result) {
 }
 
 void MainWindow::onFailed(quint64 id, const QString& message) {
+  if (wizard_ && wizard_->ownsRequest(id)) return;  // the wizard shows its own
   if (id == captionId_) {
     statusBar()->showMessage(tr("The photo could not be captioned: %1 — type its description instead.").arg(message));
     return;

@@ -59,4 +59,10 @@ QString AppSettings::lastFolder() const {
 }
 void AppSettings::setLastFolder(const QString& folder) { settings_.setValue(QStringLiteral("lastFolder"), folder); }
 
+QString AppSettings::trainingProject() const { return settings_.value(QStringLiteral("training/project")).toString(); }
+
+void AppSettings::setTrainingProject(const QString& folder) {
+  settings_.setValue(QStringLiteral("training/project"), folder);
+}
+
 }  // namespace partedit::ui

@@ -33,6 +33,8 @@ class AppSettings {
   void setMaskVisible(bool visible);
   QString lastFolder() const;  // of the last open or export dialog
   void setLastFolder(const QString& folder);
+  QString trainingProject() const;  // the folder of the wizard's last project; "" = none yet
+  void setTrainingProject(const QString& folder);
 
  private:
   mutable QSettings settings_;

@@ -46,6 +46,10 @@ MaskPainter::MaskPainter(QWidget* parent)
   updateCursor();
 }
 
+// The stack clears itself when the document is destroyed, which moves its index: that is no
+// edit, and whoever listens to maskChanged may already be half destroyed.
+MaskPainter::~MaskPainter() { disconnect(document_->undoStack(), nullptr, this, nullptr); }
+
 QUndoStack* MaskPainter::undoStack() const { return document_->undoStack(); }
 
 bool MaskPainter::setPhoto(const QImage& photo, const QImage& mask) {

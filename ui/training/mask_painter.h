@@ -30,6 +30,7 @@ class MaskPainter : public QWidget {
   static constexpr double kBrushSizeStep = 1.2;     // one [ or ] press (at least 1 px)
 
   explicit MaskPainter(QWidget* parent = nullptr);
+  ~MaskPainter() override;
 
   // The photo to paint on and its mask so far (null: empty). Fits the view, clears the undo
   // history. False when the mask's size differs from the photo's (the mask is then empty).

@@ -29,6 +29,9 @@ QString stageName(int stageId) {
     case 5: return RunStatus::tr("Editing");
     case 6: return RunStatus::tr("Decoding");
     case 7: return RunStatus::tr("Inverting and editing the photo");
+    case 8: return RunStatus::tr("Preparing the training");
+    case 9: return RunStatus::tr("Training");
+    case 10: return RunStatus::tr("Locating the part");
   }
   return RunStatus::tr("Working");
 }

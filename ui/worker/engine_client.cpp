@@ -15,6 +15,10 @@ void register_types() {
     qRegisterMetaType<QVector<TokenInfo>>();
     qRegisterMetaType<ModelInfo>();
     qRegisterMetaType<ResultImages>();
+    qRegisterMetaType<TrainingSettings>();
+    qRegisterMetaType<TrainingStepInfo>();
+    qRegisterMetaType<TrainingValidationInfo>();
+    qRegisterMetaType<TrainedTokenInfo>();
     return true;
   }();
   (void)done;
@@ -99,6 +103,19 @@ quint64 EngineClient::exportImage(const QImage& image, const QString& path, cons
 quint64 EngineClient::clearCache() {
   const quint64 id = next();
   QMetaObject::invokeMethod(worker_, [w = worker_, id] { w->clearCache(id); }, Qt::QueuedConnection);
+  return id;
+}
+
+quint64 EngineClient::trainToken(const TrainingSettings& settings) {
+  const quint64 id = next();
+  QMetaObject::invokeMethod(worker_, [w = worker_, id, settings] { w->trainToken(id, settings); }, Qt::QueuedConnection);
+  return id;
+}
+
+quint64 EngineClient::saveTrainedToken(const QString& partName, bool overwrite) {
+  const quint64 id = next();
+  QMetaObject::invokeMethod(worker_, [w = worker_, id, partName, overwrite] { w->saveTrainedToken(id, partName, overwrite); },
+                            Qt::QueuedConnection);
   return id;
 }
 

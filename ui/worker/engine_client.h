@@ -29,6 +29,8 @@ class EngineClient : public QObject {
   quint64 importToken(const QString& file);
   quint64 exportImage(const QImage& image, const QString& path, const QString& parameters);
   quint64 clearCache();
+  quint64 trainToken(const TrainingSettings& settings);
+  quint64 saveTrainedToken(const QString& partName, bool overwrite = false);
   void listTokens();
   void cancel();  // the running request stops within one step
 

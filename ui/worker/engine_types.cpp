@@ -1,10 +1,15 @@
 // The defaults of the Qt-side settings come from core's request structs: one place.
 #include "worker/engine_types.h"
 
+#include <QCoreApplication>
+
 #include "editing/compositing.h"
+#include "editing/part_token.h"
 #include "editing/part_edit_pipeline.h"
 #include "pipeline/inversion.h"
 #include "pipeline/text_to_image.h"
+#include "training/training_options.h"
+#include "training/training_split.h"
 
 namespace partedit::ui {
 
@@ -33,6 +38,35 @@ PhotoSettings PhotoSettings::defaults() {
   s.skip = core.skip;
   s.scheduler = QString::fromStdString(core.scheduler);
   return s;
+}
+
+TrainingSettings TrainingSettings::defaults() {
+  const TokenTrainingOptions core;
+  TrainingSettings s;
+  s.mode = QString::fromLatin1(training_mode_name(core.mode));
+  s.optimizer = QString::fromLatin1(token_optimizer_name(core.optimizer));
+  s.steps = static_cast<int>(core.steps);
+  s.learningRate = core.learning_rate;
+  s.timestepHigh = static_cast<int>(core.timestep_high);
+  s.timestepLow = static_cast<int>(core.timestep_low);
+  s.timestepStride = static_cast<int>(core.timestep_stride);
+  s.validationSplit = core.validation_split;
+  s.validateEvery = static_cast<int>(core.validate_every);
+  s.seed = core.seed;
+  return s;
+}
+
+QString partNameProblem(const QString& name) {
+  if (name.trimmed().isEmpty()) return QCoreApplication::translate("partedit::ui::TrainingSettings", "Name the part.");
+  if (!is_valid_part_name(name.toStdString()))
+    return QCoreApplication::translate("partedit::ui::TrainingSettings",
+                                       "Use lower-case letters and digits, words joined by “-”, e.g. cat-ear.");
+  return {};
+}
+
+int heldOutImageCount(int images, double split) {
+  if (images <= 0 || !(split >= 0.0 && split < 1.0)) return 0;
+  return static_cast<int>(split_training_set(static_cast<size_t>(images), split, 0).validation.size());
 }
 
 }  // namespace partedit::ui

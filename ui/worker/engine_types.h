@@ -97,6 +97,65 @@ struct ResultImages {
   double seconds = 0;
 };
 
+// A part token to train (core/training): the images with their masks and the run's settings.
+struct TrainingImage {
+  QString name;       // shown in messages and as a validation image's name
+  QString imagePath;
+  QString maskPath;   // 0 background / 255 part, the image's size
+};
+
+struct TrainingSettings {
+  QVector<TrainingImage> images;
+  QString partName;               // kebab-case, e.g. "cat-ear"
+  QString mode;                   // cached | exact
+  QString optimizer;              // sgd | adam
+  int steps = 0;
+  double learningRate = 0;
+  int timestepHigh = 0, timestepLow = 0, timestepStride = 0;  // model timesteps, inclusive
+  double validationSplit = 0;     // share of the images held out
+  int validateEvery = 0;          // steps between validations (and at the end)
+  quint64 seed = 0;
+  QString checkpointPath;         // written at every checkpoint and when cancelled; "" = none
+  bool resume = false;            // continue from checkpointPath when it exists
+  static TrainingSettings defaults();
+};
+
+// Empty when `name` can name a part token, else why not (translated).
+QString partNameProblem(const QString& name);
+// How many of `images` a run holds out for validation with `split` (core's rule); 0 for an
+// invalid split.
+int heldOutImageCount(int images, double split);
+
+struct TrainingStepInfo {
+  int step = 0, steps = 0;        // steps done (counting this one) of the run's total
+  double loss = 0;
+  double learningRate = 0;
+  int timestep = 0;
+  double seconds = 0;
+};
+
+struct TrainingValidationPoint {
+  int step = 0;
+  double loss = 0;
+  double miou = 0;
+};
+
+struct TrainingValidationInfo {
+  TrainingValidationPoint point;
+  bool onTrainingImages = false;  // nothing was held out: measured on the training images
+  QString imageName;              // of the preview
+  QImage preview;                 // that image with the token's current map over it (painted mask outlined)
+};
+
+// A finished run: the token is kept by the worker until saveTrainedToken().
+struct TrainedTokenInfo {
+  QString partName;
+  int steps = 0;
+  QVector<double> losses;         // every step of the whole run (also when resumed)
+  QVector<TrainingValidationPoint> validations;
+  QStringList validationImages;   // names of the held-out images
+};
+
 }  // namespace partedit::ui
 
 Q_DECLARE_METATYPE(partedit::ui::EngineConfig)
@@ -107,3 +166,7 @@ Q_DECLARE_METATYPE(partedit::ui::ProgressInfo)
 Q_DECLARE_METATYPE(partedit::ui::TokenInfo)
 Q_DECLARE_METATYPE(partedit::ui::ModelInfo)
 Q_DECLARE_METATYPE(partedit::ui::ResultImages)
+Q_DECLARE_METATYPE(partedit::ui::TrainingSettings)
+Q_DECLARE_METATYPE(partedit::ui::TrainingStepInfo)
+Q_DECLARE_METATYPE(partedit::ui::TrainingValidationInfo)
+Q_DECLARE_METATYPE(partedit::ui::TrainedTokenInfo)

@@ -8,6 +8,7 @@
 #include "editing/edit_instruction.h"
 #include "editing/part_edit_pipeline.h"
 #include "engine/engine.h"
+#include "worker/engine_worker_state.h"
 #include "worker/tensor_image.h"
 #include "io/image_io.h"
 #include "pipeline/diffusion_model.h"
@@ -19,9 +20,6 @@ namespace partedit::ui {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string utf8(const QString& text) { return text.toStdString(); }
-QString qt(const std::string& text) { return QString::fromStdString(text); }
 
 GenerateRequest to_request(const GenerateSettings& s) {
   GenerateRequest r;
@@ -87,6 +85,8 @@ EditJob edit_job(const Engine& engine, const EditSettings& s) {
   return job;
 }
 
+}  // namespace
+
 EngineListener listener_for(EngineWorker* worker, quint64 id) {
   EngineListener l;
   l.progress = [worker, id](const EngineProgress& p) { Q_EMIT worker->progress(id, to_progress(p)); };
@@ -98,16 +98,6 @@ EngineListener listener_for(EngineWorker* worker, quint64 id) {
   l.warning = [worker, id](const std::string& t) { Q_EMIT worker->message(id, EngineWorker::Warning, qt(t)); };
   return l;
 }
-
-}  // namespace
-
-struct EngineWorker::State {
-  std::unique_ptr<Engine> engine;
-  EngineConfig config;
-  bool configured = false;
-  CancelToken cancel;
-  std::optional<EditJobResult> last_edit;  // with its per-step state: what rerender() moves
-};
 
 EngineWorker::EngineWorker() : state_(std::make_unique<State>()) {}
 EngineWorker::~EngineWorker() = default;
@@ -167,6 +157,7 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   loading.stageId = static_cast<int>(EngineStage::LoadingModel);
   Q_EMIT progress(id, loading);
   s.last_edit.reset();  // its state belongs to the previous model
+  s.trained.reset();
   DiffusionModel& model = s.engine->load_model(folder, compute, listener_for(this, id));
   ModelInfo info;
   info.folder = s.config.modelFolder;

@@ -42,6 +42,14 @@ class EngineWorker : public QObject {
   // Writes `image` (and its parameters) atomically: PNG, JPEG or WebP by extension.
   void exportImage(quint64 id, const QImage& image, const QString& path, const QString& parameters);
   void clearCache(quint64 id);
+  // Trains a part token with the loaded model (loading it first): trainingStep every step,
+  // trainingValidated every validation, trainingCheckpoint at every checkpoint (also when
+  // cancelled), then tokenTrained. The token is kept until saveTrainedToken().
+  void trainToken(quint64 id, const partedit::ui::TrainingSettings& settings);
+  // Writes the last trained token into the user token folder as `partName`, then lists the
+  // tokens again (tokensListed) so that the part completes at once. A name already in that
+  // folder is not replaced unless `overwrite`: tokenNameTaken instead.
+  void saveTrainedToken(quint64 id, const QString& partName, bool overwrite);
 
  Q_SIGNALS:
   void started(quint64 id, const QString& what);
@@ -53,6 +61,12 @@ class EngineWorker : public QObject {
   void captionReady(quint64 id, const QString& caption);
   void exported(quint64 id, const QString& path);
   void cacheCleared(quint64 id, int removed);
+  void trainingStep(quint64 id, const partedit::ui::TrainingStepInfo& step);
+  void trainingValidated(quint64 id, const partedit::ui::TrainingValidationInfo& validation);
+  void trainingCheckpoint(quint64 id, const QString& path, int step);
+  void tokenTrained(quint64 id, const partedit::ui::TrainedTokenInfo& token);
+  void tokenSaved(quint64 id, const QString& partName, const QString& path);
+  void tokenNameTaken(quint64 id, const QString& partName, const QString& existingPath);
   void failed(quint64 id, const QString& message);
   void cancelled(quint64 id);
   void finished(quint64 id);  // after any request, whatever its end

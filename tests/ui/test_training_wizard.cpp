@@ -1,0 +1,296 @@
+// The Train Part Token wizard end to end, offscreen, on the tiny model: without a model it
+// says so; with it, three synthetic images (a bright disc on a dark background) get masks
+// painted with simulated mouse strokes, the wizard trains a few steps (late timesteps: a
+// random-weight model only learns there), the loss curve gets every step and a validation
+// mIoU is shown, the token is saved as "bright-disc" and the main window's edit box
+// completes it after "<" at once. Then a run is cancelled and resumed from its checkpoint.
+// Closing and reopening keeps the painted masks. With PARTEDIT_SCREENSHOT_DIR set it saves
+// training-wizard.png (masks painted, curve drawn) and training-masks.png.
+#include <QtTest>
+
+#include <QAbstractItemModel>
+#include <QCompleter>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTranslator>
+
+#include "main_window.h"
+#include "panels/edit_panel.h"
+#include "settings/app_settings.h"
+#include "support/test_support.h"
+#include "training/loss_curve.h"
+#include "training/mask_painter.h"
+#include "training/training_images_page.h"
+#include "training/training_run_page.h"
+#include "training/training_settings_page.h"
+#include "training/training_wizard.h"
+#include "worker/engine_client.h"
+
+using namespace partedit::ui;
+
+namespace {
+
+struct Disc {
+  QPointF centre;
+  double radius;
+};
+const Disc kDiscs[] = {{{64, 64}, 30}, {{50, 72}, 26}, {{76, 56}, 32}};
+
+void screenshot(QWidget* widget, const QString& name) {
+  const QString dir = qEnvironmentVariable("PARTEDIT_SCREENSHOT_DIR");
+  if (dir.isEmpty()) return;
+  QDir().mkpath(dir);
+  QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
+}
+
+bool wait_for(const std::function<bool()>& done, int timeout_ms = 300000) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!done()) {
+    if (timer.elapsed() > timeout_ms) return false;
+    QTest::qWait(20);
+  }
+  return true;
+}
+
+QString writeDiscImage(const QString& folder, int index) {
+  QImage image(128, 128, QImage::Format_RGB32);
+  image.fill(QColor(28 + 6 * index, 34, 46 - 4 * index));
+  QPainter p(&image);
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setPen(Qt::NoPen);
+  p.setBrush(QColor(235, 250, 240));
+  p.drawEllipse(kDiscs[index].centre, kDiscs[index].radius, kDiscs[index].radius);
+  p.end();
+  const QString path = QDir(folder).filePath(QStringLiteral("disc-%1.png").arg(index + 1));
+  return image.save(path) ? path : QString();
+}
+
+// One stroke over the disc: a dab of 0.7 of its radius at its centre, then a circle of 0.3
+// of its radius, which together cover the disc.
+void paintDisc(MaskPainter* painter, const Disc& disc) {
+  painter->setTool(MaskPainter::Tool::Brush);
+  painter->setBrushSize(1.4 * disc.radius);
+  const auto& view = painter->viewTransform();
+  const QPoint centre = view.mapToViewport(disc.centre).toPoint();
+  QTest::mousePress(painter, Qt::LeftButton, Qt::NoModifier, centre);
+  for (int a = 0; a <= 360; a += 45) {
+    const double t = qDegreesToRadians(double(a));
+    const QPointF p = disc.centre + QPointF(std::cos(t), std::sin(t)) * (disc.radius * 0.3);
+    QTest::mouseMove(painter, view.mapToViewport(p).toPoint());
+  }
+  QTest::mouseRelease(painter, Qt::LeftButton, Qt::NoModifier, centre);
+}
+
+}  // namespace
+
+class TestTrainingWizard : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+
+  EngineConfig tinyConfig() {
+    EngineConfig config;
+    config.modelFolder = QString::fromStdString(partedit::test::tiny_sdxl_dir().string());
+    config.tokenFolder = dir_.filePath(QStringLiteral("tokens"));
+    config.cacheFolder = dir_.filePath(QStringLiteral("cache"));
+    return config;
+  }
+
+  // The settings page filled in for a short run on late timesteps.
+  static void fillSettings(TrainingWizard* wizard, int steps) {
+    auto* page = wizard->settingsPage();
+    page->findChild<QLineEdit*>(QStringLiteral("partName"))->setText(QStringLiteral("bright-disc"));
+    page->findChild<QSpinBox*>(QStringLiteral("trainingSteps"))->setValue(steps);
+    page->setAdvancedShown(true);
+    page->findChild<QLineEdit*>(QStringLiteral("timesteps"))->setText(QStringLiteral("20:0"));
+    page->findChild<QSpinBox*>(QStringLiteral("timestepStride"))->setValue(10);
+    page->findChild<QSpinBox*>(QStringLiteral("validateEvery"))->setValue(3);
+    QVERIFY2(page->isComplete(), qPrintable(page->problem()));
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+  }
+
+  void withoutAModelTheWizardSaysSo() {
+    MainWindow window;
+    EngineConfig config = tinyConfig();
+    config.modelFolder.clear();
+    window.applyEngineConfig(config);
+    TrainingWizard* wizard = window.showTrainingWizard(dir_.filePath(QStringLiteral("no-model-project")));
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    auto* line = wizard->runPage()->findChild<QLabel*>(QStringLiteral("modelLine"));
+    QVERIFY2(line->text().contains(QStringLiteral("No model is set")), qPrintable(line->text()));
+    QVERIFY(!wizard->runPage()->findChild<QPushButton*>(QStringLiteral("train"))->isEnabled());
+    QVERIFY(!wizard->runPage()->startTraining());
+  }
+
+  void paintTrainSaveAndComplete() {
+    MainWindow window;
+    window.applyEngineConfig(tinyConfig());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // The model is loaded through the app's worker, as an artist's first generation does.
+    GenerateSettings generation = GenerateSettings::defaults();
+    generation.prompt = QStringLiteral("a disc");
+    generation.steps = 1;
+    generation.width = generation.height = 64;
+    generation.seed = 1;
+    window.generateImage(generation);
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+
+    const QString project = dir_.filePath(QStringLiteral("project"));
+    TrainingWizard* wizard = window.showTrainingWizard(project);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    auto* modelLine = wizard->runPage()->findChild<QLabel*>(QStringLiteral("modelLine"));
+    QVERIFY2(modelLine->text().startsWith(QStringLiteral("Model: ")) && !modelLine->text().contains(QStringLiteral("loaded when")),
+             qPrintable(modelLine->text()));
+    QSignalSpy errors(wizard, &TrainingWizard::errorReported);
+
+    // 1. Three images, a mask painted on each.
+    QStringList paths;
+    for (int i = 0; i < 3; ++i) paths << writeDiscImage(dir_.path(), i);
+    TrainingImagesPage* images = wizard->imagesPage();
+    QVERIFY(images->addImages(paths).isEmpty());
+    QCOMPARE(wizard->project().entryCount(), 3);
+    QVERIFY(!images->isComplete());
+    for (int i = 0; i < 3; ++i) {
+      images->selectImage(i);
+      QVERIFY(images->painter()->hasPhoto());
+      paintDisc(images->painter(), kDiscs[i]);
+      QVERIFY(images->hasPart(i));
+      QVERIFY(QFileInfo::exists(wizard->project().maskPath(i)));
+    }
+    QVERIFY2(images->isComplete(), qPrintable(images->problem()));
+    // The painted mask is the disc: its centre is part, a corner is not.
+    const QImage saved = wizard->project().loadMask(2);
+    QCOMPARE(saved.pixelColor(76, 56).red(), 255);
+    QCOMPARE(saved.pixelColor(2, 2).red(), 0);
+    screenshot(wizard, QStringLiteral("training-masks.png"));
+
+    // 2. Settings, 3. training.
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(TrainingWizard::SettingsPageId));
+    fillSettings(wizard, 6);
+    screenshot(wizard, QStringLiteral("training-settings.png"));
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(TrainingWizard::RunPageId));
+    TrainingRunPage* run = wizard->runPage();
+    QSignalSpy finished(run, &TrainingRunPage::trainingFinished);
+    // A look while it runs: the window's queued copy of step 3 has reached the page.
+    bool sawRunning = false;
+    connect(window.engine()->worker(), &EngineWorker::trainingStep, wizard, [&](quint64, const TrainingStepInfo& s) {
+      if (s.step != 3) return;
+      sawRunning = run->isTraining() && run->lossCurve()->lossCount() == 3;
+      screenshot(wizard, QStringLiteral("training-running.png"));
+    });
+    QTest::mouseClick(run->findChild<QPushButton*>(QStringLiteral("train")), Qt::LeftButton);
+    QVERIFY(run->isTraining());
+    QVERIFY(wait_for([&] { return finished.count() == 1; }));
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QVERIFY(sawRunning);
+    QCOMPARE(run->lossCurve()->lossCount(), 6);
+    QVERIFY(run->lossCurve()->validationCount() >= 1);
+    QVERIFY2(run->validationText().contains(QStringLiteral("mIoU")), qPrintable(run->validationText()));
+    QVERIFY(!run->findChild<QLabel*>(QStringLiteral("validationPreview"))->pixmap().isNull());
+    QVERIFY2(run->statusText().startsWith(QStringLiteral("Trained 6 steps")), qPrintable(run->statusText()));
+    screenshot(wizard, QStringLiteral("training-wizard.png"));
+
+    // 4. Saved under its name: the edit box completes it after "<" at once.
+    QSignalSpy tokenSaved(wizard, &TrainingWizard::tokenSaved);
+    QCOMPARE(run->findChild<QLineEdit*>(QStringLiteral("savePartName"))->text(), QStringLiteral("bright-disc"));
+    QTest::mouseClick(run->findChild<QPushButton*>(QStringLiteral("saveToken")), Qt::LeftButton);
+    QVERIFY(wait_for([&] { return tokenSaved.count() == 1; }));
+    QVERIFY(QFileInfo::exists(dir_.filePath(QStringLiteral("tokens/bright-disc.safetensors"))));
+    QLineEdit* box = window.editPanel()->editBox();
+    auto* completer = window.editPanel()->findChild<QCompleter*>();
+    const auto offersPart = [&] {
+      QAbstractItemModel* model = completer->model();
+      for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, 0).data().toString() == QLatin1String("bright-disc")) return true;
+      return false;
+    };
+    QVERIFY(wait_for([&] { return offersPart() && !window.isRunning(); }, 10000));
+    window.activateWindow();
+    box->setFocus();
+    box->clear();
+    QTest::keyClicks(box, QStringLiteral("with a red <"));
+    QCOMPARE(completer->completionPrefix(), QString());
+    bool offered = false;
+    for (int row = 0; completer->setCurrentRow(row); ++row) offered |= completer->currentCompletion() == QLatin1String("bright-disc");
+    QVERIFY(offered);
+    QTest::keyClicks(box, QStringLiteral("bright"));
+    QCOMPARE(completer->completionCount(), 1);
+    QCOMPARE(completer->currentCompletion(), QStringLiteral("bright-disc"));
+  }
+
+  void cancelThenResumeContinuesTheRun() {
+    MainWindow window;
+    window.applyEngineConfig(tinyConfig());
+    TrainingWizard* wizard = window.showTrainingWizard(dir_.filePath(QStringLiteral("project")));
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    // Closing the wizard lost nothing: the images and their masks are back.
+    QCOMPARE(wizard->project().entryCount(), 3);
+    QVERIFY(wizard->imagesPage()->isComplete());
+    QCOMPARE(wizard->settingsPage()->partName(), QStringLiteral("bright-disc"));
+    wizard->next();
+    fillSettings(wizard, 8);
+    wizard->next();
+    TrainingRunPage* run = wizard->runPage();
+    QSignalSpy finished(run, &TrainingRunPage::trainingFinished);
+    // Cancel from the worker's thread right after step 3, as a click would between steps.
+    EngineClient* engine = window.engine();
+    auto stopper = connect(engine->worker(), &EngineWorker::trainingStep, engine->worker(),
+                           [engine](quint64, const TrainingStepInfo& s) { if (s.step == 3) engine->cancel(); },
+                           Qt::DirectConnection);
+    QVERIFY(run->startTraining());
+    QVERIFY(wait_for([&] { return finished.count() == 1; }));
+    disconnect(stopper);
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY2(run->statusText().contains(QStringLiteral("Stopped at step 3 of 8")), qPrintable(run->statusText()));
+    auto* resume = run->findChild<QPushButton*>(QStringLiteral("resumeTraining"));
+    QVERIFY(resume->isVisible() && resume->isEnabled());
+    QVERIFY(QFileInfo::exists(wizard->checkpointPath()));
+    QCOMPARE(run->lossCurve()->lossCount(), 3);
+
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QVERIFY(wait_for([&] { return finished.count() == 2; }));
+    QCOMPARE(finished.at(1).at(0).toBool(), true);
+    QCOMPARE(run->lossCurve()->lossCount(), 8);  // 3 before the stop, 5 after
+    QVERIFY(run->hasTrainedToken());
+  }
+
+  // The German texts are longer: every page still fits the wizard's default size.
+  void germanTextsFit() {
+    QTranslator translator;
+    MainWindow window;  // registers the resources that hold the translations
+    QVERIFY(translator.load(QStringLiteral(":/i18n/partedit_de.qm")));
+    QCoreApplication::installTranslator(&translator);
+    {
+      MainWindow germanWindow;
+      germanWindow.applyEngineConfig(tinyConfig());
+      TrainingWizard* wizard = germanWindow.showTrainingWizard(dir_.filePath(QStringLiteral("project")));
+      QVERIFY(QTest::qWaitForWindowExposed(wizard));
+      QCOMPARE(wizard->windowTitle(), QStringLiteral("Teil-Token trainieren"));
+      QVERIFY2(wizard->minimumSizeHint().width() <= wizard->width(),
+               qPrintable(QStringLiteral("%1 > %2").arg(wizard->minimumSizeHint().width()).arg(wizard->width())));
+      screenshot(wizard, QStringLiteral("training-masks-de.png"));
+      wizard->next();
+      wizard->next();
+      screenshot(wizard, QStringLiteral("training-wizard-de.png"));
+    }
+    QCoreApplication::removeTranslator(&translator);
+  }
+};
+
+QTEST_MAIN(TestTrainingWizard)
+#include "test_training_wizard.moc"

@@ -1,0 +1,324 @@
+#include "training/training_images_page.h"
+
+#include <algorithm>
+
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "settings/app_settings.h"
+#include "training/label_mask_import.h"
+#include "training/label_picker_dialog.h"
+#include "training/mask_document.h"
+#include "training/mask_painter.h"
+#include "training/mask_tool_bar.h"
+#include "training/training_previews.h"
+#include "training/training_project.h"
+
+namespace partedit::ui {
+
+namespace {
+
+constexpr int kThumbnailSide = 72;
+
+QString imageFilter() { return TrainingImagesPage::tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)"); }
+
+QStringList droppedImages(const QMimeData* mime) {
+  QStringList paths;
+  if (!mime || !mime->hasUrls()) return paths;
+  const QList<QByteArray> formats = QImageReader::supportedImageFormats();
+  for (const QUrl& url : mime->urls())
+    if (url.isLocalFile() && formats.contains(QFileInfo(url.toLocalFile()).suffix().toLower().toLatin1()))
+      paths << url.toLocalFile();
+  return paths;
+}
+
+}  // namespace
+
+TrainingImagesPage::TrainingImagesPage(TrainingProject* project, QWidget* parent)
+    : QWizardPage(parent), project_(project) {
+  setObjectName(QStringLiteral("imagesPage"));
+  setTitle(tr("Images and part masks"));
+  setSubTitle(tr("Add a few images that show the part and paint the part on each. Drop images here, "
+                 "or import masks you already have."));
+  setAcceptDrops(true);
+
+  list_ = new QListWidget(this);
+  list_->setObjectName(QStringLiteral("trainingImages"));
+  list_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
+  list_->setMinimumWidth(230);
+  list_->setMaximumWidth(300);
+  list_->setSpacing(2);
+  list_->setWordWrap(true);
+  auto* add = new QPushButton(tr("Add Images…"), this);
+  add->setObjectName(QStringLiteral("addImages"));
+  remove_ = new QPushButton(tr("Remove"), this);
+  remove_->setToolTip(tr("Remove the image and its mask from the project (the image file stays)"));
+  auto* listButtons = new QHBoxLayout;
+  listButtons->addWidget(add);
+  listButtons->addWidget(remove_);
+  auto* left = new QVBoxLayout;
+  left->addWidget(list_, 1);
+  left->addLayout(listButtons);
+
+  painter_ = new MaskPainter(this);
+  importMask_ = new QPushButton(tr("Import Mask…"), this);
+  importMask_->setToolTip(tr("Use a mask image (white or opaque = part) or a part dataset's label image "
+                             "such as PASCAL-Part or PartImageNet"));
+  auto* tools = new MaskToolBar(painter_, this);
+  tools->addTrailingWidget(importMask_);
+  notes_ = new QLabel(this);
+  notes_->setWordWrap(true);
+  notes_->hide();
+  auto* right = new QVBoxLayout;
+  right->addWidget(tools);
+  right->addWidget(painter_, 1);
+  right->addWidget(notes_);
+
+  summary_ = new QLabel(this);
+  summary_->setObjectName(QStringLiteral("imagesSummary"));
+  summary_->setWordWrap(true);
+  auto* columns = new QHBoxLayout;
+  columns->addLayout(left);
+  columns->addLayout(right, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(columns, 1);
+  layout->addWidget(summary_);
+
+  connect(add, &QPushButton::clicked, this, &TrainingImagesPage::chooseImages);
+  connect(remove_, &QPushButton::clicked, this, &TrainingImagesPage::removeCurrent);
+  connect(importMask_, &QPushButton::clicked, this, &TrainingImagesPage::importMask);
+  connect(list_, &QListWidget::currentRowChanged, this, &TrainingImagesPage::showEntry);
+  connect(painter_, &MaskPainter::maskChanged, this, &TrainingImagesPage::saveCurrentMask);
+  reload();
+}
+
+void TrainingImagesPage::reload() {
+  hasPart_.clear();
+  {
+    const QSignalBlocker block(list_);
+    list_->clear();
+    for (int i = 0; i < project_->entryCount(); ++i) {
+      const QImage mask = project_->loadMask(i);
+      bool part = false;
+      for (int y = 0; y < mask.height() && !part; ++y)
+        for (int x = 0; x < mask.width() && !part; ++x) part = mask.constScanLine(y)[x] >= MaskDocument::kPartThreshold;
+      hasPart_.push_back(part);
+      list_->addItem(new QListWidgetItem);
+      refreshItem(i);
+    }
+  }
+  current_ = -1;
+  selectImage(project_->entryCount() > 0 ? 0 : -1);
+  updateSummary();
+}
+
+QStringList TrainingImagesPage::addImages(const QStringList& paths) {
+  QStringList errors;
+  int last = -1;
+  for (const QString& path : paths) {
+    QString readError;
+    if (readImageFile(path, &readError).isNull()) {
+      errors << tr("%1 cannot be read: %2").arg(QFileInfo(path).fileName(), readError);
+      continue;
+    }
+    int index = -1;
+    const QString error = project_->addImage(QFileInfo(path).absoluteFilePath(), &index);
+    if (!error.isEmpty()) {
+      errors << error;
+      continue;
+    }
+    hasPart_.push_back(false);
+    list_->addItem(new QListWidgetItem);
+    refreshItem(index);
+    last = index;
+  }
+  if (last >= 0) selectImage(last);
+  updateSummary();
+  Q_EMIT entriesChanged();
+  Q_EMIT completeChanged();
+  if (!errors.isEmpty()) reportError(errors.join(QLatin1Char('\n')));
+  return errors;
+}
+
+void TrainingImagesPage::selectImage(int index) {
+  if (index >= 0 && index < list_->count()) list_->setCurrentRow(index);
+  else showEntry(-1);
+}
+
+void TrainingImagesPage::showEntry(int index) {
+  current_ = index;
+  notes_->hide();
+  loading_ = true;
+  if (index < 0 || index >= project_->entryCount()) {
+    painter_->setPhoto(QImage());
+  } else {
+    QString error;
+    const QImage photo = readImageFile(project_->entries()[index].imagePath, &error);
+    if (photo.isNull()) {
+      notes_->setText(tr("The image cannot be read: %1").arg(error));
+      notes_->show();
+    }
+    if (!painter_->setPhoto(photo, project_->loadMask(index)) && !photo.isNull()) {
+      notes_->setText(tr("The saved mask does not fit this image any more; paint it again."));
+      notes_->show();
+    }
+  }
+  loading_ = false;
+  remove_->setEnabled(index >= 0);
+  importMask_->setEnabled(painter_->hasPhoto());
+  painter_->setEnabled(painter_->hasPhoto());
+}
+
+void TrainingImagesPage::saveCurrentMask() {
+  if (loading_ || current_ < 0 || !painter_->hasPhoto()) return;
+  const QString error = project_->saveMask(current_, painter_->document()->binaryMask());
+  if (!error.isEmpty()) {
+    reportError(error);
+    return;
+  }
+  const bool part = painter_->document()->partPixelCount() > 0;
+  const bool changed = hasPart_[current_] != part;
+  hasPart_[current_] = part;
+  refreshItem(current_);
+  updateSummary();
+  Q_EMIT entriesChanged();
+  if (changed) Q_EMIT completeChanged();
+}
+
+void TrainingImagesPage::removeCurrent() {
+  if (current_ < 0) return;
+  const int index = current_;
+  const QString error = project_->removeEntry(index);
+  if (!error.isEmpty()) {
+    reportError(error);
+    return;
+  }
+  hasPart_.remove(index);
+  {
+    const QSignalBlocker block(list_);
+    delete list_->takeItem(index);
+  }
+  current_ = -1;
+  selectImage(std::min(index, list_->count() - 1));
+  updateSummary();
+  Q_EMIT entriesChanged();
+  Q_EMIT completeChanged();
+}
+
+void TrainingImagesPage::chooseImages() {
+  AppSettings settings;
+  const QStringList paths =
+      QFileDialog::getOpenFileNames(this, tr("Add Training Images"), settings.lastFolder(), imageFilter());
+  if (paths.isEmpty()) return;
+  settings.setLastFolder(QFileInfo(paths.first()).absolutePath());
+  addImages(paths);
+}
+
+void TrainingImagesPage::importMask() {
+  if (!painter_->hasPhoto()) return;
+  AppSettings settings;
+  const QString path = QFileDialog::getOpenFileName(this, tr("Import Mask or Label Image"), settings.lastFolder(),
+                                                    imageFilter());
+  if (path.isEmpty()) return;
+  settings.setLastFolder(QFileInfo(path).absolutePath());
+  QString error;
+  const QImage image = readImageFile(path, &error);
+  if (image.isNull()) return reportError(tr("%1 cannot be read: %2").arg(QFileInfo(path).fileName(), error));
+  // A class map (few small values, or many colours) is a dataset's label image: the artist
+  // picks the labels that make up the part.
+  const bool colourMap = labelEncoding(image) == LabelEncoding::Colour && distinctLabels(image).size() > 2;
+  if (looksLikeLabelImage(image) || colourMap) return importLabelImage(image);
+  const MaskImport imported = importMaskFile(path, painter_->photo().size());
+  if (!imported.error.isEmpty()) return reportError(imported.error);
+  applyImportedMask(imported.mask, imported.notes);
+}
+
+void TrainingImagesPage::importLabelImage(const QImage& labelImage) {
+  auto* picker = new LabelPickerDialog(labelImage, painter_->photo(), this);
+  picker->setAttribute(Qt::WA_DeleteOnClose);
+  const int entry = current_;
+  connect(picker, &QDialog::accepted, this, [this, picker, entry] {
+    if (entry != current_) return;  // another image was chosen meanwhile
+    applyImportedMask(picker->mask(), {});
+  });
+  picker->open();
+}
+
+void TrainingImagesPage::applyImportedMask(const QImage& mask, const QStringList& notes) {
+  // Through the document: undoable like a stroke, and saved by maskChanged.
+  if (!painter_->document()->setMask(mask) && mask.size() != painter_->photo().size())
+    return reportError(maskSizeError(mask.size(), painter_->photo().size()));
+  notes_->setText(notes.join(QLatin1Char(' ')));
+  notes_->setVisible(!notes.isEmpty());
+}
+
+void TrainingImagesPage::refreshItem(int index) {
+  QListWidgetItem* item = list_->item(index);
+  if (!item) return;
+  const TrainingEntry& entry = project_->entries()[index];
+  const QString name = QFileInfo(entry.imagePath).fileName();
+  QString state = entry.imageMissing ? tr("the image file is missing")
+                  : hasPart_[index]  ? tr("mask painted")
+                                     : tr("no mask yet");
+  item->setText(name + QLatin1Char('\n') + state);
+  item->setToolTip(entry.imagePath);
+  QString error;
+  const QImage photo = entry.imageMissing ? QImage() : readImageFile(entry.imagePath, &error);
+  // The same picture when selected: Qt's selected mode would tint the mask's colours.
+  const QPixmap thumbnail = QPixmap::fromImage(maskedThumbnail(photo, project_->loadMask(index), kThumbnailSide));
+  QIcon icon(thumbnail);
+  icon.addPixmap(thumbnail, QIcon::Selected);
+  item->setIcon(icon);
+}
+
+QString TrainingImagesPage::problem() const {
+  const int count = project_->entryCount();
+  if (count == 0) return tr("Add images that show the part.");
+  if (project_->missingImageCount() > 0) return tr("Some image files are missing: remove them or put them back.");
+  const int masked = static_cast<int>(std::count(hasPart_.begin(), hasPart_.end(), true));
+  if (masked + 1 == count) return tr("One image still needs a mask.");
+  if (masked < count) return tr("%1 images still need a mask.").arg(count - masked);
+  return {};
+}
+
+bool TrainingImagesPage::isComplete() const { return problem().isEmpty(); }
+
+void TrainingImagesPage::updateSummary() {
+  const int count = project_->entryCount();
+  QString text = problem();
+  if (text.isEmpty())
+    text = count < 3 ? tr("All images are masked. With 3 or more, training holds some out to measure "
+                          "how well the token finds the part on images it has not seen.")
+                     : tr("%1 images, all masked: ready to train.").arg(count);
+  summary_->setText(text);
+}
+
+void TrainingImagesPage::reportError(const QString& message) {
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Training images"), message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+void TrainingImagesPage::dragEnterEvent(QDragEnterEvent* event) {
+  if (droppedImages(event->mimeData()).isEmpty()) return event->ignore();
+  event->acceptProposedAction();
+}
+
+void TrainingImagesPage::dropEvent(QDropEvent* event) {
+  const QStringList paths = droppedImages(event->mimeData());
+  if (paths.isEmpty()) return event->ignore();
+  event->acceptProposedAction();
+  addImages(paths);
+}
+
+}  // namespace partedit::ui

@@ -1,0 +1,64 @@
+#pragma once
+// The wizard's first page: the training images and their part masks. Images are added by
+// file dialog or dropped; each mask is painted (MaskPainter and its tool bar) or imported
+// from a mask PNG or a part dataset's label image. Every finished change of a mask is
+// written into the project at once. Complete when every image has a part to learn.
+#include <QVector>
+#include <QWizardPage>
+
+class QLabel;
+class QListWidget;
+class QPushButton;
+
+namespace partedit::ui {
+
+class MaskPainter;
+class TrainingProject;
+
+class TrainingImagesPage : public QWizardPage {
+  Q_OBJECT
+ public:
+  explicit TrainingImagesPage(TrainingProject* project, QWidget* parent = nullptr);
+
+  void reload();  // after the project was opened
+  // Adds images to the project; returns one sentence per image that was refused.
+  QStringList addImages(const QStringList& paths);
+  void selectImage(int index);
+  int currentIndex() const { return current_; }
+  MaskPainter* painter() const { return painter_; }
+  bool hasPart(int index) const { return index >= 0 && index < hasPart_.size() && hasPart_[index]; }
+  QString problem() const;  // why training cannot start yet; empty when it can
+  bool isComplete() const override;
+
+ Q_SIGNALS:
+  void entriesChanged();  // an image was added or removed, or a mask changed
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void chooseImages();
+  void removeCurrent();
+  void showEntry(int index);
+  void saveCurrentMask();
+  void importMask();
+  void importLabelImage(const QImage& labelImage);
+  void applyImportedMask(const QImage& mask, const QStringList& notes);
+  void refreshItem(int index);
+  void updateSummary();
+  void reportError(const QString& message);
+
+  TrainingProject* project_ = nullptr;
+  QVector<bool> hasPart_;  // per entry: its mask has part pixels
+  int current_ = -1;
+  bool loading_ = false;   // setting a photo is not an edit to save
+  QListWidget* list_ = nullptr;
+  MaskPainter* painter_ = nullptr;
+  QPushButton* remove_ = nullptr;
+  QPushButton* importMask_ = nullptr;
+  QLabel* summary_ = nullptr;
+  QLabel* notes_ = nullptr;
+};
+
+}  // namespace partedit::ui

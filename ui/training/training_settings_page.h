@@ -1,0 +1,65 @@
+#pragma once
+// The wizard's second page: the part's name and how to train it. Up front the part name,
+// the mode, the steps and the share of images held out for validation; an "Advanced" group,
+// collapsed, holds the learning rate, optimiser, timesteps, seed and validation interval.
+// Defaults come from core (TrainingSettings::defaults()); the values live in the project.
+#include <QJsonObject>
+#include <QWizardPage>
+
+#include "worker/engine_types.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QToolButton;
+class QWidget;
+
+namespace partedit::ui {
+
+class TrainingSettingsPage : public QWizardPage {
+  Q_OBJECT
+ public:
+  explicit TrainingSettingsPage(QWidget* parent = nullptr);
+
+  // The settings shown (images, checkpoint and resume left empty).
+  TrainingSettings settings() const;
+  void setSettings(const TrainingSettings& settings);
+  QString partName() const;
+  void setPartName(const QString& name);
+  void setImageCount(int count);  // for the held-out count shown next to the split
+  bool isAdvancedShown() const;
+  void setAdvancedShown(bool shown);
+  QString problem() const;  // what must be fixed before training; empty when nothing
+  bool isComplete() const override;
+
+  static QJsonObject toJson(const TrainingSettings& settings);
+  // Missing or invalid values keep the ones of `base`.
+  static TrainingSettings fromJson(const QJsonObject& json, const TrainingSettings& base);
+
+ Q_SIGNALS:
+  void settingsChanged();  // any value, by the artist or setSettings
+
+ private:
+  void changed();
+  QLineEdit* partName_ = nullptr;
+  QLabel* partProblem_ = nullptr;
+  QComboBox* mode_ = nullptr;
+  QSpinBox* steps_ = nullptr;
+  QSpinBox* split_ = nullptr;  // percent
+  QLabel* splitHint_ = nullptr;
+  int imageCount_ = 0;
+  QToolButton* advancedToggle_ = nullptr;
+  QWidget* advanced_ = nullptr;
+  QDoubleSpinBox* learningRate_ = nullptr;
+  QComboBox* optimizer_ = nullptr;
+  QLineEdit* timesteps_ = nullptr;  // HIGH:LOW
+  QSpinBox* stride_ = nullptr;
+  QLineEdit* seed_ = nullptr;
+  QSpinBox* validateEvery_ = nullptr;
+  QLabel* problem_ = nullptr;
+  bool updating_ = false;
+};
+
+}  // namespace partedit::ui

@@ -1,0 +1,31 @@
+#pragma once
+// What the engine worker's source files share (private to ui/worker): the worker's state
+// and the conversions every request uses.
+#include <optional>
+#include <string>
+
+#include <QString>
+
+#include "editing/part_token.h"
+#include "engine/engine.h"
+#include "runtime/cancel.h"
+#include "worker/engine_worker.h"
+
+namespace partedit::ui {
+
+inline std::string utf8(const QString& text) { return text.toStdString(); }
+inline QString qt(const std::string& text) { return QString::fromStdString(text); }
+
+// The engine's listener for request `id`: progress and messages as the worker's signals.
+EngineListener listener_for(EngineWorker* worker, quint64 id);
+
+struct EngineWorker::State {
+  std::unique_ptr<Engine> engine;
+  EngineConfig config;
+  bool configured = false;
+  CancelToken cancel;
+  std::optional<EditJobResult> last_edit;  // with its per-step state: what rerender() moves
+  std::optional<PartToken> trained;        // the last trained token, until it is saved
+};
+
+}  // namespace partedit::ui
