@@ -142,7 +142,9 @@ TokenTrainer::TokenTrainer(DiffusionModel& model, std::vector<TrainingExample> e
       throw Error("cross-attention layer " + std::to_string(l) + " does not exist (the UNet has " +
                   std::to_string(s.cross_layers.size()) + ")");
   s.timesteps = training_timesteps(s.options);
-  s.split = split_training_set(s.examples.size(), s.options.validation_split, s.options.seed);
+  std::vector<HoldOut> choices;
+  for (const auto& e : s.examples) choices.push_back(e.hold_out);
+  s.split = split_training_set(s.examples.size(), s.options.validation_split, s.options.seed, choices);
   s.evaluated = s.split.validation.empty() ? s.split.train : s.split.validation;
   const c10::Device device = model.compute().device;
   const auto dtype = s.compute_dtype();

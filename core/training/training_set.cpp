@@ -86,7 +86,7 @@ TrainingExample load_training_example(const TrainingPair& pair, const FitOptions
   const auto working = resize_for_fit(cropped.contiguous(), f.height, f.width, true).ge(0.5).to(at::kFloat);
   check_has_both(working, pair.mask, " once fitted to the model's working frame (" + std::to_string(f.width) + "x" +
                                          std::to_string(f.height) + ")");
-  return {pair.name, pair.image, pair.mask, photo.working, working};
+  return {pair.name, pair.image, pair.mask, photo.working, working, pair.hold_out};
 }
 
 void check_training_pairs(const std::vector<TrainingPair>& pairs) {

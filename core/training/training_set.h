@@ -19,6 +19,7 @@ struct TrainingPair {
   std::string name;  // the shared file stem
   std::filesystem::path image;
   std::filesystem::path mask;
+  HoldOut hold_out = HoldOut::Automatic;
 };
 
 struct TrainingExample {
@@ -27,6 +28,7 @@ struct TrainingExample {
   std::filesystem::path mask_path;
   at::Tensor image;  // [3, H, W] float RGB in [0, 1] at the working size
   at::Tensor mask;   // [H, W] float in {0, 1} at the working size
+  HoldOut hold_out = HoldOut::Automatic;
 };
 
 // Image files in `images_dir` (PNG, JPEG, WebP, TIFF), each with the mask in `masks_dir` of

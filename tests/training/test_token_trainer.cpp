@@ -237,6 +237,18 @@ class TestTokenTrainer : public QObject {
     QCOMPARE(split_training_set(20, 0.2, 3).validation, split_training_set(20, 0.2, 3).validation);
     const auto split = split_training_set(20, 0.2, 3);
     QCOMPARE(split.train.size() + split.validation.size(), size_t(20));
+    // The artist's choices: image 0 always held out, the held-out ones of the seeded split kept
+    // for training; the automatic ones fill the rest of the count.
+    std::vector<HoldOut> choices(20, HoldOut::Automatic);
+    choices[0] = HoldOut::Always;
+    for (size_t i : split.validation) choices[i] = i == 0 ? HoldOut::Always : HoldOut::Never;
+    const auto chosen = split_training_set(20, 0.2, 3, choices);
+    QCOMPARE(chosen.validation.size(), size_t(4));  // round(20 · 0.2), image 0 among them
+    QCOMPARE(chosen.validation.front(), size_t(0));
+    for (size_t i : chosen.validation) QVERIFY(choices[i] != HoldOut::Never);
+    for (size_t i : chosen.train) QVERIFY(choices[i] != HoldOut::Always);
+    QVERIFY(test::error_of([] { split_training_set(2, 0.2, 0, {HoldOut::Always, HoldOut::Always}); })
+                .find("at least one must be trained on") != std::string::npos);
   }
 
   void badOptionsAreRefusedBeforeAnyWork() {

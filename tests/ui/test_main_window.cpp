@@ -159,6 +159,7 @@ class TestMainWindow : public QObject {
       });
     });
     QSignalSpy results(&window, &MainWindow::resultShown);
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
@@ -170,6 +171,7 @@ class TestMainWindow : public QObject {
     screenshot(&window, QStringLiteral("photo-edit-done.png"));
 
     // A second edit of the same photo reuses its inversion.
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("inversion was reused")),
@@ -193,6 +195,7 @@ class TestMainWindow : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);
     panel->editBox()->setText(QStringLiteral("with a robotic <head>"));
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 2);
@@ -267,6 +270,7 @@ class TestMainWindow : public QObject {
     connect(window.engine()->worker(), &EngineWorker::progress, &window, [&](quint64, const ProgressInfo& info) {
       if (info.step == 2) window.cancelRun();
     });
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);

@@ -10,6 +10,7 @@
 #include <QImageReader>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -30,7 +31,7 @@ namespace {
 
 constexpr int kThumbnailSide = 72;
 
-QString imageFilter() { return TrainingImagesPage::tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)"); }
+QString imageFilter() { return TrainingImagesPage::tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"); }
 
 QStringList droppedImages(const QMimeData* mime) {
   QStringList paths;
@@ -98,6 +99,8 @@ TrainingImagesPage::TrainingImagesPage(TrainingProject* project, QWidget* parent
   connect(remove_, &QPushButton::clicked, this, &TrainingImagesPage::removeCurrent);
   connect(importMask_, &QPushButton::clicked, this, &TrainingImagesPage::importMask);
   connect(list_, &QListWidget::currentRowChanged, this, &TrainingImagesPage::showEntry);
+  list_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(list_, &QListWidget::customContextMenuRequested, this, &TrainingImagesPage::showHoldOutMenu);
   connect(painter_, &MaskPainter::maskChanged, this, &TrainingImagesPage::saveCurrentMask);
   reload();
 }
@@ -270,6 +273,8 @@ void TrainingImagesPage::refreshItem(int index) {
   QString state = entry.imageMissing ? tr("the image file is missing")
                   : hasPart_[index]  ? tr("mask painted")
                                      : tr("no mask yet");
+  if (entry.validation == ValidationChoice::AlwaysValidation) state += QLatin1Char('\n') + tr("always held out");
+  if (entry.validation == ValidationChoice::NeverValidation) state += QLatin1Char('\n') + tr("always trained on");
   item->setText(name + QLatin1Char('\n') + state);
   item->setToolTip(entry.imagePath);
   QString error;
@@ -279,6 +284,29 @@ void TrainingImagesPage::refreshItem(int index) {
   QIcon icon(thumbnail);
   icon.addPixmap(thumbnail, QIcon::Selected);
   item->setIcon(icon);
+}
+
+void TrainingImagesPage::showHoldOutMenu(const QPoint& position) {
+  const int index = list_->row(list_->itemAt(position));
+  if (index < 0) return;
+  QMenu menu(this);
+  const ValidationChoice current = project_->entries()[index].validation;
+  const auto add = [&](const QString& text, ValidationChoice choice) {
+    QAction* action = menu.addAction(text);
+    action->setCheckable(true);
+    action->setChecked(current == choice);
+    connect(action, &QAction::triggered, this, [this, index, choice] {
+      const QString error = project_->setValidation(index, choice);
+      if (!error.isEmpty()) return reportError(error);
+      refreshItem(index);
+      Q_EMIT entriesChanged();
+    });
+  };
+  menu.addSection(tr("Validation"));
+  add(tr("Decided by the split"), ValidationChoice::Automatic);
+  add(tr("Always hold out (measure on it)"), ValidationChoice::AlwaysValidation);
+  add(tr("Always train on it"), ValidationChoice::NeverValidation);
+  menu.exec(list_->viewport()->mapToGlobal(position));
 }
 
 QString TrainingImagesPage::problem() const {

@@ -46,6 +46,7 @@ class TrainingImagesPage : public QWizardPage {
   void importLabelImage(const QImage& labelImage);
   void applyImportedMask(const QImage& mask, const QStringList& notes);
   void refreshItem(int index);
+  void showHoldOutMenu(const QPoint& position);  // where an image goes: automatic, always held out, always trained on
   void updateSummary();
   void reportError(const QString& message);
 

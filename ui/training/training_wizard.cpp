@@ -84,6 +84,10 @@ TrainingSettings TrainingWizard::trainingSettings() const {
     image.imagePath = project_.entries()[i].imagePath;
     image.name = QFileInfo(image.imagePath).fileName();
     image.maskPath = project_.maskPath(i);
+    const ValidationChoice choice = project_.entries()[i].validation;
+    image.holdOut = choice == ValidationChoice::AlwaysValidation  ? TrainingImage::HoldOut::Always
+                    : choice == ValidationChoice::NeverValidation ? TrainingImage::HoldOut::Never
+                                                                  : TrainingImage::HoldOut::Automatic;
     s.images.push_back(image);
   }
   s.checkpointPath = checkpointPath();

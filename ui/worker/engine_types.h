@@ -102,6 +102,7 @@ struct TrainingImage {
   QString name;       // shown in messages and as a validation image's name
   QString imagePath;
   QString maskPath;   // 0 background / 255 part, the image's size
+  enum class HoldOut { Automatic, Always, Never } holdOut = HoldOut::Automatic;  // the artist's validation choice
 };
 
 struct TrainingSettings {

@@ -42,8 +42,12 @@ void EngineWorker::trainToken(quint64 id, const TrainingSettings& settings) {
     State& s = *state_;
     Engine& engine = *s.engine;
     TrainTokenJob job;
-    for (const TrainingImage& image : settings.images)
-      job.pairs.push_back({utf8(image.name), fs::path(utf8(image.imagePath)), fs::path(utf8(image.maskPath))});
+    for (const TrainingImage& image : settings.images) {
+      const HoldOut holdOut = image.holdOut == TrainingImage::HoldOut::Always  ? HoldOut::Always
+                              : image.holdOut == TrainingImage::HoldOut::Never ? HoldOut::Never
+                                                                                : HoldOut::Automatic;
+      job.pairs.push_back({utf8(image.name), fs::path(utf8(image.imagePath)), fs::path(utf8(image.maskPath)), holdOut});
+    }
     job.options = training_options(settings);
     job.checkpoint = fs::path(utf8(settings.checkpointPath));
     job.resume = settings.resume;
