@@ -1129,10 +1129,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
 <context>
     <name>partedit::ui::TrainingImagesPage</name>
     <message>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)</source>
-        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)</translation>
-    </message>
-    <message>
         <source>Images and part masks</source>
         <translation>Bilder und Teilmasken</translation>
     </message>
@@ -1219,6 +1215,34 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <message>
         <source>Training images</source>
         <translation>Trainingsbilder</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</source>
+        <translation type="unfinished">Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>always held out</source>
+        <translation>immer zurückgehalten</translation>
+    </message>
+    <message>
+        <source>always trained on</source>
+        <translation>immer zum Training</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation type="unfinished">Validierung</translation>
+    </message>
+    <message>
+        <source>Decided by the split</source>
+        <translation>Nach der Aufteilung</translation>
+    </message>
+    <message>
+        <source>Always hold out (measure on it)</source>
+        <translation>Immer zurückhalten (daran messen)</translation>
+    </message>
+    <message>
+        <source>Always train on it</source>
+        <translation>Immer damit trainieren</translation>
     </message>
 </context>
 <context>
