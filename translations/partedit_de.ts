@@ -1218,7 +1218,7 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</source>
-        <translation type="unfinished">Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
+        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
     </message>
     <message>
         <source>always held out</source>
@@ -1230,7 +1230,7 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     </message>
     <message>
         <source>Validation</source>
-        <translation type="unfinished">Validierung</translation>
+        <translation>Validierung</translation>
     </message>
     <message>
         <source>Decided by the split</source>
