@@ -126,6 +126,15 @@ std::vector<OptionSpec> compute_option_specs() {
   };
 }
 
+void append_run_option_specs(std::vector<OptionSpec>& specs) {
+  const auto compute = compute_option_specs();
+  specs.insert(specs.end(), compute.begin(), compute.end());
+  specs.insert(specs.end(), {
+      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
+      {"help", false, false, "show this help"},
+  });
+}
+
 ComputeOptions compute_options_from_args(const Args& args) {
   return ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
 }

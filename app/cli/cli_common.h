@@ -56,6 +56,8 @@ void reject_positional(const Args& args);
 
 // --device and --dtype, as every command that runs a model takes them.
 std::vector<OptionSpec> compute_option_specs();
+// The tail of a model-running command's options: --device, --dtype, --timings, --help.
+void append_run_option_specs(std::vector<OptionSpec>& specs);
 ComputeOptions compute_options_from_args(const Args& args);
 
 // --seed N (>= 0), which excludes --`alternative` (the option that supplies the noise itself).

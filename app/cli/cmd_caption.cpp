@@ -31,12 +31,7 @@ std::vector<OptionSpec> caption_options() {
       {"no-repeat-ngram", true, false, "N  never repeat an N-gram (default 0: off)"},
       {"length-penalty", true, false, "F  beam score = log-probability / length^F (default 1)"},
   };
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  specs.insert(specs.end(), {
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
+  append_run_option_specs(specs);
   return specs;
 }
 

@@ -43,12 +43,7 @@ std::vector<OptionSpec> locate_options() {
                                            std::to_string(d.timestep_stride) + ")"},
       {"seed", true, false, "N  seed of the noise (default 0)"},
   };
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  specs.insert(specs.end(), {
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
+  append_run_option_specs(specs);
   return specs;
 }
 

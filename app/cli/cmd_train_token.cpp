@@ -49,12 +49,7 @@ std::vector<OptionSpec> train_options() {
       {"checkpoint", true, false, "FILE  where checkpoints go (default: next to --out, <name>.checkpoint.safetensors)"},
       {"resume", true, false, "CHECKPOINT  continue that run where it stopped (the same images and settings)"},
   };
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  specs.insert(specs.end(), {
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
+  append_run_option_specs(specs);
   return specs;
 }
 

@@ -23,7 +23,10 @@ TrainTokenResult Engine::train_token(const TrainTokenJob& job, const TrainingLis
   auto examples = load_training_examples(job.pairs, fit);
   TokenCheckpoint resumed;
   const bool resuming = job.resume && !job.checkpoint.empty() && fs::exists(job.checkpoint);
-  if (resuming) resumed = read_token_checkpoint(job.checkpoint);
+  if (resuming) {  // a checkpoint of another run is refused before the preparation's minutes
+    resumed = read_token_checkpoint(job.checkpoint);
+    check_fingerprints_match(resumed.fingerprint, training_fingerprint(m, examples, job.options), job.checkpoint.string());
+  }
 
   // 2. preparation, 3. the steps
   ProgressClock preparing_clock;

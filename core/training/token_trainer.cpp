@@ -241,27 +241,34 @@ int64_t TokenTrainer::steps_done() const { return state_->step; }
 const at::Tensor& TokenTrainer::embedding() const { return state_->embedding; }
 int64_t TokenTrainer::cached_bytes() const { return state_->cached_bytes; }
 
-std::string TokenTrainer::fingerprint() const {
-  const State& s = *state_;
+std::string training_fingerprint(DiffusionModel& model, const std::vector<TrainingExample>& examples,
+                                 const TokenTrainingOptions& options) {
+  std::vector<HoldOut> choices;
+  for (const auto& e : examples) choices.push_back(e.hold_out);
+  const auto split = split_training_set(examples.size(), options.validation_split, options.seed, choices);
   nlohmann::json names = nlohmann::json::array(), held = nlohmann::json::array();
-  for (const auto& e : s.examples) names.push_back(e.name);
-  for (size_t i : s.split.validation) held.push_back(s.examples[i].name);
+  for (const auto& e : examples) names.push_back(e.name);
+  for (size_t i : split.validation) held.push_back(examples[i].name);
   nlohmann::json f;
-  f["model_family"] = model_family_code(s.model);
-  f["embedding_dim"] = s.embedding.size(1);
-  f["cross_attention_layers"] = s.cross_layers.size();
-  f["layers"] = s.layers;
-  f["timesteps"] = s.timesteps;
-  f["mode"] = training_mode_name(s.options.mode);
-  f["optimizer"] = token_optimizer_name(s.options.optimizer);
-  f["learning_rate"] = s.options.learning_rate;
-  f["lr_step"] = s.options.lr_step;
-  f["lr_gamma"] = s.options.lr_gamma;
-  f["seed"] = s.options.seed;
-  f["prompt"] = s.options.prompt;
+  f["model_family"] = model_family_code(model);
+  f["embedding_dim"] = model.prompt_encoder().embed_dim();
+  f["cross_attention_layers"] = model.unet()->cross_attention_layers().size();
+  f["layers"] = options.layers.empty() ? default_part_layers(model) : options.layers;
+  f["timesteps"] = training_timesteps(options);
+  f["mode"] = training_mode_name(options.mode);
+  f["optimizer"] = token_optimizer_name(options.optimizer);
+  f["learning_rate"] = options.learning_rate;
+  f["lr_step"] = options.lr_step;
+  f["lr_gamma"] = options.lr_gamma;
+  f["seed"] = options.seed;
+  f["prompt"] = options.prompt;
   f["images"] = names;
   f["validation_images"] = held;
   return f.dump();
+}
+
+std::string TokenTrainer::fingerprint() const {
+  return training_fingerprint(state_->model, state_->examples, state_->options);
 }
 
 at::Tensor TokenTrainer::loss_from_queries(const std::vector<LayerQueries>& queries, size_t example) const {

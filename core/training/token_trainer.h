@@ -95,6 +95,11 @@ class TokenTrainer {
   std::unique_ptr<State> state_;
 };
 
+// What a checkpoint of a run with these inputs must match (JSON; TokenTrainer::fingerprint),
+// computable before the expensive preparation.
+std::string training_fingerprint(DiffusionModel& model, const std::vector<TrainingExample>& examples,
+                                 const TokenTrainingOptions& options);
+
 // Runs `trainer` until options().steps, reporting every step and every validation;
 // writes a checkpoint to `checkpoint_path` (unless empty) every checkpoint_every steps, at
 // the end and when cancelled, then throws CancelledError. Returns the token.

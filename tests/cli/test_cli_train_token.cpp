@@ -85,6 +85,13 @@ class TestCliTrainToken : public QObject {
     QVERIFY(r.output.find("resuming at step 20 of 25") != std::string::npos);
     QVERIFY(r.output.find("step 21/25") != std::string::npos && r.output.find("step 20/25") == std::string::npos);
     QCOMPARE(read_part_token(dir / "disc.safetensors").training.steps, int64_t(25));
+    // another run's checkpoint is refused before the preparation
+    args.insert(args.end(), {"--seed", "3"});
+    r = test::run_cli(args);
+    QVERIFY2(r.exit_code != 0 && r.output.find("belongs to a different training run") != std::string::npos &&
+                 r.output.find("seed was 0, now 3") != std::string::npos,
+             r.output.c_str());
+    QVERIFY2(r.output.find("Encoding images") == std::string::npos, r.output.c_str());
     // a new run must not silently replace the checkpoint of an earlier one
     test::verify_cli_fails(train_args(dir.path(), 25), "a checkpoint of an earlier run exists at");
   }

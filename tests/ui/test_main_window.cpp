@@ -29,33 +29,17 @@
 #include "panels/edit_panel.h"
 #include "settings/app_settings.h"
 #include "support/test_support.h"
+#include "ui/gui_test_helpers.h"
 #include "widgets/run_status.h"
 #include "worker/engine_client.h"
 
 using namespace partedit::ui;
+using partedit::test::qpath;
+using partedit::test::screenshot;
+using partedit::test::wait_for;
 namespace fs = std::filesystem;
 
 namespace {
-
-QString qpath(const fs::path& p) { return QString::fromStdString(p.string()); }
-
-// Saves a screenshot of `widget` when PARTEDIT_SCREENSHOT_DIR is set.
-void screenshot(QWidget* widget, const QString& name) {
-  const QString dir = qEnvironmentVariable("PARTEDIT_SCREENSHOT_DIR");
-  if (dir.isEmpty()) return;
-  QDir().mkpath(dir);
-  QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
-}
-
-bool wait_for(const std::function<bool()>& done, int timeout_ms = 180000) {
-  QElapsedTimer timer;
-  timer.start();
-  while (!done()) {
-    if (timer.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 void close_message_boxes(QWidget* window) {
   for (auto* box : window->findChildren<QMessageBox*>()) box->close();

@@ -23,6 +23,7 @@
 #include "panels/edit_panel.h"
 #include "settings/app_settings.h"
 #include "support/test_support.h"
+#include "ui/gui_test_helpers.h"
 #include "training/loss_curve.h"
 #include "training/mask_painter.h"
 #include "training/training_images_page.h"
@@ -32,6 +33,9 @@
 #include "worker/engine_client.h"
 
 using namespace partedit::ui;
+using partedit::test::qpath;
+using partedit::test::screenshot;
+using partedit::test::wait_for;
 
 namespace {
 
@@ -40,23 +44,6 @@ struct Disc {
   double radius;
 };
 const Disc kDiscs[] = {{{64, 64}, 30}, {{50, 72}, 26}, {{76, 56}, 32}};
-
-void screenshot(QWidget* widget, const QString& name) {
-  const QString dir = qEnvironmentVariable("PARTEDIT_SCREENSHOT_DIR");
-  if (dir.isEmpty()) return;
-  QDir().mkpath(dir);
-  QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
-}
-
-bool wait_for(const std::function<bool()>& done, int timeout_ms = 300000) {
-  QElapsedTimer timer;
-  timer.start();
-  while (!done()) {
-    if (timer.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 QString writeDiscImage(const QString& folder, int index) {
   QImage image(128, 128, QImage::Format_RGB32);
