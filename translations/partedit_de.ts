@@ -1628,6 +1628,10 @@ erscheint hier.</translation>
         <source>No image is held out: validation measures the training images.</source>
         <translation>Kein Bild wird zurückgehalten: Die Validierung misst auf den Trainingsbildern.</translation>
     </message>
+    <message>
+        <source>Every image is chosen to be held out; let at least one be trained on.</source>
+        <translation>Alle Bilder sind zum Zurückhalten gewählt; mindestens eines muss zum Training bleiben.</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TrainingWizard</name>

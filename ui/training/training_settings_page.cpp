@@ -202,8 +202,9 @@ void TrainingSettingsPage::setSettings(const TrainingSettings& s) {
 QString TrainingSettingsPage::partName() const { return partName_->text().trimmed(); }
 void TrainingSettingsPage::setPartName(const QString& name) { partName_->setText(name); }
 
-void TrainingSettingsPage::setImageCount(int count) {
-  imageCount_ = count;
+void TrainingSettingsPage::setImageChoices(const QVector<TrainingImage::HoldOut>& choices) {
+  choices_ = choices;
+  imageCount_ = static_cast<int>(choices.size());
   changed();
 }
 
@@ -229,8 +230,9 @@ QString TrainingSettingsPage::problem() const {
 bool TrainingSettingsPage::isComplete() const { return problem().isEmpty(); }
 
 void TrainingSettingsPage::changed() {
-  const int held = heldOutImageCount(imageCount_, split_->value() / 100.0);
-  splitHint_->setText(held == 1  ? tr("One of the %1 images is held out; training uses the others.").arg(imageCount_)
+  const int held = heldOutImageCount(choices_, split_->value() / 100.0);
+  splitHint_->setText(held < 0     ? tr("Every image is chosen to be held out; let at least one be trained on.")
+                      : held == 1  ? tr("One of the %1 images is held out; training uses the others.").arg(imageCount_)
                       : held > 1   ? tr("%1 of the %2 images are held out; training uses the others.").arg(held).arg(imageCount_)
                       : imageCount_ > 0 ? tr("No image is held out: validation measures the training images.")
                                         : QString());

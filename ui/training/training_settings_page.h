@@ -28,7 +28,8 @@ class TrainingSettingsPage : public QWizardPage {
   void setSettings(const TrainingSettings& settings);
   QString partName() const;
   void setPartName(const QString& name);
-  void setImageCount(int count);  // for the held-out count shown next to the split
+  // Each image's hold-out choice, for the held-out count shown next to the split.
+  void setImageChoices(const QVector<TrainingImage::HoldOut>& choices);
   bool isAdvancedShown() const;
   void setAdvancedShown(bool shown);
   QString problem() const;  // what must be fixed before training; empty when nothing
@@ -50,6 +51,7 @@ class TrainingSettingsPage : public QWizardPage {
   QSpinBox* split_ = nullptr;  // percent
   QLabel* splitHint_ = nullptr;
   int imageCount_ = 0;
+  QVector<TrainingImage::HoldOut> choices_;
   QToolButton* advancedToggle_ = nullptr;
   QWidget* advanced_ = nullptr;
   QDoubleSpinBox* learningRate_ = nullptr;

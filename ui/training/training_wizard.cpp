@@ -38,7 +38,11 @@ TrainingWizard::TrainingWizard(EngineClient* engine, QWidget* parent) : QWizard(
 
   connect(settings_, &TrainingSettingsPage::settingsChanged, this, &TrainingWizard::storeSettings);
   connect(this, &QWizard::currentIdChanged, this, [this](int id) {
-    if (id == SettingsPageId) settings_->setImageCount(project_.entryCount());
+    if (id == SettingsPageId) {
+      QVector<TrainingImage::HoldOut> choices;
+      for (const TrainingImage& image : trainingSettings().images) choices.push_back(image.holdOut);
+      settings_->setImageChoices(choices);
+    }
     if (id == RunPageId) updateThumbnails();
   });
   connect(run_, &TrainingRunPage::checkpointWritten, this, [this](const QString& path, int) {

@@ -64,9 +64,18 @@ QString partNameProblem(const QString& name) {
   return {};
 }
 
-int heldOutImageCount(int images, double split) {
-  if (images <= 0 || !(split >= 0.0 && split < 1.0)) return 0;
-  return static_cast<int>(split_training_set(static_cast<size_t>(images), split, 0).validation.size());
+int heldOutImageCount(const QVector<TrainingImage::HoldOut>& choices, double split) {
+  if (choices.isEmpty() || !(split >= 0.0 && split < 1.0)) return 0;
+  std::vector<HoldOut> core;
+  for (const auto c : choices)
+    core.push_back(c == TrainingImage::HoldOut::Always  ? HoldOut::Always
+                   : c == TrainingImage::HoldOut::Never ? HoldOut::Never
+                                                        : HoldOut::Automatic);
+  try {
+    return static_cast<int>(split_training_set(core.size(), split, 0, core).validation.size());
+  } catch (const Error&) {
+    return -1;
+  }
 }
 
 }  // namespace partedit::ui

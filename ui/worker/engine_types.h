@@ -125,7 +125,9 @@ struct TrainingSettings {
 QString partNameProblem(const QString& name);
 // How many of `images` a run holds out for validation with `split` (core's rule); 0 for an
 // invalid split.
-int heldOutImageCount(int images, double split);
+// How many of the images the split holds out, given each image's choice; -1 when every
+// image would be held out (training refuses that).
+int heldOutImageCount(const QVector<TrainingImage::HoldOut>& choices, double split);
 
 struct TrainingStepInfo {
   int step = 0, steps = 0;        // steps done (counting this one) of the run's total
