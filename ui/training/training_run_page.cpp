@@ -1,5 +1,7 @@
 #include "training/training_run_page.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -256,13 +258,8 @@ QString TrainingRunPage::validationText() const { return validation_->text(); }
 
 void TrainingRunPage::onProgress(const ProgressInfo& info) {
   if (info.stageId == kTrainingStage && info.total > 0) {
-    bar_->setRange(0, info.total);
-    bar_->setValue(info.step);
-    stage_->setText(info.step < info.total ? tr("Step %1 of %2 · %3 left")
-                                                 .arg(info.step)
-                                                 .arg(info.total)
-                                                 .arg(formatSeconds(info.remaining))
-                                           : tr("Step %1 of %2 · finishing").arg(info.step).arg(info.total));
+    remaining_ = info.remaining;
+    showStep(std::max(info.step, lastStep_), info.total);
     return;
   }
   if (info.total > 0) {
@@ -276,8 +273,17 @@ void TrainingRunPage::onProgress(const ProgressInfo& info) {
   if (info.stageId == kPreparingStage) detail_->setText(tr("The model looks at every image once; the steps are then fast."));
 }
 
+// The bar and "Step k of N" follow the step reports themselves, so they never lag the loss line.
+void TrainingRunPage::showStep(int step, int total) {
+  bar_->setRange(0, total);
+  bar_->setValue(step);
+  stage_->setText(step < total ? tr("Step %1 of %2 · %3 left").arg(step).arg(total).arg(formatSeconds(remaining_))
+                               : tr("Step %1 of %2 · finishing").arg(step).arg(total));
+}
+
 void TrainingRunPage::onStep(const TrainingStepInfo& step) {
   lastStep_ = step.step;
+  showStep(step.step, step.steps);
   curve_->setTotalSteps(step.steps);
   curve_->addLoss(step.step, step.loss);
   detail_->setText(tr("Loss %1 at step %2 · timestep %3 · learning rate %4")

@@ -57,6 +57,7 @@ class TrainingRunPage : public QWizardPage {
   void connectWorker();
   void onProgress(const ProgressInfo& info);
   void onStep(const TrainingStepInfo& step);
+  void showStep(int step, int total);
   void onValidation(const TrainingValidationInfo& validation);
   void onTrained(const TrainedTokenInfo& token);
   void onNameTaken(const QString& partName, const QString& existingPath);
@@ -74,6 +75,7 @@ class TrainingRunPage : public QWizardPage {
   bool trained_ = false;
   bool cancelled_ = false;
   int lastStep_ = 0;
+  double remaining_ = 0;  // seconds left, from the last progress report
   int totalSteps_ = 0;
   QStringList thumbnailNames_;
 
