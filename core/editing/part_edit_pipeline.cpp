@@ -396,6 +396,15 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
   return latents;
 }
 
+// Model evaluations of a generated source's denoising loop: one per step, except that PNDM
+// repeats its second timestep. The controller counts evaluations (t_e's default, the
+// cross-attention schedule), so that each has its row.
+int64_t generation_evaluations(const DiffusionModel& model, const std::string& kind, int64_t steps) {
+  auto scheduler = model.make_scheduler(kind);
+  scheduler->set_timesteps(steps);
+  return static_cast<int64_t>(scheduler->timesteps().size());
+}
+
 }  // namespace
 
 EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
@@ -434,7 +443,9 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   const int64_t steps = request.source.steps;
   conditioning.token_sequence = part_token_sequence(request.part_embedding, text.embeds.size(1), text.embeds.options());
   for (int64_t p = 1; p < request.part_embedding.size(0); p += 2) conditioning.part_positions.push_back(p);
-  PartEditController controller(control_settings(model, request, result, steps), conditioning.token_sequence,
+  const int64_t evaluations =
+      kept || photo ? steps : generation_evaluations(model, request.source.scheduler, steps);
+  PartEditController controller(control_settings(model, request, result, evaluations), conditioning.token_sequence,
                                 conditioning.part_positions);
   const LatentPreviewMap* preview_map = progress && request.source.preview ? &model.latent_preview_map() : nullptr;
   result.timings.encode = seconds_since(start);
@@ -538,7 +549,7 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
   const int first = static_cast<int>(std::min<int64_t>(first_changed_step(old_end, edit_end_step), total));
 
   StageScope stage("re-rendering the edit");
-  PartEditController controller(control_settings(model, request, result, steps),
+  PartEditController controller(control_settings(model, request, result, total),
                                 kept_state.conditioning.token_sequence, kept_state.conditioning.part_positions);
   std::unique_ptr<EditTrajectory> trajectory =
       inv ? inversion_trajectory(model, *inv)

@@ -165,32 +165,38 @@ nlohmann::json vae_config(const TinyModelOptions& o) {
 }
 
 nlohmann::json scheduler_config(const TinyModelOptions& o) {
-  // SDXL: EulerDiscreteScheduler as in stabilityai/stable-diffusion-xl-base-1.0. SD 1.5 ships
-  // a PNDMScheduler, which we do not implement: the tiny folder names DDIM with the same
-  // schedule. SD 2.1 (768-v) ships DDIMScheduler with v_prediction. Neither SD file sets
-  // timestep_spacing, so each scheduler uses its own default (DDIM leading, Euler linspace).
-  nlohmann::json c = {{"_class_name", is_sdxl(o) ? "EulerDiscreteScheduler" : "DDIMScheduler"},
-                      {"_diffusers_version", kDiffusersVersion},
+  // As the published folders: SDXL base an EulerDiscreteScheduler, SD 1.5 a PNDMScheduler
+  // (PLMS, skip_prk_steps), SD 2.1 (768-v) a DDIMScheduler with v_prediction. Neither SD file
+  // sets timestep_spacing, so each scheduler uses its own default (leading for DDIM and PNDM,
+  // linspace for Euler and DPM-Solver).
+  nlohmann::json c = {{"_diffusers_version", kDiffusersVersion},
                       {"beta_end", 0.012},
                       {"beta_schedule", "scaled_linear"},
                       {"beta_start", 0.00085},
                       {"clip_sample", false},
                       {"num_train_timesteps", 1000},
-                      {"prediction_type", o.family == "sd21" ? "v_prediction" : "epsilon"},
-                      {"rescale_betas_zero_snr", false},
-                      {"sample_max_value", 1.0},
                       {"set_alpha_to_one", false},
                       {"skip_prk_steps", true},
                       {"steps_offset", 1},
                       {"trained_betas", nullptr}};
   if (is_sdxl(o)) {
+    c["_class_name"] = "EulerDiscreteScheduler";
+    c["prediction_type"] = "epsilon";
+    c["sample_max_value"] = 1.0;
+    c["rescale_betas_zero_snr"] = false;
     c["timestep_spacing"] = "leading";
     c["interpolation_type"] = "linear";
     c["sigma_max"] = nullptr;
     c["sigma_min"] = nullptr;
     c["timestep_type"] = "discrete";
     c["use_karras_sigmas"] = false;
+  } else if (o.family == "sd15") {
+    c["_class_name"] = "PNDMScheduler";
   } else {
+    c["_class_name"] = "DDIMScheduler";
+    c["prediction_type"] = "v_prediction";
+    c["sample_max_value"] = 1.0;
+    c["rescale_betas_zero_snr"] = false;
     c["clip_sample_range"] = 1.0;
     c["dynamic_thresholding_ratio"] = 0.995;
     c["thresholding"] = false;

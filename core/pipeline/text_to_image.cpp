@@ -84,6 +84,7 @@ std::string sampler_display_name(const std::string& kind) {
   if (kind == "euler") return "Euler";
   if (kind == "dpmpp-2m") return "DPM++ 2M";
   if (kind == "dpmpp-sde") return "DPM++ 2M SDE";
+  if (kind == "pndm") return "PNDM";
   return kind;
 }
 

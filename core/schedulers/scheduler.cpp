@@ -9,6 +9,7 @@
 #include "schedulers/ddim_scheduler.h"
 #include "schedulers/dpm_solver_multistep_scheduler.h"
 #include "schedulers/euler_discrete_scheduler.h"
+#include "schedulers/pndm_scheduler.h"
 
 namespace partedit {
 
@@ -154,6 +155,7 @@ const std::vector<ConfigKey>& config_keys() {
       config_key("thresholding", &C::thresholding),
       config_key("sample_max_value", &C::sample_max_value),
       config_key("algorithm_type", &C::algorithm_type),
+      config_key("skip_prk_steps", &C::skip_prk_steps),
   };
   return keys;
 }
@@ -181,6 +183,8 @@ const std::vector<SchedulerKind>& scheduler_kinds() {
        [](const SchedulerConfig& c) {
          return std::make_unique<DPMSolverMultistepScheduler>(c, dpm_solver_options_for_kind("dpmpp-sde"));
        }},
+      {"pndm", "PNDMScheduler", nullptr,
+       [](const SchedulerConfig& c) { return std::make_unique<PNDMScheduler>(c); }},
   };
   return kinds;
 }
@@ -216,6 +220,7 @@ SchedulerConfig SchedulerConfig::from_json(const JsonConfig& cfg) {
   c.thresholding = cfg.get_or<bool>("thresholding", c.thresholding);
   c.sample_max_value = cfg.get_or<double>("sample_max_value", c.sample_max_value);
   c.algorithm_type = cfg.get_or<std::string>("algorithm_type", c.algorithm_type);
+  c.skip_prk_steps = cfg.get_or<bool>("skip_prk_steps", c.skip_prk_steps);
   c.validate(cfg.source().string());
   return c;
 }

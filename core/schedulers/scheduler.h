@@ -47,6 +47,7 @@ struct SchedulerConfig {
   bool thresholding = false;                 // dynamic thresholding: rejected by DDIM
   double sample_max_value = 1.0;
   std::string algorithm_type = "dpmsolver++";  // DPMSolverMultistepScheduler: dpmsolver++ | sde-dpmsolver++
+  bool skip_prk_steps = false;               // PNDMScheduler: PLMS only (SD 1.5 sets true)
   // Keys the file left out. To change one of them on a loaded config, call for_class first;
   // make_scheduler would otherwise give it the built class's default again.
   std::set<std::string> defaulted_keys;
@@ -101,7 +102,7 @@ class Scheduler {
 
   const SchedulerConfig& config() const { return config_; }
   const NoiseSchedule& schedule() const { return schedule_; }
-  std::string name() const { return name_; }  // "ddim", "euler", "dpmpp-2m", "dpmpp-sde"
+  std::string name() const { return name_; }  // "ddim", "euler", "dpmpp-2m", "dpmpp-sde", "pndm"
 
  protected:
   Scheduler(std::string name, SchedulerConfig config);  // validates, builds the schedule
@@ -117,7 +118,7 @@ class Scheduler {
   std::string name_;
 };
 
-// kind: "ddim" | "euler" | "dpmpp-2m" | "dpmpp-sde" | "" (= from config.class_name, and for
+// kind: "ddim" | "euler" | "dpmpp-2m" | "dpmpp-sde" | "pndm" | "" (= from config.class_name, and for
 // DPMSolverMultistepScheduler its algorithm_type); unknown -> partedit::Error listing the
 // supported kinds. The scheduler gets config.for_class(its class); the constructors take a
 // config as given.

@@ -1,5 +1,6 @@
 // End to end through the command line for every model family: make-tiny-model, then
-// generate with each scheduler, including SD 2.x's v-prediction.
+// generate with each scheduler, including SD 2.x's v-prediction and each folder's own
+// scheduler (an empty kind: no --scheduler), which for SD 1.5 is PNDM.
 #include <QtTest>
 
 #include <ATen/ATen.h>
@@ -18,16 +19,23 @@ class TestCliFamilies : public QObject {
     QTest::addColumn<QString>("family");
     QTest::addColumn<QString>("scheduler");
     QTest::addColumn<QString>("prediction");
-    QTest::newRow("sdxl-euler") << "sdxl" << "euler" << "epsilon";
-    QTest::newRow("sd15-ddim") << "sd15" << "ddim" << "epsilon";
-    QTest::newRow("sd15-euler") << "sd15" << "euler" << "epsilon";
-    QTest::newRow("sd21-ddim") << "sd21" << "ddim" << "v_prediction";
-    QTest::newRow("sd21-euler") << "sd21" << "euler" << "v_prediction";
+    QTest::addColumn<QString>("sampler");  // as the parameters text names it
+    QTest::newRow("sdxl-euler") << "sdxl" << "euler" << "epsilon" << "Euler";
+    QTest::newRow("sdxl-own") << "sdxl" << "" << "epsilon" << "Euler";
+    QTest::newRow("sd15-ddim") << "sd15" << "ddim" << "epsilon" << "DDIM";
+    QTest::newRow("sd15-euler") << "sd15" << "euler" << "epsilon" << "Euler";
+    QTest::newRow("sd15-own") << "sd15" << "" << "epsilon" << "PNDM";
+    QTest::newRow("sd15-pndm") << "sd15" << "pndm" << "epsilon" << "PNDM";
+    QTest::newRow("sd21-ddim") << "sd21" << "ddim" << "v_prediction" << "DDIM";
+    QTest::newRow("sd21-euler") << "sd21" << "euler" << "v_prediction" << "Euler";
+    QTest::newRow("sd21-own") << "sd21" << "" << "v_prediction" << "DDIM";
+    QTest::newRow("sd21-pndm") << "sd21" << "pndm" << "v_prediction" << "PNDM";
   }
   void generatesWithEveryFamilyAndScheduler() {
     QFETCH(QString, family);
     QFETCH(QString, scheduler);
     QFETCH(QString, prediction);
+    QFETCH(QString, sampler);
     test::TempDir dir;
     const auto model = dir / "model";
     auto made = test::run_cli({"make-tiny-model", "--family", family.toStdString(), "--out", model.string(),
@@ -38,10 +46,11 @@ class TestCliFamilies : public QObject {
 
     const auto image = dir / "out.png";
     const auto latents = dir / "latents.safetensors";
-    auto run = test::run_cli({"generate", "--model", model.string(), "--prompt", "a photo of a red cat",
-                              "--scheduler", scheduler.toStdString(), "--steps", "4", "--seed", "7",
-                              "--width", "64", "--height", "72", "--out", image.string(), "--save-latents",
-                              latents.string()});
+    std::vector<std::string> args = {"generate", "--model", model.string(), "--prompt", "a photo of a red cat",
+                                     "--steps", "4", "--seed", "7", "--width", "64", "--height", "72",
+                                     "--out", image.string(), "--save-latents", latents.string()};
+    if (!scheduler.isEmpty()) args.insert(args.end(), {"--scheduler", scheduler.toStdString()});
+    auto run = test::run_cli(args);
     QVERIFY2(run.exit_code == 0, run.output.c_str());
     const auto pixels = read_image(image);  // [3, H, W]
     QCOMPARE(pixels.size(1), int64_t(72));  // 9 latent rows: odd sizes through the UNet
@@ -54,6 +63,7 @@ class TestCliFamilies : public QObject {
     QVERIFY(parameters.has_value());
     QVERIFY(parameters->find("a photo of a red cat") != std::string::npos);
     QVERIFY(parameters->find("Seed: 7") != std::string::npos);
+    QVERIFY2(parameters->find("Sampler: " + sampler.toStdString() + ",") != std::string::npos, parameters->c_str());
   }
 };
 

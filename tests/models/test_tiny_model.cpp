@@ -111,7 +111,7 @@ void check_family(const std::string& family) {
   QVERIFY(all_finite(vae->encode(image.clamp(-1, 1)).mean));
 
   // 5. the whole folder through the pipeline loader and a 3-step generation (the family's
-  //    own scheduler: Euler for sdxl, DDIM for sd15, DDIM + v_prediction for sd21)
+  //    own scheduler: Euler for sdxl, PNDM for sd15, DDIM + v_prediction for sd21)
   auto model = DiffusionModel::load(dir.path(), ComputeOptions{});
   QCOMPARE(model.family(), xl ? ModelFamily::SDXL : ModelFamily::SD);
   QCOMPARE(model.default_image_size(), 8 * h);

@@ -47,6 +47,7 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   scheduler_->addItem(QStringLiteral("DPM++ 2M"), QStringLiteral("dpmpp-2m"));
   scheduler_->addItem(QStringLiteral("Euler"), QStringLiteral("euler"));
   scheduler_->addItem(QStringLiteral("DDIM"), QStringLiteral("ddim"));
+  scheduler_->addItem(QStringLiteral("PNDM (PLMS)"), QStringLiteral("pndm"));
   width_ = new QSpinBox(this);
   height_ = new QSpinBox(this);
   for (QSpinBox* side : {width_, height_}) {
