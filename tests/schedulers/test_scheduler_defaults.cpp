@@ -175,11 +175,16 @@ class TestSchedulerDefaults : public QObject {
   }
 
   void defaultKindAndChangesAfterForClass() {
-    // kind "" is the file's class; PNDM is not implemented and says so.
+    // kind "" is the file's class (SD 1.5's PNDM included); an unknown class says so.
     QCOMPARE(make_scheduler("", parse(kSd21))->name(), std::string("ddim"));
     QCOMPARE(make_scheduler("", parse(kSd21))->config().timestep_spacing, std::string("leading"));
     QCOMPARE(make_scheduler("", parse(kSdxlBase))->name(), std::string("euler"));
-    QVERIFY(test::error_of([] { make_scheduler("", parse(kSd15)); }).find("PNDMScheduler") != std::string::npos);
+    QCOMPARE(make_scheduler("", parse(kSd15))->name(), std::string("pndm"));
+    QCOMPARE(make_scheduler("", parse(kSd15))->config().timestep_spacing, std::string("leading"));
+    QVERIFY(make_scheduler("", parse(kSd15))->config().skip_prk_steps);
+    QVERIFY(!make_scheduler("pndm", parse({{"_class_name", "DDIMScheduler"}}))->config().skip_prk_steps);
+    QVERIFY(test::error_of([] { make_scheduler("", parse({{"_class_name", "LMSDiscreteScheduler"}})); })
+                .find("LMSDiscreteScheduler") != std::string::npos);
     QVERIFY(test::error_of([] { scheduler_class_name("dpm++"); }).find("ddim") != std::string::npos);
     QVERIFY(test::error_of([] { parse(kSd15).for_class("LMSDiscreteScheduler"); }).find("LMSDiscreteScheduler") !=
             std::string::npos);

@@ -408,7 +408,9 @@ class TestSchedulers : public QObject {
     qInfo("%s", qPrintable(msg));
     QVERIFY(msg.contains("dpm++") && msg.contains("ddim") && msg.contains("euler"));
     c.class_name = "PNDMScheduler";
-    QVERIFY(error_of([&] { make_scheduler("", c); }).contains("PNDMScheduler"));
+    QCOMPARE(make_scheduler("", c)->name(), std::string("pndm"));
+    c.class_name = "HeunDiscreteScheduler";
+    QVERIFY(error_of([&] { make_scheduler("", c); }).contains("HeunDiscreteScheduler"));
   }
 
   void configDefaultsAndErrors() {
