@@ -25,15 +25,15 @@ namespace {
 void require_tokenizer_files(const fs::path& folder, const Blip2Config& config) {
   if (!config.decoder_only()) {
     if (!fs::is_regular_file(folder / "spiece.model"))
-      throw Error("BLIP-2 model folder " + folder.string() +
-                  " has a Flan-T5 language model but no spiece.model (its sentencepiece tokenizer)");
+      throw Error("BLIP-2 model folder with a Flan-T5 language model: " + (folder / "spiece.model").string() +
+                  " does not exist (the sentencepiece model of its tokenizer)");
     return;
   }
   for (const char* name : {"vocab.json", "merges.txt"})
     if (!fs::is_regular_file(folder / name))
-      throw Error("BLIP-2 model folder " + folder.string() + " has an OPT language model but no " + name +
-                  " (its GPT-2 tokenizer needs vocab.json, merges.txt and tokenizer_config.json or "
-                  "special_tokens_map.json)");
+      throw Error("BLIP-2 model folder with an OPT language model: " + (folder / name).string() +
+                  " does not exist (its GPT-2 tokenizer needs vocab.json, merges.txt and tokenizer_config.json "
+                  "or special_tokens_map.json)");
 }
 
 }  // namespace
