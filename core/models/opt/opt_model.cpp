@@ -199,8 +199,9 @@ at::Tensor OPTForCausalLMImpl::embed_tokens(const at::Tensor& ids) {
 }
 
 at::Tensor OPTForCausalLMImpl::logits(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask,
-                                      std::vector<OPTLayerCache>* cache) {
-  const auto h = model->decoder(inputs_embeds, attention_mask, cache);  // [N, t, Dw]
+                                      std::vector<OPTLayerCache>* cache, bool last_only) {
+  auto h = model->decoder(inputs_embeds, attention_mask, cache);  // [N, t, Dw]
+  if (last_only) h = h.narrow(1, h.size(1) - 1, 1);               // [N, 1, Dw]
   const auto& head = lm_head ? lm_head->weight : model->decoder->embed_tokens->weight;
   return at::matmul(h, head.t()).to(at::kFloat);  // [N, t, V]
 }
@@ -215,9 +216,9 @@ class OPTDecodingSession : public DecodingSession {
       : model_(model), inputs_embeds_(std::move(inputs_embeds)), mask_(std::move(mask)), prefix_(std::move(prompt_ids)) {}
   at::Tensor prefix_ids() const override { return prefix_; }
   at::Tensor first_logits() override {
-    const auto logits = model_.logits(inputs_embeds_, mask_, &cache_);  // [N, Q + T, V]
-    inputs_embeds_ = at::Tensor();                                      // held in the cache now
-    return logits.select(1, logits.size(1) - 1);                        // [N, V]
+    const auto logits = model_.logits(inputs_embeds_, mask_, &cache_, /*last_only=*/true);  // [N, 1, V]
+    inputs_embeds_ = at::Tensor();  // held in the cache now
+    return logits.select(1, 0);     // [N, V]
   }
   at::Tensor next_logits(const at::Tensor& tokens) override {
     const auto ids = tokens.to(mask_.device(), at::kLong).view({-1, 1});  // [N, 1]

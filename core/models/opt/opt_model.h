@@ -133,9 +133,9 @@ class OPTForCausalLMImpl : public torch::nn::Module, public CaptionLanguageModel
 
   // Logits [N, t, V] float32 of inputs_embeds [N, t, Dw] at the last t columns of
   // attention_mask [N, past + t] (undefined: all ones), appended to `cache` (nullptr: no
-  // cache, the whole sequence is given).
+  // cache, the whole sequence is given). last_only: [N, 1, V] for the last position only.
   at::Tensor logits(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask,
-                    std::vector<OPTLayerCache>* cache);
+                    std::vector<OPTLayerCache>* cache, bool last_only = false);
 
   const OPTConfig& config() const { return config_; }
   int64_t hidden_size() const override { return config_.word_embed_proj_dim; }
