@@ -6,6 +6,8 @@
 // penalties, finished hypotheses, two images), and the caption path from the folder.
 #include <QtTest>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <ATen/ATen.h>
@@ -141,6 +143,8 @@ class TestBlip2Opt : public QObject {
     QCOMPARE(tok_->token_id("</s>"), int64_t(2));
     QCOMPARE(tok_->token_id("<pad>"), int64_t(1));
     QVERIFY(tok_->vocab_size() <= c.opt.vocab_size);
+    // the merges learned from the writer's word list make whole words of frequent ones
+    QCOMPARE(tok_->tokenize("a photo of"), (std::vector<std::string>{"a", "\xC4\xA0photo", "\xC4\xA0of"}));
     const SafetensorsFile file(dir_ / "model.safetensors");
     QVERIFY(file.contains("language_model.model.decoder.embed_positions.weight"));
     QCOMPARE(file.entry("language_model.model.decoder.embed_positions.weight").shape,
@@ -152,6 +156,24 @@ class TestBlip2Opt : public QObject {
       QVERIFY2(file.contains(key), key);
     QVERIFY(!file.contains("language_model.lm_head.weight"));  // tied
     check_blip2_folder(dir_);  // the caption-model chooser accepts it
+  }
+
+  // Same options and seed, same files.
+  void writerIsDeterministic() {
+    test::TempDir tmp;
+    TinyBlip2Options o;
+    o.text_model = "opt";
+    const int64_t n = write_tiny_blip2(tmp / "again", o);
+    for (const char* file : {"config.json", "model.safetensors", "vocab.json", "merges.txt", "tokenizer_config.json"}) {
+      std::ifstream a(dir_ / file, std::ios::binary), b(tmp / "again" / file, std::ios::binary);
+      const std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+      QVERIFY2(!sa.empty() && sa == sb, file);
+    }
+    int64_t count = 0;
+    for (const auto& p : model_->parameters()) count += p.numel();
+    QCOMPARE(n, count);
+    o.text_model = "gpt";
+    QVERIFY(contains(test::error_of([&] { write_tiny_blip2(tmp / "bad", o); }), "text_model"));
   }
 
   // A checkpoint that does carry the tied lm_head loads too (the key is skipped).
