@@ -2,7 +2,7 @@
 // write_tiny_blip2 (transformers' config semantics, GPT-2 tokenizer files): the folder's keys
 // and config, the decoder input (projected queries, then the prompt's embeddings), greedy
 // decoding against a naive loop that re-runs the whole sequence, one beam is greedy, beam
-// search through the key/value cache against the same search on a cache-free session (lengths
+// search through the key/value cache against the same search on a cache-free session (length
 // penalties, finished hypotheses, two images), and the caption path from the folder.
 #include <QtTest>
 
