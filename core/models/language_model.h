@@ -1,6 +1,5 @@
 #pragma once
-// What a captioning model needs from its language model (BLIP-2: Flan-T5 now; an OPT decoder
-// would implement the same): embed token ids, and decode one token at a time conditioned on
+// What a captioning model needs from its language model (BLIP-2: Flan-T5 or an OPT decoder): embed token ids, and decode one token at a time conditioned on
 // a prefix of embeddings (the projected image queries and the prompt), with the model's
 // key/value cache kept inside the session. Generation strategies (text_generation.h) only
 // talk to these two interfaces.
@@ -16,7 +15,8 @@ namespace partedit {
 class DecodingSession {
  public:
   virtual ~DecodingSession() = default;
-  // [N, L0] int64: the ids every output sequence starts with (T5: decoder_start_token_id).
+  // [N, L0] int64: the ids every output sequence starts with (T5: decoder_start_token_id;
+  // decoder-only models: the prompt's ids).
   virtual at::Tensor prefix_ids() const = 0;
   // Logits for the first new token, [N, V] float32.
   virtual at::Tensor first_logits() = 0;
@@ -35,9 +35,11 @@ class CaptionLanguageModel {
   virtual int64_t eos_token_id() const = 0;
   virtual int64_t pad_token_id() const = 0;
   virtual at::Tensor embed_tokens(const at::Tensor& ids) = 0;  // [B, T] -> [B, T, D]
-  // Starts decoding conditioned on inputs_embeds [B, T, D] with attention_mask [B, T]
-  // (1 = attend; undefined = all ones).
-  virtual std::unique_ptr<DecodingSession> start(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask) = 0;
+  // Starts decoding conditioned on inputs_embeds [B, L, D] with attention_mask [B, L]
+  // (1 = attend; undefined = all ones). prompt_ids [B, T]: the ids embedded in the last T rows
+  // (a decoder-only model's sequences continue them; an encoder-decoder ignores them).
+  virtual std::unique_ptr<DecodingSession> start(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask,
+                                                 const at::Tensor& prompt_ids) = 0;
 };
 
 }  // namespace partedit

@@ -29,6 +29,13 @@ struct Vocabulary {
 // Learns up to max_merges merges from a built-in list of prompt words (deterministic).
 Vocabulary learn_vocabulary(size_t max_merges);
 
+// A GPT-2 (OPT) byte-level BPE vocabulary: <s> <pad> </s> <unk> (ids 0-3), the 256 byte
+// symbols, then the products of up to max_merges merges learned from the same word list.
+Vocabulary learn_gpt2_vocabulary(size_t max_merges);
+// Writes vocab.json, merges.txt, special_tokens_map.json and tokenizer_config.json as OPT's
+// GPT2Tokenizer has them (add_bos_token, </s> as bos/eos/unk, <pad>).
+void write_gpt2_tokenizer(const std::filesystem::path& dir, const Vocabulary& vocab);
+
 // Writes vocab.json, merges.txt, special_tokens_map.json and tokenizer_config.json.
 // pad_with_bang: SDXL's second tokenizer pads with "!" (id 0), the first with <|endoftext|>.
 void write_tokenizer(const std::filesystem::path& dir, const Vocabulary& vocab, bool pad_with_bang);

@@ -1,5 +1,6 @@
-// The tokenizer files of the tiny models: a CLIP byte-level BPE vocabulary learned from a
-// built-in list of prompt words, written as vocab.json / merges.txt / tokenizer configs.
+// The tokenizer files of the tiny models: CLIP and GPT-2 (OPT) byte-level BPE vocabularies
+// learned from a built-in list of prompt words, written as vocab.json / merges.txt / tokenizer
+// configs.
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -187,23 +188,14 @@ std::map<std::string, int64_t> word_counts() {
 
 }  // namespace
 
-// Byte-pair encoding as in Sennrich et al. 2016 (Algorithm 1), on words whose last symbol
-// carries "</w>" as CLIP's vocabulary does; ties go to the lexicographically first pair.
-Vocabulary learn_vocabulary(size_t max_merges) {
-  Vocabulary vocab;
-  for (const auto& [b, s] : byte_symbols()) vocab.tokens.push_back(s);
-  for (size_t i = 0; i < 256; ++i) vocab.tokens.push_back(vocab.tokens[i] + kEndOfWord);
-  std::set<std::string> known(vocab.tokens.begin(), vocab.tokens.end());
+namespace {
 
-  // 1. every word as a list of symbols (ASCII letters map to themselves)
-  std::vector<std::pair<std::vector<std::string>, int64_t>> words;
-  for (const auto& [word, count] : word_counts()) {
-    std::vector<std::string> symbols;
-    for (char c : word) symbols.emplace_back(1, c);
-    symbols.back() += kEndOfWord;
-    words.emplace_back(std::move(symbols), count);
-  }
-  // 2. repeatedly merge the most frequent adjacent pair
+// Byte-pair encoding as in Sennrich et al. 2016 (Algorithm 1) on `words` (symbol lists with
+// counts): up to max_merges times, the most frequent adjacent pair is merged; ties go to the
+// lexicographically first pair. Appends the merges and their new products to `vocab`.
+void learn_merges(std::vector<std::pair<std::vector<std::string>, int64_t>> words, size_t max_merges,
+                  Vocabulary& vocab) {
+  std::set<std::string> known(vocab.tokens.begin(), vocab.tokens.end());
   while (vocab.merges.size() < max_merges) {
     std::map<std::pair<std::string, std::string>, int64_t> pairs;
     for (const auto& [symbols, count] : words)
@@ -228,9 +220,61 @@ Vocabulary learn_vocabulary(size_t max_merges) {
       symbols = std::move(merged);
     }
   }
+}
+
+}  // namespace
+
+// CLIP's vocabulary: words whose last symbol carries "</w>".
+Vocabulary learn_vocabulary(size_t max_merges) {
+  Vocabulary vocab;
+  for (const auto& [b, s] : byte_symbols()) vocab.tokens.push_back(s);
+  for (size_t i = 0; i < 256; ++i) vocab.tokens.push_back(vocab.tokens[i] + kEndOfWord);
+  // 1. every word as a list of symbols (ASCII letters map to themselves), 2. merges
+  std::vector<std::pair<std::vector<std::string>, int64_t>> words;
+  for (const auto& [word, count] : word_counts()) {
+    std::vector<std::string> symbols;
+    for (char c : word) symbols.emplace_back(1, c);
+    symbols.back() += kEndOfWord;
+    words.emplace_back(std::move(symbols), count);
+  }
+  learn_merges(std::move(words), max_merges, vocab);
   // 3. the special tokens take the last two ids
   vocab.tokens.push_back(kStartOfText);
   vocab.tokens.push_back(kEndOfText);
+  return vocab;
+}
+
+// GPT-2 / OPT: the words as GPT-2's pre-tokenizer cuts the corpus lines (" photo": the space
+// is the byte symbol "Ġ" and stays with the word that follows), no end-of-word mark.
+Vocabulary learn_gpt2_vocabulary(size_t max_merges) {
+  Vocabulary vocab;
+  vocab.tokens = {"<s>", "<pad>", "</s>", "<unk>"};
+  for (const auto& [b, s] : byte_symbols()) vocab.tokens.push_back(s);
+  const std::string space = "\xC4\xA0";  // U+0120, the byte symbol of ' '
+  std::map<std::string, int64_t> counts;
+  for (const char* line : kCorpus) {
+    std::string word;
+    for (const char* p = line;; ++p) {
+      if (*p == ' ' || *p == '\0') {
+        if (!word.empty()) ++counts[word];
+        word = *p ? space : "";
+        if (!*p) break;
+      } else {
+        word += *p;
+      }
+    }
+  }
+  std::vector<std::pair<std::vector<std::string>, int64_t>> words;
+  for (const auto& [word, count] : counts) {
+    std::vector<std::string> symbols;
+    for (size_t i = 0; i < word.size();) {
+      const size_t n = static_cast<unsigned char>(word[i]) >= 0xC0 ? 2 : 1;  // "Ġ" is two bytes
+      symbols.push_back(word.substr(i, n));
+      i += n;
+    }
+    words.emplace_back(std::move(symbols), count);
+  }
+  learn_merges(std::move(words), max_merges, vocab);
   return vocab;
 }
 
@@ -278,6 +322,41 @@ void write_tokenizer(const std::filesystem::path& dir, const Vocabulary& vocab, 
               {"pad_token", pad},
               {"tokenizer_class", "CLIPTokenizer"},
               {"unk_token", kEndOfText}});
+}
+
+
+void write_gpt2_tokenizer(const std::filesystem::path& dir, const Vocabulary& vocab) {
+  std::filesystem::create_directories(dir);
+  nlohmann::json ids = nlohmann::json::object();
+  for (size_t i = 0; i < vocab.tokens.size(); ++i) ids[vocab.tokens[i]] = int64_t(i);
+  write_json(dir / "vocab.json", ids);
+  {
+    std::ofstream out(dir / "merges.txt", std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot write " + (dir / "merges.txt").string());
+    out << "#version: 0.2\n";
+    for (const auto& [a, b] : vocab.merges) out << a << " " << b << "\n";
+    if (!out) throw Error("cannot write " + (dir / "merges.txt").string());
+  }
+  // as the OPT checkpoints (and blip2-opt-2.7b) write them: </s> is bos, eos and unk
+  auto special = [](const std::string& content) {
+    return nlohmann::json{{"content", content}, {"lstrip", false}, {"normalized", true},
+                          {"rstrip", false},    {"single_word", false}, {"special", true}};
+  };
+  write_json(dir / "special_tokens_map.json",
+             {{"bos_token", "</s>"}, {"eos_token", "</s>"}, {"pad_token", "<pad>"}, {"unk_token", "</s>"}});
+  write_json(dir / "tokenizer_config.json",
+             {{"add_bos_token", true},
+              {"add_prefix_space", false},
+              {"added_tokens_decoder", {{"1", special("<pad>")}, {"2", special("</s>")}}},
+              {"bos_token", "</s>"},
+              {"clean_up_tokenization_spaces", true},
+              {"eos_token", "</s>"},
+              {"errors", "replace"},
+              {"model_max_length", 1e30},
+              {"pad_token", "<pad>"},
+              {"processor_class", "Blip2Processor"},
+              {"tokenizer_class", "GPT2Tokenizer"},
+              {"unk_token", "</s>"}});
 }
 
 }  // namespace partedit::tiny

@@ -4,9 +4,11 @@
 
 #include <ATen/ATen.h>
 
+#include "io/json_config.h"
 #include "pipeline/model_folder.h"
 #include "runtime/error.h"
 #include "runtime/stage.h"
+#include "text/unicode.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -17,7 +19,64 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
-Blip2CaptionModel::Blip2CaptionModel(Blip2ForConditionalGeneration model, T5Tokenizer tokenizer,
+namespace {
+
+// The tokenizer files a folder's text model needs, with the message for a missing one.
+void require_tokenizer_files(const fs::path& folder, const Blip2Config& config) {
+  if (!config.decoder_only()) {
+    if (!fs::is_regular_file(folder / "spiece.model"))
+      throw Error("BLIP-2 model folder with a Flan-T5 language model: " + (folder / "spiece.model").string() +
+                  " does not exist (the sentencepiece model of its tokenizer)");
+    return;
+  }
+  for (const char* name : {"vocab.json", "merges.txt"})
+    if (!fs::is_regular_file(folder / name))
+      throw Error("BLIP-2 model folder with an OPT language model: " + (folder / name).string() +
+                  " does not exist (its GPT-2 tokenizer needs vocab.json, merges.txt and tokenizer_config.json "
+                  "or special_tokens_map.json)");
+}
+
+}  // namespace
+
+void check_blip2_folder(const fs::path& folder) {
+  require_model_folder(folder, "BLIP-2 model folder", "config.json");
+  const auto config = Blip2Config::from_json(JsonConfig::load(folder / "config.json"));
+  if (!fs::is_regular_file(folder / "preprocessor_config.json"))
+    throw Error("BLIP-2 model folder " + folder.string() + " has no preprocessor_config.json");
+  require_tokenizer_files(folder, config);
+}
+
+Blip2Tokenizer Blip2Tokenizer::load(const fs::path& folder, const Blip2Config& config) {
+  require_tokenizer_files(folder, config);
+  Blip2Tokenizer t;
+  if (!config.decoder_only()) {
+    t.t5_ = T5Tokenizer::load(folder);
+    return t;
+  }
+  t.gpt2_ = Gpt2Tokenizer::load(folder);
+  t.bos_id_ = config.opt.bos_token_id;
+  return t;
+}
+
+std::vector<int64_t> Blip2Tokenizer::encode(const std::string& prompt) const {
+  if (t5_) return t5_->encode(prompt);
+  auto ids = gpt2_->encode(prompt);
+  // generate() without input_ids starts from [bos_token_id]
+  if (ids.empty()) ids.push_back(bos_id_);
+  return ids;
+}
+
+std::string Blip2Tokenizer::decode(const std::vector<int64_t>& ids) const {
+  if (t5_) return t5_->decode(ids);
+  const std::u32string text = unicode::decode_utf8(gpt2_->decode(ids), "caption");
+  return unicode::encode_utf8(unicode::strip_python_space(text));
+}
+
+int64_t Blip2Tokenizer::model_max_length() const {
+  return t5_ ? t5_->model_max_length() : gpt2_->model_max_length();
+}
+
+Blip2CaptionModel::Blip2CaptionModel(Blip2ForConditionalGeneration model, Blip2Tokenizer tokenizer,
                                      BlipImageProcessorConfig processor, ComputeOptions compute)
     : model_(std::move(model)), tokenizer_(std::move(tokenizer)), processor_(std::move(processor)), compute_(compute) {}
 
@@ -27,7 +86,7 @@ Blip2CaptionModel Blip2CaptionModel::load(const fs::path& folder, const ComputeO
   StageScope stage("loading the caption model " + folder.string());
   // the small files first: a broken folder fails before gigabytes are read
   auto processor = BlipImageProcessorConfig::load(folder);
-  auto tokenizer = T5Tokenizer::load(folder);
+  auto tokenizer = Blip2Tokenizer::load(folder, Blip2Config::from_json(JsonConfig::load(folder / "config.json")));
   auto model = load_blip2(folder, compute.device, compute.dtype);
   const int64_t image_size = model->config().vision.image_size;
   if (processor.do_resize && (processor.height != image_size || processor.width != image_size))
@@ -41,12 +100,15 @@ Blip2CaptionModel Blip2CaptionModel::load(const fs::path& folder, const ComputeO
 
 std::vector<int64_t> Blip2CaptionModel::prompt_ids(const std::string& prompt) const {
   auto ids = tokenizer_.encode(prompt);
-  const int64_t queries = model_->config().num_query_tokens;
-  const int64_t limit = tokenizer_.model_max_length() - queries;
-  if (int64_t(ids.size()) > limit)
-    throw Error("the prompt is " + std::to_string(ids.size()) + " tokens long; at most " + std::to_string(limit) +
-                " fit next to the " + std::to_string(queries) + " image queries (model_max_length " +
-                std::to_string(tokenizer_.model_max_length()) + ")");
+  const auto& config = model_->config();
+  const int64_t queries = config.num_query_tokens;
+  // OPT: every position needs a learned embedding; T5: the tokenizer's length
+  const int64_t max_length = config.decoder_only() ? config.opt.max_position_embeddings : tokenizer_.model_max_length();
+  const char* what = config.decoder_only() ? "max_position_embeddings " : "model_max_length ";
+  if (max_length > 0 && int64_t(ids.size()) > max_length - queries)
+    throw Error("the prompt is " + std::to_string(ids.size()) + " tokens long; at most " +
+                std::to_string(max_length - queries) + " fit next to the " + std::to_string(queries) +
+                " image queries (" + what + std::to_string(max_length) + ")");
   return ids;
 }
 
@@ -61,13 +123,22 @@ std::vector<std::string> Blip2CaptionModel::caption(const at::Tensor& images_rgb
                                                     const CancelToken* cancel, CaptionTimings* timings) {
   request.generation.validate();
   const auto ids = prompt_ids(request.prompt);
+  if (const auto& config = model_->config(); config.decoder_only()) {
+    // the generated tokens take positions too
+    const int64_t room = config.opt.max_position_embeddings - config.num_query_tokens - int64_t(ids.size());
+    if (request.generation.max_new_tokens > room)
+      throw Error("max_new_tokens " + std::to_string(request.generation.max_new_tokens) + " is too many: the " +
+                  std::to_string(config.num_query_tokens) + " image queries and the " + std::to_string(ids.size()) +
+                  "-token prompt leave " + std::to_string(room) + " of the OPT model's max_position_embeddings (" +
+                  std::to_string(config.opt.max_position_embeddings) + ")");
+  }
   InferenceGuard guard(compute_.device);
   StageScope stage("captioning the photo");
   // 1. preprocessing
   auto t0 = std::chrono::steady_clock::now();
   const auto pixels = preprocess(images_rgb01);  // [B, 3, S, S]
   if (timings) timings->preprocess = seconds_since(t0);
-  // 2. vision -> Q-Former -> T5 encoder -> decoding
+  // 2. vision -> Q-Former -> language model (T5 encoder, or the OPT decoder on the prefix) -> decoding
   t0 = std::chrono::steady_clock::now();
   const auto input_ids = at::tensor(ids, at::kLong).unsqueeze(0);  // [1, T], shared by the batch
   const auto out = model_->generate(pixels, input_ids, request.generation, cancel);

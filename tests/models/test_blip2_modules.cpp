@@ -173,10 +173,11 @@ class TestBlip2Modules : public QObject {
 
   void unsupportedLanguageModelIsReported() {
     test::TempDir dir;
-    copy_model(dir / "m", {}, [](nlohmann::json& c) { c["text_config"]["model_type"] = "opt"; });
+    copy_model(dir / "m", {}, [](nlohmann::json& c) { c["text_config"]["model_type"] = "llama"; });
     const auto msg = test::error_of([&] { load_blip2(dir / "m"); });
     qInfo("%s", msg.c_str());
-    QVERIFY(contains(msg, "opt"));
+    QVERIFY(contains(msg, "'llama'"));
+    QVERIFY(contains(msg, "text_config.model_type"));
   }
 
   void missingTensorIsReported() {

@@ -3,6 +3,7 @@
 #include <QObject>
 
 #include "editing/token_library.h"
+#include "pipeline/captioner.h"
 #include "pipeline/inversion_cache.h"
 #include "pipeline/model_folder.h"
 #include "runtime/byte_size.h"
@@ -25,12 +26,7 @@ QString diffusersFolderProblem(const QString& folder) {
 QString captionFolderProblem(const QString& folder) {
   if (folder.trimmed().isEmpty()) return QString();  // optional
   try {
-    const fs::path dir = folder.toStdString();
-    require_model_folder(dir, "BLIP-2 model folder", "config.json");
-    for (const char* file : {"config.json", "preprocessor_config.json", "spiece.model"})
-      if (!fs::is_regular_file(dir / file))
-        throw Error("BLIP-2 model folder " + dir.string() + " has no " + file +
-                    " (PartEdit captions with BLIP-2 Flan-T5 folders, e.g. blip2-flan-t5-xl)");
+    check_blip2_folder(fs::path(folder.toStdString()));  // Flan-T5 or OPT
     return QString();
   } catch (const Error& e) {
     return QString::fromStdString(e.what());

@@ -34,21 +34,37 @@ Blip2Config Blip2Config::from_json(const JsonConfig& cfg) {
   if (c.num_query_tokens < 1) throw Error("config key 'num_query_tokens' in " + cfg.source().string() + " must be positive");
   const auto text = section(cfg, "text_config", true);
   c.text_model_type = text.get<std::string>("model_type");
-  if (c.text_model_type != "t5")
+  if (c.text_model_type == "t5") {
+    c.text = T5Config::from_json(text);
+  } else if (c.text_model_type == "opt") {
+    c.opt = OPTConfig::from_json(text);
+    // language_projection outputs hidden_size and the token embeddings are word_embed_proj_dim
+    // wide: transformers' BLIP-2 concatenates the two, so they must agree
+    if (c.opt.word_embed_proj_dim != c.opt.hidden_size)
+      throw Error("config key 'text_config.word_embed_proj_dim' in " + cfg.source().string() + " (" +
+                  std::to_string(c.opt.word_embed_proj_dim) + ") differs from hidden_size (" +
+                  std::to_string(c.opt.hidden_size) + "); BLIP-2 needs them equal");
+  } else {
     throw Error("config key 'text_config.model_type' in " + cfg.source().string() + " is '" + c.text_model_type +
-                "'; this build captions with Flan-T5 language models (model_type 't5') only");
-  c.text = T5Config::from_json(text);
+                "'; BLIP-2 captions with Flan-T5 ('t5') or OPT ('opt') language models");
+  }
   return c;
 }
 
 Blip2ForConditionalGenerationImpl::Blip2ForConditionalGenerationImpl(const Blip2Config& c)
     : vision_model(register_module("vision_model", Blip2VisionModel(c.vision))),
       qformer(register_module("qformer", Blip2QFormerModel(c.qformer))),
-      language_projection(register_module("language_projection", Linear(c.qformer.hidden_size, c.text.d_model))),
-      language_model(register_module("language_model", T5ForConditionalGeneration(c.text))),
+      language_projection(
+          register_module("language_projection", Linear(c.qformer.hidden_size, c.text_hidden_size()))),
       config_(c) {
   query_tokens = register_parameter("query_tokens", at::empty({1, c.num_query_tokens, c.qformer.hidden_size}));
-  language_ = language_model.get();
+  if (c.decoder_only()) {
+    opt_language_model = register_module("language_model", OPTForCausalLM(c.opt));
+    language_ = opt_language_model.get();
+  } else {
+    language_model = register_module("language_model", T5ForConditionalGeneration(c.text));
+    language_ = language_model.get();
+  }
 }
 
 at::Tensor Blip2ForConditionalGenerationImpl::image_features(const at::Tensor& pixel_values) {
@@ -83,6 +99,7 @@ Blip2Inputs Blip2ForConditionalGenerationImpl::language_inputs(const at::Tensor&
   Blip2Inputs out;
   out.inputs_embeds = at::cat({projected, text}, 1);                                     // [B, Q + T, D]
   out.attention_mask = at::cat({at::ones({B, Q}, mask.options()), mask}, 1);              // [B, Q + T]
+  out.input_ids = ids;
   return out;
 }
 
@@ -93,7 +110,7 @@ GenerationOutput Blip2ForConditionalGenerationImpl::generate(const at::Tensor& p
   options.validate();
   const auto inputs = language_inputs(pixel_values, input_ids);
   if (cancel) cancel->throw_if_cancelled();
-  auto session = language_->start(inputs.inputs_embeds, inputs.attention_mask);
+  auto session = language_->start(inputs.inputs_embeds, inputs.attention_mask, inputs.input_ids);
   return generate_tokens(*session, inputs.inputs_embeds.size(0), language_->eos_token_id(), language_->pad_token_id(),
                          options, cancel);
 }
@@ -108,10 +125,15 @@ Blip2ForConditionalGeneration load_blip2(const fs::path& folder, c10::Device dev
   config.vision.separate_qv_bias = weights.contains("vision_model.encoder.layers.0.self_attn.q_bias");
   Blip2ForConditionalGeneration model(config);
   model->to(device, dtype);
-  // The stacks' embed_tokens alias shared.weight; a tied lm_head too.
+  // T5: the stacks' embed_tokens alias shared.weight; a tied lm_head (T5 or OPT) aliases the
+  // input embeddings, and checkpoints may or may not carry it.
   std::vector<std::string> ignore;
-  for (const auto& key : t5_aliased_keys()) ignore.push_back("language_model." + key);
-  if (config.text.tie_word_embeddings) ignore.push_back("language_model.lm_head.weight");
+  if (config.decoder_only()) {
+    if (config.opt.tie_word_embeddings) ignore.push_back("language_model.lm_head.weight");
+  } else {
+    for (const auto& key : t5_aliased_keys()) ignore.push_back("language_model." + key);
+    if (config.text.tie_word_embeddings) ignore.push_back("language_model.lm_head.weight");
+  }
   load_weights(*model, weights, ignore);
   model->eval();
   return model;

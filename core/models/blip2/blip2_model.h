@@ -1,10 +1,12 @@
 #pragma once
 // BLIP-2 for captioning: transformers' Blip2ForConditionalGeneration (modeling_blip_2.py)
-// with a Flan-T5 language model. vision_model -> qformer(query_tokens) -> language_projection
-// -> [projected queries ; embedded prompt] as the T5 encoder input -> greedy / beam decoding.
-// Keys: vision_model.*, query_tokens, qformer.*, language_projection.*, language_model.*.
-// The language model sits behind CaptionLanguageModel, so that an OPT decoder
-// (blip2-opt-2.7b) is one more implementation, not a change here.
+// with a Flan-T5 or an OPT language model. vision_model -> qformer(query_tokens) ->
+// language_projection -> [projected queries ; embedded prompt] as the T5 encoder input (the
+// decoder then starts from decoder_start_token_id) or as the OPT decoder's first input (the
+// output continues the prompt, which starts with </s>) -> greedy / beam decoding.
+// Keys: vision_model.*, query_tokens, qformer.*, language_projection.*, language_model.*
+// (T5: shared, encoder, decoder, lm_head; OPT: model.decoder.*, lm_head when untied).
+// The language model sits behind CaptionLanguageModel.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -18,6 +20,7 @@
 
 #include "models/blip2/blip2_qformer.h"
 #include "models/blip2/blip2_vision.h"
+#include "models/opt/opt_model.h"
 #include "models/t5/t5_model.h"
 #include "models/text_generation.h"
 #include "nn/layers.h"
@@ -28,22 +31,26 @@ class JsonConfig;
 
 // config.json of a Blip2ForConditionalGeneration folder. vision_config / qformer_config keys
 // default as in transformers (save_pretrained omits defaults); text_config must name its
-// model_type (transformers would silently assume OPT); qformer encoder_hidden_size is the
-// vision hidden_size, as Blip2Config sets it.
+// model_type, "t5" or "opt" (transformers would silently assume OPT); qformer
+// encoder_hidden_size is the vision hidden_size, as Blip2Config sets it.
 struct Blip2Config {
   Blip2VisionConfig vision;
   Blip2QFormerConfig qformer;
-  std::string text_model_type;  // "t5"
-  T5Config text;
+  std::string text_model_type;  // "t5" | "opt"
+  T5Config text;                // model_type "t5"
+  OPTConfig opt;                // model_type "opt"
   int64_t num_query_tokens = 32;
 
   static Blip2Config from_json(const JsonConfig& cfg);
+  bool decoder_only() const { return text_model_type == "opt"; }
+  int64_t text_hidden_size() const { return decoder_only() ? opt.hidden_size : text.d_model; }
 };
 
 // The embeddings a language model is conditioned on.
 struct Blip2Inputs {
   at::Tensor inputs_embeds;   // [B, Q + T, D]
   at::Tensor attention_mask;  // [B, Q + T] int64 (ones for the queries)
+  at::Tensor input_ids;       // [B, T] int64: the prompt ids embedded in the last T rows
 };
 
 class Blip2ForConditionalGenerationImpl : public torch::nn::Module {
@@ -60,7 +67,7 @@ class Blip2ForConditionalGenerationImpl : public torch::nn::Module {
   Blip2Inputs language_inputs(const at::Tensor& pixel_values, const at::Tensor& input_ids,
                               const at::Tensor& attention_mask = {});
   // Blip2ForConditionalGeneration.generate: sequences [B, L] of the decoder (T5: starting with
-  // decoder_start_token_id).
+  // decoder_start_token_id; OPT: the prompt ids, then the new tokens).
   GenerationOutput generate(const at::Tensor& pixel_values, const at::Tensor& input_ids,
                             const GenerationOptions& options, const CancelToken* cancel = nullptr);
 
@@ -72,7 +79,9 @@ class Blip2ForConditionalGenerationImpl : public torch::nn::Module {
   at::Tensor query_tokens;  // [1, Q, Dq]
   Blip2QFormerModel qformer{nullptr};
   Linear language_projection{nullptr};
+  // The language model, registered as "language_model": one of the two is set.
   T5ForConditionalGeneration language_model{nullptr};
+  OPTForCausalLM opt_language_model{nullptr};
 
  private:
   Blip2Config config_;

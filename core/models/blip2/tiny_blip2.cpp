@@ -1,12 +1,13 @@
 #include "models/blip2/tiny_blip2.h"
 
-#include <fstream>
+#include <algorithm>
 
 #include <ATen/ATen.h>
 
 #include "io/json_config.h"
 #include "io/safetensors.h"
 #include "models/blip2/blip2_model.h"
+#include "models/tiny_model_parts.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -24,11 +25,7 @@ TinyBlip2Options medium_blip2_options(uint64_t seed) {
 
 namespace {
 
-void write_json(const fs::path& path, const nlohmann::json& json) {
-  std::ofstream out(path);
-  out << json.dump(2) << "\n";
-  if (!out) throw Error("cannot write " + path.string());
-}
+using tiny::write_json;
 
 // Keys as transformers' save_pretrained writes them for a Flan-T5 BLIP-2 (defaults omitted in
 // the vision and Q-Former sections; the text section complete).
@@ -48,6 +45,7 @@ nlohmann::json blip2_config(const TinyBlip2Options& o) {
   c["qformer_config"] = {{"hidden_size", o.qformer_width},        {"intermediate_size", o.qformer_mlp},
                          {"num_hidden_layers", o.qformer_layers}, {"num_attention_heads", o.qformer_heads},
                          {"encoder_hidden_size", o.vision_width}, {"model_type", "blip_2_qformer"}};
+  if (o.text_model == "opt") return c;  // the caller adds the OPT text_config
   c["text_config"] = {{"architectures", {"T5ForConditionalGeneration"}},
                       {"model_type", "t5"},
                       {"d_model", o.d_model},
@@ -67,6 +65,34 @@ nlohmann::json blip2_config(const TinyBlip2Options& o) {
                       {"pad_token_id", 0},
                       {"eos_token_id", 1},
                       {"decoder_start_token_id", 0}};
+  return c;
+}
+
+// The OPT variant (blip2-opt-2.7b's layout): a decoder-only language model, OPTConfig written
+// completely, eos the "\n" token.
+nlohmann::json blip2_opt_config(const TinyBlip2Options& o, int64_t eos_token_id) {
+  auto c = blip2_config(o);
+  c["is_encoder_decoder"] = false;
+  c["use_decoder_only_language_model"] = true;
+  c.erase("tie_word_embeddings");
+  c["text_config"] = {{"architectures", {"OPTForCausalLM"}},
+                      {"model_type", "opt"},
+                      {"vocab_size", o.vocab_size},
+                      {"hidden_size", o.opt_hidden},
+                      {"word_embed_proj_dim", o.opt_hidden},
+                      {"num_hidden_layers", o.opt_layers},
+                      {"num_attention_heads", o.opt_heads},
+                      {"ffn_dim", o.opt_ffn},
+                      {"max_position_embeddings", o.opt_max_positions},
+                      {"activation_function", "relu"},
+                      {"do_layer_norm_before", true},
+                      {"enable_bias", true},
+                      {"layer_norm_elementwise_affine", true},
+                      {"tie_word_embeddings", true},
+                      {"prefix", "</s>"},
+                      {"bos_token_id", 2},
+                      {"eos_token_id", eos_token_id},
+                      {"pad_token_id", 1}};
   return c;
 }
 
@@ -108,11 +134,23 @@ void init_weights(torch::nn::Module& model, uint64_t seed) {
 
 int64_t write_tiny_blip2(const fs::path& dir, const TinyBlip2Options& o) {
   if (o.image_size % o.patch_size != 0) throw Error("tiny BLIP-2: image_size must be a multiple of patch_size");
+  if (o.text_model != "t5" && o.text_model != "opt")
+    throw Error("tiny BLIP-2: text_model must be 't5' or 'opt', got '" + o.text_model + "'");
   fs::create_directories(dir);
-  write_json(dir / "config.json", blip2_config(o));
+  if (o.text_model == "opt") {
+    // 4 specials + 256 byte symbols + merges fill the model's vocabulary at most
+    if (o.vocab_size < 4 + 256) throw Error("tiny BLIP-2 OPT: vocab_size must be at least 260 (specials + bytes)");
+    const auto vocab = tiny::learn_gpt2_vocabulary(size_t(o.vocab_size - 4 - 256));
+    tiny::write_gpt2_tokenizer(dir, vocab);
+    const int64_t eos = int64_t(std::find(vocab.tokens.begin(), vocab.tokens.end(), "\xC4\x8A") - vocab.tokens.begin());
+    write_json(dir / "config.json", blip2_opt_config(o, eos));
+    write_json(dir / "generation_config.json", {{"bos_token_id", 2}, {"eos_token_id", eos}, {"pad_token_id", 1}});
+  } else {
+    write_json(dir / "config.json", blip2_config(o));
+    write_json(dir / "generation_config.json",
+               {{"decoder_start_token_id", 0}, {"eos_token_id", 1}, {"pad_token_id", 0}});
+  }
   write_json(dir / "preprocessor_config.json", preprocessor_config(o));
-  write_json(dir / "generation_config.json",
-             {{"decoder_start_token_id", 0}, {"eos_token_id", 1}, {"pad_token_id", 0}});
   // built from the written config, as a loader would, so every key of the module is present
   Blip2ForConditionalGeneration model(Blip2Config::from_json(JsonConfig::load(dir / "config.json")));
   c10::InferenceMode guard;

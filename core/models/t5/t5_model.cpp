@@ -333,7 +333,8 @@ class T5DecodingSession : public DecodingSession {
 }  // namespace
 
 std::unique_ptr<DecodingSession> T5ForConditionalGenerationImpl::start(const at::Tensor& inputs_embeds,
-                                                                      const at::Tensor& attention_mask) {
+                                                                      const at::Tensor& attention_mask,
+                                                                      const at::Tensor& /*prompt_ids*/) {
   const auto dtype = shared->weight.scalar_type();
   auto bias = mask_bias(attention_mask, dtype);
   auto hidden = encoder->encode(inputs_embeds.to(shared->weight.device(), dtype), bias);  // [B, T, D]

@@ -187,7 +187,9 @@ class T5ForConditionalGenerationImpl : public torch::nn::Module, public CaptionL
   int64_t eos_token_id() const override { return config_.eos_token_id; }
   int64_t pad_token_id() const override { return config_.pad_token_id; }
   at::Tensor embed_tokens(const at::Tensor& ids) override;
-  std::unique_ptr<DecodingSession> start(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask) override;
+  // prompt_ids are ignored: the prompt is encoder input, sequences start with decoder_start_token_id.
+  std::unique_ptr<DecodingSession> start(const at::Tensor& inputs_embeds, const at::Tensor& attention_mask,
+                                         const at::Tensor& prompt_ids) override;
 
   Embedding shared{nullptr};
   T5Stack encoder{nullptr}, decoder{nullptr};
