@@ -382,15 +382,16 @@ void load_special_tokens(const fs::path& folder, ClipTokenizer::Data& d) {
 
 }  // namespace
 
-ClipTokenizer ClipTokenizer::load(const fs::path& folder) {
+ClipTokenizer ClipTokenizer::load(const fs::path& folder, const fs::path& vocabulary_folder) {
   auto d = std::make_shared<Data>();
   const auto table = bytes_to_unicode();
   for (int b = 0; b < 256; ++b) {
     unicode::append_utf8(d->byte_encoder[size_t(b)], table[size_t(b)]);
     d->byte_decoder[table[size_t(b)]] = static_cast<unsigned char>(b);
   }
-  load_vocab(require_file(folder, "vocab.json"), *d);
-  load_merges(require_file(folder, "merges.txt"), *d);
+  const fs::path& vocabulary = vocabulary_folder.empty() ? folder : vocabulary_folder;
+  load_vocab(require_file(vocabulary, "vocab.json"), *d);
+  load_merges(require_file(vocabulary, "merges.txt"), *d);
   load_special_tokens(folder, *d);
   return ClipTokenizer(std::move(d), std::make_shared<Cache>());
 }
