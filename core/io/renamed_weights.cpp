@@ -118,6 +118,8 @@ at::Tensor RenamedWeights::tensor(const std::string& name) const {
   }
 }
 
+void RenamedWeights::release(const std::string& name) const { file_->release(source(name).key); }
+
 std::string RenamedWeights::file_key(const std::string& name) const {
   if (auto it = present_.find(name); it != present_.end()) return it->second.key;
   const KeyRule* rule = longest_prefix_match(by_ours_, name);

@@ -47,6 +47,7 @@ class RenamedWeights : public WeightSource {
   std::string source_name(const std::string& name) const override;
   std::string stored_shape_text(const std::string& name) const override;
   std::vector<std::string> unmapped_names() const override { return unmapped_; }
+  void release(const std::string& name) const override;
 
   // The file key `name` is read from, "" when no rule covers it.
   std::string file_key(const std::string& name) const;

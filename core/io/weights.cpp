@@ -143,6 +143,10 @@ std::string WeightSet::file_of(const std::string& name) const {
   return hit ? files_[hit->second]->path().string() : std::string();
 }
 
+void WeightSet::release(const std::string& name) const {
+  if (const auto* hit = find(name)) files_[hit->second]->release(name);
+}
+
 std::string WeightSet::describe() const { return origin_.string(); }
 
 void load_weights(torch::nn::Module& module, const WeightSource& weights, const std::vector<std::string>& ignore) {
@@ -190,7 +194,10 @@ void load_weights(torch::nn::Module& module, const WeightSource& weights, const 
   // nn/layers.h allocates them uninitialised, and the checks above guarantee that every
   // parameter not named in `ignore` is in `copies`.
   at::NoGradGuard no_grad;
-  for (auto& [target, name] : copies) target.copy_(weights.tensor(name));
+  for (auto& [target, name] : copies) {
+    target.copy_(weights.tensor(name));
+    weights.release(name);
+  }
 }
 
 }  // namespace partedit

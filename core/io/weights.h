@@ -38,6 +38,8 @@ class WeightSource {
   virtual std::string stored_shape_text(const std::string& name) const;
   // Tensors in the file that map to no module name, by the file's key (reported as unexpected).
   virtual std::vector<std::string> unmapped_names() const { return {}; }
+  // Called once `name` has been copied into the module: its file pages may leave memory.
+  virtual void release(const std::string& name) const { (void)name; }
 };
 
 class WeightSet : public WeightSource {
@@ -61,6 +63,7 @@ class WeightSet : public WeightSource {
   std::vector<int64_t> shape(const std::string& name) const override { return entry(name).shape; }
   at::Tensor tensor(const std::string& name) const override { return view(name); }
   std::string source_name(const std::string& name) const override;  // the name, and its shard
+  void release(const std::string& name) const override;
 
  private:
   std::vector<std::shared_ptr<SafetensorsFile>> files_;

@@ -173,6 +173,19 @@ class TestSingleFileCheckpoint : public QObject {
     }
   }
 
+  // The loader drops each tensor's pages after copying it: the data reads back from the file.
+  void releasedTensorsReadBackFromTheFile() {
+    const fs::path file = dir_ / "pages.safetensors";
+    const auto big = at::arange(1 << 20, at::kFloat);  // 4 MiB: whole pages inside
+    write_safetensors(file, {{"a", at::ones({3})}, {"big", big}, {"z", at::ones({5})}});
+    SafetensorsFile mapped(file);
+    const auto view = mapped.view("big");
+    QVERIFY(at::equal(view, big));
+    mapped.release("big");
+    QVERIFY(at::equal(view, big));
+    QVERIFY(at::equal(mapped.view("a"), at::ones({3})));
+  }
+
   void unknownFamilyIsRefused() {
     const fs::path file = dir_ / "lora.safetensors";
     write_safetensors(file, {{"lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight", at::zeros({4, 8})}});
