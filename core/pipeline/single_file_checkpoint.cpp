@@ -91,10 +91,17 @@ SingleFileCheckpoint SingleFileCheckpoint::open(const fs::path& path, const Mode
     std::vector<std::string> keys;
     for (const auto& entry : c.file_->entries()) keys.push_back(printable_excerpt(entry.name, 120));
     std::sort(keys.begin(), keys.end());
+    // One component of a diffusers folder (its UNet, VAE or text encoder file) is a common mix-up.
+    const bool component = std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
+      return k.rfind("down_blocks.", 0) == 0 || k.rfind("encoder.down_blocks.", 0) == 0 || k.rfind("text_model.", 0) == 0;
+    });
     throw Error(path.string() + " is not a checkpoint of a known family: its tensor names have none of the text " +
                 "encoder prefixes conditioner.embedders.1.model. (SDXL), cond_stage_model.model. (SD 2.x) or " +
                 "cond_stage_model.transformer. (SD 1.x); it holds " + std::to_string(keys.size()) +
-                " tensors: " + capped_list(keys, 5));
+                " tensors: " + capped_list(keys, 5) +
+                (component ? ". Its names are those of one component of a diffusers model: give the model folder "
+                             "that holds it (with model_index.json)"
+                           : ""));
   }
   c.family_ = *family;
   check_no_stray_tensors(*c.file_, c.family_);
