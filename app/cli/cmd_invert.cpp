@@ -32,7 +32,7 @@ namespace {
 
 std::vector<OptionSpec> invert_options() {
   std::vector<OptionSpec> specs = {
-      {"model", true, false, "PATH  diffusers model folder or single-file .safetensors checkpoint (model_index.json, unet/, vae/, ...)"},
+      {"model", true, false, "PATH  diffusers model folder (model_index.json, unet/, vae/, ...) or single-file .safetensors checkpoint"},
       {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size\n"
                              + std::string(34, ' ') + "within the model's native size squared (SDXL: 1024x1024), sides\n"
                              + std::string(34, ' ') + "multiples of 8; small photos are scaled up (SDXL: shorter side 256)"},
