@@ -7,6 +7,18 @@
         <source>Choose a model folder.</source>
         <translation>Modellordner auswählen.</translation>
     </message>
+    <message>
+        <source>a diffusers model folder</source>
+        <translation>ein Diffusers-Modellordner</translation>
+    </message>
+    <message>
+        <source>an %1 single-file checkpoint (shipped configs %2)</source>
+        <translation>eine %1-Checkpoint-Datei (mitgelieferte Konfiguration %2)</translation>
+    </message>
+    <message>
+        <source>an %1 single-file checkpoint (configs from the chosen folder)</source>
+        <translation>eine %1-Checkpoint-Datei (Konfiguration aus dem gewählten Ordner)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -881,16 +893,48 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;PartEdit needs a diffusion model on this computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose a &lt;b&gt;diffusers folder&lt;/b&gt; of Stable Diffusion XL (recommended), SD 1.x or SD 2.x: the folder that holds &lt;i&gt;model_index.json&lt;/i&gt; with &lt;i&gt;unet&lt;/i&gt;, &lt;i&gt;vae&lt;/i&gt;, &lt;i&gt;text_encoder&lt;/i&gt;, &lt;i&gt;tokenizer&lt;/i&gt; and &lt;i&gt;scheduler&lt;/i&gt; inside. Nothing is downloaded.&lt;/p&gt;&lt;p&gt;Optionally choose a &lt;b&gt;BLIP-2 folder&lt;/b&gt; (e.g. blip2-flan-t5-xl): PartEdit then describes photos for you before editing them. Without it you type the description.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;PartEdit benötigt ein Diffusionsmodell auf diesem Computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Einen &lt;b&gt;Diffusers-Ordner&lt;/b&gt; von Stable Diffusion XL (empfohlen), SD 1.x oder SD 2.x auswählen: den Ordner, der &lt;i&gt;model_index.json&lt;/i&gt; sowie &lt;i&gt;unet&lt;/i&gt;, &lt;i&gt;vae&lt;/i&gt;, &lt;i&gt;text_encoder&lt;/i&gt;, &lt;i&gt;tokenizer&lt;/i&gt; und &lt;i&gt;scheduler&lt;/i&gt; enthält. Es wird nichts heruntergeladen.&lt;/p&gt;&lt;p&gt;Optional einen &lt;b&gt;BLIP-2-Ordner&lt;/b&gt; auswählen (z. B. blip2-flan-t5-xl): PartEdit beschreibt Fotos dann vor dem Bearbeiten automatisch. Ohne ihn wird die Beschreibung von Hand eingegeben.&lt;/p&gt;</translation>
+        <source>&lt;p&gt;&lt;b&gt;PartEdit needs a diffusion model on this computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose a &lt;b&gt;diffusers folder&lt;/b&gt; of Stable Diffusion XL (recommended), SD 1.x or SD 2.x: the folder that holds &lt;i&gt;model_index.json&lt;/i&gt; with &lt;i&gt;unet&lt;/i&gt;, &lt;i&gt;vae&lt;/i&gt;, &lt;i&gt;text_encoder&lt;/i&gt;, &lt;i&gt;tokenizer&lt;/i&gt; and &lt;i&gt;scheduler&lt;/i&gt; inside, or a &lt;b&gt;single-file checkpoint&lt;/b&gt; (&lt;i&gt;.safetensors&lt;/i&gt;, e.g. sd_xl_base_1.0.safetensors). Nothing is downloaded.&lt;/p&gt;&lt;p&gt;Optionally choose a &lt;b&gt;BLIP-2 folder&lt;/b&gt; (e.g. blip2-flan-t5-xl): PartEdit then describes photos for you before editing them. Without it you type the description.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;PartEdit benötigt ein Diffusionsmodell auf diesem Computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Einen &lt;b&gt;Diffusers-Ordner&lt;/b&gt; von Stable Diffusion XL (empfohlen), SD 1.x oder SD 2.x auswählen: den Ordner, der &lt;i&gt;model_index.json&lt;/i&gt; sowie &lt;i&gt;unet&lt;/i&gt;, &lt;i&gt;vae&lt;/i&gt;, &lt;i&gt;text_encoder&lt;/i&gt;, &lt;i&gt;tokenizer&lt;/i&gt; und &lt;i&gt;scheduler&lt;/i&gt; enthält, oder eine &lt;b&gt;Checkpoint-Datei&lt;/b&gt; (&lt;i&gt;.safetensors&lt;/i&gt;, z. B. sd_xl_base_1.0.safetensors). Es wird nichts heruntergeladen.&lt;/p&gt;&lt;p&gt;Optional einen &lt;b&gt;BLIP-2-Ordner&lt;/b&gt; auswählen (z. B. blip2-flan-t5-xl): PartEdit beschreibt Fotos dann vor dem Bearbeiten automatisch. Ohne ihn wird die Beschreibung von Hand eingegeben.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <source>SDXL, SD 1.x or SD 2.x diffusers folder</source>
-        <translation>Diffusers-Ordner von SDXL, SD 1.x oder SD 2.x</translation>
+        <source>SDXL, SD 1.x or SD 2.x diffusers folder or .safetensors file</source>
+        <translation>Diffusers-Ordner oder .safetensors-Datei von SDXL, SD 1.x oder SD 2.x</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Ordner…</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>Datei…</translation>
+    </message>
+    <message>
+        <source>A single-file checkpoint (.safetensors), as model sites share them</source>
+        <translation>Eine Checkpoint-Datei (.safetensors), wie Modellseiten sie anbieten</translation>
+    </message>
+    <message>
+        <source>Choose a Checkpoint File</source>
+        <translation>Checkpoint-Datei auswählen</translation>
+    </message>
+    <message>
+        <source>Single-file checkpoints (*.safetensors)</source>
+        <translation>Checkpoint-Dateien (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>optional: diffusers folder with the file&apos;s configs (other shapes)</source>
+        <translation>optional: Diffusers-Ordner mit den Konfigurationen der Datei (andere Formen)</translation>
+    </message>
+    <message>
+        <source>C&amp;onfig folder:</source>
+        <translation>K&amp;onfigurationsordner:</translation>
+    </message>
+    <message>
+        <source>✓ %1</source>
+        <translation>✓ %1</translation>
     </message>
     <message>
         <source>&amp;Diffusion model:</source>

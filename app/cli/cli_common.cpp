@@ -150,7 +150,7 @@ std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alte
 
 std::vector<OptionSpec> generation_option_specs() {
   std::vector<OptionSpec> specs = {
-      {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
+      {"model", true, false, "PATH  diffusers model folder (model_index.json, unet/, vae/, ...) or single-file .safetensors checkpoint"},
       {"prompt", true, false, "TEXT  the prompt (for edit: the source prompt)"},
       {"negative", true, false, "TEXT  negative prompt (default: none)"},
       {"steps", true, false, "N  denoising steps, 1 to 1000 (default 50)"},
@@ -161,9 +161,27 @@ std::vector<OptionSpec> generation_option_specs() {
       {"width", true, false, "W  image width: a multiple of 8, 64 to 4096, at most 8:1 to the height (default: the model's size)"},
       {"height", true, false, "H  image height: a multiple of 8, 64 to 4096 (default: the model's size)"},
   };
+  const auto loading = model_load_option_specs();
+  specs.insert(specs.end(), loading.begin(), loading.end());
   const auto compute = compute_option_specs();
   specs.insert(specs.end(), compute.begin(), compute.end());
   return specs;
+}
+
+std::vector<OptionSpec> model_load_option_specs() {
+  return {
+      {"config", true, false, "DIR  for a single-file --model: diffusers folder with its configs and tokenizers "
+                              "(default: the shipped ones of the file's shape)"},
+      {"prediction-type", true, false, "TYPE  epsilon | v_prediction | sample: overrides the scheduler config's "
+                                       "(SD 2.x files default to v_prediction, 768 px; epsilon selects the 512 base)"},
+  };
+}
+
+ModelLoadOptions model_load_options_from_args(const Args& args) {
+  ModelLoadOptions options;
+  options.config_dir = args.get_or("config", "");
+  options.prediction_type = args.get_or("prediction-type", "");
+  return options;
 }
 
 GenerateRequest generation_request_from_args(const Args& args) {
@@ -187,7 +205,7 @@ GenerateRequest generation_request_from_args(const Args& args) {
 DiffusionModel load_model(const Args& args, const ComputeOptions& compute) {
   const fs::path model_dir = args.get("model");
   std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
-  DiffusionModel model = DiffusionModel::load(model_dir, compute);
+  DiffusionModel model = DiffusionModel::load(model_dir, compute, model_load_options_from_args(args));
   std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
   return model;
 }

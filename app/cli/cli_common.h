@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "engine/engine_events.h"
+#include "pipeline/model_load_options.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
@@ -67,6 +68,11 @@ std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alte
 // guidance, scheduler, seed, init-latents, size); `edit` takes the same ones.
 std::vector<OptionSpec> generation_option_specs();
 GenerateRequest generation_request_from_args(const Args& args);
+
+// --config DIR and --prediction-type TYPE: how a --model path is read (generation_option_specs
+// includes them; the other model-loading commands append them).
+std::vector<OptionSpec> model_load_option_specs();
+ModelLoadOptions model_load_options_from_args(const Args& args);
 
 // Loads the diffusion model named by --model, reporting on stderr.
 DiffusionModel load_model(const Args& args, const ComputeOptions& compute);

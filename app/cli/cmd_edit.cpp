@@ -218,7 +218,7 @@ int run_edit(const CommandArgs& argv) {
 
   // 2. The model; for a photo its source (an inversion file is read and checked against it).
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
   fill_size_from_latents(model, job.generation);
   const auto after_load = std::chrono::steady_clock::now();
   if (photo_edit) job.from = photo_source_from_args(args, engine);

@@ -53,7 +53,7 @@ int run_generate(const CommandArgs& argv) {
   // 2. The model, 3. generation (interruptible).
   Engine engine;
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
   fill_size_from_latents(model, request);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;

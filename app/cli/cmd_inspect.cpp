@@ -7,6 +7,8 @@
 #include "commands.h"
 #include "io/json_config.h"
 #include "io/safetensors.h"
+#include "models/checkpoint_layout.h"
+#include "pipeline/single_file_checkpoint.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -26,6 +28,11 @@ void print_file(const fs::path& path) {
     total += e.end - e.begin;
   }
   std::cout << "  total " << total << " bytes\n";
+  // A single-file checkpoint: the family its keys say, and the shipped configs it would use.
+  if (const auto family = detect_checkpoint_family(file))
+    std::cout << "  single-file checkpoint: " << checkpoint_family_name(*family) << ", shipped configs "
+              << shipped_shape_name(*family, "") << (*family == CheckpointFamily::SD2 ? " (sd-2.x-512-base with --prediction-type epsilon)" : "")
+              << "\n";
 }
 
 void print_config(const fs::path& path) {

@@ -32,7 +32,7 @@ namespace {
 
 std::vector<OptionSpec> invert_options() {
   std::vector<OptionSpec> specs = {
-      {"model", true, false, "DIR  diffusers model folder (model_index.json, unet/, vae/, ...)"},
+      {"model", true, false, "PATH  diffusers model folder (model_index.json, unet/, vae/, ...) or single-file .safetensors checkpoint"},
       {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size\n"
                              + std::string(34, ' ') + "within the model's native size squared (SDXL: 1024x1024), sides\n"
                              + std::string(34, ' ') + "multiples of 8; small photos are scaled up (SDXL: shorter side 256)"},
@@ -46,6 +46,8 @@ std::vector<OptionSpec> invert_options() {
       {"zero-noise-steps", true, false, "N  last noise maps set to zero, in [0, steps] (default 3, at most steps)"},
       {"replay", true, false, "FILE  denoise this inversion file back into --out IMAGE instead of inverting"},
   };
+  const auto loading = model_load_option_specs();
+  specs.insert(specs.end(), loading.begin(), loading.end());
   const auto compute = compute_option_specs();
   specs.insert(specs.end(), compute.begin(), compute.end());
   specs.insert(specs.end(), {
@@ -145,7 +147,7 @@ int run_invert(const CommandArgs& argv) {
   // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
   Engine engine;
   const EngineListener listener = stderr_listener(false);
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
   if (replay) return run_replay(args, engine, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
 

@@ -29,7 +29,7 @@ namespace {
 std::vector<OptionSpec> locate_options() {
   const LocateRequest d;
   std::vector<OptionSpec> specs = {
-      {"model", true, false, "DIR  diffusers model folder"},
+      {"model", true, false, "PATH  diffusers model folder or single-file .safetensors checkpoint"},
       {"image", true, false, "FILE  the image (PNG, JPEG, WebP, TIFF), fitted to the model's working size as photos are"},
       {"token", true, false, "FILE  the part token (.safetensors, or the authors' .pt)"},
       {"part", true, false, "NAME  a part token of the library (instead of --token)"},
@@ -43,6 +43,8 @@ std::vector<OptionSpec> locate_options() {
                                            std::to_string(d.timestep_stride) + ")"},
       {"seed", true, false, "N  seed of the noise (default 0)"},
   };
+  const auto loading = model_load_option_specs();
+  specs.insert(specs.end(), loading.begin(), loading.end());
   append_run_option_specs(specs);
   return specs;
 }
@@ -92,7 +94,7 @@ int run_locate(const CommandArgs& argv) {
 
   // 2. The model (the token must fit it), 3. the maps (interruptible).
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   LocateResult result;

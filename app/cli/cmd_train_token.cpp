@@ -25,7 +25,7 @@ std::vector<OptionSpec> train_options() {
   const TokenTrainingOptions d;
   const std::string pad(34, ' ');
   std::vector<OptionSpec> specs = {
-      {"model", true, false, "DIR  diffusers model folder the token is for"},
+      {"model", true, false, "PATH  diffusers model folder or single-file .safetensors checkpoint the token is for"},
       {"images", true, false, "DIR  training images (PNG, JPEG, WebP, TIFF), fitted to the model's working size"},
       {"masks", true, false, "DIR  one mask per image, same file name (any of those formats), same size as its\n" + pad +
                                  "image: the part white (or any bright colour, or opaque alpha), the rest black"},
@@ -49,6 +49,8 @@ std::vector<OptionSpec> train_options() {
       {"checkpoint", true, false, "FILE  where checkpoints go (default: next to --out, <name>.checkpoint.safetensors)"},
       {"resume", true, false, "CHECKPOINT  continue that run where it stopped (the same images and settings)"},
   };
+  const auto loading = model_load_option_specs();
+  specs.insert(specs.end(), loading.begin(), loading.end());
   append_run_option_specs(specs);
   return specs;
 }
@@ -143,7 +145,7 @@ int run_train_token(const CommandArgs& argv) {
   listener.observer.checkpoint = [&](const fs::path& path, int64_t step) {
     std::cerr << "checkpoint " << path.string() << " (step " << step << ")\n";
   };
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener.engine);
+  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener.engine, model_load_options_from_args(args));
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   TrainTokenResult result;

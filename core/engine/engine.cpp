@@ -31,13 +31,13 @@ Engine::Engine(EngineOptions options)
 Engine::~Engine() = default;
 
 DiffusionModel& Engine::load_model(const fs::path& folder, const ComputeOptions& compute,
-                                   const EngineListener& listener) {
+                                   const EngineListener& listener, const ModelLoadOptions& options) {
   if (model_ && model_->folder() == folder && model_->compute().device == compute.device &&
-      model_->compute().dtype == compute.dtype)
+      model_->compute().dtype == compute.dtype && model_->load_options() == options)
     return *model_;
   listener.say("loading " + folder.string() + " (" + compute.describe() + ")");
   // Loaded aside, so that a folder that fails to load leaves the current model in place.
-  auto loaded = std::make_unique<DiffusionModel>(DiffusionModel::load(folder, compute));
+  auto loaded = std::make_unique<DiffusionModel>(DiffusionModel::load(folder, compute, options));
   model_ = std::move(loaded);
   listener.say(std::string("loaded ") + family_name(model_->family()) + " model in " +
                format_seconds(model_->load_seconds()) + " s");

@@ -19,6 +19,7 @@
 #include "pipeline/captioner.h"
 #include "pipeline/inversion.h"
 #include "pipeline/inversion_cache.h"
+#include "pipeline/model_load_options.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
@@ -88,10 +89,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // ---- what stays loaded ----------------------------------------------------------------
-  // Loads a diffusers folder (replacing the loaded model; the same folder and compute again
-  // is a no-op). Throws Error with the loader's message; the previous model stays loaded then.
+  // Loads a diffusers folder or a single-file checkpoint (replacing the loaded model; the same
+  // path, compute and options again is a no-op). Throws Error with the loader's message; the
+  // previous model stays loaded then.
   DiffusionModel& load_model(const std::filesystem::path& folder, const ComputeOptions& compute,
-                             const EngineListener& listener = {});
+                             const EngineListener& listener = {}, const ModelLoadOptions& options = {});
   bool has_model() const;
   DiffusionModel& model();  // throws Error when no model is loaded
   void unload_model();

@@ -140,6 +140,16 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
   for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].name, i);
 }
 
+void SafetensorsFile::release(const std::string& name) const {
+  const auto& e = entry(name);
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<uintptr_t>(data_ + e.begin);
+  const auto end = reinterpret_cast<uintptr_t>(data_ + e.end);
+  const uintptr_t first = (begin + page - 1) / page * page;  // whole pages inside the tensor only
+  const uintptr_t last = end / page * page;
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 bool SafetensorsFile::contains(const std::string& name) const { return index_.count(name) > 0; }
 
 const SafetensorsEntry& SafetensorsFile::entry(const std::string& name) const {

@@ -40,6 +40,10 @@ class SafetensorsFile {
   // A zero-copy CPU view into the mapping (keeps the mapping alive); falls back to a copy
   // when the data is not aligned for its dtype. Treat as read-only.
   at::Tensor view(const std::string& name) const;
+  // Drops the pages that hold only `name`'s data from this process's resident memory (the
+  // mapping is read-only: touched again, they are read back from the file). For loaders that
+  // have copied the tensor, so that a load's peak is the model plus one tensor, not plus the file.
+  void release(const std::string& name) const;
 
  private:
   struct Mapping;

@@ -17,7 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string shape_string(c10::IntArrayRef shape) {
+bool ignored(const std::string& name, const std::vector<std::string>& ignore) {
+  return matches_name_pattern(name, ignore);
+}
+
+}  // namespace
+
+std::string weight_shape_text(c10::IntArrayRef shape) {
   std::ostringstream out;
   out << "[";
   for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
@@ -25,20 +31,21 @@ std::string shape_string(c10::IntArrayRef shape) {
   return out.str();
 }
 
-bool ignored(const std::string& name, const std::vector<std::string>& ignore) {
-  for (const auto& pattern : ignore) {
+bool matches_name_pattern(const std::string& name, const std::vector<std::string>& patterns) {
+  for (const auto& pattern : patterns) {
     if (name == pattern) return true;
     if (!pattern.empty() && pattern.back() == '.' && name.rfind(pattern, 0) == 0) return true;
   }
   return false;
 }
 
-// " in <shard file>" when the set has several files (the message already names the set).
-std::string in_shard(const WeightSet& weights, const std::string& name) {
-  return weights.files().size() > 1 ? " in " + fs::path(weights.file_of(name)).filename().string() : std::string();
-}
+std::string WeightSource::stored_shape_text(const std::string& name) const { return weight_shape_text(shape(name)); }
 
-}  // namespace
+std::string WeightSet::source_name(const std::string& name) const {
+  // " in <shard file>" when the set has several files (the message already names the set).
+  const std::string shard = files_.size() > 1 && contains(name) ? fs::path(file_of(name)).filename().string() : "";
+  return printable_excerpt(name, 120) + (shard.empty() ? "" : " in " + shard);
+}
 
 void WeightSet::add_file(std::shared_ptr<SafetensorsFile> file) {
   files_.push_back(std::move(file));
@@ -136,34 +143,39 @@ std::string WeightSet::file_of(const std::string& name) const {
   return hit ? files_[hit->second]->path().string() : std::string();
 }
 
+void WeightSet::release(const std::string& name) const {
+  if (const auto* hit = find(name)) files_[hit->second]->release(name);
+}
+
 std::string WeightSet::describe() const { return origin_.string(); }
 
-void load_weights(torch::nn::Module& module, const WeightSet& weights, const std::vector<std::string>& ignore) {
+void load_weights(torch::nn::Module& module, const WeightSource& weights, const std::vector<std::string>& ignore) {
   std::vector<std::string> missing, wrong_shape;
   std::set<std::string> used;
-  std::vector<std::pair<at::Tensor, at::Tensor>> copies;  // (destination, source)
+  std::vector<std::pair<at::Tensor, std::string>> copies;  // (destination, source name)
 
   auto visit = [&](const std::string& name, const at::Tensor& target) {
     if (ignored(name, ignore)) return;
     if (!weights.contains(name)) {
-      missing.push_back(name);
+      missing.push_back(weights.source_name(name));
       return;
     }
     used.insert(name);
-    const auto& e = weights.entry(name);
-    if (c10::IntArrayRef(e.shape) != target.sizes()) {
-      wrong_shape.push_back(printable_excerpt(name, 80) + " (file " + shape_string(e.shape) + ", model " + shape_string(target.sizes()) + ")" +
-                            in_shard(weights, name));
+    if (c10::IntArrayRef(weights.shape(name)) != target.sizes()) {
+      wrong_shape.push_back(weights.source_name(name) + " (file " + weights.stored_shape_text(name) + ", model " +
+                            weight_shape_text(target.sizes()) + ")");
       return;
     }
-    copies.emplace_back(target, weights.view(name));
+    copies.emplace_back(target, name);
   };
   for (const auto& p : module.named_parameters(/*recurse=*/true)) visit(p.key(), p.value());
   for (const auto& b : module.named_buffers(/*recurse=*/true)) visit(b.key(), b.value());
 
-  std::vector<std::string> unexpected;
+  std::vector<std::string> unexpected = weights.unmapped_names();
+  std::set<std::string> reported(unexpected.begin(), unexpected.end());
   for (const auto& name : weights.names())
-    if (!used.count(name) && !ignored(name, ignore)) unexpected.push_back(printable_excerpt(name, 80) + in_shard(weights, name));
+    if (!used.count(name) && !ignored(name, ignore) && reported.insert(weights.source_name(name)).second)
+      unexpected.push_back(weights.source_name(name));
 
   if (!missing.empty() || !unexpected.empty() || !wrong_shape.empty()) {
     std::ostringstream msg;
@@ -177,11 +189,15 @@ void load_weights(torch::nn::Module& module, const WeightSet& weights, const std
     list("wrong shape", wrong_shape);
     throw Error(msg.str());
   }
-  // One pass per tensor, straight from the mapped file (copy_ converts the dtype). This is
-  // what fills the parameters: nn/layers.h allocates them uninitialised, and the checks
-  // above guarantee that every parameter not named in `ignore` is in `copies`.
+  // One pass per tensor, straight from the mapped file (copy_ converts the dtype); each
+  // source tensor is made just before its copy. This is what fills the parameters:
+  // nn/layers.h allocates them uninitialised, and the checks above guarantee that every
+  // parameter not named in `ignore` is in `copies`.
   at::NoGradGuard no_grad;
-  for (auto& [target, source] : copies) target.copy_(source);
+  for (auto& [target, name] : copies) {
+    target.copy_(weights.tensor(name));
+    weights.release(name);
+  }
 }
 
 }  // namespace partedit

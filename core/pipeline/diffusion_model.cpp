@@ -7,7 +7,9 @@
 #include "io/json_config.h"
 #include "models/clip/clip_text_model.h"
 #include "pipeline/model_folder.h"
+#include "pipeline/single_file_checkpoint.h"
 #include "runtime/error.h"
+#include "runtime/message_text.h"
 #include "runtime/stage.h"
 #include "text/clip_tokenizer.h"
 
@@ -47,27 +49,39 @@ DiffusionModel::DiffusionModel(DiffusionModel&&) noexcept = default;
 DiffusionModel& DiffusionModel::operator=(DiffusionModel&&) noexcept = default;
 DiffusionModel::~DiffusionModel() = default;
 
-DiffusionModel DiffusionModel::load(const fs::path& folder_in, const ComputeOptions& compute) {
+DiffusionModel DiffusionModel::load(const fs::path& path, const ComputeOptions& compute,
+                                   const ModelLoadOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const DiffusersFolder parts = inspect_diffusers_folder(folder_in);
-  const fs::path& folder = parts.folder;
+  const std::string& prediction = options.prediction_type;
+  if (!prediction.empty() && prediction != "epsilon" && prediction != "v_prediction" && prediction != "sample")
+    throw Error("prediction type '" + printable_excerpt(prediction, 40) +
+                "' is not one of epsilon, v_prediction and sample");
+  // A single file: its configs come from elsewhere, its weights through the checkpoint table.
+  std::optional<SingleFileCheckpoint> checkpoint;
+  if (is_single_file_checkpoint(path)) checkpoint = SingleFileCheckpoint::open(path, options);
+  const DiffusersFolder parts = checkpoint ? checkpoint->configs() : inspect_diffusers_folder(path);
+  const fs::path folder = checkpoint ? path : parts.folder;
   const fs::path& unet_dir = parts.unet;
   const fs::path& vae_dir = parts.vae;
   const fs::path& scheduler_dir = parts.scheduler;
   const std::vector<fs::path>& encoder_dirs = parts.text_encoders;
   const std::vector<fs::path>& tokenizer_dirs = parts.tokenizers;
   const bool two_encoders = encoder_dirs.size() == 2;
-  const JsonConfig index = JsonConfig::load(folder / "model_index.json");
+  const JsonConfig index = JsonConfig::load(parts.folder / "model_index.json");
 
   StageScope stage("loading the model " + folder.string());
 
   // 2. Components: UNet and text encoders in the compute dtype; the VAE in fp32 when it is
   //    not fp16-safe (pipeline_stable_diffusion_xl.py: needs_upcasting = fp16 and force_upcast).
-  auto unet = load_unet(unet_dir, compute.device, compute.dtype, compute.dtype == c10::kHalf);
+  auto unet = [&] {
+    if (!checkpoint) return load_unet(unet_dir, compute.device, compute.dtype, compute.dtype == c10::kHalf);
+    const auto config = UNet2DConditionConfig::from_json(JsonConfig::load(unet_dir / "config.json"));
+    return load_unet(config, checkpoint->unet_weights(config), compute.device, compute.dtype);
+  }();
   const bool text_time = unet->config().has_text_time();
   if (two_encoders != text_time)
-    throw Error("model folder " + folder.string() + (two_encoders ? " has text_encoder_2 but its UNet has no " :
-                                                                    " has one text encoder but its UNet uses ") +
+    throw Error("model folder " + parts.folder.string() +
+                (two_encoders ? " has text_encoder_2 but its UNet has no " : " has one text encoder but its UNet uses ") +
                 "\"text_time\" added conditioning (addition_embed_type); the combination is not supported");
   const ModelFamily family = two_encoders ? ModelFamily::SDXL : ModelFamily::SD;
   const bool force_zeros = family == ModelFamily::SDXL && index.get_or<bool>("force_zeros_for_empty_prompt", true);
@@ -75,25 +89,40 @@ DiffusionModel DiffusionModel::load(const fs::path& folder_in, const ComputeOpti
   const auto vae_config = AutoencoderKLConfig::from_json(JsonConfig::load(vae_dir / "config.json"));
   const c10::ScalarType vae_dtype =
       (compute.dtype == c10::kHalf && vae_config.force_upcast) ? c10::kFloat : compute.dtype;
-  auto vae = load_vae(vae_dir, compute.device, vae_dtype, vae_dtype == c10::kHalf);
+  auto vae = checkpoint ? load_vae(vae_config, checkpoint->vae_weights(vae_config), compute.device, vae_dtype)
+                        : load_vae(vae_dir, compute.device, vae_dtype, vae_dtype == c10::kHalf);
 
   std::vector<ClipTokenizer> tokenizers;
   std::vector<CLIPTextModel> encoders;
   for (size_t i = 0; i < encoder_dirs.size(); ++i) {
-    tokenizers.push_back(ClipTokenizer::load(tokenizer_dirs[i]));
-    encoders.push_back(load_clip_text_model(encoder_dirs[i], compute.device, compute.dtype));
+    tokenizers.push_back(ClipTokenizer::load(tokenizer_dirs[i], checkpoint ? checkpoint->vocabulary_dir() : fs::path()));
+    if (checkpoint) {
+      const auto config = CLIPTextConfig::from_json(JsonConfig::load(encoder_dirs[i] / "config.json"));
+      encoders.push_back(load_clip_text_model(config, checkpoint->text_encoder_weights(i, config), compute.device,
+                                              compute.dtype));
+    } else {
+      encoders.push_back(load_clip_text_model(encoder_dirs[i], compute.device, compute.dtype));
+    }
   }
   auto prompt_encoder = std::make_unique<PromptEncoder>(std::move(tokenizers), std::move(encoders),
                                                         family == ModelFamily::SDXL, force_zeros);
   auto scheduler_config = SchedulerConfig::load(scheduler_dir / "scheduler_config.json");
+  if (!prediction.empty()) {
+    scheduler_config.prediction_type = prediction;
+    scheduler_config.defaulted_keys.erase("prediction_type");  // set now: every scheduler keeps it
+  }
 
   DiffusionModel model(folder, compute, family, force_zeros, vae_dtype, std::move(unet), std::move(vae),
                        std::move(prompt_encoder), std::move(scheduler_config));
+  model.load_options_ = options;
+  if (checkpoint) model.single_file_shape_ = checkpoint->shape_name();
   model.load_seconds_ = seconds_since(start);
   return model;
 }
 
-std::string DiffusionModel::name() const { return folder_.filename().string(); }
+std::string DiffusionModel::name() const {
+  return single_file_shape_.empty() ? folder_.filename().string() : folder_.stem().string();
+}
 
 int64_t DiffusionModel::latent_channels() const { return unet_->config().in_channels; }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A loaded diffusers model folder (algorithm.md §1): model_index.json with unet/, vae/,
-// text_encoder/ (+ text_encoder_2/ for SDXL), tokenizer/ (+ tokenizer_2/), scheduler/.
+// text_encoder/ (+ text_encoder_2/ for SDXL), tokenizer/ (+ tokenizer_2/), scheduler/; or a
+// single-file checkpoint with the configs of its shape (pipeline/single_file_checkpoint.h).
 // Family: SDXL when text_encoder_2 is present and the UNet has "text_time" added
 // conditioning; SD 1.x/2.x otherwise. Every torch call on the models must come from one
 // thread (the worker that loaded them); the object itself is not thread-safe.
@@ -14,6 +15,7 @@
 
 #include "models/unet/unet_2d_condition.h"
 #include "models/vae/autoencoder_kl.h"
+#include "pipeline/model_load_options.h"
 #include "pipeline/prompt_encoder.h"
 #include "runtime/compute.h"
 #include "schedulers/scheduler.h"
@@ -40,14 +42,22 @@ class DiffusionModel {
   // UNet's .fp16 weight variant preferred for fp16), the VAE in fp32 when its config says
   // force_upcast and compute.dtype is fp16, else in compute.dtype. Throws Error naming the
   // folder/file when model_index.json, a component folder or a config is missing.
-  static DiffusionModel load(const std::filesystem::path& folder, const ComputeOptions& compute);
+  // `path` may also be a single *.safetensors checkpoint (SGM/LDM layout): its family comes
+  // from its keys, its configs and tokenizers from options.config_dir or the shipped shape,
+  // and the weights are converted tensor by tensor from the mapped file, in the same dtypes.
+  static DiffusionModel load(const std::filesystem::path& path, const ComputeOptions& compute,
+                             const ModelLoadOptions& options = {});
 
   DiffusionModel(DiffusionModel&&) noexcept;
   DiffusionModel& operator=(DiffusionModel&&) noexcept;
   ~DiffusionModel();
 
-  const std::filesystem::path& folder() const { return folder_; }
-  std::string name() const;  // the folder's name, for the parameters text
+  const std::filesystem::path& folder() const { return folder_; }  // the folder or file loaded
+  const ModelLoadOptions& load_options() const { return load_options_; }
+  bool is_single_file() const { return !single_file_shape_.empty(); }
+  // A single file's config shape: the shipped shape's name or the --config folder.
+  const std::string& single_file_shape() const { return single_file_shape_; }
+  std::string name() const;  // the folder's name (a file's without .safetensors), for the parameters text
   ModelFamily family() const { return family_; }
   const ComputeOptions& compute() const { return compute_; }
   c10::ScalarType vae_dtype() const { return vae_dtype_; }
@@ -78,6 +88,8 @@ class DiffusionModel {
                  std::unique_ptr<PromptEncoder> prompt_encoder, SchedulerConfig scheduler_config);
 
   std::filesystem::path folder_;
+  ModelLoadOptions load_options_;
+  std::string single_file_shape_;
   ComputeOptions compute_;
   ModelFamily family_;
   bool force_zeros_;

@@ -146,10 +146,11 @@ void load_special_tokens(const fs::path& folder, ClipTokenizer::Data& d) {
 
 }  // namespace
 
-ClipTokenizer ClipTokenizer::load(const fs::path& folder) {
+ClipTokenizer ClipTokenizer::load(const fs::path& folder, const fs::path& vocabulary_folder) {
   auto d = std::make_shared<Data>();
-  load_vocab(bpe::require_file(folder, "vocab.json", kWho), *d);
-  load_merges(bpe::require_file(folder, "merges.txt", kWho), *d);
+  const fs::path& vocabulary = vocabulary_folder.empty() ? folder : vocabulary_folder;
+  load_vocab(bpe::require_file(vocabulary, "vocab.json", kWho), *d);
+  load_merges(bpe::require_file(vocabulary, "merges.txt", kWho), *d);
   load_special_tokens(folder, *d);
   return ClipTokenizer(std::move(d), std::make_shared<Cache>());
 }

@@ -14,8 +14,10 @@ namespace partedit {
 
 class ClipTokenizer {
  public:
-  // folder has vocab.json, merges.txt and special_tokens_map.json and/or tokenizer_config.json.
-  static ClipTokenizer load(const std::filesystem::path& folder);
+  // folder has vocab.json, merges.txt and special_tokens_map.json and/or tokenizer_config.json;
+  // with `vocabulary_folder`, vocab.json and merges.txt are read from there instead (the
+  // shipped model configs share one copy of CLIP's vocabulary).
+  static ClipTokenizer load(const std::filesystem::path& folder, const std::filesystem::path& vocabulary_folder = {});
 
   // BPE pieces ("a</w>"); added tokens (e.g. "!" in SDXL's tokenizer_2) appear as themselves.
   // No bos/eos, not truncated. Throws partedit::Error on invalid UTF-8.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,15 @@ inline int run(int argc, char** argv, const char* name, bool with_steps,
     std::cerr << name << ": error: " << e.what() << "\n";
     return 1;
   }
+}
+
+// The last line of `text` that starts with '{' (a child benchmark's JSON report).
+inline std::string last_json_line(const std::string& text) {
+  std::string last, line;
+  for (std::istringstream in(text); std::getline(in, line);)
+    if (!line.empty() && line.front() == '{') last = line;
+  if (last.empty()) throw Error("no JSON line in: " + text);
+  return last;
 }
 
 // The text-to-image generation the benchmarks time or compare against (guidance 7.5, seed 0,

@@ -158,7 +158,7 @@ class TestCliErrors : public QObject {
     const auto checkpoint = test::tiny_sdxl_dir() / "unet" / "diffusion_pytorch_model.safetensors";
     const auto out = (dir_ / "m.png").string();
     test::verify_cli_fails({"generate", "--model", checkpoint.string(), "--prompt", "a cat", "--out", out},
-                           "single-file checkpoint (.safetensors); single-file checkpoints are not supported yet");
+                           "Its names are those of one component of a diffusers model: give the model folder");
     test::verify_cli_fails({"generate", "--model", (test::tiny_sdxl_dir() / "model_index.json").string(), "--prompt",
                             "a cat", "--out", out},
                            "is a file; give the model folder that holds it");

@@ -8,9 +8,11 @@
 #include "io/image_io.h"
 #include "io/json_config.h"
 #include "io/safetensors.h"
+#include "support/checkpoint_writer.h"
 #include "support/test_support.h"
 
 using namespace partedit;
+namespace fs = std::filesystem;
 
 class TestCliFamilies : public QObject {
   Q_OBJECT
@@ -64,6 +66,44 @@ class TestCliFamilies : public QObject {
     QVERIFY(parameters->find("a photo of a red cat") != std::string::npos);
     QVERIFY(parameters->find("Seed: 7") != std::string::npos);
     QVERIFY2(parameters->find("Sampler: " + sampler.toStdString() + ",") != std::string::npos, parameters->c_str());
+  }
+
+  // --model FILE.safetensors: the same latents as the folder it was written from; --config
+  // gives the tiny shapes, which no shipped config has.
+  void generatesFromASingleFileCheckpoint() {
+    test::TempDir dir;
+    const auto folder = dir / "model";
+    auto made = test::run_cli({"make-tiny-model", "--family", "sd15", "--out", folder.string(), "--seed", "5"});
+    QVERIFY2(made.exit_code == 0, made.output.c_str());
+    const auto file = dir / "tiny-sd15.safetensors";
+    test::CheckpointWriteOptions options;
+    options.family = CheckpointFamily::SD1;
+    test::write_single_file_checkpoint(folder, file, options);
+
+    auto generate = [&](const std::vector<std::string>& model_args, const fs::path& latents) {
+      std::vector<std::string> args = {"generate", "--prompt", "a photo of a red cat", "--steps", "3", "--seed", "7",
+                                       "--out", (dir / "out.png").string(), "--save-latents", latents.string()};
+      args.insert(args.end(), model_args.begin(), model_args.end());
+      return test::run_cli(args);
+    };
+    auto from_folder = generate({"--model", folder.string()}, dir / "a.safetensors");
+    QVERIFY2(from_folder.exit_code == 0, from_folder.output.c_str());
+    auto from_file = generate({"--model", file.string(), "--config", folder.string()}, dir / "b.safetensors");
+    QVERIFY2(from_file.exit_code == 0, from_file.output.c_str());
+    QVERIFY(at::equal(SafetensorsFile(dir / "a.safetensors").tensor("latents"),
+                      SafetensorsFile(dir / "b.safetensors").tensor("latents")));
+    // --prediction-type reaches the scheduler: other latents.
+    auto sample = generate({"--model", file.string(), "--config", folder.string(), "--prediction-type", "sample"},
+                           dir / "c.safetensors");
+    QVERIFY2(sample.exit_code == 0, sample.output.c_str());
+    QVERIFY(!at::equal(SafetensorsFile(dir / "a.safetensors").tensor("latents"),
+                       SafetensorsFile(dir / "c.safetensors").tensor("latents")));
+    // Without --config: the shipped SD 1.5 shapes, which the tiny weights do not have.
+    test::verify_cli_fails({"generate", "--model", file.string(), "--prompt", "x", "--out", (dir / "o.png").string()},
+                           "model.diffusion_model.input_blocks.0.0.weight (file [8, 4, 3, 3], model [320, 4, 3, 3])");
+    const auto inspected = test::run_cli({"inspect", file.string()});
+    QVERIFY2(inspected.output.find("single-file checkpoint: SD 1.x, shipped configs sd-1.5") != std::string::npos,
+             inspected.output.c_str());
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
 #include <QMessageBox>
@@ -25,9 +26,11 @@
 #include "editing/part_token.h"
 #include "history/history_model.h"
 #include "io/image_io.h"
+#include "io/safetensors.h"
 #include "main_window.h"
 #include "panels/edit_panel.h"
 #include "settings/app_settings.h"
+#include "support/checkpoint_writer.h"
 #include "support/test_support.h"
 #include "ui/gui_test_helpers.h"
 #include "widgets/run_status.h"
@@ -98,6 +101,32 @@ class TestMainWindow : public QObject {
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     screenshot(&dialog, QStringLiteral("preferences.png"));
+  }
+
+  // The model chooser takes a single-file checkpoint too, with an optional config folder.
+  void preferencesTakeASingleFileCheckpoint() {
+    const auto file = dir_ / "tiny-sdxl.safetensors";
+    partedit::test::write_single_file_checkpoint(partedit::test::tiny_sdxl_dir(), file, {});
+    PreferencesDialog dialog(tinyConfig());
+    auto* configRow = dialog.findChild<QLineEdit*>(QStringLiteral("modelConfigFolder"));
+    QVERIFY(configRow && !configRow->isEnabled());  // a folder has its own configs
+    QVERIFY(dialog.findChild<QPushButton*>(QStringLiteral("chooseCheckpointFile")));
+    dialog.setModelFolder(qpath(file));
+    QVERIFY2(dialog.modelProblem().isEmpty(), qPrintable(dialog.modelProblem()));
+    QVERIFY(configRow->isEnabled());
+    dialog.setModelConfigFolder(qpath(partedit::test::tiny_sdxl_dir()));
+    QVERIFY(dialog.modelProblem().isEmpty());
+    QCOMPARE(dialog.config().modelFolder, qpath(file));
+    QCOMPARE(dialog.config().modelConfigFolder, qpath(partedit::test::tiny_sdxl_dir()));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    screenshot(&dialog, QStringLiteral("preferences-single-file.png"));
+    // A file of no known family is refused with the loader's message.
+    const auto lora = dir_ / "lora.safetensors";
+    partedit::write_safetensors(lora, {{"lora_unet_x.lora_down.weight", at::zeros({2, 2})}});
+    dialog.setModelFolder(qpath(lora));
+    QVERIFY2(dialog.modelProblem().contains(QStringLiteral("not a checkpoint of a known family")),
+             qPrintable(dialog.modelProblem()));
   }
 
   void corruptAndMissingFilesReportErrors() {

@@ -48,21 +48,31 @@ void disable_item(QComboBox* combo, int index, const QString& why) {
 
 }  // namespace
 
-QLineEdit* PreferencesDialog::folderRow(const QString& placeholder, QWidget** row, bool directory) {
+QLineEdit* PreferencesDialog::folderRow(const QString& placeholder, QWidget** row, bool checkpointFile) {
   auto* widget = new QWidget(this);
   auto* layout = new QHBoxLayout(widget);
   layout->setContentsMargins(0, 0, 0, 0);
   auto* edit = new QLineEdit(widget);
   edit->setPlaceholderText(placeholder);
   edit->setClearButtonEnabled(true);
-  auto* browse = new QPushButton(tr("Browse…"), widget);
+  auto* browse = new QPushButton(checkpointFile ? tr("Folder…") : tr("Browse…"), widget);
   layout->addWidget(edit, 1);
   layout->addWidget(browse);
-  connect(browse, &QPushButton::clicked, this, [this, edit, directory] {
-    const QString chosen = directory ? QFileDialog::getExistingDirectory(this, tr("Choose a Folder"), edit->text())
-                                     : QFileDialog::getOpenFileName(this, tr("Choose a File"), edit->text());
+  connect(browse, &QPushButton::clicked, this, [this, edit] {
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Choose a Folder"), edit->text());
     if (!chosen.isEmpty()) edit->setText(chosen);
   });
+  if (checkpointFile) {
+    auto* file = new QPushButton(tr("File…"), widget);
+    file->setObjectName(QStringLiteral("chooseCheckpointFile"));
+    file->setToolTip(tr("A single-file checkpoint (.safetensors), as model sites share them"));
+    layout->addWidget(file);
+    connect(file, &QPushButton::clicked, this, [this, edit] {
+      const QString chosen = QFileDialog::getOpenFileName(this, tr("Choose a Checkpoint File"), edit->text(),
+                                                          tr("Single-file checkpoints (*.safetensors)"));
+      if (!chosen.isEmpty()) edit->setText(chosen);
+    });
+  }
   *row = widget;
   return edit;
 }
@@ -80,7 +90,9 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
     intro->setText(tr("<p><b>PartEdit needs a diffusion model on this computer.</b></p>"
                       "<p>Choose a <b>diffusers folder</b> of Stable Diffusion XL (recommended), SD 1.x or SD 2.x: "
                       "the folder that holds <i>model_index.json</i> with <i>unet</i>, <i>vae</i>, "
-                      "<i>text_encoder</i>, <i>tokenizer</i> and <i>scheduler</i> inside. Nothing is downloaded.</p>"
+                      "<i>text_encoder</i>, <i>tokenizer</i> and <i>scheduler</i> inside, or a "
+                      "<b>single-file checkpoint</b> (<i>.safetensors</i>, e.g. sd_xl_base_1.0.safetensors). "
+                      "Nothing is downloaded.</p>"
                       "<p>Optionally choose a <b>BLIP-2 folder</b> (e.g. blip2-flan-t5-xl): PartEdit then "
                       "describes photos for you before editing them. Without it you type the description.</p>"));
     layout->addWidget(intro);
@@ -89,11 +101,15 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   auto* models = new QGroupBox(tr("Models"), this);
   auto* modelsForm = new QFormLayout(models);
   QWidget* row = nullptr;
-  model_ = folderRow(tr("SDXL, SD 1.x or SD 2.x diffusers folder"), &row);
+  model_ = folderRow(tr("SDXL, SD 1.x or SD 2.x diffusers folder or .safetensors file"), &row, true);
   model_->setObjectName(QStringLiteral("modelFolder"));
   modelsForm->addRow(tr("&Diffusion model:"), row);
   modelStatus_ = status_label(models);
   modelsForm->addRow(QString(), modelStatus_);
+  // Only for a single file: the configs of a shape PartEdit does not ship.
+  modelConfig_ = folderRow(tr("optional: diffusers folder with the file's configs (other shapes)"), &modelConfigRow_);
+  modelConfig_->setObjectName(QStringLiteral("modelConfigFolder"));
+  modelsForm->addRow(tr("C&onfig folder:"), modelConfigRow_);
   caption_ = folderRow(tr("optional: BLIP-2 folder for photo captions"), &row);
   caption_->setObjectName(QStringLiteral("captionFolder"));
   modelsForm->addRow(tr("&Caption model:"), row);
@@ -153,6 +169,7 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   connect(buttons_, &QDialogButtonBox::accepted, this, &PreferencesDialog::accept);
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(model_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
+  connect(modelConfig_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
   connect(caption_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
   connect(cache_, &QLineEdit::textChanged, this, &PreferencesDialog::updateCacheUsage);
   connect(clearCache_, &QPushButton::clicked, this, [this] {
@@ -171,6 +188,7 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   });
 
   model_->setText(config.modelFolder);
+  modelConfig_->setText(config.modelConfigFolder);
   caption_->setText(config.captionFolder);
   device_->setCurrentIndex(std::max(0, device_->findData(config.device)));
   dtype_->setCurrentIndex(std::max(0, dtype_->findData(config.dtype)));
@@ -186,6 +204,8 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
 EngineConfig PreferencesDialog::config() const {
   EngineConfig c = initial_;
   c.modelFolder = model_->text().trimmed();
+  // A folder has its own configs: the config folder only travels with a single file.
+  c.modelConfigFolder = isSingleFileCheckpoint(c.modelFolder) ? modelConfig_->text().trimmed() : QString();
   c.captionFolder = caption_->text().trimmed();
   c.device = device_->currentData().toString();
   c.dtype = dtype_->currentData().toString();
@@ -196,12 +216,17 @@ EngineConfig PreferencesDialog::config() const {
 }
 
 void PreferencesDialog::setModelFolder(const QString& folder) { model_->setText(folder); }
+void PreferencesDialog::setModelConfigFolder(const QString& folder) { modelConfig_->setText(folder); }
 void PreferencesDialog::setCaptionFolder(const QString& folder) { caption_->setText(folder); }
 
 void PreferencesDialog::recheck() {
-  modelProblem_ = diffusersFolderProblem(model_->text().trimmed());
+  const bool singleFile = isSingleFileCheckpoint(model_->text().trimmed());
+  modelConfigRow_->setEnabled(singleFile);
+  QString summary;
+  modelProblem_ = modelPathProblem(model_->text().trimmed(), singleFile ? modelConfig_->text() : QString(), &summary);
   captionProblem_ = captionFolderProblem(caption_->text().trimmed());
-  show_status(modelStatus_, modelProblem_, tr("✓ a diffusers model folder"), !model_->text().trimmed().isEmpty());
+  show_status(modelStatus_, modelProblem_, singleFile ? tr("✓ %1").arg(summary) : tr("✓ a diffusers model folder"),
+              !model_->text().trimmed().isEmpty());
   show_status(captionStatus_, captionProblem_, caption_->text().trimmed().isEmpty() ? QString() : tr("✓ a BLIP-2 folder"));
   buttons_->button(QDialogButtonBox::Ok)->setEnabled(modelProblem_.isEmpty() && captionProblem_.isEmpty());
 }

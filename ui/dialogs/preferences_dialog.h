@@ -1,5 +1,6 @@
 #pragma once
-// Preferences: the model folders (checked as they are chosen; a folder the loader would
+// Preferences: the model folders or single-file checkpoint, with an optional config folder
+// for a file of an unknown shape (checked as they are chosen; a folder the loader would
 // refuse is refused with its message), device and precision (CUDA only when available),
 // the part-token folder, the inversion cache folder, its size limit and a Clear button.
 // In first-run mode it explains what PartEdit needs and shows only the model folders.
@@ -26,7 +27,8 @@ class PreferencesDialog : public QDialog {
 
   EngineConfig config() const;
   // Sets a folder as if chosen with Browse (tests, drag and drop).
-  void setModelFolder(const QString& folder);
+  void setModelFolder(const QString& folder);  // a folder or a single-file checkpoint
+  void setModelConfigFolder(const QString& folder);
   void setCaptionFolder(const QString& folder);
   QString modelProblem() const { return modelProblem_; }
   QString captionProblem() const { return captionProblem_; }
@@ -39,13 +41,17 @@ class PreferencesDialog : public QDialog {
   void showCacheCleared(int removed);
 
  private:
-  QLineEdit* folderRow(const QString& placeholder, QWidget** row, bool directory = true);
+  // A line edit with a Browse… button for a folder; with `checkpointFile` also a File… button
+  // for a single-file .safetensors checkpoint.
+  QLineEdit* folderRow(const QString& placeholder, QWidget** row, bool checkpointFile = false);
   void recheck();
   void updateCacheUsage();
   Mode mode_;
   EngineConfig initial_;
   QLineEdit* model_ = nullptr;
   QLabel* modelStatus_ = nullptr;
+  QLineEdit* modelConfig_ = nullptr;
+  QWidget* modelConfigRow_ = nullptr;
   QLineEdit* caption_ = nullptr;
   QLabel* captionStatus_ = nullptr;
   QComboBox* device_ = nullptr;

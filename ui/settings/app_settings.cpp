@@ -7,6 +7,7 @@ namespace partedit::ui {
 EngineConfig AppSettings::engineConfig() const {
   EngineConfig c;
   c.modelFolder = settings_.value(QStringLiteral("engine/modelFolder")).toString();
+  c.modelConfigFolder = settings_.value(QStringLiteral("engine/modelConfigFolder")).toString();
   c.captionFolder = settings_.value(QStringLiteral("engine/captionFolder")).toString();
   c.device = settings_.value(QStringLiteral("engine/device"), c.device).toString();
   c.dtype = settings_.value(QStringLiteral("engine/dtype"), c.dtype).toString();
@@ -19,6 +20,7 @@ EngineConfig AppSettings::engineConfig() const {
 
 void AppSettings::setEngineConfig(const EngineConfig& c) {
   settings_.setValue(QStringLiteral("engine/modelFolder"), c.modelFolder);
+  settings_.setValue(QStringLiteral("engine/modelConfigFolder"), c.modelConfigFolder);
   settings_.setValue(QStringLiteral("engine/captionFolder"), c.captionFolder);
   settings_.setValue(QStringLiteral("engine/device"), c.device);
   settings_.setValue(QStringLiteral("engine/dtype"), c.dtype);

@@ -14,7 +14,8 @@ namespace partedit::ui {
 
 // What the engine loads: set from the preferences, applied before the next request.
 struct EngineConfig {
-  QString modelFolder;     // an SDXL / SD 1.x / SD 2.x diffusers folder
+  QString modelFolder;     // an SDXL / SD 1.x / SD 2.x diffusers folder or single-file .safetensors
+  QString modelConfigFolder;  // for a single file: a diffusers folder with its configs; empty = shipped
   QString captionFolder;   // a BLIP-2 folder; empty = no captions
   QString device = QStringLiteral("cpu");  // cpu | cuda
   QString dtype = QStringLiteral("fp32");  // fp32 | fp16 | bf16

@@ -148,9 +148,12 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
     throw Error("no model folder is set: choose an SDXL or SD 1.x/2.x diffusers folder in Preferences");
   const ComputeOptions compute = ComputeOptions::parse(utf8(s.config.device), utf8(s.config.dtype));
   const fs::path folder = utf8(s.config.modelFolder);
+  ModelLoadOptions load_options;
+  load_options.config_dir = utf8(s.config.modelConfigFolder);
   const bool loaded = s.engine->has_model() && s.engine->model().folder() == folder &&
                       s.engine->model().compute().device == compute.device &&
-                      s.engine->model().compute().dtype == compute.dtype;
+                      s.engine->model().compute().dtype == compute.dtype &&
+                      s.engine->model().load_options() == load_options;
   if (loaded) return;
   ProgressInfo loading;
   loading.stage = qt(stage_label(EngineStage::LoadingModel));
@@ -158,7 +161,7 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   Q_EMIT progress(id, loading);
   s.last_edit.reset();  // its state belongs to the previous model
   s.trained.reset();
-  DiffusionModel& model = s.engine->load_model(folder, compute, listener_for(this, id));
+  DiffusionModel& model = s.engine->load_model(folder, compute, listener_for(this, id), load_options);
   ModelInfo info;
   info.folder = s.config.modelFolder;
   info.name = qt(model.name());

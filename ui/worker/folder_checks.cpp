@@ -6,6 +6,7 @@
 #include "pipeline/captioner.h"
 #include "pipeline/inversion_cache.h"
 #include "pipeline/model_folder.h"
+#include "pipeline/single_file_checkpoint.h"
 #include "runtime/byte_size.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
@@ -17,6 +18,31 @@ QString diffusersFolderProblem(const QString& folder) {
   if (folder.trimmed().isEmpty()) return QObject::tr("Choose a model folder.");
   try {
     inspect_diffusers_folder(folder.toStdString());
+    return QString();
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+bool isSingleFileCheckpoint(const QString& path) { return is_single_file_checkpoint(path.toStdString()); }
+
+QString modelPathProblem(const QString& path, const QString& configFolder, QString* summary) {
+  const QString trimmed = path.trimmed();
+  if (trimmed.isEmpty() || !isSingleFileCheckpoint(trimmed)) {
+    if (summary) *summary = QObject::tr("a diffusers model folder");
+    return diffusersFolderProblem(trimmed);
+  }
+  try {
+    ModelLoadOptions options;
+    options.config_dir = configFolder.trimmed().toStdString();
+    const auto checkpoint = SingleFileCheckpoint::open(trimmed.toStdString(), options);
+    if (summary)
+      *summary = configFolder.trimmed().isEmpty()
+                     ? QObject::tr("an %1 single-file checkpoint (shipped configs %2)")
+                           .arg(QString::fromUtf8(checkpoint_family_name(checkpoint.family())),
+                                QString::fromStdString(checkpoint.shape_name()))
+                     : QObject::tr("an %1 single-file checkpoint (configs from the chosen folder)")
+                           .arg(QString::fromUtf8(checkpoint_family_name(checkpoint.family())));
     return QString();
   } catch (const Error& e) {
     return QString::fromStdString(e.what());

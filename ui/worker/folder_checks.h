@@ -7,6 +7,11 @@
 namespace partedit::ui {
 
 QString diffusersFolderProblem(const QString& folder);  // "" when the folder looks loadable
+// The same for a model path that may also be a single-file .safetensors checkpoint (read
+// with the configs of `configFolder`, or the shipped ones); `summary` gets what it is
+// ("SDXL single-file checkpoint, shipped configs sdxl-base-1.0").
+QString modelPathProblem(const QString& path, const QString& configFolder, QString* summary = nullptr);
+bool isSingleFileCheckpoint(const QString& path);
 QString captionFolderProblem(const QString& folder);    // "" when the folder looks loadable
 bool cudaAvailable();
 QString defaultTokenFolder();

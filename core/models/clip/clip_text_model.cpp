@@ -197,9 +197,14 @@ CLIPTextOutput CLIPTextModelImpl::forward(const at::Tensor& input_ids_in) {
 
 CLIPTextModel load_clip_text_model(const std::filesystem::path& folder, c10::Device device, c10::ScalarType dtype) {
   const auto config = CLIPTextConfig::from_json(JsonConfig::load(folder / "config.json"));
+  return load_clip_text_model(config, WeightSet::open_folder(folder, "model", /*prefer_fp16=*/dtype == c10::kHalf),
+                              device, dtype);
+}
+
+CLIPTextModel load_clip_text_model(const CLIPTextConfig& config, const WeightSource& weights, c10::Device device,
+                                   c10::ScalarType dtype) {
   CLIPTextModel model(config);
   model->to(device, dtype);
-  const auto weights = WeightSet::open_folder(folder, "model", /*prefer_fp16=*/dtype == c10::kHalf);
   load_weights(*model, weights, kCLIPIgnoredKeys);
   model->eval();
   return model;

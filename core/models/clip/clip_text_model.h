@@ -21,6 +21,7 @@
 namespace partedit {
 
 class JsonConfig;
+class WeightSource;
 
 // The fields of a transformers CLIPTextConfig that the forward pass uses (names as in the file).
 struct CLIPTextConfig {
@@ -141,5 +142,8 @@ TORCH_MODULE(CLIPTextModel);
 // none extra, shapes equal); the module ends on `device` in `dtype`, in eval mode.
 CLIPTextModel load_clip_text_model(const std::filesystem::path& folder, c10::Device device = c10::kCPU,
                                    c10::ScalarType dtype = c10::kFloat);
+// The same from a parsed config and any weight source (a single-file checkpoint's encoder).
+CLIPTextModel load_clip_text_model(const CLIPTextConfig& config, const WeightSource& weights,
+                                   c10::Device device = c10::kCPU, c10::ScalarType dtype = c10::kFloat);
 
 }  // namespace partedit

@@ -232,13 +232,19 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sample, double ti
 
 UNet2DConditionModel load_unet(const std::filesystem::path& unet_folder, c10::Device device, c10::ScalarType dtype,
                                bool prefer_fp16_weights) {
+  const auto config = UNet2DConditionConfig::from_json(JsonConfig::load(unet_folder / "config.json"));
+  return load_unet(config, WeightSet::open_folder(unet_folder, "diffusion_pytorch_model", prefer_fp16_weights),
+                   device, dtype);
+}
+
+UNet2DConditionModel load_unet(const UNet2DConditionConfig& config, const WeightSource& weights, c10::Device device,
+                               c10::ScalarType dtype) {
   // Parameters must be normal tensors even if the caller is inside InferenceMode, so that
   // the same model also serves token training.
   c10::InferenceMode normal_tensors(false);
-  const auto config = UNet2DConditionConfig::from_json(JsonConfig::load(unet_folder / "config.json"));
   UNet2DConditionModel model(config);
   model->to(device, dtype);
-  load_weights(*model, WeightSet::open_folder(unet_folder, "diffusion_pytorch_model", prefer_fp16_weights));
+  load_weights(*model, weights);
   model->eval();
   return model;
 }

@@ -24,6 +24,8 @@
 
 namespace partedit {
 
+class WeightSource;
+
 // SDXL's micro-conditioning ("text_time"): text_embeds [B, P] (pooled text embedding) and
 // time_ids [B, 6]. Leave both undefined for SD 1.x/2.x.
 struct UNetAddedConditions {
@@ -81,5 +83,8 @@ TORCH_MODULE(UNet2DConditionModel);
 // in eval mode.
 UNet2DConditionModel load_unet(const std::filesystem::path& unet_folder, c10::Device device = c10::kCPU,
                                c10::ScalarType dtype = c10::kFloat, bool prefer_fp16_weights = false);
+// The same from a parsed config and any weight source (a single-file checkpoint's UNet).
+UNet2DConditionModel load_unet(const UNet2DConditionConfig& config, const WeightSource& weights,
+                               c10::Device device = c10::kCPU, c10::ScalarType dtype = c10::kFloat);
 
 }  // namespace partedit

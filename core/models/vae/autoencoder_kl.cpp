@@ -162,9 +162,14 @@ at::Tensor AutoencoderKLImpl::decode(const at::Tensor& z) {
 AutoencoderKL load_vae(const std::filesystem::path& vae_folder, c10::Device device, c10::ScalarType dtype,
                        bool prefer_fp16_weights) {
   const auto config = AutoencoderKLConfig::from_json(JsonConfig::load(vae_folder / "config.json"));
+  return load_vae(config, WeightSet::open_folder(vae_folder, "diffusion_pytorch_model", prefer_fp16_weights), device,
+                  dtype);
+}
+
+AutoencoderKL load_vae(const AutoencoderKLConfig& config, const WeightSource& weights, c10::Device device,
+                       c10::ScalarType dtype) {
   AutoencoderKL vae(config);
   vae->to(device, dtype);
-  const auto weights = WeightSet::open_folder(vae_folder, "diffusion_pytorch_model", prefer_fp16_weights);
   load_weights(*vae, weights);
   vae->eval();
   return vae;

@@ -17,6 +17,8 @@
 
 namespace partedit {
 
+class WeightSource;
+
 // vae.py DiagonalGaussianDistribution: moments split into mean and log-variance.
 struct LatentDistribution {
   at::Tensor mean;    // [B, latent, h, w]
@@ -68,6 +70,9 @@ TORCH_MODULE(AutoencoderKL);
 // the fp16 variant first when prefer_fp16_weights), on `device` in `dtype`, in eval mode.
 AutoencoderKL load_vae(const std::filesystem::path& vae_folder, c10::Device device, c10::ScalarType dtype,
                        bool prefer_fp16_weights);
+// The same from a parsed config and any weight source (a single-file checkpoint's VAE).
+AutoencoderKL load_vae(const AutoencoderKLConfig& config, const WeightSource& weights, c10::Device device,
+                       c10::ScalarType dtype);
 
 // Pipeline space (diffusers' SDXL pipeline): latents -> decode(latents / scaling_factor
 // [+ shift_factor]; with latents_mean/std: latents * std / scaling_factor + mean) ->
