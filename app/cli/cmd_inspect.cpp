@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "args.h"
 #include "commands.h"
+#include "options.h"
 #include "io/json_config.h"
 #include "io/safetensors.h"
 #include "runtime/error.h"
@@ -32,17 +32,9 @@ void print_config(const fs::path& path) {
   std::cout << "# " << path.string() << "\n" << read_json_file(path).dump(2) << "\n";
 }
 
-}  // namespace
-
-int run_inspect(const CommandArgs& argv) {
-  const std::vector<OptionSpec> specs = {{"help", false, false, "show this help"}};
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli inspect FILE.safetensors|MODEL_DIR", specs);
-    return 0;
-  }
-  if (args.positional().size() != 1) throw Error("inspect takes exactly one file or folder (see --help)");
-  const fs::path target = args.positional()[0];
+int inspect(const std::vector<std::string>& targets) {
+  if (targets.size() != 1) throw Error("inspect takes exactly one file or folder (see --help)");
+  const fs::path target = targets[0];
   if (!fs::exists(target)) throw Error("no such file or folder: " + target.string());
   if (fs::is_regular_file(target)) {
     if (target.extension() == ".json")
@@ -69,6 +61,17 @@ int run_inspect(const CommandArgs& argv) {
   }
   if (!any) throw Error("no safetensors files or configs in " + target.string());
   return 0;
+}
+
+}  // namespace
+
+Command add_inspect(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("inspect", "list the tensors and configs of a safetensors file or model folder");
+  auto targets = std::make_shared<std::vector<std::string>>();
+  command->add_option("target", *targets, "a safetensors file, a config (.json) or a model folder")
+      ->type_name("FILE|DIR");
+  return {command, [targets] { return inspect(*targets); }};
 }
 
 }  // namespace partedit::cli
