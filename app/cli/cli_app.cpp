@@ -192,6 +192,11 @@ std::string unknown_subcommand_text(const CLI::App& command, const std::string& 
          " takes " + choices + "; see --help)";
 }
 
+template <typename Kind>
+bool is(const CLI::ParseError& error) {
+  return dynamic_cast<const Kind*>(&error) != nullptr;
+}
+
 }  // namespace
 
 void configure_root(CLI::App& root, const std::string& version_text) {
@@ -248,32 +253,35 @@ void check_option_values(CLI::App& root, const std::vector<std::string>& words) 
 std::string usage_error_text(const CLI::ParseError& error, CLI::App& root) {
   const CLI::App& command = innermost_command(root);
   const std::string text = error.what();
-  const std::string kind = error.get_name();
   std::smatch m;
-  if (kind == "ExtrasError" || (kind == "RequiredError" && !command.remaining().empty())) {
-    const std::vector<std::string> extra = command.remaining();
-    if (!extra.empty()) {
-      const std::string& word = extra.front();
-      if (word.size() >= 2 && word[0] == '-') return "unknown option " + word.substr(0, word.find('=')) + " (see --help)";
-      if (!subcommands_of(command).empty()) return unknown_subcommand_text(command, word);
-      return "unexpected argument '" + word.substr(0, 40) + "' (see --help)";
-    }
+  // The words no command took: the innermost command's, or a parent's it passed them to (cache clear).
+  const CLI::App* holder = &command;
+  while (holder->remaining().empty() && holder->get_parent()) holder = holder->get_parent();
+  const std::vector<std::string> extra = holder->remaining();
+  if (!extra.empty() && (is<CLI::ExtrasError>(error) || is<CLI::RequiredError>(error))) {
+    const std::string& word = extra.front();
+    if (word.size() >= 2 && word[0] == '-') return "unknown option " + word.substr(0, word.find('=')) + " (see --help)";
+    if (holder == &command && !subcommands_of(command).empty()) return unknown_subcommand_text(command, word);
+    return "unexpected argument '" + word.substr(0, 40) + "' (see --help)";
   }
-  if (kind == "RequiredError" && std::regex_match(text, m, std::regex("(-\\S+) is required")))
+  if (is<CLI::RequiredError>(error) && std::regex_match(text, m, std::regex("(-\\S+) is required")))
     return "missing required option " + m[1].str() + " (see --help)";
-  if (kind == "ExcludesError" && std::regex_match(text, m, std::regex("(\\S+) excludes (\\S+)")))
+  if (is<CLI::ExcludesError>(error) && std::regex_match(text, m, std::regex("(\\S+) excludes (\\S+)")))
     return "give either " + m[1].str() + " or " + m[2].str() + ", not both";
-  if (kind == "ArgumentMismatch" && std::regex_search(text, m, std::regex("^(\\S+): At Most 1 ")))
+  if (is<CLI::ArgumentMismatch>(error) && std::regex_search(text, m, std::regex("^(\\S+): At Most 1 ")))
     return "option " + m[1].str() + " given more than once";
-  if (kind == "ConversionError" && std::regex_match(text, m, std::regex("Could not convert: (\\S+) = (.*)")))
+  if (is<CLI::ConversionError>(error) &&
+      std::regex_match(text, m, std::regex("Could not convert: (\\S+) = (.*)")))
     return "option " + m[1].str() + " expects a number, got '" + m[2].str() + "'";
-  if (kind == "ValidationError" && std::regex_match(text, m, std::regex("(\\S+): (.*) not in \\{(.*)\\}"))) {
-    std::string choices = m[3].str();
-    std::replace(choices.begin(), choices.end(), ',', ' ');
-    return m[1].str() + " must be one of " + join(wrap(choices, std::string::npos), ", ") + ", got '" + m[2].str() + "'";
+  if (is<CLI::ValidationError>(error)) {
+    if (std::regex_match(text, m, std::regex("(\\S+): (.*) not in \\{(.*)\\}"))) {  // CLI::IsMember
+      std::vector<std::string> choices;
+      std::stringstream list(m[3].str());
+      for (std::string choice; std::getline(list, choice, ',');) choices.push_back(choice);
+      return m[1].str() + " must be one of " + join(choices, ", ") + ", got '" + m[2].str() + "'";
+    }
+    if (std::regex_match(text, m, std::regex("(\\S+): ((must|expects) .*)"))) return m[1].str() + " " + m[2].str();
   }
-  if (kind == "ValidationError" && std::regex_match(text, m, std::regex("(\\S+): ((must|expects) .*)")))
-    return m[1].str() + " " + m[2].str();
   return text;
 }
 

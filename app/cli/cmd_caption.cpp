@@ -10,8 +10,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "options.h"
 #include "io/image_io.h"
+#include "options.h"
 #include "pipeline/captioner.h"
 #include "pipeline/generation_common.h"
 #include "pipeline/model_folder.h"

@@ -6,10 +6,10 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "options.h"
 #include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
 

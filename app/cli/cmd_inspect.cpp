@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "commands.h"
-#include "options.h"
 #include "io/json_config.h"
 #include "io/safetensors.h"
+#include "options.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {

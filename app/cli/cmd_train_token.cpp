@@ -12,8 +12,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "options.h"
 #include "engine/engine.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
 #include "runtime/progress_clock.h"

@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include "cli_common.h"
-#include "options.h"
 #include "editing/compositing.h"
 #include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/image_photo.h"
+#include "options.h"
 #include "runtime/byte_size.h"
 #include "runtime/error.h"
 

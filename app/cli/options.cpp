@@ -139,14 +139,14 @@ void add_generation_options(CLI::App& command, ImageGenerationOptions& o) {
   using L = RequestLimits;
   const std::string side = "a multiple of " + std::to_string(L::side_multiple) + ", " + std::to_string(L::min_side) +
                            " to " + std::to_string(L::max_side);
-  o.width = command.add_option("--width", r.width,
-                               "image width: " + side + ", at most " + std::to_string(L::max_aspect) +
-                                   ":1 to the height (default: the model's size)")
-                ->type_name("W")
-                ->check(whole_at_least(1));
-  o.height = command.add_option("--height", r.height, "image height: " + side + " (default: the model's size)")
-                 ->type_name("H")
-                 ->check(whole_at_least(1));
+  command.add_option("--width", r.width,
+                     "image width: " + side + ", at most " + std::to_string(L::max_aspect) +
+                         ":1 to the height (default: the model's size)")
+      ->type_name("W")
+      ->check(whole_at_least(1));
+  command.add_option("--height", r.height, "image height: " + side + " (default: the model's size)")
+      ->type_name("H")
+      ->check(whole_at_least(1));
 }
 
 GenerateRequest ImageGenerationOptions::checked_request() const {

@@ -50,8 +50,6 @@ struct ImageGenerationOptions {
   CLI::Option* scheduler = nullptr;
   CLI::Option* seed_option = nullptr;
   CLI::Option* init_latents_option = nullptr;
-  CLI::Option* width = nullptr;
-  CLI::Option* height = nullptr;
 
   // The request checked against the size and step limits (validate()), with the seed and
   // the initial latents read. Throws Error.
