@@ -35,22 +35,32 @@ std::vector<const CLI::App*> subcommands_of(const CLI::App& command) {
   return {all.begin(), all.end()};
 }
 
-// The placeholder of an option's value ("DIR") and the checks on it ("1 to 1000", "{a,b}"),
-// which CLI11 keeps together as "DIR:1 to 1000".
+// The placeholder of an option's value ("DIR", "HIGH:LOW") and the descriptions of its
+// checks ("1 to 1000", "ddim | euler"), which CLI11 joins as "DIR:1 to 1000".
 std::pair<std::string, std::vector<std::string>> split_type_name(const CLI::Option& option) {
-  std::vector<std::string> parts;
-  std::stringstream in(option.get_type_name());
-  for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
-  if (parts.empty()) return {"VALUE", {}};
-  const std::string placeholder = parts.front().empty() ? "VALUE" : parts.front();
-  std::vector<std::string> checks(parts.begin() + 1, parts.end());
+  auto& checked = const_cast<CLI::Option&>(option);  // CLI11 2.1 reads validators only through a mutable option
+  std::vector<std::string> checks;
+  for (int i = 0;; ++i) {
+    std::string description;
+    try {
+      description = checked.get_validator(i)->get_description();
+    } catch (const CLI::OptionNotFound&) {
+      break;  // no further validator
+    }
+    if (!description.empty()) checks.push_back(description);
+  }
+  std::string placeholder = option.get_type_name();
+  std::string suffix;
+  for (const auto& check : checks) suffix += ":" + check;
+  if (placeholder.size() >= suffix.size() && placeholder.compare(placeholder.size() - suffix.size(), suffix.size(), suffix) == 0)
+    placeholder.erase(placeholder.size() - suffix.size());
   for (auto& check : checks)  // IsMember's "{ddim,euler}" reads "ddim | euler"
     if (check.size() >= 2 && check.front() == '{' && check.back() == '}') {
       std::string choices = check.substr(1, check.size() - 2);
       check.clear();
       for (char c : choices) check += c == ',' ? std::string(" | ") : std::string(1, c);
     }
-  return {placeholder, checks};
+  return {placeholder.empty() ? "VALUE" : placeholder, checks};
 }
 
 bool takes_value(const CLI::Option& option) { return option.get_expected_max() > 0; }

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct EditOptions {
-  std::string model;
+  ModelOptions model;
   ImageGenerationOptions generation;
   PhotoOptions photo;
   std::string edit, edit_prompt, subject, edit_word, p2p;
@@ -173,7 +173,7 @@ int edit(const CLI::App& command, EditOptions& o) {
 
   // 2. The model; for a photo its source (an inversion file is read and checked against it).
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(o.model, compute, listener);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener);
   fill_size_from_latents(model, job.generation);
   const auto after_load = std::chrono::steady_clock::now();
   if (photo_edit) job.from = photo_source(command, o.photo, job.generation, engine);
@@ -203,12 +203,13 @@ Command add_edit(CLI::App& root) {
             "       partedit-cli edit --model DIR --image PHOTO [--prompt TEXT | --caption-model DIR] (edit as above) "
             "--out IMAGE [options]");
   auto o = std::make_shared<EditOptions>();
-  add_model_option(*command, o->model);
+  add_model_options(*command, o->model);
   add_generation_options(*command, o->generation);
   // Photos are inverted: their own schedulers and seed meaning.
-  o->generation.scheduler->description(
-      "generated source: the sampler (default: the model's); photos (--image): dpmpp-sde or ddim (default " +
-      InvertRequest{}.scheduler + ")");
+  std::string photo_schedulers;
+  for (const auto& kind : inversion_scheduler_kinds()) photo_schedulers += (photo_schedulers.empty() ? "" : " | ") + kind;
+  o->generation.scheduler->description("generated source: the sampler (default: the model's); photos (--image): " +
+                                       photo_schedulers + " (default " + InvertRequest{}.scheduler + ")");
   o->generation.seed_option->description(
       "seed of the initial noise, for photos of the inversion's noising draws (default: random, reported and "
       "recorded)");

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct GenerateOptions {
-  std::string model;
+  ModelOptions model;
   ImageGenerationOptions generation;
   std::string out, save_latents;
   RunOptions run;
@@ -39,7 +39,7 @@ int generate(const CLI::App& command, const GenerateOptions& o) {
   // 2. The model, 3. generation (interruptible).
   Engine engine;
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(o.model, compute, listener);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener);
   fill_size_from_latents(model, request);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
@@ -67,7 +67,7 @@ int generate(const CLI::App& command, const GenerateOptions& o) {
 Command add_generate(CLI::App& root) {
   CLI::App* command = root.add_subcommand("generate", "text-to-image: generate an image from a prompt");
   auto o = std::make_shared<GenerateOptions>();
-  add_model_option(*command, o->model);
+  add_model_options(*command, o->model);
   add_generation_options(*command, o->generation);
   o->generation.prompt->required()->description("the prompt (an empty text generates unconditionally)");
   command->add_option("--out", o->out, "output image: .png, .jpg, .jpeg or .webp")->type_name("IMAGE")->required();

@@ -34,7 +34,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct InvertOptions {
-  std::string model, image, replay, noise, out;
+  ModelOptions model;
+  std::string image, replay, noise, out;
   InvertRequest request;  // prompt, source-guidance, steps, skip, scheduler and zero-noise-steps bound here
   int64_t seed = 0;
   RunOptions run;
@@ -103,7 +104,7 @@ int invert(const CLI::App& command, const InvertOptions& o) {
   // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
   Engine engine;
   const EngineListener listener = stderr_listener(false);
-  DiffusionModel& model = engine.load_model(o.model, compute, listener);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener);
   if (replay) return run_replay(o, engine, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
 
@@ -144,7 +145,7 @@ Command add_invert(CLI::App& root) {
             "       partedit-cli invert --model DIR --replay INVERSION.safetensors --out IMAGE");
   auto o = std::make_shared<InvertOptions>();
   InvertRequest& r = o->request;
-  add_model_option(*command, o->model);
+  add_model_options(*command, o->model);
   CLI::Option* image =
       command->add_option("--image", o->image,
                           "photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size within the "

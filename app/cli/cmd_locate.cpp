@@ -30,7 +30,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct LocateOptions {
-  std::string model, image, token, part, out, map_out;
+  ModelOptions model;
+  std::string image, token, part, out, map_out;
   std::vector<std::string> libraries;
   LocateRequest request;  // prompt and timestep-stride bound here
   std::string timesteps = std::to_string(request.timestep_high) + ":" + std::to_string(request.timestep_low);
@@ -67,7 +68,7 @@ int locate(const CLI::App& command, const LocateOptions& o) {
 
   // 2. The model (the token must fit it), 3. the maps (interruptible).
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(o.model, compute, listener);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   LocateResult result;
@@ -102,7 +103,7 @@ Command add_locate(CLI::App& root) {
   CLI::App* command = root.add_subcommand("locate", "find a part token's part in an image and write it as a mask");
   auto o = std::make_shared<LocateOptions>();
   LocateRequest& r = o->request;
-  add_model_option(*command, o->model);
+  add_model_options(*command, o->model);
   command->add_option("--image", o->image,
                       "the image (PNG, JPEG, WebP, TIFF), fitted to the model's working size as photos are")
       ->type_name("FILE")

@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TrainOptions {
-  std::string model, images, masks, out, checkpoint, resume;
+  ModelOptions model;
+  std::string images, masks, out, checkpoint, resume;
   TokenTrainingOptions training;  // part, steps, timestep-stride, val-split, validate-every and prompt bound here
   std::string mode = training_mode_name(training.mode);
   std::string optimizer = token_optimizer_name(training.optimizer);
@@ -104,7 +105,7 @@ int train_token(const CLI::App& command, const TrainOptions& o) {
   listener.observer.checkpoint = [&](const fs::path& path, int64_t step) {
     std::cerr << "checkpoint " << path.string() << " (step " << step << ")\n";
   };
-  DiffusionModel& model = engine.load_model(o.model, compute, listener.engine);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener.engine);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   TrainTokenResult result;
@@ -143,7 +144,7 @@ Command add_train_token(CLI::App& root) {
   CLI::App* command = root.add_subcommand("train-token", "learn a new part token from images and their part masks");
   auto o = std::make_shared<TrainOptions>();
   TokenTrainingOptions& t = o->training;
-  add_model_option(*command, o->model)->description("diffusers model folder the token is for");
+  add_model_options(*command, o->model)->description("diffusers model folder the token is for");
   command->add_option("--images", o->images,
                       "training images (PNG, JPEG, WebP, TIFF), fitted to the model's working size")
       ->type_name("DIR")
@@ -172,9 +173,9 @@ Command add_train_token(CLI::App& root) {
       ->check(CLI::IsMember({token_optimizer_name(TokenOptimizer::Sgd), token_optimizer_name(TokenOptimizer::Adam)}))
       ->capture_default_str();
   command->add_option("--lr", t.learning_rate,
-                      "learning rate (default " + nlohmann::json(default_learning_rate(TokenOptimizer::Sgd)).dump() +
-                          " for sgd, " + nlohmann::json(default_learning_rate(TokenOptimizer::Adam)).dump() +
-                          " for adam); it decays x" + nlohmann::json(t.lr_gamma).dump() + " every " +
+                      "learning rate (default " + number_text(default_learning_rate(TokenOptimizer::Sgd)) +
+                          " for sgd, " + number_text(default_learning_rate(TokenOptimizer::Adam)) +
+                          " for adam); it decays x" + number_text(t.lr_gamma) + " every " +
                           std::to_string(t.lr_step) + " steps")
       ->type_name("F")
       ->check(number_at_least(0));

@@ -23,12 +23,6 @@ bool read_number(const std::string& text, double& value) {
   }
 }
 
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
 // "" when `text` is a whole number in [min, max], else what is wrong with it.
 std::string whole_number_problem(const std::string& text, int64_t min, int64_t max, const std::string& range) {
   double number = 0;
@@ -46,6 +40,12 @@ std::string whole_number_problem(const std::string& text, int64_t min, int64_t m
 }
 
 }  // namespace
+
+std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
 
 CLI::Validator whole_in(int64_t min, int64_t max) {
   const std::string range = "at least " + std::to_string(min) + " and at most " + std::to_string(max);
@@ -89,8 +89,8 @@ const std::vector<std::string>& inversion_scheduler_kinds() {
   return kinds;
 }
 
-CLI::Option* add_model_option(CLI::App& command, std::string& folder) {
-  return command.add_option("--model", folder, "diffusers model folder (model_index.json, unet/, vae/, ...)")
+CLI::Option* add_model_options(CLI::App& command, ModelOptions& model) {
+  return command.add_option("--model", model.folder, "diffusers model folder (model_index.json, unet/, vae/, ...)")
       ->type_name("DIR")
       ->required();
 }

@@ -16,6 +16,9 @@
 
 namespace partedit::cli {
 
+// "30", "0.3": a number as help and messages write it.
+std::string number_text(double value);
+
 // ---- Value checks ----------------------------------------------------------------------
 CLI::Validator whole_in(int64_t min, int64_t max);  // a whole number in [min, max]
 CLI::Validator whole_at_least(int64_t min);         // a whole number >= min
@@ -27,8 +30,13 @@ const std::vector<std::string>& inversion_scheduler_kinds();
 
 // ---- Shared option groups --------------------------------------------------------------
 
-// --model DIR (required): the diffusers folder of every command that runs a diffusion model.
-CLI::Option* add_model_option(CLI::App& command, std::string& folder);
+// The model options of every command that runs a diffusion model, declared in one place so
+// that an option about how the model is read is added once for all of them.
+struct ModelOptions {
+  std::string folder;  // --model DIR (required)
+};
+// Returns the --model option (a command may describe it further).
+CLI::Option* add_model_options(CLI::App& command, ModelOptions& model);
 
 // --device, --dtype and --timings: how a model-running command computes and reports.
 struct RunOptions {
