@@ -57,29 +57,25 @@ bool inside(const fs::path& file, const fs::path& folder) {
 
 }  // namespace
 
-void check_distinct_outputs(const Args& args, const std::vector<std::string>& outputs,
-                            const std::vector<std::string>& inputs) {
-  std::vector<std::pair<std::string, fs::path>> written;
-  for (const auto& option : outputs)
-    for (const auto& value : args.get_all(option)) written.emplace_back(option, value);
+void check_distinct_outputs(const NamedPaths& outputs, const NamedPaths& inputs) {
+  std::vector<std::pair<std::string, fs::path>> written(outputs.begin(), outputs.end());
   for (size_t i = 0; i < written.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (same_file(written[i].second, written[j].second))
         throw Error("--" + written[j].first + " " + written[j].second.string() + " and --" + written[i].first + " " +
                     written[i].second.string() + " name the same file; give each output its own name");
   std::error_code ec;
-  for (const auto& option : inputs)
-    for (const auto& value : args.get_all(option)) {
-      const fs::path input = value;
-      const bool folder = fs::is_directory(input, ec);
-      for (const auto& [out_option, out] : written) {
-        if (folder ? !(inside(out, input) && fs::exists(out, ec)) : !same_file(out, input)) continue;
-        throw Error("--" + out_option + " " + out.string() + " would overwrite " +
-                    (folder ? "a file of the input --" + option + " " + input.string()
-                            : "the input --" + option + " " + input.string()) +
-                    "; write the output elsewhere");
-      }
+  for (const auto& [option, value] : inputs) {
+    const fs::path input = value;
+    const bool folder = fs::is_directory(input, ec);
+    for (const auto& [out_option, out] : written) {
+      if (folder ? !(inside(out, input) && fs::exists(out, ec)) : !same_file(out, input)) continue;
+      throw Error("--" + out_option + " " + out.string() + " would overwrite " +
+                  (folder ? "a file of the input --" + option + " " + input.string()
+                          : "the input --" + option + " " + input.string()) +
+                  "; write the output elsewhere");
     }
+  }
 }
 
 at::Tensor read_initial_latents(const fs::path& path) {
@@ -115,112 +111,11 @@ InterruptScope::~InterruptScope() {
   g_interrupt_token = nullptr;
 }
 
-void reject_positional(const Args& args) {
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
-}
-
-std::vector<OptionSpec> compute_option_specs() {
-  return {
-      {"device", true, false, "DEV  cpu | cuda | cuda:N (default cpu)"},
-      {"dtype", true, false, "TYPE  fp32 | fp16 | bf16 (default fp32)"},
-  };
-}
-
-void append_run_option_specs(std::vector<OptionSpec>& specs) {
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  specs.insert(specs.end(), {
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
-}
-
-ComputeOptions compute_options_from_args(const Args& args) {
-  return ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
-}
-
-std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alternative) {
-  if (args.has("seed") && args.has(alternative))
-    throw Error("give either --seed or --" + alternative + ", not both");
-  if (!args.has("seed")) return std::nullopt;
-  const int64_t seed = args.get_int64("seed", 0);
-  if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
-  return static_cast<uint64_t>(seed);
-}
-
-std::vector<OptionSpec> generation_option_specs() {
-  std::vector<OptionSpec> specs = {
-      {"model", true, false, "PATH  diffusers model folder (model_index.json, unet/, vae/, ...) or single-file .safetensors checkpoint"},
-      {"prompt", true, false, "TEXT  the prompt (for edit: the source prompt)"},
-      {"negative", true, false, "TEXT  negative prompt (default: none)"},
-      {"steps", true, false, "N  denoising steps, 1 to 1000 (default 50)"},
-      {"guidance", true, false, "G  classifier-free guidance scale (default 7.5)"},
-      {"scheduler", true, false, "KIND  ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's scheduler)"},
-      {"seed", true, false, "N  seed of the initial noise (default: random, reported)"},
-      {"init-latents", true, false, "FILE  safetensors with `latents` [1, C, h, w] unit noise (instead of --seed)"},
-      {"width", true, false, "W  image width: a multiple of 8, 64 to 4096, at most 8:1 to the height (default: the model's size)"},
-      {"height", true, false, "H  image height: a multiple of 8, 64 to 4096 (default: the model's size)"},
-  };
-  const auto loading = model_load_option_specs();
-  specs.insert(specs.end(), loading.begin(), loading.end());
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  return specs;
-}
-
-std::vector<OptionSpec> model_load_option_specs() {
-  return {
-      {"config", true, false, "DIR  for a single-file --model: diffusers folder with its configs and tokenizers "
-                              "(default: the shipped ones of the file's shape)"},
-      {"prediction-type", true, false, "TYPE  epsilon | v_prediction | sample: overrides the scheduler config's "
-                                       "(SD 2.x files default to v_prediction, 768 px; epsilon selects the 512 base)"},
-  };
-}
-
-ModelLoadOptions model_load_options_from_args(const Args& args) {
-  ModelLoadOptions options;
-  options.config_dir = args.get_or("config", "");
-  options.prediction_type = args.get_or("prediction-type", "");
-  return options;
-}
-
-GenerateRequest generation_request_from_args(const Args& args) {
-  GenerateRequest request;
-  request.prompt = args.get_or("prompt", "");  // required by the commands that need it
-  request.negative = args.get_or("negative", "");
-  request.steps = args.get_int("steps", request.steps);
-  request.guidance = args.get_double("guidance", request.guidance);
-  request.scheduler = args.get_or("scheduler", "");
-  request.width = args.get_int64("width", 0);
-  request.height = args.get_int64("height", 0);
-  if (args.has("width") && request.width <= 0) throw Error("--width must be positive");
-  if (args.has("height") && request.height <= 0) throw Error("--height must be positive");
-  validate(request);  // the size and step limits, before any model is loaded
-  request.seed = seed_from_args(args, "init-latents");
-  if (args.has("init-latents")) request.initial_latents = read_initial_latents(args.get("init-latents"));
-  request.preview = false;  // nothing shows previews here: skip the per-step host copies
-  return request;
-}
-
-DiffusionModel load_model(const Args& args, const ComputeOptions& compute) {
-  const fs::path model_dir = args.get("model");
-  std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
-  DiffusionModel model = DiffusionModel::load(model_dir, compute, model_load_options_from_args(args));
-  std::cerr << "loaded " << family_name(model.family()) << " model in " << model.load_seconds() << " s\n";
-  return model;
-}
-
 void fill_size_from_latents(const DiffusionModel& model, GenerateRequest& request) {
   if (!request.initial_latents.defined()) return;
   const int64_t f = model.vae_scale_factor();
   if (request.width == 0) request.width = request.initial_latents.size(3) * f;
   if (request.height == 0) request.height = request.initial_latents.size(2) * f;
-}
-
-DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request) {
-  DiffusionModel model = load_model(args, compute);
-  fill_size_from_latents(model, request);
-  return model;
 }
 
 StageTimes stage_times(const DiffusionModel& model, const GenerateTimings& timings,

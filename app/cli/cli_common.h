@@ -1,19 +1,17 @@
 #pragma once
 // Pieces shared by the commands that run a diffusion model: output-path checks, initial
-// latents, Ctrl-C cancellation, the generation options and the --timings line.
+// latents, Ctrl-C cancellation and the --timings line (their options: options.h).
 #include <csignal>
 #include <chrono>
 #include <filesystem>
-#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json_fwd.hpp>
 
-#include "args.h"
 #include "engine/engine_events.h"
-#include "pipeline/model_load_options.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
@@ -31,11 +29,11 @@ void check_output_path(const std::filesystem::path& path, const std::vector<std:
 
 // Outputs must name distinct files that are not inputs: `--out o.png --source-out ./o.png`
 // would leave one image, `edit --image photo.jpg --out photo.jpg` would overwrite the photo.
-// `outputs` and `inputs` are option names (repeatable ones included); an input that is a
-// folder (--model) protects the files in it. Paths are compared resolved (".", "..",
-// symbolic and hard links).
-void check_distinct_outputs(const Args& args, const std::vector<std::string>& outputs,
-                            const std::vector<std::string>& inputs);
+// `outputs` and `inputs` are (option name, path) pairs as given (options.h given_paths); an
+// input that is a folder (--model) protects the files in it. Paths are compared resolved
+// (".", "..", symbolic and hard links).
+using NamedPaths = std::vector<std::pair<std::string, std::string>>;
+void check_distinct_outputs(const NamedPaths& outputs, const NamedPaths& inputs);
 
 // --init-latents FILE: tensor `latents` [1, C, h, w] of unit-variance noise.
 at::Tensor read_initial_latents(const std::filesystem::path& path);
@@ -52,34 +50,6 @@ class InterruptScope {
   struct sigaction previous_ {};
 };
 
-// No command takes positional arguments: a stray word is a mistake, not something to ignore.
-void reject_positional(const Args& args);
-
-// --device and --dtype, as every command that runs a model takes them.
-std::vector<OptionSpec> compute_option_specs();
-// The tail of a model-running command's options: --device, --dtype, --timings, --help.
-void append_run_option_specs(std::vector<OptionSpec>& specs);
-ComputeOptions compute_options_from_args(const Args& args);
-
-// --seed N (>= 0), which excludes --`alternative` (the option that supplies the noise itself).
-std::optional<uint64_t> seed_from_args(const Args& args, const std::string& alternative);
-
-// The options of `generate` that describe the source generation (prompt, negative, steps,
-// guidance, scheduler, seed, init-latents, size); `edit` takes the same ones.
-std::vector<OptionSpec> generation_option_specs();
-GenerateRequest generation_request_from_args(const Args& args);
-
-// --config DIR and --prediction-type TYPE: how a --model path is read (generation_option_specs
-// includes them; the other model-loading commands append them).
-std::vector<OptionSpec> model_load_option_specs();
-ModelLoadOptions model_load_options_from_args(const Args& args);
-
-// Loads the diffusion model named by --model, reporting on stderr.
-DiffusionModel load_model(const Args& args, const ComputeOptions& compute);
-
-// Loads the model named by --model with --device/--dtype, reporting on stderr; fills the
-// request's size from its initial latents when --width/--height are absent.
-DiffusionModel load_model_for(const Args& args, const ComputeOptions& compute, GenerateRequest& request);
 // The request's size from its initial latents when --width/--height are absent.
 void fill_size_from_latents(const DiffusionModel& model, GenerateRequest& request);
 

@@ -4,8 +4,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
-#include "args.h"
+#include "cli_app.h"
 #include "commands.h"
 #include "pipeline/inversion_cache.h"
 #include "runtime/byte_size.h"
@@ -16,14 +17,6 @@ namespace partedit::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<OptionSpec> cache_options() {
-  return {
-      {"cache-dir", true, false, "DIR  the cache folder (default ~/.cache/partedit/inversions, as edit uses)"},
-      {"list", false, false, "also list each entry with its size and when it was last used"},
-      {"help", false, false, "show this help"},
-  };
-}
 
 std::string age_text(fs::file_time_type last_used) {
   const double seconds = std::chrono::duration<double>(fs::file_time_type::clock::now() - last_used).count();
@@ -60,23 +53,29 @@ int clear(const InversionCache& cache) {
 
 }  // namespace
 
-int run_cache(const CommandArgs& argv) {
-  const auto specs = cache_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli cache [--cache-dir DIR] [--list]   show the inversion cache\n"
-                             "       partedit-cli cache clear [--cache-dir DIR]   remove its entries (nothing else)",
-                             specs);
-    return 0;
-  }
-  const auto& words = args.positional();
-  if (words.size() > 1 || (words.size() == 1 && words[0] != "clear"))
-    throw Error("unexpected argument '" + words.back().substr(0, 40) + "' (cache takes only 'clear'; see --help)");
-  const bool clearing = words.size() == 1;
-  if (clearing && args.has("list")) throw Error("--list shows the cache; it does not go with 'clear'");
-  const InversionCache cache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir(),
-                             default_inversion_cache_limit());
-  return clearing ? clear(cache) : show(cache, args.has("list"));
+Command add_cache(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("cache", "show or clear the inversion cache of photo edits (its size, entries and limit)");
+  set_usage(*command,
+            "partedit-cli cache [--cache-dir DIR] [--list]   show the inversion cache\n"
+            "       partedit-cli cache clear [--cache-dir DIR]   remove its entries (nothing else)");
+  struct CacheOptions {
+    std::string folder;
+    bool list = false;
+  };
+  auto o = std::make_shared<CacheOptions>();
+  command->add_option("--cache-dir", o->folder, "the cache folder (default ~/.cache/partedit/inversions, as edit uses)")
+      ->type_name("DIR");
+  CLI::Option* list = command->add_flag("--list", o->list, "also list each entry with its size and when it was last used");
+  CLI::App* clear_command = command->add_subcommand("clear", "remove the cached inversions (nothing else of the folder)");
+  clear_command->fallthrough();  // `cache clear --cache-dir DIR`
+  return {command, [o, list, clear_command] {
+            const bool clearing = clear_command->parsed();
+            if (clearing && list->count() > 0) throw Error("--list shows the cache; it does not go with 'clear'");
+            const InversionCache cache(o->folder.empty() ? default_inversion_cache_dir() : fs::path(o->folder),
+                                       default_inversion_cache_limit());
+            return clearing ? clear(cache) : show(cache, o->list);
+          }};
 }
 
 }  // namespace partedit::cli

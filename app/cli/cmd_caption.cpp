@@ -1,8 +1,9 @@
-// partedit-cli caption: describe a photo with a BLIP-2 (Flan-T5) model folder
+// partedit-cli caption: describe a photo with a BLIP-2 (Flan-T5 or OPT) model folder
 // (algorithm.md §6). Progress goes to stderr; the caption is the last line of stdout, followed
 // only by the --timings JSON line when asked for.
 #include <chrono>
 #include <iostream>
+#include <memory>
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "io/image_io.h"
+#include "options.h"
 #include "pipeline/captioner.h"
 #include "pipeline/generation_common.h"
 #include "pipeline/model_folder.h"
@@ -20,33 +22,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<OptionSpec> caption_options() {
-  std::vector<OptionSpec> specs = {
-      {"model", true, false, "DIR  BLIP-2 folder (config.json, model*.safetensors, spiece.model, preprocessor_config.json)"},
-      {"image", true, false, "FILE  the photo (PNG, JPEG, WebP, TIFF)"},
-      {"prompt", true, false, "TEXT  text the caption continues, e.g. \"a photo of\" (default: none)"},
-      {"beams", true, false, "N  beam search with N beams (default 1: greedy)"},
-      {"max-new-tokens", true, false, "N  longest caption in tokens (default 30)"},
-      {"min-new-tokens", true, false, "N  shortest caption in tokens (default 0)"},
-      {"no-repeat-ngram", true, false, "N  never repeat an N-gram (default 0: off)"},
-      {"length-penalty", true, false, "F  beam score = log-probability / length^F (default 1)"},
-  };
-  append_run_option_specs(specs);
-  return specs;
-}
+struct CaptionOptions {
+  std::string model, image;
+  CaptionRequest request;  // prompt and the generation settings bound here
+  RunOptions run;
+};
 
-CaptionRequest request_from_args(const Args& args) {
-  CaptionRequest request;
-  request.prompt = args.get_or("prompt", "");
-  auto& g = request.generation;
-  g.num_beams = args.get_int64("beams", 1);
-  g.max_new_tokens = args.get_int64("max-new-tokens", g.max_new_tokens);
-  g.min_new_tokens = args.get_int64("min-new-tokens", 0);
-  g.no_repeat_ngram_size = args.get_int64("no-repeat-ngram", 0);
-  g.length_penalty = args.get_double("length-penalty", 1.0);
+// The generation settings checked, naming the command-line option rather than the field.
+void check_generation(const GenerationOptions& g) {
   try {
     g.validate();
-  } catch (const Error& e) {  // name the command-line option, not the field
+  } catch (const Error& e) {
     std::string msg = e.what();
     for (const auto& [field, option] : std::vector<std::pair<std::string, std::string>>{
              {"num_beams", "--beams"}, {"max_new_tokens", "--max-new-tokens"}, {"min_new_tokens", "--min-new-tokens"},
@@ -54,28 +40,18 @@ CaptionRequest request_from_args(const Args& args) {
       if (msg.rfind(field, 0) == 0) msg = option + msg.substr(field.size());
     throw Error(msg);
   }
-  return request;
 }
 
-}  // namespace
-
-int run_caption(const CommandArgs& argv) {
-  const auto specs = caption_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli caption --model DIR --image FILE [options]", specs);
-    return 0;
-  }
-  reject_positional(args);
-
+int caption(const CaptionOptions& o) {
   // 1. everything that can be checked without the model
-  const fs::path model_dir = args.get("model");
+  const fs::path model_dir = o.model;
   require_model_folder(model_dir, "BLIP-2 model folder", "config.json");
-  const CaptionRequest request = request_from_args(args);
-  const ComputeOptions compute = compute_options_from_args(args);
+  const CaptionRequest& request = o.request;
+  check_generation(request.generation);
+  const ComputeOptions compute = o.run.compute();
   const auto t0 = Clock::now();
   std::vector<std::string> image_warnings;
-  const at::Tensor image = read_image(args.get("image"), &image_warnings);  // [3, H, W] in [0, 1]
+  const at::Tensor image = read_image(o.image, &image_warnings);  // [3, H, W] in [0, 1]
   for (const auto& w : image_warnings) std::cerr << "warning: " << w << "\n";
   const double read_seconds = seconds_since(t0);
   reset_peak_cuda_memory(compute.device);
@@ -92,7 +68,7 @@ int run_caption(const CommandArgs& argv) {
   std::cout.flush();
   std::cerr.flush();
   std::cout << caption << std::endl;
-  if (args.has("timings")) {
+  if (o.run.timings) {
     nlohmann::ordered_json t;
     t["load"] = model.load_seconds();
     t["read"] = read_seconds;
@@ -102,6 +78,44 @@ int run_caption(const CommandArgs& argv) {
     print_timings(t, compute);
   }
   return 0;
+}
+
+}  // namespace
+
+Command add_caption(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("caption", "describe a photo with a BLIP-2 model (the source prompt of a real-photo edit)");
+  auto o = std::make_shared<CaptionOptions>();
+  GenerationOptions& g = o->request.generation;
+  command->add_option("--model", o->model,
+                      "BLIP-2 folder (config.json, model*.safetensors, preprocessor_config.json; Flan-T5: spiece.model, OPT: "
+                      "vocab.json + merges.txt)")
+      ->type_name("DIR")
+      ->required();
+  command->add_option("--image", o->image, "the photo (PNG, JPEG, WebP, TIFF)")->type_name("FILE")->required();
+  command->add_option("--prompt", o->request.prompt, "text the caption continues, e.g. \"a photo of\" (default: none)")
+      ->type_name("TEXT");
+  command->add_option("--beams", g.num_beams, "beam search with N beams (1: greedy)")
+      ->type_name("N")
+      ->check(whole_at_least(1))
+      ->capture_default_str();
+  command->add_option("--max-new-tokens", g.max_new_tokens, "longest caption in tokens")
+      ->type_name("N")
+      ->check(whole_at_least(1))
+      ->capture_default_str();
+  command->add_option("--min-new-tokens", g.min_new_tokens, "shortest caption in tokens")
+      ->type_name("N")
+      ->check(whole_at_least(0))
+      ->capture_default_str();
+  command->add_option("--no-repeat-ngram", g.no_repeat_ngram_size, "never repeat an N-gram (0: off)")
+      ->type_name("N")
+      ->check(whole_at_least(0))
+      ->capture_default_str();
+  command->add_option("--length-penalty", g.length_penalty, "beam score = log-probability / length^F")
+      ->type_name("F")
+      ->capture_default_str();
+  add_run_options(*command, o->run);
+  return {command, [o] { return caption(*o); }};
 }
 
 }  // namespace partedit::cli

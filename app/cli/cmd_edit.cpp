@@ -3,9 +3,12 @@
 // full edit prompt, or as a subject word swap; parts come from the token library or files.
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <memory>
 
 #include <ATen/ATen.h>
 
+#include "cli_app.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "edit_photo.h"
@@ -15,6 +18,7 @@
 #include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/prompt_encoder.h"
 #include "runtime/error.h"
@@ -24,66 +28,41 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<OptionSpec> edit_options() {
-  auto specs = generation_option_specs();
-  for (auto& spec : specs) {  // photos are inverted: their own schedulers and seed meaning
-    if (spec.name == "scheduler")
-      spec.help = "KIND  generated source: ddim | euler | dpmpp-2m | dpmpp-sde (default: the model's); "
-                  "photos (--image): dpmpp-sde | ddim (default dpmpp-sde)";
-    if (spec.name == "seed")
-      spec.help = "N  seed of the initial noise, for photos of the inversion's noising draws "
-                  "(default: random, reported and recorded)";
-  }
-  const auto photo = photo_option_specs();
-  specs.insert(specs.end(), photo.begin(), photo.end());
-  specs.insert(specs.end(), {
-      {"edit", true, false, "TEXT  \"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\""},
-      {"edit-prompt", true, false, "TEXT  the full edit prompt (same word count: word-swap mapping)"},
-      {"subject", true, false, "WORD  a word of the prompt to swap for --edit-word (the authors' demo form)"},
-      {"edit-word", true, false, "WORD  what --subject becomes"},
-      {"part", true, true, "NAME  a part token of the library (repeatable: several parts at once)"},
-      {"token", true, true, "FILE  a part token file, .safetensors or the authors' .pt (repeatable)"},
-      {"library", true, true, "DIR  token library folder used instead of the user folder (repeatable)"},
-      {"t-e", true, false, "N  blend the edit into the source at steps 1 <= t < N (default: all steps)"},
-      {"omega", true, false, "W  adaptive threshold: map values >= W x Otsu become 1 (default 1.5)"},
-      {"p2p", true, false, "MODE  replace | refine | none (default: replace for equal word counts, else refine)"},
-      {"cross-replace", true, false, "F  fraction of steps the edit words keep the source's attention (default 0.4)"},
-      {"mask-size", true, false, "N  aggregate the maps at N x N, N <= 4096 (default: the image size; the authors use 1024)"},
-      {"out", true, false, "IMAGE  the edited image: .png, .jpg, .jpeg or .webp"},
-      {"source-out", true, false, "IMAGE  also write the source image"},
-      {"mask-out", true, false, "IMAGE  the final mask (mean of the per-step masks) as a grey image"},
-      {"save-masks", true, false, "FILE  safetensors with `masks` [steps, H, W] float16 and `otsu` [steps] float32"},
-      {"save-latents", true, false, "FILE  safetensors with the final latents `source` and `edit`"},
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
-  return specs;
-}
+struct EditOptions {
+  ModelOptions model;
+  ImageGenerationOptions generation;
+  PhotoOptions photo;
+  std::string edit, edit_prompt, subject, edit_word, p2p;
+  std::vector<std::string> parts, tokens, libraries;
+  EditJob job;  // t-e, omega, cross-replace, mask-size and feather bound here
+  int64_t edit_end_step = 0;
+  EditOutputs outputs;
+  RunOptions run;
+};
 
 const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".webp"};
 
+// --p2p's words.
+const std::map<std::string, PromptToPrompt> kPromptToPromptModes = {
+    {"replace", PromptToPrompt::Replace}, {"refine", PromptToPrompt::Refine}, {"none", PromptToPrompt::None}};
+
 // Exactly one of --edit, --edit-prompt, --subject/--edit-word.
-EditInstruction instruction_from_args(const Args& args, const TokenLibrary& library) {
-  const int forms = int(args.has("edit")) + int(args.has("edit-prompt")) + int(args.has("subject") || args.has("edit-word"));
+EditInstruction instruction_from(const CLI::App& command, const EditOptions& o, const TokenLibrary& library) {
+  const auto given = [&command](const char* option) { return command.count(option) > 0; };
+  const int forms = int(given("--edit")) + int(given("--edit-prompt")) + int(given("--subject") || given("--edit-word"));
   if (forms == 0) throw Error("say what to change: --edit \"with <edit> <part>\", --edit-prompt TEXT or --subject WORD --edit-word WORD");
   if (forms > 1) throw Error("give only one of --edit, --edit-prompt and --subject/--edit-word");
   EditInstruction instruction;
-  if (args.has("edit")) {
+  if (given("--edit")) {
     instruction = EditInstruction::appended_edit(parse_appended_edit(
-        args.get("edit"), [&](const std::string& text) { return names_available_part(library, text); }));
-  } else if (args.has("edit-prompt")) {
-    instruction = EditInstruction::explicit_prompt(args.get("edit-prompt"));
+        o.edit, [&](const std::string& text) { return names_available_part(library, text); }));
+  } else if (given("--edit-prompt")) {
+    instruction = EditInstruction::explicit_prompt(o.edit_prompt);
   } else {
-    if (!args.has("subject") || !args.has("edit-word")) throw Error("--subject and --edit-word go together");
-    instruction = EditInstruction::swap(args.get("subject"), args.get("edit-word"));
+    if (!given("--subject") || !given("--edit-word")) throw Error("--subject and --edit-word go together");
+    instruction = EditInstruction::swap(o.subject, o.edit_word);
   }
-  if (args.has("p2p")) {
-    const std::string mode = args.get("p2p");
-    if (mode == "replace") instruction.p2p = PromptToPrompt::Replace;
-    else if (mode == "refine") instruction.p2p = PromptToPrompt::Refine;
-    else if (mode == "none") instruction.p2p = PromptToPrompt::None;
-    else throw Error("--p2p must be replace, refine or none, got '" + mode + "'");
-  }
+  if (!o.p2p.empty()) instruction.p2p = kPromptToPromptModes.at(o.p2p);
   return instruction;
 }
 
@@ -94,8 +73,8 @@ PartToken read_token_file(const fs::path& path) {
   return read_part_token(path);
 }
 
-std::vector<PartToken> part_tokens_from_args(const Args& args, const EditInstruction& instruction,
-                                             const TokenLibrary& library) {
+std::vector<PartToken> part_tokens_from(const EditOptions& o, const EditInstruction& instruction,
+                                        const TokenLibrary& library) {
   std::vector<PartToken> tokens;
   if (instruction.form == EditInstruction::Form::Appended) {
     const AppendedEdit& appended = instruction.appended;
@@ -105,55 +84,39 @@ std::vector<PartToken> part_tokens_from_args(const Args& args, const EditInstruc
                 << "); write it in angle brackets, e.g. \"with " << appended.edit << " <" << appended.part_text
                 << ">\", to say so\n";
   }
-  for (const auto& name : args.get_all("part")) tokens.push_back(resolve_part(library, name));
-  for (const auto& file : args.get_all("token")) tokens.push_back(read_token_file(file));
+  for (const auto& name : o.parts) tokens.push_back(resolve_part(library, name));
+  for (const auto& file : o.tokens) tokens.push_back(read_token_file(file));
   if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
   return tokens;
 }
 
-// The edit settings every source shares; the source itself is set once the model is loaded.
-EditJob edit_job_from_args(const Args& args, GenerateRequest generation) {
-  EditJob job;
-  job.generation = std::move(generation);
-  if (args.has("t-e")) job.edit_end_step = args.get_int64("t-e", 0);
-  job.omega = args.get_double("omega", job.omega);
-  job.cross_replace = args.get_double("cross-replace", job.cross_replace);
-  job.mask_size = args.get_int64("mask-size", 0);
-  if (args.has("mask-size") && job.mask_size <= 0) throw Error("--mask-size must be positive");
-  validate_mask_size(job.mask_size);
-  job.feather = args.get_double("feather", job.feather);
-  job.composite = !args.has("no-composite");
-  job.use_cache = !args.has("no-cache");
-  return job;
-}
-
 // The edited image (unless a photo edit wrote it) and the files every edit can write.
-void write_outputs(const Args& args, const EditResult& result, bool photo_written) {
+void write_outputs(const EditOutputs& outputs, const EditResult& result, bool photo_written) {
   if (!photo_written) {
-    write_image(args.get("out"), result.edited, result.parameters);
-    std::cout << "wrote " << args.get("out") << " (" << result.width << "x" << result.height;
+    write_image(outputs.out, result.edited, result.parameters);
+    std::cout << "wrote " << outputs.out << " (" << result.width << "x" << result.height;
     if (result.noise_from_seed) std::cout << ", seed " << result.seed;
     std::cout << ")\n";
   }
-  if (args.has("source-out") && !photo_written) {
-    write_image(args.get("source-out"), result.source, result.source_parameters);
-    std::cout << "wrote " << args.get("source-out") << "\n";
+  if (!outputs.source_out.empty() && !photo_written) {
+    write_image(outputs.source_out, result.source, result.source_parameters);
+    std::cout << "wrote " << outputs.source_out << "\n";
   }
-  if (args.has("mask-out") && !photo_written) {
-    write_image(args.get("mask-out"), result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
-    std::cout << "wrote " << args.get("mask-out") << "\n";
+  if (!outputs.mask_out.empty() && !photo_written) {
+    write_image(outputs.mask_out, result.final_mask.unsqueeze(0).expand({3, -1, -1}), result.parameters);
+    std::cout << "wrote " << outputs.mask_out << "\n";
   }
-  if (args.has("save-masks")) {
+  if (!outputs.save_masks.empty()) {
     const auto otsu = at::tensor(result.otsu, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat);
     // Half precision halves the file; the masks lie in [0, 1], where half is within 2^-12.
-    write_safetensors(args.get("save-masks"), {{"masks", result.masks.to(at::kHalf)}, {"otsu", otsu}},
+    write_safetensors(outputs.save_masks, {{"masks", result.masks.to(at::kHalf)}, {"otsu", otsu}},
                       {{"parameters", result.parameters}});
-    std::cout << "wrote " << args.get("save-masks") << "\n";
+    std::cout << "wrote " << outputs.save_masks << "\n";
   }
-  if (args.has("save-latents")) {
-    write_safetensors(args.get("save-latents"), {{"source", result.source_latents}, {"edit", result.edit_latents}},
+  if (!outputs.save_latents.empty()) {
+    write_safetensors(outputs.save_latents, {{"source", result.source_latents}, {"edit", result.edit_latents}},
                       {{"parameters", result.parameters}});
-    std::cout << "wrote " << args.get("save-latents") << "\n";
+    std::cout << "wrote " << outputs.save_latents << "\n";
   }
 }
 
@@ -172,56 +135,48 @@ void write_timings(const DiffusionModel& model, const EditJobResult& job, bool p
   print_timings(t, compute);
 }
 
-void check_output_paths(const Args& args) {
-  check_output_path(args.get("out"), kImageExtensions, "out");
-  for (const char* option : {"source-out", "mask-out"})
-    if (args.has(option)) check_output_path(args.get(option), kImageExtensions, option);
-  for (const char* option : {"save-masks", "save-latents"})
-    if (args.has(option)) check_output_path(args.get(option), {".safetensors"}, option);
-  check_distinct_outputs(args, {"out", "source-out", "mask-out", "save-masks", "save-latents"},
-                         {"model", "image", "init-latents", "inversion", "token", "caption-model"});
+void check_output_paths(const CLI::App& command, const EditOutputs& outputs) {
+  check_output_path(outputs.out, kImageExtensions, "out");
+  for (const auto& [option, path] : given_paths(command, {"source-out", "mask-out"}))
+    check_output_path(path, kImageExtensions, option.c_str());
+  for (const auto& [option, path] : given_paths(command, {"save-masks", "save-latents"}))
+    check_output_path(path, {".safetensors"}, option.c_str());
+  check_distinct_outputs(given_paths(command, {"out", "source-out", "mask-out", "save-masks", "save-latents"}),
+                         given_paths(command, {"model", "image", "init-latents", "inversion", "token", "caption-model"}));
 }
 
-}  // namespace
 
-int run_edit(const CommandArgs& argv) {
-  const auto specs = edit_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help(
-        "partedit-cli edit --model DIR --prompt TEXT (--edit \"with <edit> <part>\" | --edit-prompt TEXT "
-        "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]\n"
-        "       partedit-cli edit --model DIR --image PHOTO [--prompt TEXT | --caption-model DIR] (edit as above) "
-        "--out IMAGE [options]",
-        specs);
-    return 0;
-  }
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
-
+int edit(const CLI::App& command, EditOptions& o) {
   // 1. Everything that can be checked without the model: outputs, edit form, part tokens.
-  const bool photo_edit = is_photo_edit(args);
-  if (photo_edit) check_photo_args(args);
-  else if (!args.has("prompt")) throw Error("--prompt TEXT is required (or --image FILE to edit a photo)");
-  GenerateRequest generation = generation_request_from_args(args);
-  check_output_paths(args);
+  const bool photo_edit = is_photo_edit(command);
+  if (photo_edit) check_photo_options(command, o.photo);
+  else if (o.generation.prompt->count() == 0)
+    throw Error("--prompt TEXT is required (or --image FILE to edit a photo)");
+  EditJob job = o.job;
+  job.generation = o.generation.checked_request();
+  if (command.count("--t-e") > 0) job.edit_end_step = o.edit_end_step;
+  validate_mask_size(job.mask_size);
+  job.composite = !o.photo.no_composite;
+  job.use_cache = !o.photo.no_cache;
+  check_output_paths(command, o.outputs);
   EngineOptions options;
   options.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
-  for (const auto& dir : args.get_all("library")) options.token_dirs.emplace_back(dir);
-  if (args.has("caption-model") && !args.has("prompt")) options.caption_model = fs::path(args.get("caption-model"));
-  if (photo_edit) options.inversion_cache = inversion_cache_from_args(args);
+  for (const auto& dir : o.libraries) options.token_dirs.emplace_back(dir);
+  if (command.count("--caption-model") > 0 && o.generation.prompt->count() == 0)
+    options.caption_model = fs::path(o.photo.caption_model);
+  if (photo_edit) options.inversion_cache = inversion_cache_from(o.photo);
   Engine engine(std::move(options));
-  EditJob job = edit_job_from_args(args, std::move(generation));
-  job.instruction = instruction_from_args(args, engine.tokens());
-  job.parts = part_tokens_from_args(args, job.instruction, engine.tokens());
-  const ComputeOptions compute = ComputeOptions::parse(args.get_or("device", "cpu"), args.get_or("dtype", "fp32"));
+  job.instruction = instruction_from(command, o, engine.tokens());
+  job.parts = part_tokens_from(o, job.instruction, engine.tokens());
+  const ComputeOptions compute = o.run.compute();
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model; for a photo its source (an inversion file is read and checked against it).
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener, o.model.load);
   fill_size_from_latents(model, job.generation);
   const auto after_load = std::chrono::steady_clock::now();
-  if (photo_edit) job.from = photo_source_from_args(args, engine);
+  if (photo_edit) job.from = photo_source(command, o.photo, job.generation, engine);
 
   // 3. The edit (caption and inversion first for a photo), interruptible.
   CancelToken cancel;
@@ -231,11 +186,81 @@ int run_edit(const CommandArgs& argv) {
   // 4. Outputs (each written atomically).
   if (photo_edit) {
     if (result.prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << result.source_prompt << "\n";
-    write_photo_outputs(args, result);
+    write_photo_outputs(o.outputs, result);
   }
-  write_outputs(args, result.edit, photo_edit);
-  if (args.has("timings")) write_timings(model, result, photo_edit, after_load, compute);
+  write_outputs(o.outputs, result.edit, photo_edit);
+  if (o.run.timings) write_timings(model, result, photo_edit, after_load, compute);
   return 0;
+}
+
+}  // namespace
+
+Command add_edit(CLI::App& root) {
+  CLI::App* command = root.add_subcommand("edit", "PartEdit: change one part of a generated image, keep the rest");
+  set_usage(*command,
+            "partedit-cli edit --model DIR --prompt TEXT (--edit \"with <edit> <part>\" | --edit-prompt TEXT "
+            "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]\n"
+            "       partedit-cli edit --model DIR --image PHOTO [--prompt TEXT | --caption-model DIR] (edit as above) "
+            "--out IMAGE [options]");
+  auto o = std::make_shared<EditOptions>();
+  add_model_options(*command, o->model);
+  add_generation_options(*command, o->generation);
+  // Photos are inverted: their own schedulers and seed meaning.
+  std::string photo_schedulers;
+  for (const auto& kind : inversion_scheduler_kinds()) photo_schedulers += (photo_schedulers.empty() ? "" : " | ") + kind;
+  o->generation.scheduler->description("generated source: the sampler (default: the model's); photos (--image): " +
+                                       photo_schedulers + " (default " + InvertRequest{}.scheduler + ")");
+  o->generation.seed_option->description(
+      "seed of the initial noise, for photos of the inversion's noising draws (default: random, reported and "
+      "recorded)");
+  add_photo_options(*command, o->photo, o->job);
+  command->add_option("--edit", o->edit, "\"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\"")
+      ->type_name("TEXT");
+  command->add_option("--edit-prompt", o->edit_prompt, "the full edit prompt (same word count: word-swap mapping)")
+      ->type_name("TEXT");
+  command->add_option("--subject", o->subject, "a word of the prompt to swap for --edit-word (the authors' demo form)")
+      ->type_name("WORD");
+  command->add_option("--edit-word", o->edit_word, "what --subject becomes")->type_name("WORD");
+  command->add_option("--part", o->parts, "a part token of the library (several parts at once)")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
+  command->add_option("--token", o->tokens, "a part token file, .safetensors or the authors' .pt")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  command->add_option("--library", o->libraries, "token library folder used instead of the user folder")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  command->add_option("--t-e", o->edit_end_step, "blend the edit into the source at steps 1 <= t < N (default: all steps)")
+      ->type_name("N");
+  command->add_option("--omega", o->job.omega, "adaptive threshold: map values >= W x Otsu become 1")
+      ->type_name("W")
+      ->capture_default_str();
+  std::vector<std::string> p2p_modes;
+  for (const auto& [name, mode] : kPromptToPromptModes) p2p_modes.push_back(name);
+  command->add_option("--p2p", o->p2p, "prompt-to-prompt (default: replace for equal word counts, else refine)")
+      ->type_name("MODE")
+      ->check(CLI::IsMember(p2p_modes));
+  command->add_option("--cross-replace", o->job.cross_replace,
+                      "fraction of steps the edit words keep the source's attention")
+      ->type_name("F")
+      ->capture_default_str();
+  command->add_option("--mask-size", o->job.mask_size,
+                      "aggregate the maps at N x N (default: the image size; the authors use 1024)")
+      ->type_name("N")
+      ->check(whole_at_least(1));
+  command->add_option("--out", o->outputs.out, "the edited image: .png, .jpg, .jpeg or .webp")
+      ->type_name("IMAGE")
+      ->required();
+  command->add_option("--source-out", o->outputs.source_out, "also write the source image")->type_name("IMAGE");
+  command->add_option("--mask-out", o->outputs.mask_out, "the final mask (mean of the per-step masks) as a grey image")
+      ->type_name("IMAGE");
+  command->add_option("--save-masks", o->outputs.save_masks,
+                      "safetensors with `masks` [steps, H, W] float16 and `otsu` [steps] float32")
+      ->type_name("FILE");
+  command->add_option("--save-latents", o->outputs.save_latents, "safetensors with the final latents `source` and `edit`")
+      ->type_name("FILE");
+  add_run_options(*command, o->run);
+  return {command, [command, o] { return edit(*command, *o); }};
 }
 
 }  // namespace partedit::cli

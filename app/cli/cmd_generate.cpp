@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
 
@@ -17,43 +18,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<OptionSpec> generate_options() {
-  auto specs = generation_option_specs();
-  specs.insert(specs.end(), {
-      {"out", true, false, "IMAGE  output image: .png, .jpg, .jpeg or .webp"},
-      {"save-latents", true, false, "FILE  write the final latents as safetensors (`latents`)"},
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
-  return specs;
-}
+struct GenerateOptions {
+  ModelOptions model;
+  ImageGenerationOptions generation;
+  std::string out, save_latents;
+  RunOptions run;
+};
 
-}  // namespace
-
-int run_generate(const CommandArgs& argv) {
-  const auto specs = generate_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli generate --model DIR --prompt TEXT --out IMAGE [options]", specs);
-    return 0;
-  }
-  reject_positional(args);
-
+int generate(const CLI::App& command, const GenerateOptions& o) {
   // 1. Everything that can be checked without the model.
-  if (!args.has("prompt")) throw Error("--prompt TEXT is required (an empty text generates unconditionally)");
-  GenerateRequest request = generation_request_from_args(args);
-  const fs::path out_path = args.get("out");
+  GenerateRequest request = o.generation.checked_request();
+  const fs::path out_path = o.out;
   check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");
-  const std::string save_latents = args.get_or("save-latents", "");
+  const std::string& save_latents = o.save_latents;
   if (!save_latents.empty()) check_output_path(save_latents, {".safetensors"}, "save-latents");
-  check_distinct_outputs(args, {"out", "save-latents"}, {"model", "init-latents"});
-  const ComputeOptions compute = compute_options_from_args(args);
+  check_distinct_outputs(given_paths(command, {"out", "save-latents"}), given_paths(command, {"model", "init-latents"}));
+  const ComputeOptions compute = o.run.compute();
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, 3. generation (interruptible).
   Engine engine;
   const EngineListener listener = stderr_listener();
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener, o.model.load);
   fill_size_from_latents(model, request);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
@@ -72,8 +58,23 @@ int run_generate(const CommandArgs& argv) {
     write_safetensors(save_latents, {{"latents", result.latents}}, {{"parameters", result.parameters}});
     std::cout << "wrote " << save_latents << "\n";
   }
-  if (args.has("timings")) print_timings(stage_times(model, result.timings, after_load), compute);
+  if (o.run.timings) print_timings(stage_times(model, result.timings, after_load), compute);
   return 0;
+}
+
+}  // namespace
+
+Command add_generate(CLI::App& root) {
+  CLI::App* command = root.add_subcommand("generate", "text-to-image: generate an image from a prompt");
+  auto o = std::make_shared<GenerateOptions>();
+  add_model_options(*command, o->model);
+  add_generation_options(*command, o->generation);
+  o->generation.prompt->required()->description("the prompt (an empty text generates unconditionally)");
+  command->add_option("--out", o->out, "output image: .png, .jpg, .jpeg or .webp")->type_name("IMAGE")->required();
+  command->add_option("--save-latents", o->save_latents, "write the final latents as safetensors (`latents`)")
+      ->type_name("FILE");
+  add_run_options(*command, o->run);
+  return {command, [command, o] { return generate(*command, *o); }};
 }
 
 }  // namespace partedit::cli

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <iostream>
 
-#include "args.h"
 #include "commands.h"
 #include "io/json_config.h"
 #include "io/safetensors.h"
 #include "models/checkpoint_layout.h"
 #include "pipeline/single_file_checkpoint.h"
+#include "options.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -31,25 +31,17 @@ void print_file(const fs::path& path) {
   // A single-file checkpoint: the family its keys say, and the shipped configs it would use.
   if (const auto family = detect_checkpoint_family(file))
     std::cout << "  single-file checkpoint: " << checkpoint_family_name(*family) << ", shipped configs "
-              << shipped_shape_name(*family, "") << (*family == CheckpointFamily::SD2 ? " (sd-2.x-512-base with --prediction-type epsilon)" : "")
-              << "\n";
+              << shipped_shape_name(*family, "")
+              << (*family == CheckpointFamily::SD2 ? " (sd-2.x-512-base with --prediction-type epsilon)" : "") << "\n";
 }
 
 void print_config(const fs::path& path) {
   std::cout << "# " << path.string() << "\n" << read_json_file(path).dump(2) << "\n";
 }
 
-}  // namespace
-
-int run_inspect(const CommandArgs& argv) {
-  const std::vector<OptionSpec> specs = {{"help", false, false, "show this help"}};
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli inspect FILE.safetensors|MODEL_DIR", specs);
-    return 0;
-  }
-  if (args.positional().size() != 1) throw Error("inspect takes exactly one file or folder (see --help)");
-  const fs::path target = args.positional()[0];
+int inspect(const std::vector<std::string>& targets) {
+  if (targets.size() != 1) throw Error("inspect takes exactly one file or folder (see --help)");
+  const fs::path target = targets[0];
   if (!fs::exists(target)) throw Error("no such file or folder: " + target.string());
   if (fs::is_regular_file(target)) {
     if (target.extension() == ".json")
@@ -76,6 +68,17 @@ int run_inspect(const CommandArgs& argv) {
   }
   if (!any) throw Error("no safetensors files or configs in " + target.string());
   return 0;
+}
+
+}  // namespace
+
+Command add_inspect(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("inspect", "list the tensors and configs of a safetensors file or model folder");
+  auto targets = std::make_shared<std::vector<std::string>>();
+  command->add_option("target", *targets, "a safetensors file, a config (.json) or a model folder")
+      ->type_name("FILE|DIR");
+  return {command, [targets] { return inspect(*targets); }};
 }
 
 }  // namespace partedit::cli

@@ -8,10 +8,12 @@
 #include <fstream>
 #include <iterator>
 #include <iostream>
+#include <memory>
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_app.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "engine/engine.h"
@@ -19,6 +21,7 @@
 #include "io/image_io.h"
 #include "io/image_photo.h"
 #include "io/safetensors.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
@@ -30,33 +33,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<OptionSpec> invert_options() {
-  std::vector<OptionSpec> specs = {
-      {"model", true, false, "PATH  diffusers model folder (model_index.json, unet/, vae/, ...) or single-file .safetensors checkpoint"},
-      {"image", true, false, "FILE  photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size\n"
-                             + std::string(34, ' ') + "within the model's native size squared (SDXL: 1024x1024), sides\n"
-                             + std::string(34, ' ') + "multiples of 8; small photos are scaled up (SDXL: shorter side 256)"},
-      {"prompt", true, false, "TEXT  source prompt describing the photo (default: none = unconditional)"},
-      {"source-guidance", true, false, "G  guidance of the source prompt during inversion (default 3.5)"},
-      {"steps", true, false, "N  inversion steps kept (default 50)"},
-      {"skip", true, false, "F  fraction of the noisiest steps skipped, in [0, 1) (default 0.15)"},
-      {"scheduler", true, false, "KIND  dpmpp-sde | ddim (default dpmpp-sde)"},
-      {"seed", true, false, "N  seed of the noising draws (default: random, reported)"},
-      {"noise", true, false, "FILE  safetensors with `noise` [steps, 1, C, h, w] draws (instead of --seed)"},
-      {"zero-noise-steps", true, false, "N  last noise maps set to zero, in [0, steps] (default 3, at most steps)"},
-      {"replay", true, false, "FILE  denoise this inversion file back into --out IMAGE instead of inverting"},
-  };
-  const auto loading = model_load_option_specs();
-  specs.insert(specs.end(), loading.begin(), loading.end());
-  const auto compute = compute_option_specs();
-  specs.insert(specs.end(), compute.begin(), compute.end());
-  specs.insert(specs.end(), {
-      {"out", true, false, "FILE  the inversion (.safetensors); with --replay the image (.png, .jpg, .webp)"},
-      {"timings", false, false, "print stage timings as one JSON object, the last line of stdout"},
-      {"help", false, false, "show this help"},
-  });
-  return specs;
-}
+struct InvertOptions {
+  ModelOptions model;
+  std::string image, replay, noise, out;
+  InvertRequest request;  // prompt, source-guidance, steps, skip, scheduler and zero-noise-steps bound here
+  int64_t seed = 0;
+  RunOptions run;
+};
 
 at::Tensor read_noise(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error("--noise " + path.string() + ": no such file");
@@ -66,33 +49,20 @@ at::Tensor read_noise(const fs::path& path) {
 }
 
 // Everything checkable before loading the model.
-InvertRequest request_from_args(const Args& args) {
-  const InvertRequest defaults;
-  InvertRequest r;
-  r.prompt = args.get_or("prompt", "");
-  r.guidance = args.get_double("source-guidance", defaults.guidance);
-  r.steps = args.get_int("steps", defaults.steps);
-  r.skip = args.get_double("skip", defaults.skip);
-  r.scheduler = args.get_or("scheduler", defaults.scheduler);
+InvertRequest request_from(const CLI::App& command, const InvertOptions& o) {
+  InvertRequest r = o.request;
   // The reference zeroes at most all steps.
-  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(defaults.zero_noise_steps, r.steps));
-  if (r.steps < 1) throw Error("--steps must be at least 1, got " + std::to_string(r.steps));
-  if (r.steps > RequestLimits::max_steps)
-    throw Error("--steps must be at most " + std::to_string(RequestLimits::max_steps) + ", got " + std::to_string(r.steps));
-  if (!(r.skip >= 0.0 && r.skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
-  if (!std::isfinite(r.guidance) || r.guidance < 0) throw Error("--source-guidance must be a finite number >= 0");
-  if (r.zero_noise_steps < 0 || r.zero_noise_steps > r.steps)
+  if (command.count("--zero-noise-steps") == 0) r.zero_noise_steps = std::min(r.zero_noise_steps, r.steps);
+  if (r.zero_noise_steps > r.steps)
     throw Error("--zero-noise-steps must be in [0, --steps], got " + std::to_string(r.zero_noise_steps));
-  if (r.scheduler != "dpmpp-sde" && r.scheduler != "ddim")
-    throw Error("--scheduler '" + r.scheduler + "' cannot invert (use dpmpp-sde or ddim)");
-  r.seed = seed_from_args(args, "noise");
-  if (args.has("noise")) r.noise = read_noise(args.get("noise"));
+  if (command.count("--seed") > 0) r.seed = static_cast<uint64_t>(o.seed);
+  if (command.count("--noise") > 0) r.noise = read_noise(o.noise);
   return r;
 }
 
-int run_replay(const Args& args, Engine& engine, const ComputeOptions& compute, const fs::path& out_path) {
+int run_replay(const InvertOptions& o, Engine& engine, const ComputeOptions& compute, const fs::path& out_path) {
   const auto start = std::chrono::steady_clock::now();
-  const auto inv = engine.load_inversion(args.get("replay"));
+  const auto inv = engine.load_inversion(o.replay);
   CancelToken cancel;
   Reconstruction rec;
   {
@@ -101,54 +71,41 @@ int run_replay(const Args& args, Engine& engine, const ComputeOptions& compute, 
   }
   write_image(out_path, rec.image);
   std::cout << "wrote " << out_path.string() << " (" << inv->width << "x" << inv->height << ")\n";
-  if (args.has("timings"))
+  if (o.run.timings)
     print_timings(nlohmann::ordered_json{{"load", engine.model().load_seconds()}, {"denoise", seconds_since(start)}},
                   compute);
   return 0;
 }
 
-}  // namespace
-
-int run_invert(const CommandArgs& argv) {
-  const auto specs = invert_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli invert --model DIR --image FILE --out INVERSION.safetensors [options]\n"
-                             "       partedit-cli invert --model DIR --replay INVERSION.safetensors --out IMAGE",
-                             specs);
-    return 0;
-  }
-  reject_positional(args);
-
+int invert(const CLI::App& command, const InvertOptions& o) {
   // 1. Everything that can be checked without the model.
-  args.get("model");  // required: fail before the photo is read
-  const fs::path out_path = args.get("out");
-  const bool replay = args.has("replay");
-  check_distinct_outputs(args, {"out"}, {"model", "image", "noise", "replay"});
+  const fs::path out_path = o.out;
+  const bool replay = command.count("--replay") > 0;
+  check_distinct_outputs(given_paths(command, {"out"}), given_paths(command, {"model", "image", "noise", "replay"}));
   InvertRequest request;
   if (replay) {
-    if (args.has("image")) throw Error("give either --image (invert) or --replay (denoise an inversion), not both");
     check_output_path(out_path, {".png", ".jpg", ".jpeg", ".webp"}, "out");
-    if (!fs::is_regular_file(args.get("replay"))) throw Error("--replay " + args.get("replay") + ": no such file");
+    if (!fs::is_regular_file(o.replay)) throw Error("--replay " + o.replay + ": no such file");
   } else {
-    const fs::path image = args.get("image");
+    if (command.count("--image") == 0) throw Error("missing required option --image (or --replay FILE; see --help)");
+    const fs::path image = o.image;
     check_photo_file(image.string());  // an unreadable photo fails before minutes of model loading
     check_output_path(out_path, {".safetensors"}, "out");
-    request = request_from_args(args);
+    request = request_from(command, o);
     request.source_image = image.filename().string();
     if (blank(request.prompt))
       std::cerr << "note: no source prompt was given (--prompt): the photo is inverted unconditionally, and edits "
                    "of this inversion will have an empty source prompt; give --prompt TEXT (partedit-cli caption "
                    "--model BLIP2_DIR --image FILE suggests one, or edit with --image and --caption-model)\n";
   }
-  const ComputeOptions compute = compute_options_from_args(args);
+  const ComputeOptions compute = o.run.compute();
   reset_peak_cuda_memory(compute.device);
 
   // 2. The model, then the photo at the model's working size (SDXL: a 1024² pixel budget).
   Engine engine;
   const EngineListener listener = stderr_listener(false);
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener, model_load_options_from_args(args));
-  if (replay) return run_replay(args, engine, compute, out_path);
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener, o.model.load);
+  if (replay) return run_replay(o, engine, compute, out_path);
   const auto after_load = std::chrono::steady_clock::now();
 
   // 3. Invert, interruptible; 4. write atomically.
@@ -156,7 +113,7 @@ int run_invert(const CommandArgs& argv) {
   InvertResult inverted;
   {
     InterruptScope interrupt(cancel);
-    inverted = engine.invert(args.get("image"), request, listener, cancel);
+    inverted = engine.invert(o.image, request, listener, cancel);
   }
   const Inversion& inv = inverted.inversion;
   const std::vector<double>& step_seconds = inverted.step_seconds;
@@ -165,7 +122,7 @@ int run_invert(const CommandArgs& argv) {
             << " steps of " << inv.total_steps << ", " << inv.scheduler;
   if (inv.noise_from_seed) std::cout << ", seed " << inv.seed;
   std::cout << ")\n";
-  if (args.has("timings")) {
+  if (o.run.timings) {
     nlohmann::ordered_json t;
     t["load"] = model.load_seconds();
     t["encode"] = inv.timings.encode;
@@ -176,6 +133,59 @@ int run_invert(const CommandArgs& argv) {
     print_timings(t, compute);
   }
   return 0;
+}
+
+}  // namespace
+
+Command add_invert(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("invert", "invert a real photo (LEdits++) into an inversion file, or replay one");
+  set_usage(*command,
+            "partedit-cli invert --model DIR --image FILE --out INVERSION.safetensors [options]\n"
+            "       partedit-cli invert --model DIR --replay INVERSION.safetensors --out IMAGE");
+  auto o = std::make_shared<InvertOptions>();
+  InvertRequest& r = o->request;
+  add_model_options(*command, o->model);
+  CLI::Option* image =
+      command->add_option("--image", o->image,
+                          "photo to invert: PNG, JPEG, WebP or TIFF, at most 100 MP; inverted at a size within the "
+                          "model's native size squared (SDXL: 1024x1024), sides multiples of 8; small photos are "
+                          "scaled up (SDXL: shorter side 256)")
+          ->type_name("FILE");
+  command->add_option("--prompt", r.prompt, "source prompt describing the photo (default: none = unconditional)")
+      ->type_name("TEXT");
+  command->add_option("--source-guidance", r.guidance, "guidance of the source prompt during inversion")
+      ->type_name("G")
+      ->check(number_at_least(0))
+      ->capture_default_str();
+  command->add_option("--steps", r.steps, "inversion steps kept")
+      ->type_name("N")
+      ->check(whole_in(1, RequestLimits::max_steps))
+      ->capture_default_str();
+  command->add_option("--skip", r.skip, "fraction of the noisiest steps skipped")
+      ->type_name("F")
+      ->check(fraction_below_one())
+      ->capture_default_str();
+  command->add_option("--scheduler", r.scheduler, "the inversion's scheduler")
+      ->type_name("KIND")
+      ->check(CLI::IsMember(inversion_scheduler_kinds()))
+      ->capture_default_str();
+  CLI::Option* seed = add_seed_option(*command, o->seed, "seed of the noising draws (default: random, reported)");
+  CLI::Option* noise =
+      command->add_option("--noise", o->noise, "safetensors with `noise` [steps, 1, C, h, w] draws")->type_name("FILE");
+  seed->excludes(noise);
+  command->add_option("--zero-noise-steps", r.zero_noise_steps, "last noise maps set to zero, at most --steps")
+      ->type_name("N")
+      ->check(whole_at_least(0))
+      ->capture_default_str();
+  command->add_option("--replay", o->replay, "denoise this inversion file back into --out IMAGE instead of inverting")
+      ->type_name("FILE")
+      ->excludes(image);
+  command->add_option("--out", o->out, "the inversion (.safetensors); with --replay the image (.png, .jpg, .webp)")
+      ->type_name("FILE")
+      ->required();
+  add_run_options(*command, o->run);
+  return {command, [command, o] { return invert(*command, *o); }};
 }
 
 }  // namespace partedit::cli

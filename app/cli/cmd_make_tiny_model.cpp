@@ -1,64 +1,75 @@
 // partedit-cli make-tiny-model: writes a small random-weight diffusers folder (SDXL, SD 1.5
-// or SD 2.1 structure) that every loader and pipeline accepts; for tests and benchmarks.
+// or SD 2.1 structure) or BLIP-2 folder (Flan-T5 or OPT language model) that every loader
+// and pipeline accepts; for tests and benchmarks.
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
-#include "args.h"
 #include "commands.h"
+#include "models/blip2/tiny_blip2.h"
 #include "models/tiny_model.h"
+#include "options.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
 
-int run_make_tiny_model(const CommandArgs& argv) {
-  const std::vector<OptionSpec> specs = {
-      {"family", true, false, "NAME  model structure: sdxl | sd15 | sd21"},
-      {"out", true, false, "DIR  output folder (must be missing or empty)"},
-      {"seed", true, false, "N  weight seed (default 0)"},
-      {"widths", true, true, "LIST  UNet block_out_channels, e.g. --widths 64 128 256 (default 8 16 32, sd15/sd21 8 16 32 32)"},
-      {"groups", true, false, "G  UNet norm_num_groups (default 8)"},
-      {"size", true, false, "PX  image size in pixels, a multiple of 8 (default 128)"},
-      {"help", false, false, "show this help"},
-  };
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli make-tiny-model --family sdxl|sd15|sd21 --out DIR [--seed N] "
-                             "[--widths A B C ...] [--groups G] [--size PX]",
-                             specs);
-    return 0;
-  }
-  if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "' (see --help)");
+namespace {
 
+struct TinyOptions {
+  TinyModelOptions model;  // family, widths and groups bound here
+  int64_t seed = static_cast<int64_t>(model.seed);
+  int64_t size = model.sample_size * 8;  // pixels; the latents are 8x smaller
+  std::string out;
+};
+
+// "8 16 32": a family's default UNet widths, as core fills them in.
+std::string default_widths(const std::string& family) {
   TinyModelOptions options;
-  options.family = args.get("family");
-  const int64_t seed = args.get_int64("seed", 0);
-  if (seed < 0) throw Error("option --seed must be non-negative, got " + std::to_string(seed));
-  options.seed = static_cast<uint64_t>(seed);
-  for (const auto& w : args.get_list("widths")) {
-    try {
-      size_t used = 0;
-      options.widths.push_back(std::stoll(w, &used));
-      if (used != w.size()) throw std::invalid_argument(w);
-    } catch (const std::exception&) {
-      throw Error("option --widths expects whole numbers, got '" + w + "'");
-    }
-  }
-  options.norm_num_groups = args.get_int64("groups", 8);
-  const int64_t size = args.get_int64("size", 128);
-  if (size < 8 || size % 8 != 0) throw Error("option --size must be a positive multiple of 8, got " + std::to_string(size));
-  options.sample_size = size / 8;
-  options = resolve_tiny_model_options(options);  // reject bad options before touching the disk
+  options.family = family;
+  std::string text;
+  for (int64_t w : resolve_tiny_model_options(options).widths) text += (text.empty() ? "" : " ") + std::to_string(w);
+  return text;
+}
 
-  const fs::path out = args.get("out");
+// Refuses a folder that exists and is not empty: a tiny model never overwrites anything.
+void check_output_folder(const fs::path& out) {
   if (fs::exists(out)) {
     if (!fs::is_directory(out)) throw Error("--out " + out.string() + " exists and is not a folder");
     if (!fs::is_empty(out)) throw Error("--out " + out.string() + " is not empty; refusing to overwrite it");
   }
+}
+
+// blip2-flan-t5 | blip2-opt: the tiny BLIP-2 of the caption tests (no UNet options apply).
+int make_tiny_blip2(const TinyOptions& o, const std::string& text_model) {
+  if (!o.model.widths.empty() || o.model.norm_num_groups != 0 || o.size != TinyOptions{}.size)
+    throw Error("--widths, --groups and --size describe a diffusion model's UNet; a BLIP-2 family takes none of them");
+  check_output_folder(o.out);
+  TinyBlip2Options options;
+  options.text_model = text_model;
+  options.seed = static_cast<uint64_t>(o.seed);
+  const int64_t parameters = write_tiny_blip2(o.out, options);
+  std::cout << "wrote a tiny BLIP-2 (" << (text_model == "opt" ? "OPT" : "Flan-T5") << ") model to " << o.out
+            << " (seed " << o.seed << ", " << options.image_size << "x" << options.image_size << " images, "
+            << parameters << " parameters)\n";
+  return 0;
+}
+
+int make_tiny_model(const TinyOptions& o) {
+  if (o.model.family == "blip2-flan-t5") return make_tiny_blip2(o, "t5");
+  if (o.model.family == "blip2-opt") return make_tiny_blip2(o, "opt");
+  TinyModelOptions options = o.model;
+  options.seed = static_cast<uint64_t>(o.seed);
+  if (o.size % 8 != 0) throw Error("option --size must be a positive multiple of 8, got " + std::to_string(o.size));
+  options.sample_size = o.size / 8;
+  options = resolve_tiny_model_options(options);  // reject bad options before touching the disk
+
+  const fs::path out = o.out;
+  check_output_folder(out);
   const auto summary = write_tiny_model(options, out);
 
   std::cout << "wrote a tiny " << options.family << " model to " << out.string() << " (seed " << options.seed
-            << ", " << size << "x" << size << " images, vocabulary " << summary.vocab_size << ")\n";
+            << ", " << o.size << "x" << o.size << " images, vocabulary " << summary.vocab_size << ")\n";
   int64_t total = 0;
   for (const auto& [component, count] : summary.parameters) {
     std::cout << "  " << component << std::string(component.size() < 16 ? 16 - component.size() : 1, ' ') << count
@@ -67,6 +78,31 @@ int run_make_tiny_model(const CommandArgs& argv) {
   }
   std::cout << "  total" << std::string(11, ' ') << total << " parameters\n";
   return 0;
+}
+
+}  // namespace
+
+Command add_make_tiny_model(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 or BLIP-2 model folder");
+  auto o = std::make_shared<TinyOptions>();
+  command->add_option("--family", o->model.family, "model structure: sdxl | sd15 | sd21 | blip2-flan-t5 | blip2-opt")->type_name("NAME")->required();
+  command->add_option("--out", o->out, "output folder (must be missing or empty)")->type_name("DIR")->required();
+  add_seed_option(*command, o->seed, "weight seed")->capture_default_str();
+  command->add_option("--widths", o->model.widths,
+                      "UNet block_out_channels, e.g. --widths 64 128 256 (default " + default_widths("sdxl") +
+                          ", sd15/sd21 " + default_widths("sd15") + ")")
+      ->type_name("LIST");
+  TinyModelOptions sdxl;
+  command->add_option("--groups", o->model.norm_num_groups,
+                      "UNet norm_num_groups (default " + std::to_string(resolve_tiny_model_options(sdxl).norm_num_groups) + ")")
+      ->type_name("G")
+      ->check(whole_at_least(1));
+  command->add_option("--size", o->size, "image size in pixels, a multiple of 8")
+      ->type_name("PX")
+      ->check(whole_at_least(8))
+      ->capture_default_str();
+  return {command, [o] { return make_tiny_model(*o); }};
 }
 
 }  // namespace partedit::cli

@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
+#include <CLI/CLI.hpp>
 
-#include "args.h"
 #include "commands.h"
 #include "editing/edit_instruction.h"
 #include "editing/part_token.h"
@@ -23,26 +25,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const OptionSpec kLibrary = {"library", true, true,
-                             "DIR  token folder to use instead of the user folder (repeatable; imports go to the first)"};
-const OptionSpec kHelp = {"help", false, false, "show this help"};
-
-const char* kUsage =
-    "usage: partedit-cli tokens <list|import|inspect> [options]   (partedit-cli tokens <subcommand> --help)\n\n"
-    "  list                      the part tokens of the user and shipped folders, and the authors'\n"
-    "                            published tokens not imported yet\n"
-    "  import FILE|DIR           convert a torch.save (.pt) or .safetensors token, or every such file\n"
-    "                            of a folder, into the user folder\n"
-    "  inspect FILE|PART         metadata, width, rows and the norm of each row of a token\n";
-
 struct Library {
   TokenLibrary library;
   size_t user_folders;  // folders()[0, user_folders) are user folders, the rest shipped
 };
 
-Library open_library(const Args& args) {
+// --library DIR (repeatable), which every tokens subcommand takes.
+void add_library_option(CLI::App& command, std::vector<std::string>& folders) {
+  command.add_option("--library", folders, "token folder to use instead of the user folder (imports go to the first)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+}
+
+Library open_library(const std::vector<std::string>& folders) {
   std::vector<fs::path> user;
-  for (const auto& dir : args.get_all("library")) user.emplace_back(dir);
+  for (const auto& dir : folders) user.emplace_back(dir);
   const size_t n_user = user.empty() ? 1 : user.size();
   return {open_token_library(find_shipped_token_dir(current_executable_dir()), std::move(user)), n_user};
 }
@@ -55,15 +52,8 @@ std::string int_list_text(const std::vector<int64_t>& values) {
   return s + "]";
 }
 
-int run_list(const std::vector<std::string>& argv) {
-  const std::vector<OptionSpec> specs = {kLibrary, kHelp};
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli tokens list [--library DIR]...", specs);
-    return 0;
-  }
-  if (!args.positional().empty()) throw Error("tokens list takes no arguments (see --help)");
-  const Library lib = open_library(args);
+int list_tokens(const std::vector<std::string>& libraries) {
+  const Library lib = open_library(libraries);
   const auto& folders = lib.library.folders();
   const auto listing = lib.library.list();
   std::cout << "folders:\n";
@@ -71,7 +61,7 @@ int run_list(const std::vector<std::string>& argv) {
     size_t count = 0;
     for (const auto& l : listing) count += l.info.path.parent_path() == folders[i];
     std::error_code ec;
-    const char* kind = i < lib.user_folders ? (args.has("library") ? "library" : "user") : "shipped";
+    const char* kind = i < lib.user_folders ? (libraries.empty() ? "user" : "library") : "shipped";
     std::cout << "  " << pad(kind, 8) << folders[i].string() << "  ("
               << (fs::is_directory(folders[i], ec) ? std::to_string(count) + " token files" : std::string("not created yet"))
               << ")\n";
@@ -118,28 +108,24 @@ void print_result(const ImportResult& r) {
   for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
 }
 
-int run_import(const std::vector<std::string>& argv) {
-  const std::vector<OptionSpec> specs = {
-      {"name", true, false, "PART  the part name (kebab-case, e.g. car-wheel); default: from the catalog or the file"},
-      {"force", false, false, "replace a token of the same part that is already in the library"},
-      kLibrary,
-      kHelp};
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli tokens import FILE|DIR [--name PART] [--force] [--library DIR]", specs);
-    return 0;
-  }
-  if (args.positional().size() != 1) throw Error("tokens import takes exactly one file or folder (see --help)");
-  if (args.get_all("library").size() > 1) throw Error("tokens import writes to one folder: give --library once");
-  const fs::path source = args.positional()[0];
-  const Library lib = open_library(args);
-  const bool force = args.has("force");
+struct ImportOptions {
+  std::vector<std::string> sources, libraries;
+  std::string name;
+  bool force = false;
+};
+
+int import_tokens(const ImportOptions& o) {
+  if (o.sources.size() != 1) throw Error("tokens import takes exactly one file or folder (see --help)");
+  if (o.libraries.size() > 1) throw Error("tokens import writes to one folder: give --library once");
+  const fs::path source = o.sources[0];
+  const Library lib = open_library(o.libraries);
+  const bool force = o.force;
   std::error_code ec;
   if (!fs::is_directory(source, ec)) {
-    print_result(lib.library.import_file(source, args.get_or("name", ""), force));
+    print_result(lib.library.import_file(source, o.name, force));
     return 0;
   }
-  if (args.has("name")) throw Error("--name applies to a single file, not to the folder " + source.string());
+  if (!o.name.empty()) throw Error("--name applies to a single file, not to the folder " + source.string());
   const auto results = lib.library.import_folder(source, force);
   size_t imported = 0, unchanged = 0, failed = 0;
   for (const auto& r : results) {
@@ -182,16 +168,10 @@ void print_token(const PartToken& t, const TokenCatalog& catalog) {
   }
 }
 
-int run_inspect_token(const std::vector<std::string>& argv) {
-  const std::vector<OptionSpec> specs = {kLibrary, kHelp};
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli tokens inspect FILE|PART [--library DIR]...", specs);
-    return 0;
-  }
-  if (args.positional().size() != 1) throw Error("tokens inspect takes exactly one file or part name (see --help)");
-  const std::string target = args.positional()[0];
-  const Library lib = open_library(args);
+int inspect_token(const std::vector<std::string>& targets, const std::vector<std::string>& libraries) {
+  if (targets.size() != 1) throw Error("tokens inspect takes exactly one file or part name (see --help)");
+  const std::string target = targets[0];
+  const Library lib = open_library(libraries);
   std::error_code ec;
   fs::path path = target;
   if (!fs::is_regular_file(path, ec)) {
@@ -232,21 +212,37 @@ int run_inspect_token(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-int run_tokens(const CommandArgs& args) {
-  if (args.empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  const std::string sub = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (sub == "--help" || sub == "-h" || sub == "help") {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (sub == "list") return run_list(rest);
-  if (sub == "import") return run_import(rest);
-  if (sub == "inspect") return run_inspect_token(rest);
-  throw Error("unknown tokens subcommand '" + sub + "' (list, import or inspect)");
+Command add_tokens(CLI::App& root) {
+  CLI::App* command =
+      root.add_subcommand("tokens", "list, import (from the authors' .pt files) and inspect part tokens");
+  command->require_subcommand(1);
+  struct TokensOptions {
+    std::vector<std::string> list_libraries, inspect_targets, inspect_libraries;
+    ImportOptions import;
+  };
+  auto o = std::make_shared<TokensOptions>();
+
+  CLI::App* list = command->add_subcommand(
+      "list", "the part tokens of the user and shipped folders, and the authors' published tokens not imported yet");
+  add_library_option(*list, o->list_libraries);
+
+  CLI::App* import = command->add_subcommand(
+      "import", "convert a torch.save (.pt) or .safetensors token, or every such file of a folder, into the user folder");
+  import->add_option("source", o->import.sources, "a token file or a folder of them")->type_name("FILE|DIR");
+  import->add_option("--name", o->import.name, "the part name (kebab-case, e.g. car-wheel); default: from the catalog or the file")
+      ->type_name("PART");
+  import->add_flag("--force", o->import.force, "replace a token of the same part that is already in the library");
+  add_library_option(*import, o->import.libraries);
+
+  CLI::App* inspect = command->add_subcommand("inspect", "metadata, width, rows and the norm of each row of a token");
+  inspect->add_option("target", o->inspect_targets, "a token file or a part name of the library")->type_name("FILE|PART");
+  add_library_option(*inspect, o->inspect_libraries);
+
+  return {command, [o, list, import] {
+            if (list->parsed()) return list_tokens(o->list_libraries);
+            if (import->parsed()) return import_tokens(o->import);
+            return inspect_token(o->inspect_targets, o->inspect_libraries);
+          }};
 }
 
 }  // namespace partedit::cli

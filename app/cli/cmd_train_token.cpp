@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "engine/engine.h"
+#include "options.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
 #include "runtime/progress_clock.h"
@@ -21,57 +23,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<OptionSpec> train_options() {
-  const TokenTrainingOptions d;
-  const std::string pad(34, ' ');
-  std::vector<OptionSpec> specs = {
-      {"model", true, false, "PATH  diffusers model folder or single-file .safetensors checkpoint the token is for"},
-      {"images", true, false, "DIR  training images (PNG, JPEG, WebP, TIFF), fitted to the model's working size"},
-      {"masks", true, false, "DIR  one mask per image, same file name (any of those formats), same size as its\n" + pad +
-                                 "image: the part white (or any bright colour, or opaque alpha), the rest black"},
-      {"part", true, false, "NAME  the part's name, kebab-case (e.g. cat-ear)"},
-      {"out", true, false, "FILE  the token (.safetensors), written only when training completes"},
-      {"steps", true, false, "N  optimisation steps (default " + std::to_string(d.steps) + "; the paper uses 1000-2000)"},
-      {"mode", true, false, "cached|exact  cached: the UNet runs once per image and timestep (default);\n" + pad +
-                                "exact: back-propagate through the UNet every step (the paper's training)"},
-      {"optimizer", true, false, "sgd|adam  (default sgd, as the paper's learning rate implies)"},
-      {"lr", true, false, "F  learning rate (default 30 for sgd, 0.3 for adam); it decays x" +
-                             nlohmann::json(d.lr_gamma).dump() + " every " + std::to_string(d.lr_step) + " steps"},
-      {"timesteps", true, false, "HIGH:LOW  model timesteps, 0-999, inclusive (default " +
-                                     std::to_string(d.timestep_high) + ":" + std::to_string(d.timestep_low) + ")"},
-      {"timestep-stride", true, false, "N  distance between the timesteps used (default " +
-                                           std::to_string(d.timestep_stride) + ")"},
-      {"val-split", true, false, "F  share of the images held out for validation (default " +
-                                     nlohmann::json(d.validation_split).dump() + "; at least one of 3 or more)"},
-      {"validate-every", true, false, "N  steps between validations (default " + std::to_string(d.validate_every) + ")"},
-      {"prompt", true, false, "TEXT  what conditions the UNet's pass (default: the empty prompt)"},
-      {"seed", true, false, "N  seed of the initial token, the noise and the split (default 0)"},
-      {"checkpoint", true, false, "FILE  where checkpoints go (default: next to --out, <name>.checkpoint.safetensors)"},
-      {"resume", true, false, "CHECKPOINT  continue that run where it stopped (the same images and settings)"},
-  };
-  const auto loading = model_load_option_specs();
-  specs.insert(specs.end(), loading.begin(), loading.end());
-  append_run_option_specs(specs);
-  return specs;
-}
+struct TrainOptions {
+  ModelOptions model;
+  std::string images, masks, out, checkpoint, resume;
+  TokenTrainingOptions training;  // part, steps, timestep-stride, val-split, validate-every and prompt bound here
+  std::string mode = training_mode_name(training.mode);
+  std::string optimizer = token_optimizer_name(training.optimizer);
+  std::string timesteps = std::to_string(training.timestep_high) + ":" + std::to_string(training.timestep_low);
+  int64_t seed = static_cast<int64_t>(training.seed);
+  RunOptions run;
+};
 
-TokenTrainingOptions options_from_args(const Args& args) {
-  TokenTrainingOptions o;
-  o.part_name = args.get("part");
-  o.steps = args.get_int64("steps", o.steps);
-  o.mode = parse_training_mode(args.get_or("mode", training_mode_name(o.mode)));
-  o.optimizer = parse_token_optimizer(args.get_or("optimizer", token_optimizer_name(o.optimizer)));
-  o.learning_rate = args.get_double("lr", default_learning_rate(o.optimizer));
-  if (args.has("timesteps")) parse_timestep_range(args.get("timesteps"), o.timestep_high, o.timestep_low);
-  o.timestep_stride = args.get_int64("timestep-stride", o.timestep_stride);
-  o.validation_split = args.get_double("val-split", o.validation_split);
-  o.validate_every = args.get_int64("validate-every", o.validate_every);
-  o.prompt = args.get_or("prompt", "");
-  const int64_t seed = args.get_int64("seed", 0);
-  if (seed < 0) throw Error("--seed must be >= 0, got " + std::to_string(seed));
-  o.seed = static_cast<uint64_t>(seed);
-  o.validate();
-  return o;
+// The training options checked (TokenTrainingOptions::validate names the option at fault).
+TokenTrainingOptions training_options(const CLI::App& command, const TrainOptions& o) {
+  TokenTrainingOptions t = o.training;
+  t.mode = parse_training_mode(o.mode);
+  t.optimizer = parse_token_optimizer(o.optimizer);
+  if (command.count("--lr") == 0) t.learning_rate = default_learning_rate(t.optimizer);
+  parse_timestep_range(o.timesteps, t.timestep_high, t.timestep_low);
+  t.seed = static_cast<uint64_t>(o.seed);
+  t.validate();
+  return t;
 }
 
 char* fixed(double value, int digits) {
@@ -80,44 +52,32 @@ char* fixed(double value, int digits) {
   return text;
 }
 
-}  // namespace
 
-int run_train_token(const CommandArgs& argv) {
-  const auto specs = train_options();
-  Args args(argv, specs);
-  if (args.has("help")) {
-    std::cout << format_help("partedit-cli train-token --model DIR --images DIR --masks DIR --part NAME --out FILE "
-                             "[options]",
-                             specs);
-    return 0;
-  }
-  reject_positional(args);
-
+int train_token(const CLI::App& command, const TrainOptions& o) {
   // 1. Everything checkable without the model: options, outputs, every image and mask pair.
-  for (const char* required : {"model", "images", "masks", "part", "out"})
-    if (!args.has(required)) throw Error(std::string("--") + required + " is required (see --help)");
-  const TokenTrainingOptions options = options_from_args(args);
-  const fs::path out = args.get("out");
+  const TokenTrainingOptions options = training_options(command, o);
+  const fs::path out = o.out;
   check_output_path(out, {".safetensors"}, "out");
-  fs::path checkpoint = args.has("resume") ? fs::path(args.get("resume"))
-                        : args.has("checkpoint") ? fs::path(args.get("checkpoint"))
-                                                 : out.parent_path() / (out.stem().string() + ".checkpoint.safetensors");
-  if (args.has("resume") && args.has("checkpoint") && fs::path(args.get("checkpoint")) != checkpoint)
+  const bool resume = command.count("--resume") > 0;
+  fs::path checkpoint = resume ? fs::path(o.resume)
+                        : command.count("--checkpoint") > 0 ? fs::path(o.checkpoint)
+                                                             : out.parent_path() / (out.stem().string() + ".checkpoint.safetensors");
+  if (resume && command.count("--checkpoint") > 0 && fs::path(o.checkpoint) != checkpoint)
     throw Error("--resume continues writing to its own checkpoint; leave out --checkpoint");
-  if (args.has("resume") && !fs::is_regular_file(checkpoint))
+  if (resume && !fs::is_regular_file(checkpoint))
     throw Error("--resume " + checkpoint.string() + ": no such checkpoint");
-  if (!args.has("resume") && fs::exists(checkpoint))
+  if (!resume && fs::exists(checkpoint))
     throw Error("a checkpoint of an earlier run exists at " + checkpoint.string() + "; continue it with --resume " +
                 checkpoint.string() + ", or delete it to start again");
   check_output_path(checkpoint, {".safetensors"}, "checkpoint");
-  check_distinct_outputs(args, {"out", "checkpoint"}, {"model", "images", "masks"});
+  check_distinct_outputs(given_paths(command, {"out", "checkpoint"}), given_paths(command, {"model", "images", "masks"}));
   TrainTokenJob job;
-  job.pairs = pair_training_files(args.get("images"), args.get("masks"));
+  job.pairs = pair_training_files(o.images, o.masks);
   check_training_pairs(job.pairs);
   job.options = options;
   job.checkpoint = checkpoint;
-  job.resume = args.has("resume");
-  const ComputeOptions compute = compute_options_from_args(args);
+  job.resume = resume;
+  const ComputeOptions compute = o.run.compute();
 
   // 2. The model, 3. training (interruptible).
   Engine engine;
@@ -145,7 +105,7 @@ int run_train_token(const CommandArgs& argv) {
   listener.observer.checkpoint = [&](const fs::path& path, int64_t step) {
     std::cerr << "checkpoint " << path.string() << " (step " << step << ")\n";
   };
-  DiffusionModel& model = engine.load_model(args.get("model"), compute, listener.engine, model_load_options_from_args(args));
+  DiffusionModel& model = engine.load_model(o.model.folder, compute, listener.engine, o.model.load);
   const auto after_load = std::chrono::steady_clock::now();
   CancelToken cancel;
   TrainTokenResult result;
@@ -166,7 +126,7 @@ int run_train_token(const CommandArgs& argv) {
             << t.steps << " steps, " << t.mode;
   if (t.validation_miou >= 0) std::cout << ", validation mIoU " << fixed(t.validation_miou, 3);
   std::cout << ")\n";
-  if (args.has("timings")) {
+  if (o.run.timings) {
     nlohmann::ordered_json fields;
     fields["load_s"] = model.load_seconds();
     fields["total_after_load_s"] =
@@ -176,6 +136,74 @@ int run_train_token(const CommandArgs& argv) {
     print_timings(fields, compute);
   }
   return 0;
+}
+
+}  // namespace
+
+Command add_train_token(CLI::App& root) {
+  CLI::App* command = root.add_subcommand("train-token", "learn a new part token from images and their part masks");
+  auto o = std::make_shared<TrainOptions>();
+  TokenTrainingOptions& t = o->training;
+  add_model_options(*command, o->model)->description("diffusers model folder or single-file .safetensors checkpoint the token is for");
+  command->add_option("--images", o->images,
+                      "training images (PNG, JPEG, WebP, TIFF), fitted to the model's working size")
+      ->type_name("DIR")
+      ->required();
+  command->add_option("--masks", o->masks,
+                      "one mask per image, same file name (any of those formats), same size as its image: the part "
+                      "white (or any bright colour, or opaque alpha), the rest black")
+      ->type_name("DIR")
+      ->required();
+  command->add_option("--part", t.part_name, "the part's name, kebab-case (e.g. cat-ear)")->type_name("NAME")->required();
+  command->add_option("--out", o->out, "the token (.safetensors), written only when training completes")
+      ->type_name("FILE")
+      ->required();
+  command->add_option("--steps", t.steps, "optimisation steps (the paper uses 1000-2000)")
+      ->type_name("N")
+      ->check(whole_at_least(1))
+      ->capture_default_str();
+  command->add_option("--mode", o->mode,
+                      "cached: the UNet runs once per image and timestep; exact: back-propagate through the UNet "
+                      "every step (the paper's training)")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({training_mode_name(TrainingMode::Cached), training_mode_name(TrainingMode::Exact)}))
+      ->capture_default_str();
+  command->add_option("--optimizer", o->optimizer, "sgd, as the paper's learning rate implies, or adam")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({token_optimizer_name(TokenOptimizer::Sgd), token_optimizer_name(TokenOptimizer::Adam)}))
+      ->capture_default_str();
+  command->add_option("--lr", t.learning_rate,
+                      "learning rate (default " + number_text(default_learning_rate(TokenOptimizer::Sgd)) +
+                          " for sgd, " + number_text(default_learning_rate(TokenOptimizer::Adam)) +
+                          " for adam); it decays x" + number_text(t.lr_gamma) + " every " +
+                          std::to_string(t.lr_step) + " steps")
+      ->type_name("F")
+      ->check(number_at_least(0));
+  command->add_option("--timesteps", o->timesteps, "model timesteps, 0-999, inclusive")
+      ->type_name("HIGH:LOW")
+      ->capture_default_str();
+  command->add_option("--timestep-stride", t.timestep_stride, "distance between the timesteps used")
+      ->type_name("N")
+      ->check(whole_at_least(1))
+      ->capture_default_str();
+  command->add_option("--val-split", t.validation_split,
+                      "share of the images held out for validation (at least one of 3 or more)")
+      ->type_name("F")
+      ->capture_default_str();
+  command->add_option("--validate-every", t.validate_every, "steps between validations")
+      ->type_name("N")
+      ->check(whole_at_least(1))
+      ->capture_default_str();
+  command->add_option("--prompt", t.prompt, "what conditions the UNet's pass (default: the empty prompt)")
+      ->type_name("TEXT");
+  add_seed_option(*command, o->seed, "seed of the initial token, the noise and the split")->capture_default_str();
+  command->add_option("--checkpoint", o->checkpoint,
+                      "where checkpoints go (default: next to --out, <name>.checkpoint.safetensors)")
+      ->type_name("FILE");
+  command->add_option("--resume", o->resume, "continue that run where it stopped (the same images and settings)")
+      ->type_name("CHECKPOINT");
+  add_run_options(*command, o->run);
+  return {command, [command, o] { return train_token(*command, *o); }};
 }
 
 }  // namespace partedit::cli

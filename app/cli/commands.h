@@ -1,31 +1,31 @@
 #pragma once
-// The subcommands of partedit-cli. Each lives in its own cmd_<name>.cpp and returns the
-// process exit code; errors are thrown as partedit::Error and reported by main().
-#include <string>
+// The commands of partedit-cli. Each lives in its own cmd_<name>.cpp, where add_<name>
+// declares it (a subcommand of the root with its options, bound to the request it fills)
+// and returns what runs it once the command line is parsed; errors are thrown as
+// partedit::Error and reported by main().
+#include <functional>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace partedit::cli {
 
-using CommandArgs = std::vector<std::string>;  // the words after the command name
-
 struct Command {
-  const char* name;
-  const char* summary;
-  int (*run)(const CommandArgs& args);
+  CLI::App* app = nullptr;   // the declared subcommand
+  std::function<int()> run;  // returns the process exit code
 };
 
-int run_inspect(const CommandArgs& args);
-int run_generate(const CommandArgs& args);
-int run_edit(const CommandArgs& args);
-int run_invert(const CommandArgs& args);
-int run_make_tiny_model(const CommandArgs& args);
-int run_tokens(const CommandArgs& args);
-int run_caption(const CommandArgs& args);
-int run_cache(const CommandArgs& args);
-int run_train_token(const CommandArgs& args);
-int run_locate(const CommandArgs& args);
-
-// All commands in the order `partedit-cli --help` lists them.
-const std::vector<Command>& all_commands();
+Command add_inspect(CLI::App& root);
+Command add_generate(CLI::App& root);
+Command add_edit(CLI::App& root);
+Command add_invert(CLI::App& root);
+Command add_make_tiny_model(CLI::App& root);
+Command add_tokens(CLI::App& root);
+Command add_caption(CLI::App& root);
+Command add_cache(CLI::App& root);
+Command add_train_token(CLI::App& root);
+Command add_locate(CLI::App& root);
 
 }  // namespace partedit::cli

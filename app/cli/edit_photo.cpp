@@ -1,5 +1,6 @@
 #include "edit_photo.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli_common.h"
@@ -7,120 +8,145 @@
 #include "engine/engine.h"
 #include "io/image_io.h"
 #include "io/image_photo.h"
+#include "options.h"
 #include "runtime/byte_size.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
 
-std::vector<OptionSpec> photo_option_specs() {
-  return {
-      {"image", true, false, "FILE  edit this photo (PNG, JPEG, WebP, TIFF; at most 100 MP): inverted, then edited\n"
-                             + std::string(34, ' ') + "at a working size within the model's native size squared (SDXL:\n"
-                             + std::string(34, ' ') + "1024x1024), sides multiples of 8; small photos are scaled up\n"
-                             + std::string(34, ' ') + "(SDXL: shorter side 256); the result comes back at the photo's size"},
-      {"inversion", true, false, "FILE  edit from this inversion file (partedit-cli invert); with --image also composites"},
-      {"caption-model", true, false, "DIR  BLIP-2 folder that captions the photo when no --prompt is given"},
-      {"source-guidance", true, false, "G  guidance of the photo's inversion (default 3.5)"},
-      {"skip", true, false, "F  fraction of the noisiest inversion steps skipped (default 0.15)"},
-      {"zero-noise-steps", true, false, "N  last noise maps zeroed in the inversion (default 3)"},
-      {"cache-dir", true, false, "DIR  where inversions are kept for later edits (default ~/.cache/partedit/inversions)"},
-      {"cache-limit", true, false, "SIZE  keep the cache under SIZE, e.g. 500M or 4G (default $PARTEDIT_CACHE_LIMIT or 4G; "
-                                   "least recently used inversions go first)"},
-      {"no-cache", false, false, "neither reuse nor keep the photo's inversion"},
-      {"feather", true, false, "PX  feather radius of the compositing mask in original pixels (default 4)"},
-      {"no-composite", false, false, "write the decoded edit as is, without restoring the photo's pixels"},
-  };
+namespace {
+bool given(const CLI::App& command, const char* option) { return command.count(option) > 0; }
+}  // namespace
+
+void add_photo_options(CLI::App& command, PhotoOptions& photo, EditJob& job) {
+  command.add_option("--image", photo.image,
+                     "edit this photo (PNG, JPEG, WebP, TIFF; at most 100 MP): inverted, then edited at a working size "
+                     "within the model's native size squared (SDXL: 1024x1024), sides multiples of 8; small photos "
+                     "are scaled up (SDXL: shorter side 256); the result comes back at the photo's size")
+      ->type_name("FILE");
+  command.add_option("--inversion", photo.inversion,
+                     "edit from this inversion file (partedit-cli invert); with --image also composites")
+      ->type_name("FILE");
+  command.add_option("--caption-model", photo.caption_model, "BLIP-2 folder that captions the photo when no --prompt is given")
+      ->type_name("DIR");
+  command.add_option("--source-guidance", photo.invert.guidance, "guidance of the photo's inversion")
+      ->type_name("G")
+      ->check(number_at_least(0))
+      ->capture_default_str();
+  command.add_option("--skip", photo.invert.skip, "fraction of the noisiest inversion steps skipped")
+      ->type_name("F")
+      ->check(fraction_below_one())
+      ->capture_default_str();
+  command.add_option("--zero-noise-steps", photo.invert.zero_noise_steps,
+                     "last noise maps zeroed in the inversion (at most --steps)")
+      ->type_name("N")
+      ->check(whole_at_least(0))
+      ->capture_default_str();
+  command.add_option("--cache-dir", photo.cache_dir, "where inversions are kept for later edits (default ~/.cache/partedit/inversions)")
+      ->type_name("DIR");
+  command.add_option("--cache-limit", photo.cache_limit,
+                     "keep the cache under SIZE, e.g. 500M or 4G (default $PARTEDIT_CACHE_LIMIT or 4G; least "
+                     "recently used inversions go first)")
+      ->type_name("SIZE");
+  command.add_flag("--no-cache", photo.no_cache, "neither reuse nor keep the photo's inversion");
+  command.add_option("--feather", job.feather, "feather radius of the compositing mask in original pixels")
+      ->type_name("PX")
+      ->check(number_at_least(0))
+      ->capture_default_str();
+  command.add_flag("--no-composite", photo.no_composite, "write the decoded edit as is, without restoring the photo's pixels");
 }
 
-bool is_photo_edit(const Args& args) { return args.has("image") || args.has("inversion"); }
+bool is_photo_edit(const CLI::App& command) { return given(command, "--image") || given(command, "--inversion"); }
 
-void check_photo_args(const Args& args) {
-  if (args.has("image")) {
-    check_photo_file(args.get("image"));  // throws on a missing, damaged, unsupported or too large file
+void check_photo_options(const CLI::App& command, const PhotoOptions& photo) {
+  if (given(command, "--image")) {
+    check_photo_file(photo.image);  // throws on a missing, damaged, unsupported or too large file
   }
-  if (args.has("inversion") && !fs::is_regular_file(args.get("inversion")))
-    throw Error("--inversion " + args.get("inversion") + ": no such file");
-  if (args.has("inversion") && args.has("caption-model"))
+  if (given(command, "--inversion") && !fs::is_regular_file(photo.inversion))
+    throw Error("--inversion " + photo.inversion + ": no such file");
+  if (given(command, "--inversion") && given(command, "--caption-model"))
     throw Error("--caption-model is not used with --inversion (the inversion holds its source prompt)");
-  for (const char* option : {"init-latents", "width", "height"})
-    if (args.has(option)) throw Error(std::string("--") + option + " does not apply to photo edits (the photo fixes them)");
-  if (args.has("scheduler") && args.get("scheduler") != "dpmpp-sde" && args.get("scheduler") != "ddim")
-    throw Error("photos are inverted with --scheduler dpmpp-sde or ddim, not '" + args.get("scheduler") + "'");
-  const double skip = args.get_double("skip", InvertRequest{}.skip);
-  if (!(skip >= 0.0 && skip < 1.0)) throw Error("--skip must be in [0, 1), got " + args.get("skip"));
-  if (args.get_double("feather", kDefaultFeatherRadius) < 0) throw Error("--feather must be >= 0");
-  inversion_cache_from_args(args);  // a malformed --cache-limit or PARTEDIT_CACHE_LIMIT fails before the model loads
-  if (args.has("image") && !args.has("inversion") && !args.has("prompt") && !args.has("caption-model"))
+  for (const char* option : {"--init-latents", "--width", "--height"})
+    if (given(command, option)) throw Error(std::string(option) + " does not apply to photo edits (the photo fixes them)");
+  if (given(command, "--scheduler")) {
+    const std::string scheduler = command.get_option("--scheduler")->as<std::string>();
+    const auto& kinds = inversion_scheduler_kinds();
+    if (std::find(kinds.begin(), kinds.end(), scheduler) == kinds.end())
+      throw Error("photos are inverted with --scheduler " + kinds[0] + " or " + kinds[1] + ", not '" + scheduler + "'");
+  }
+  inversion_cache_from(photo);  // a malformed --cache-limit or PARTEDIT_CACHE_LIMIT fails before the model loads
+  if (given(command, "--image") && !given(command, "--inversion") && !given(command, "--prompt") &&
+      !given(command, "--caption-model"))
     throw Error("a photo edit needs its source prompt: give --prompt TEXT, or --caption-model DIR (a BLIP-2 folder) "
                 "to caption the photo");
 }
 
-std::optional<InversionCache> inversion_cache_from_args(const Args& args) {
-  if (args.has("no-cache")) return std::nullopt;
-  return InversionCache(args.has("cache-dir") ? fs::path(args.get("cache-dir")) : default_inversion_cache_dir(),
-                        args.has("cache-limit") ? parse_byte_size(args.get("cache-limit"), "--cache-limit")
-                                                : default_inversion_cache_limit());
+std::optional<InversionCache> inversion_cache_from(const PhotoOptions& photo) {
+  if (photo.no_cache) return std::nullopt;
+  return InversionCache(photo.cache_dir.empty() ? default_inversion_cache_dir() : fs::path(photo.cache_dir),
+                        photo.cache_limit.empty() ? default_inversion_cache_limit()
+                                                  : parse_byte_size(photo.cache_limit, "--cache-limit"));
 }
 
-EditJobSource photo_source_from_args(const Args& args, Engine& engine) {
-  if (args.has("inversion")) {
+EditJobSource photo_source(const CLI::App& command, const PhotoOptions& photo, const GenerateRequest& generation,
+                           Engine& engine) {
+  if (given(command, "--inversion")) {
     EditFromInversion from;
-    from.inversion = engine.load_inversion(args.get("inversion"));
-    from.name = args.get("inversion");
-    if (args.has("image")) from.image = args.get("image");
-    if (args.has("prompt") && args.get("prompt") != from.inversion->prompt)
+    from.inversion = engine.load_inversion(photo.inversion);
+    from.name = photo.inversion;
+    if (given(command, "--image")) from.image = photo.image;
+    if (given(command, "--prompt") && generation.prompt != from.inversion->prompt)
       throw Error("--prompt differs from the prompt the inversion was made with (\"" + from.inversion->prompt +
                   "\"); leave it out or invert again");
     return from;
   }
-  const InvertRequest defaults;
   EditFromPhoto from;
-  from.image = args.get("image");
-  if (args.has("prompt")) {
-    if (args.has("caption-model")) std::cerr << "warning: --caption-model is not used: --prompt gives the source prompt\n";
-    from.prompt = args.get("prompt");
+  from.image = photo.image;
+  if (given(command, "--prompt")) {
+    if (given(command, "--caption-model")) std::cerr << "warning: --caption-model is not used: --prompt gives the source prompt\n";
+    from.prompt = generation.prompt;
   }
   InvertRequest& r = from.inversion;
-  r.guidance = args.get_double("source-guidance", defaults.guidance);
-  r.steps = args.get_int("steps", defaults.steps);
-  r.skip = args.get_double("skip", defaults.skip);
-  r.scheduler = args.get_or("scheduler", defaults.scheduler);
-  r.zero_noise_steps = args.get_int("zero-noise-steps", std::min(defaults.zero_noise_steps, r.steps));
-  r.seed = seed_from_args(args, "init-latents");
+  r = photo.invert;
+  r.steps = generation.steps;
+  if (!generation.scheduler.empty()) r.scheduler = generation.scheduler;
+  // The reference zeroes at most all steps.
+  if (!given(command, "--zero-noise-steps")) r.zero_noise_steps = std::min(InvertRequest{}.zero_noise_steps, r.steps);
+  r.seed = generation.seed;
   from.seed_given = r.seed.has_value();
   return from;
 }
 
-void write_photo_outputs(const Args& args, const EditJobResult& result) {
-  const fs::path out = args.get("out");
+void write_photo_outputs(const EditOutputs& outputs, const EditJobResult& result) {
+  const fs::path out = outputs.out;
   const EditResult& edit = result.edit;
   const std::string seed = edit.noise_from_seed ? ", seed " + std::to_string(edit.seed) : "";
   if (!result.composited.defined()) {
     write_image(out, edit.edited, edit.parameters);
     std::cout << "wrote " << out.string() << " (" << edit.width << "x" << edit.height << ", not composited" << seed
               << ")\n";
-    if (args.has("source-out")) {
-      write_image(args.get("source-out"), edit.source, edit.source_parameters);
-      std::cout << "wrote " << args.get("source-out") << " (" << edit.width << "x" << edit.height << ")\n";
+    if (!outputs.source_out.empty()) {
+      write_image(outputs.source_out, edit.source, edit.source_parameters);
+      std::cout << "wrote " << outputs.source_out << " (" << edit.width << "x" << edit.height << ")\n";
     }
-    if (args.has("mask-out")) {
-      write_image(args.get("mask-out"), edit.final_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
-      std::cout << "wrote " << args.get("mask-out") << "\n";
+    if (!outputs.mask_out.empty()) {
+      write_image(outputs.mask_out, edit.final_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
+      std::cout << "wrote " << outputs.mask_out << "\n";
     }
     return;
   }
   write_image(out, result.composited, result.composited_parameters);
   std::cout << "wrote " << out.string() << " (" << result.composited.size(2) << "x" << result.composited.size(1)
             << ", the photo's pixels outside the edited part" << seed << ")\n";
-  if (args.has("source-out")) {
-    write_image(args.get("source-out"), result.composited_source, result.composited_source_parameters);
-    std::cout << "wrote " << args.get("source-out") << " (" << result.composited_source.size(2) << "x"
+  if (!outputs.source_out.empty()) {
+    write_image(outputs.source_out, result.composited_source, result.composited_source_parameters);
+    std::cout << "wrote " << outputs.source_out << " (" << result.composited_source.size(2) << "x"
               << result.composited_source.size(1) << ")\n";
   }
-  if (args.has("mask-out")) {
-    write_image(args.get("mask-out"), result.composite_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
-    std::cout << "wrote " << args.get("mask-out") << " (compositing mask)\n";
+  if (!outputs.mask_out.empty()) {
+    write_image(outputs.mask_out, result.composite_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
+    std::cout << "wrote " << outputs.mask_out << " (compositing mask)\n";
   }
 }
 

@@ -1,30 +1,15 @@
 // partedit-cli: the command line of the PartEdit engine.
-#include <cstring>
 #include <iostream>
 
 #include <torch/version.h>
 
+#include "cli_app.h"
 #include "commands.h"
+#include "runtime/error.h"
 #include "runtime/error_text.h"
 #include "runtime/threads.h"
 
 namespace partedit::cli {
-
-const std::vector<Command>& all_commands() {
-  static const std::vector<Command> commands = {
-      {"inspect", "list the tensors and configs of a safetensors file or model folder", run_inspect},
-      {"generate", "text-to-image: generate an image from a prompt", run_generate},
-      {"edit", "PartEdit: change one part of a generated image, keep the rest", run_edit},
-      {"invert", "invert a real photo (LEdits++) into an inversion file, or replay one", run_invert},
-      {"make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 model folder", run_make_tiny_model},
-      {"tokens", "list, import (from the authors' .pt files) and inspect part tokens", run_tokens},
-      {"caption", "describe a photo with a BLIP-2 model (the source prompt of a real-photo edit)", run_caption},
-      {"cache", "show or clear the inversion cache of photo edits (its size, entries and limit)", run_cache},
-      {"train-token", "learn a new part token from images and their part masks", run_train_token},
-      {"locate", "find a part token's part in an image and write it as a mask", run_locate},
-  };
-  return commands;
-}
 
 namespace {
 
@@ -32,7 +17,7 @@ namespace {
 // stack trace, which PARTEDIT_DEBUG=1 prints first. Returns the exit code.
 int report_failure(const std::string& command, const std::exception_ptr& error) {
   const ErrorText e = describe_exception(error);
-  const std::string prefix = "partedit-cli " + command + ": ";
+  const std::string prefix = "partedit-cli" + (command.empty() ? "" : " " + command) + ": ";
   if (debug_enabled() && e.kind != ErrorKind::Cancelled) std::cerr << prefix << "debug: " << debug_text(error) << "\n";
   switch (e.kind) {
     case ErrorKind::Cancelled: std::cerr << prefix << "cancelled\n"; return 130;
@@ -49,6 +34,32 @@ int report_failure(const std::string& command, const std::exception_ptr& error) 
   return 1;
 }
 
+// The command a word of the command line names ("" for none): errors are reported under it.
+std::string command_named(CLI::App& root, const std::vector<std::string>& words) {
+  if (words.empty()) return "";
+  for (const CLI::App* command : root.get_subcommands([](const CLI::App*) { return true; }))
+    if (command->get_name() == words.front()) return words.front();
+  return "";
+}
+
+// A command line CLI11 could not parse. A missing command or subcommand shows the usage
+// (exit code 2), and so does an unknown command; any other mistake is one error line.
+int report_usage_error(CLI::App& root, const CLI::ParseError& error, const std::string& command_name) {
+  CLI::App& command = innermost_command(root);
+  if (error.get_name() == "RequiredError" && command.get_require_subcommand_min() > 0 &&
+      command.get_subcommands().empty()) {
+    if (command.remaining().empty()) {
+      std::cerr << help_text(command);
+      return 2;
+    }
+    if (&command == &root) {
+      std::cerr << "partedit-cli: unknown command '" << command.remaining().front() << "'\n\n" << help_text(root);
+      return 2;
+    }
+  }
+  return report_failure(command_name, std::make_exception_ptr(Error(usage_error_text(error, root))));
+}
+
 }  // namespace
 
 }  // namespace partedit::cli
@@ -56,34 +67,41 @@ int report_failure(const std::string& command, const std::exception_ptr& error) 
 int main(int argc, char** argv) {
   using namespace partedit;
   configure_runtime(argc, argv);  // BLAS kernels and thread count before any work
-  const auto& commands = cli::all_commands();
-  auto usage = [&](std::ostream& out) {
-    out << "usage: partedit-cli <command> [options]   (partedit-cli <command> --help; partedit-cli --version)\n\n"
-           "commands:\n";
-    for (const auto& c : commands) out << "  " << c.name << std::string(18 - std::strlen(c.name), ' ') << c.summary << "\n";
+  CLI::App root("", "partedit-cli");
+  cli::configure_root(root, std::string("partedit-cli ") + PARTEDIT_VERSION + " (LibTorch " + TORCH_VERSION + ")");
+  cli::set_usage(root, "partedit-cli <command> [options]   (partedit-cli <command> --help; partedit-cli --version)");
+  // In the order `partedit-cli --help` lists them.
+  const std::vector<cli::Command> commands = {
+      cli::add_inspect(root),   cli::add_generate(root), cli::add_edit(root),  cli::add_invert(root),
+      cli::add_make_tiny_model(root), cli::add_tokens(root), cli::add_caption(root), cli::add_cache(root),
+      cli::add_train_token(root), cli::add_locate(root),
   };
-  if (argc < 2) {
-    usage(std::cerr);
-    return 2;
-  }
-  const std::string name = argv[1];
-  if (name == "--help" || name == "-h" || name == "help") {
-    usage(std::cout);
+
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "help") words[0] = "--help";
+  const std::string command_name = cli::command_named(root, words);
+  try {
+    cli::check_option_values(root, words);
+    std::vector<std::string> reversed(words.rbegin(), words.rend());  // CLI11 takes them last first
+    root.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << cli::help_text(cli::innermost_command(root));
     return 0;
-  }
-  if (name == "--version") {
-    std::cout << "partedit-cli " << PARTEDIT_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+  } catch (const CLI::CallForVersion& version) {
+    std::cout << version.what() << "\n";
     return 0;
+  } catch (const CLI::ParseError& error) {
+    return cli::report_usage_error(root, error, command_name);
+  } catch (...) {
+    return cli::report_failure(command_name, std::current_exception());
   }
-  for (const auto& c : commands) {
-    if (name != c.name) continue;
+  for (const auto& command : commands) {
+    if (!command.app->parsed()) continue;
     try {
-      return c.run(cli::CommandArgs(argv + 2, argv + argc));
+      return command.run();
     } catch (...) {
-      return cli::report_failure(name, std::current_exception());
+      return cli::report_failure(command_name, std::current_exception());
     }
   }
-  std::cerr << "partedit-cli: unknown command '" << name << "'\n";
-  usage(std::cerr);
-  return 2;
+  return 2;  // require_subcommand(1) makes this unreachable
 }

@@ -11,6 +11,8 @@
 
 #include "io/image_io.h"
 #include "io/json_config.h"
+#include "pipeline/captioner.h"
+#include "runtime/compute.h"
 #include "support/test_support.h"
 
 using namespace partedit;
@@ -92,6 +94,31 @@ class TestCliCaption : public QObject {
     const auto caption = lines[lines.size() - 2];
     qInfo("beam caption: '%s', timings %s", caption.c_str(), lines.back().c_str());
     QVERIFY(!caption.empty());
+  }
+
+  void captionsWithAnOptModelMadeByTheCommandLine() {
+    // make-tiny-model --family blip2-opt writes a complete OPT folder (GPT-2 tokenizer
+    // included); the command line's caption is the library's greedy caption of the same image.
+    test::TempDir dir;
+    const auto png = write_reference_png(dir);
+    const auto model = dir / "opt";
+    auto made = test::run_cli({"make-tiny-model", "--family", "blip2-opt", "--out", model.string(), "--seed", "4"});
+    QVERIFY2(made.exit_code == 0, made.output.c_str());
+    QVERIFY(made.output.find("BLIP-2 (OPT)") != std::string::npos);
+    const auto r = test::run_cli({"caption", "--model", model.string(), "--image", png.string(), "--prompt",
+                                  "a photo of", "--max-new-tokens", "6"});
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    auto captioner = Blip2CaptionModel::load(model, ComputeOptions{});
+    CaptionRequest request;
+    request.prompt = "a photo of";
+    request.generation.max_new_tokens = 6;
+    const auto image = read_image(png);
+    const auto expected = captioner.caption(image, request).at(0);
+    QCOMPARE(lines_of(r.output).back(), expected);
+    QVERIFY(expected.rfind("a photo of", 0) == 0);  // OPT's caption keeps its prompt
+    // UNet options do not apply to a BLIP-2 family.
+    expect_failure({"make-tiny-model", "--family", "blip2-opt", "--out", (dir / "x").string(), "--widths", "8", "16"},
+                   "BLIP-2 family takes none of them");
   }
 
   void helpWorks() {

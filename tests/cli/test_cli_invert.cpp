@@ -160,7 +160,7 @@ class TestCliInvert : public QObject {
     expect_failure(with({"--steps", "x"}), "expects a number", out);
     expect_failure(with({"--steps", "900"}), "train timesteps", out);
     expect_failure(with({"--zero-noise-steps", "5"}), "--zero-noise-steps", out);
-    expect_failure(with({"--scheduler", "euler"}), "cannot invert", out);
+    expect_failure(with({"--scheduler", "euler"}), "--scheduler must be one of dpmpp-sde, ddim", out);
     expect_failure(with({"--seed", "1", "--noise", noise_.string()}), "not both", out);
     expect_failure(with({"--noise", noise_.string()}), "noising draws", out);  // 10 draws for 2 steps
     {
