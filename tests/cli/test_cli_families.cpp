@@ -93,7 +93,7 @@ class TestCliFamilies : public QObject {
     QVERIFY(at::equal(SafetensorsFile(dir / "a.safetensors").tensor("latents"),
                       SafetensorsFile(dir / "b.safetensors").tensor("latents")));
     // --prediction-type reaches the scheduler: other latents.
-    auto sample = generate({"--model", file.string(), "--config", folder.string(), "--prediction-type", "sample"},
+    auto sample = generate({"--model", file.string(), "--config", folder.string(), "--prediction-type", "v_prediction"},
                            dir / "c.safetensors");
     QVERIFY2(sample.exit_code == 0, sample.output.c_str());
     QVERIFY(!at::equal(SafetensorsFile(dir / "a.safetensors").tensor("latents"),
