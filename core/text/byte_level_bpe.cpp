@@ -302,4 +302,32 @@ std::string clean_up_tokenization(std::string text) {
   return text;
 }
 
+std::string join_decoded(const std::vector<DecodedToken>& tokens,
+                         const std::function<std::string(const std::string&)>& to_text, bool clean_up) {
+  std::vector<std::string> parts;
+  std::string current;
+  bool have_current = false;
+  // Before an added token an empty text is dropped; at the end it is kept (as transformers does).
+  auto flush = [&](bool last) {
+    if (!have_current) return;
+    std::string s = to_text(current);
+    if (last || !s.empty()) parts.push_back(std::move(s));
+    current.clear();
+    have_current = false;
+  };
+  for (const auto& t : tokens) {
+    if (t.added) {
+      flush(false);
+      parts.push_back(*t.text);
+    } else {
+      current += *t.text;
+      have_current = true;
+    }
+  }
+  flush(true);
+  std::string text;
+  for (size_t i = 0; i < parts.size(); ++i) text += (i ? " " : "") + parts[i];
+  return clean_up ? clean_up_tokenization(std::move(text)) : text;
+}
+
 }  // namespace partedit::bpe

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -92,5 +93,17 @@ int64_t model_max_length(const nlohmann::json& config, int64_t fallback, const s
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 // PreTrainedTokenizerBase.clean_up_tokenization.
 std::string clean_up_tokenization(std::string text);
+
+// One token of a decode: its vocabulary string, and whether it is an added (non-special)
+// token, which stands alone.
+struct DecodedToken {
+  const std::string* text;
+  bool added;
+};
+// PreTrainedTokenizer._decode: runs of ordinary tokens become text through `to_text`
+// (convert_tokens_to_string; empty results dropped), added tokens stand as they are, the
+// parts joined with single spaces (spaces_between_special_tokens), then the optional clean-up.
+std::string join_decoded(const std::vector<DecodedToken>& tokens,
+                         const std::function<std::string(const std::string&)>& to_text, bool clean_up);
 
 }  // namespace partedit::bpe

@@ -255,30 +255,13 @@ std::string ClipTokenizer::decode(const std::vector<int64_t>& ids) const {
     const std::u32string u = unicode::decode_utf8(s, "decoded text");
     return unicode::encode_utf8(unicode::strip_python_space(u));
   };
-  // Non-special added tokens stand alone, joined with spaces (PreTrainedTokenizer._decode).
-  std::vector<std::string> parts;
-  std::string current;
-  bool have_current = false;
+  std::vector<bpe::DecodedToken> tokens;
   for (int64_t id : ids) {
     if (d.special_ids.count(id)) continue;
     const std::string& t = token(id);
-    if (d.added_ids.count(t)) {
-      if (have_current) {
-        std::string s = to_string(current);
-        if (!s.empty()) parts.push_back(std::move(s));
-      }
-      current.clear();
-      have_current = false;
-      parts.push_back(t);
-    } else {
-      current += t;
-      have_current = true;
-    }
+    tokens.push_back({&t, d.added_ids.count(t) != 0});
   }
-  if (have_current) parts.push_back(to_string(current));
-  std::string text;
-  for (size_t i = 0; i < parts.size(); ++i) text += (i ? " " : "") + parts[i];
-  return d.clean_up_spaces ? bpe::clean_up_tokenization(std::move(text)) : text;
+  return bpe::join_decoded(tokens, to_string, d.clean_up_spaces);
 }
 
 int64_t ClipTokenizer::bos_id() const { return data_->bos; }

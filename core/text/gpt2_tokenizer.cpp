@@ -165,31 +165,12 @@ std::string Gpt2Tokenizer::decode(const std::vector<int64_t>& ids) const {
   auto to_string = [&](const std::string& joined) {
     return unicode::encode_utf8(unicode::decode_utf8_lenient(d.bytes.unmap(joined)));
   };
-  // PreTrainedTokenizer._decode: added tokens that are not special stand alone, the parts
-  // joined with spaces (spaces_between_special_tokens)
-  std::vector<std::string> parts;
-  std::string current;
-  bool have_current = false;
+  std::vector<bpe::DecodedToken> tokens;
   for (int64_t id : ids) {
     if (d.special_ids.count(id) || id < 0 || size_t(id) >= d.decoder.size() || !d.known[size_t(id)]) continue;
-    const std::string& t = d.decoder[size_t(id)];
-    if (d.plain_added_ids.count(id)) {
-      if (have_current) {
-        std::string s = to_string(current);
-        if (!s.empty()) parts.push_back(std::move(s));
-      }
-      current.clear();
-      have_current = false;
-      parts.push_back(t);
-    } else {
-      current += t;
-      have_current = true;
-    }
+    tokens.push_back({&d.decoder[size_t(id)], d.plain_added_ids.count(id) != 0});
   }
-  if (have_current) parts.push_back(to_string(current));
-  std::string text;
-  for (size_t i = 0; i < parts.size(); ++i) text += (i ? " " : "") + parts[i];
-  return d.clean_up_spaces ? bpe::clean_up_tokenization(std::move(text)) : text;
+  return bpe::join_decoded(tokens, to_string, d.clean_up_spaces);
 }
 
 int64_t Gpt2Tokenizer::bos_id() const { return data_->bos; }
