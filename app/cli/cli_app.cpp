@@ -35,7 +35,7 @@ std::vector<const CLI::App*> subcommands_of(const CLI::App& command) {
   return {all.begin(), all.end()};
 }
 
-// The placeholder of an option's value ("DIR", "HIGH:LOW") and the descriptions of its
+// The value name of an option ("DIR", "HIGH:LOW") and the descriptions of its
 // checks ("1 to 1000", "ddim | euler"), which CLI11 joins as "DIR:1 to 1000".
 std::pair<std::string, std::vector<std::string>> split_type_name(const CLI::Option& option) {
   auto& checked = const_cast<CLI::Option&>(option);  // CLI11 2.1 reads validators only through a mutable option
@@ -49,18 +49,18 @@ std::pair<std::string, std::vector<std::string>> split_type_name(const CLI::Opti
     }
     if (!description.empty()) checks.push_back(description);
   }
-  std::string placeholder = option.get_type_name();
+  std::string value_name = option.get_type_name();
   std::string suffix;
   for (const auto& check : checks) suffix += ":" + check;
-  if (placeholder.size() >= suffix.size() && placeholder.compare(placeholder.size() - suffix.size(), suffix.size(), suffix) == 0)
-    placeholder.erase(placeholder.size() - suffix.size());
+  if (value_name.size() >= suffix.size() && value_name.compare(value_name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    value_name.erase(value_name.size() - suffix.size());
   for (auto& check : checks)  // IsMember's "{ddim,euler}" reads "ddim | euler"
     if (check.size() >= 2 && check.front() == '{' && check.back() == '}') {
       std::string choices = check.substr(1, check.size() - 2);
       check.clear();
       for (char c : choices) check += c == ',' ? std::string(" | ") : std::string(1, c);
     }
-  return {placeholder.empty() ? "VALUE" : placeholder, checks};
+  return {value_name.empty() ? "VALUE" : value_name, checks};
 }
 
 bool takes_value(const CLI::Option& option) { return option.get_expected_max() > 0; }
@@ -153,14 +153,14 @@ class HelpFormatter : public CLI::Formatter {
     return text + (optional_options ? " [options]" : "");
   }
 
-  // The option's names and placeholder, and its description with its checks and default.
+  // The option's names and value name, and its description with its checks and default.
   static std::pair<std::string, std::string> option_row(const CLI::Option& option) {
     std::string left = "  " + option.get_name(false, true);
     for (size_t comma = left.find(','); comma != std::string::npos; comma = left.find(',', comma + 2))
       left.replace(comma, 1, ", ");
-    auto [placeholder, notes] = split_type_name(option);
+    auto [value_name, notes] = split_type_name(option);
     if (takes_value(option)) {
-      left += " " + placeholder;
+      left += " " + value_name;
       if (option.get_allow_extra_args() && repeatable(option)) left += " ...";
     }
     if (!option.get_default_str().empty()) {
