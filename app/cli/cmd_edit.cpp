@@ -11,6 +11,7 @@
 #include "cli_app.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "edit_command.h"
 #include "edit_photo.h"
 #include "editing/edit_instruction.h"
 #include "editing/part_edit_pipeline.h"
@@ -27,18 +28,6 @@ namespace partedit::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct EditOptions {
-  ModelOptions model;
-  ImageGenerationOptions generation;
-  PhotoOptions photo;
-  std::string edit, edit_prompt, subject, edit_word, p2p;
-  std::vector<std::string> parts, tokens, libraries;
-  EditJob job;  // t-e, omega, cross-replace, mask-size and feather bound here
-  int64_t edit_end_step = 0;
-  EditOutputs outputs;
-  RunOptions run;
-};
 
 const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".webp"};
 
@@ -145,122 +134,160 @@ void check_output_paths(const CLI::App& command, const EditOutputs& outputs) {
                          given_paths(command, {"model", "image", "init-latents", "inversion", "token", "caption-model"}));
 }
 
+}  // namespace
 
-int edit(const CLI::App& command, EditOptions& o) {
-  // 1. Everything that can be checked without the model: outputs, edit form, part tokens.
-  const bool photo_edit = is_photo_edit(command);
-  if (photo_edit) check_photo_options(command, o.photo);
+PreparedEdit prepare_edit(const CLI::App& command, const EditOptions& o) {
+  PreparedEdit prepared;
+  prepared.photo = is_photo_edit(command);
+  if (prepared.photo) check_photo_options(command, o.photo);
   else if (o.generation.prompt->count() == 0)
     throw Error("--prompt TEXT is required (or --image FILE to edit a photo)");
-  EditJob job = o.job;
+  EditJob& job = prepared.job;
+  job = o.job;
   job.generation = o.generation.checked_request();
   if (command.count("--t-e") > 0) job.edit_end_step = o.edit_end_step;
   validate_mask_size(job.mask_size);
   job.composite = !o.photo.no_composite;
   job.use_cache = !o.photo.no_cache;
   check_output_paths(command, o.outputs);
-  EngineOptions options;
-  options.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
-  for (const auto& dir : o.libraries) options.token_dirs.emplace_back(dir);
+  EngineOptions& engine = prepared.engine;
+  engine.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
+  for (const auto& dir : o.libraries) engine.token_dirs.emplace_back(dir);
   if (command.count("--caption-model") > 0 && o.generation.prompt->count() == 0)
-    options.caption_model = fs::path(o.photo.caption_model);
-  if (photo_edit) options.inversion_cache = inversion_cache_from(o.photo);
-  Engine engine(std::move(options));
-  job.instruction = instruction_from(command, o, engine.tokens());
-  job.parts = part_tokens_from(o, job.instruction, engine.tokens());
+    engine.caption_model = fs::path(o.photo.caption_model);
+  if (prepared.photo) engine.inversion_cache = inversion_cache_from(o.photo);
+  const TokenLibrary library = open_token_library(engine.shipped_token_dir, engine.token_dirs);
+  job.instruction = instruction_from(command, o, library);
+  job.parts = part_tokens_from(o, job.instruction, library);
+  return prepared;
+}
+
+EditJobResult run_edit(const CLI::App& command, const EditOptions& o, PreparedEdit prepared, Engine& engine,
+                       const EngineListener& listener, const CancelToken& cancel) {
+  EditJob& job = prepared.job;
+  engine.set_token_folders(prepared.engine.shipped_token_dir, prepared.engine.token_dirs);
+  engine.set_caption_model(prepared.engine.caption_model);
+  engine.set_inversion_cache(prepared.engine.inversion_cache);
   const ComputeOptions compute = o.run.compute();
   reset_peak_cuda_memory(compute.device);
 
-  // 2. The model; for a photo its source (an inversion file is read and checked against it).
-  const EngineListener listener = stderr_listener();
+  // The model (kept when loaded already); for a photo its source (an inversion file is read
+  // and checked against it).
   DiffusionModel& model = engine.load_model(o.model.folder, compute, listener, o.model.load);
   fill_size_from_latents(model, job.generation);
   const auto after_load = std::chrono::steady_clock::now();
-  if (photo_edit) job.from = photo_source(command, o.photo, job.generation, engine);
+  if (prepared.photo) job.from = photo_source(command, o.photo, job.generation, engine);
 
-  // 3. The edit (caption and inversion first for a photo), interruptible.
-  CancelToken cancel;
-  InterruptScope interrupt(cancel);
-  const EditJobResult result = engine.edit(job, listener, cancel);
+  // The edit (caption and inversion first for a photo).
+  EditJobResult result = engine.edit(job, listener, cancel);
 
-  // 4. Outputs (each written atomically).
-  if (photo_edit) {
+  // Outputs (each written atomically).
+  if (prepared.photo) {
     if (result.prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << result.source_prompt << "\n";
     write_photo_outputs(o.outputs, result);
   }
-  write_outputs(o.outputs, result.edit, photo_edit);
-  if (o.run.timings) write_timings(model, result, photo_edit, after_load, compute);
-  return 0;
+  write_outputs(o.outputs, result.edit, prepared.photo);
+  if (o.run.timings) write_timings(model, result, prepared.photo, after_load, compute);
+  return result;
 }
 
-}  // namespace
+EditCommandLine::EditCommandLine(const std::vector<std::string>& words)
+    : root_(std::make_unique<CLI::App>("", "partedit-cli")), options_(std::make_unique<EditOptions>()) {
+  configure_root(*root_, "");
+  command_ = declare_edit(*root_, *options_);
+  std::vector<std::string> line = {"edit"};
+  line.insert(line.end(), words.begin(), words.end());
+  try {
+    check_option_values(*root_, line);
+    std::vector<std::string> reversed(line.rbegin(), line.rend());  // CLI11 takes them last first
+    root_->parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    throw Error("help is not an edit option");
+  } catch (const CLI::CallForVersion&) {
+    throw Error("version is not an edit option");
+  } catch (const CLI::ParseError& error) {
+    throw Error(usage_error_text(error, *root_));
+  }
+}
 
-Command add_edit(CLI::App& root) {
+CLI::App* declare_edit(CLI::App& root, EditOptions& o) {
   CLI::App* command = root.add_subcommand("edit", "PartEdit: change one part of a generated image, keep the rest");
   set_usage(*command,
             "partedit-cli edit --model DIR --prompt TEXT (--edit \"with <edit> <part>\" | --edit-prompt TEXT "
             "--part NAME | --subject WORD --edit-word WORD --part NAME) --out IMAGE [options]\n"
             "       partedit-cli edit --model DIR --image PHOTO [--prompt TEXT | --caption-model DIR] (edit as above) "
             "--out IMAGE [options]");
-  auto o = std::make_shared<EditOptions>();
-  add_model_options(*command, o->model);
-  add_generation_options(*command, o->generation);
+  add_model_options(*command, o.model);
+  add_generation_options(*command, o.generation);
   // Photos are inverted: their own schedulers and seed meaning.
   std::string photo_schedulers;
   for (const auto& kind : inversion_scheduler_kinds()) photo_schedulers += (photo_schedulers.empty() ? "" : " | ") + kind;
-  o->generation.scheduler->description("generated source: the sampler (default: the model's); photos (--image): " +
+  o.generation.scheduler->description("generated source: the sampler (default: the model's); photos (--image): " +
                                        photo_schedulers + " (default " + InvertRequest{}.scheduler + ")");
-  o->generation.seed_option->description(
+  o.generation.seed_option->description(
       "seed of the initial noise, for photos of the inversion's noising draws (default: random, reported and "
       "recorded)");
-  add_photo_options(*command, o->photo, o->job);
-  command->add_option("--edit", o->edit, "\"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\"")
+  add_photo_options(*command, o.photo, o.job);
+  command->add_option("--edit", o.edit, "\"with <edit> <part>\", appended to the prompt: \"with a robotic <head>\"")
       ->type_name("TEXT");
-  command->add_option("--edit-prompt", o->edit_prompt, "the full edit prompt (same word count: word-swap mapping)")
+  command->add_option("--edit-prompt", o.edit_prompt, "the full edit prompt (same word count: word-swap mapping)")
       ->type_name("TEXT");
-  command->add_option("--subject", o->subject, "a word of the prompt to swap for --edit-word (the authors' demo form)")
+  command->add_option("--subject", o.subject, "a word of the prompt to swap for --edit-word (the authors' demo form)")
       ->type_name("WORD");
-  command->add_option("--edit-word", o->edit_word, "what --subject becomes")->type_name("WORD");
-  command->add_option("--part", o->parts, "a part token of the library (several parts at once)")
+  command->add_option("--edit-word", o.edit_word, "what --subject becomes")->type_name("WORD");
+  command->add_option("--part", o.parts, "a part token of the library (several parts at once)")
       ->type_name("NAME")
       ->allow_extra_args(false);
-  command->add_option("--token", o->tokens, "a part token file, .safetensors or the authors' .pt")
+  command->add_option("--token", o.tokens, "a part token file, .safetensors or the authors' .pt")
       ->type_name("FILE")
       ->allow_extra_args(false);
-  command->add_option("--library", o->libraries, "token library folder used instead of the user folder")
+  command->add_option("--library", o.libraries, "token library folder used instead of the user folder")
       ->type_name("DIR")
       ->allow_extra_args(false);
-  command->add_option("--t-e", o->edit_end_step, "blend the edit into the source at steps 1 <= t < N (default: all steps)")
+  command->add_option("--t-e", o.edit_end_step, "blend the edit into the source at steps 1 <= t < N (default: all steps)")
       ->type_name("N");
-  command->add_option("--omega", o->job.omega, "adaptive threshold: map values >= W x Otsu become 1")
+  command->add_option("--omega", o.job.omega, "adaptive threshold: map values >= W x Otsu become 1")
       ->type_name("W")
       ->capture_default_str();
   std::vector<std::string> p2p_modes;
   for (const auto& [name, mode] : kPromptToPromptModes) p2p_modes.push_back(name);
-  command->add_option("--p2p", o->p2p, "prompt-to-prompt (default: replace for equal word counts, else refine)")
+  command->add_option("--p2p", o.p2p, "prompt-to-prompt (default: replace for equal word counts, else refine)")
       ->type_name("MODE")
       ->check(CLI::IsMember(p2p_modes));
-  command->add_option("--cross-replace", o->job.cross_replace,
+  command->add_option("--cross-replace", o.job.cross_replace,
                       "fraction of steps the edit words keep the source's attention")
       ->type_name("F")
       ->capture_default_str();
-  command->add_option("--mask-size", o->job.mask_size,
+  command->add_option("--mask-size", o.job.mask_size,
                       "aggregate the maps at N x N (default: the image size; the authors use 1024)")
       ->type_name("N")
       ->check(whole_at_least(1));
-  command->add_option("--out", o->outputs.out, "the edited image: .png, .jpg, .jpeg or .webp")
+  command->add_option("--out", o.outputs.out, "the edited image: .png, .jpg, .jpeg or .webp")
       ->type_name("IMAGE")
       ->required();
-  command->add_option("--source-out", o->outputs.source_out, "also write the source image")->type_name("IMAGE");
-  command->add_option("--mask-out", o->outputs.mask_out, "the final mask (mean of the per-step masks) as a grey image")
+  command->add_option("--source-out", o.outputs.source_out, "also write the source image")->type_name("IMAGE");
+  command->add_option("--mask-out", o.outputs.mask_out, "the final mask (mean of the per-step masks) as a grey image")
       ->type_name("IMAGE");
-  command->add_option("--save-masks", o->outputs.save_masks,
+  command->add_option("--save-masks", o.outputs.save_masks,
                       "safetensors with `masks` [steps, H, W] float16 and `otsu` [steps] float32")
       ->type_name("FILE");
-  command->add_option("--save-latents", o->outputs.save_latents, "safetensors with the final latents `source` and `edit`")
+  command->add_option("--save-latents", o.outputs.save_latents, "safetensors with the final latents `source` and `edit`")
       ->type_name("FILE");
-  add_run_options(*command, o->run);
-  return {command, [command, o] { return edit(*command, *o); }};
+  add_run_options(*command, o.run);
+  return command;
+}
+
+Command add_edit(CLI::App& root) {
+  auto o = std::make_shared<EditOptions>();
+  CLI::App* command = declare_edit(root, *o);
+  return {command, [command, o] {
+            PreparedEdit prepared = prepare_edit(*command, *o);
+            Engine engine(prepared.engine);
+            CancelToken cancel;
+            InterruptScope interrupt(cancel);
+            run_edit(*command, *o, std::move(prepared), engine, stderr_listener(), cancel);
+            return 0;
+          }};
 }
 
 }  // namespace partedit::cli

@@ -1,0 +1,231 @@
+// partedit-cli batch: the edits of a JSON Lines manifest (batch_manifest.h), one shard of them
+// per process (--shard I/N: the lines whose index modulo N is I), with the model loaded once
+// and kept; results per shard (batch_results.h), joined by --merge (batch_merge.h). A cluster's
+// own scheduler runs the shards (packaging/cluster/).
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "batch_manifest.h"
+#include "batch_merge.h"
+#include "batch_results.h"
+#include "cli_app.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "edit_command.h"
+#include "engine/engine.h"
+#include "options.h"
+#include "runtime/error.h"
+#include "runtime/error_text.h"
+
+namespace partedit::cli {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+namespace {
+
+struct BatchOptions {
+  std::string manifest, out, defaults, merge, shard = "0/1", clip_model;
+  bool resume = false, eval = false;
+  RunOptions run;
+};
+
+// A line of this shard, parsed and checked, ready to run.
+struct PlannedEdit {
+  const ManifestLine* line = nullptr;
+  std::unique_ptr<EditCommandLine> command;
+  PreparedEdit prepared;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string part_names(const EditJob& job) {
+  std::string names;
+  for (const auto& part : job.parts) names += (names.empty() ? "" : "+") + part.part_name;
+  return names;
+}
+
+// What the part becomes: the appended edit's words, the swapped-in word, or the edit prompt.
+std::string edit_text(const EditInstruction& instruction) {
+  switch (instruction.form) {
+    case EditInstruction::Form::Appended: return instruction.appended.edit;
+    case EditInstruction::Form::Swap: return instruction.edit_word;
+    case EditInstruction::Form::Explicit: break;
+  }
+  return instruction.edit_prompt;
+}
+
+// The record's fields every line has, before it runs.
+ordered_json base_record(const ManifestLine& line, const Manifest& manifest, const Shard& shard, const fs::path& out) {
+  ordered_json record = {{"line", line.line_number}, {"index", line.index}, {"edits", manifest.lines.size()},
+                         {"status", "error"}};
+  if (line.entry.contains("model")) record["model"] = line.entry["model"];
+  ordered_json outputs = ordered_json::object();
+  for (const auto& [key, value] : line.entry.items())
+    if (value.is_string() && std::find(line.outputs.begin(), line.outputs.end(), fs::path(value.get<std::string>())) != line.outputs.end())
+      outputs[key] = fs::path(value.get<std::string>()).lexically_relative(out).string();
+  record["outputs"] = outputs;
+  record["shard"] = shard.text();
+  return record;
+}
+
+bool outputs_complete(const ManifestLine& line) {
+  return std::all_of(line.outputs.begin(), line.outputs.end(), [](const fs::path& p) { return fs::is_regular_file(p); });
+}
+
+// Lines of one model together, models in the order the shard first needs them.
+void group_by_model(std::vector<PlannedEdit>& planned) {
+  std::map<std::string, size_t> first_use;
+  for (const auto& edit : planned) first_use.emplace(edit.line->model_key, first_use.size());
+  std::stable_sort(planned.begin(), planned.end(), [&](const PlannedEdit& a, const PlannedEdit& b) {
+    return first_use.at(a.line->model_key) < first_use.at(b.line->model_key);
+  });
+}
+
+int merge(const BatchOptions& o) {
+  const MergeSummary summary = merge_batch_results(o.merge);
+  const fs::path dir(o.merge);
+  std::cout << "merged " << summary.shards << " shard(s): " << summary.edits << " edits, " << summary.failed
+            << " failed, " << summary.scored << " scored\n"
+            << summary.means_table << "wrote " << (dir / "results.jsonl").string() << ", "
+            << (dir / "results.csv").string() << ", " << (dir / "means.jsonl").string() << ", "
+            << (dir / "means.csv").string() << "\n";
+  return summary.failed > 0 ? 1 : 0;
+}
+
+int batch(const CLI::App& command, const BatchOptions& o) {
+  if (!o.merge.empty()) {
+    for (const char* option : {"--out", "--defaults", "--shard", "--resume", "--eval", "--clip-model"})
+      if (command.count(option) > 0) throw Error(std::string("--merge joins finished shards; it takes no ") + option);
+    if (!o.manifest.empty()) throw Error("--merge joins finished shards; it takes no manifest");
+    return merge(o);
+  }
+  if (o.manifest.empty()) throw Error("name the manifest (a JSON Lines file, one edit per line), or --merge DIR");
+  if (o.out.empty()) throw Error("missing required option --out (the folder the outputs and results go to)");
+  if (command.count("--clip-model") > 0 && !o.eval) throw Error("--clip-model is for --eval");
+  const Shard shard = parse_shard(o.shard);
+  const ComputeOptions compute = o.run.compute();
+  const auto start = std::chrono::steady_clock::now();
+
+  // 1. The manifest, and this shard's lines checked before any model is loaded.
+  fs::create_directories(o.out);
+  const fs::path out = fs::absolute(o.out);
+  const Manifest manifest = read_manifest(o.manifest, o.defaults.empty() ? std::nullopt : std::optional<fs::path>(o.defaults), out);
+  ShardResults results(shard_results_path(out, shard), o.resume);
+  std::vector<PlannedEdit> planned;
+  size_t mine = 0, skipped = 0, failed = 0;
+  auto fail = [&](const ManifestLine& line, ordered_json record, const std::string& message) {
+    std::cerr << line_place(manifest, line) << ": error: " << message << "\n";
+    record["error"] = message;
+    results.put(std::move(record));
+    ++failed;
+  };
+  for (const ManifestLine& line : manifest.lines) {
+    if (line.index % shard.count != shard.index) continue;
+    ++mine;
+    const ordered_json record = base_record(line, manifest, shard, out);
+    if (!line.error.empty()) {
+      fail(line, record, line.error);
+      continue;
+    }
+    const ordered_json* done = o.resume ? results.find(line.index) : nullptr;
+    if (done && done->at("status") == "ok" && (!o.eval || done->contains("scores")) && outputs_complete(line)) {
+      ++skipped;
+      continue;
+    }
+    try {
+      for (const fs::path& output : line.outputs) fs::create_directories(output.parent_path());
+      PlannedEdit edit;
+      edit.line = &line;
+      edit.command = std::make_unique<EditCommandLine>(line.words);
+      edit.prepared = prepare_edit(edit.command->command(), edit.command->options());
+      planned.push_back(std::move(edit));
+    } catch (const Error& e) {
+      fail(line, record, e.what());
+    }
+  }
+  std::cerr << "shard " << shard.text() << ": " << mine << " of " << manifest.lines.size() << " edits";
+  if (skipped > 0) std::cerr << ", " << skipped << " done already";
+  std::cerr << ", " << planned.size() << " to run\n";
+
+  // 2. The edits, a model's lines together, on one engine that keeps the model.
+  group_by_model(planned);
+  Engine engine;
+  CancelToken cancel;
+  InterruptScope interrupt(cancel);
+  const EngineListener listener = stderr_listener();
+  size_t done = 0, edited = 0;
+  for (PlannedEdit& edit : planned) {
+    const ManifestLine& line = *edit.line;
+    ordered_json record = base_record(line, manifest, shard, out);
+    std::cerr << "[" << ++done << "/" << planned.size() << "] " << line_place(manifest, line) << "\n";
+    const auto line_start = std::chrono::steady_clock::now();
+    try {
+      const EditJob job = edit.prepared.job;
+      const EditJobResult result =
+          run_edit(edit.command->command(), edit.command->options(), std::move(edit.prepared), engine, listener, cancel);
+      record["status"] = "ok";
+      record["prompt"] = result.source_prompt;
+      record["part"] = part_names(job);
+      record["edit"] = edit_text(job.instruction);
+      record["edit_prompt"] = result.edit.edit_prompt;
+      if (result.edit.noise_from_seed) record["seed"] = result.edit.seed;
+    } catch (...) {
+      const ErrorText error = describe_exception(std::current_exception());
+      if (error.kind == ErrorKind::Cancelled) throw;
+      fail(line, record, error.message);
+      continue;
+    }
+    record["seconds"] = seconds_since(line_start);
+    results.put(std::move(record));
+    ++edited;
+  }
+  const double total = seconds_since(start);
+  std::cout << "shard " << shard.text() << ": " << edited << " edited, " << skipped << " done already, "
+            << failed << " failed; results in " << results.file().string() << "\n";
+  if (o.run.timings) {
+    ordered_json t = {{"edits", edited},
+                      {"total", total},
+                      {"images_per_minute", total > 0 ? 60.0 * double(edited) / total : 0.0}};
+    print_timings(t, compute);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+Command add_batch(CLI::App& root) {
+  CLI::App* command = root.add_subcommand("batch", "run the edits of a JSON Lines manifest, one shard per process");
+  set_usage(*command,
+            "partedit-cli batch MANIFEST --out DIR [--defaults FILE] [--shard I/N] [--resume] [--eval [--clip-model DIR]]\n"
+            "       partedit-cli batch --merge DIR");
+  auto o = std::make_shared<BatchOptions>();
+  command->add_option("manifest", o->manifest,
+                      "one edit per line: a JSON object whose keys are edit's long options without the dashes")
+      ->type_name("MANIFEST");
+  command->add_option("--out", o->out, "the folder outputs are written to (relative \"out\" paths) and the results")
+      ->type_name("DIR");
+  command->add_option("--defaults", o->defaults, "a JSON object of keys every line shares (a line's own keys win)")
+      ->type_name("FILE");
+  command->add_option("--shard", o->shard, "run the lines whose index modulo N is I (0 <= I < N)")
+      ->type_name("I/N")
+      ->capture_default_str();
+  command->add_flag("--resume", o->resume, "skip the lines whose results and outputs are there; run the rest");
+  command->add_flag("--eval", o->eval, "score each edit (as partedit-cli eval) into its result");
+  command->add_option("--clip-model", o->clip_model, "CLIP folder for --eval's CLIP scores (else PSNR and SSIM only)")
+      ->type_name("DIR");
+  command->add_option("--merge", o->merge,
+                      "join the results-I-of-N.jsonl of DIR into results.jsonl/.csv and means.jsonl/.csv")
+      ->type_name("DIR");
+  add_run_options(*command, o->run);
+  return {command, [command, o] { return batch(*command, *o); }};
+}
+
+}  // namespace partedit::cli
