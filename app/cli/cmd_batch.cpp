@@ -76,6 +76,17 @@ ordered_json base_record(const ManifestLine& line, const Manifest& manifest, con
   return record;
 }
 
+// A killed run can leave the temporary file of an atomic write next to an output (image_io's
+// ".NAME.tmp.XXXXXX", safetensors' "NAME.tmp-PID-N"); the line that owns the output removes it.
+void remove_stale_temporaries(const fs::path& output) {
+  const std::string name = output.filename().string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
+    const std::string other = entry.path().filename().string();
+    if (other.rfind("." + name + ".tmp.", 0) == 0 || other.rfind(name + ".tmp-", 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
 bool outputs_complete(const ManifestLine& line) {
   return std::all_of(line.outputs.begin(), line.outputs.end(), [](const fs::path& p) { return fs::is_regular_file(p); });
 }
@@ -141,7 +152,10 @@ int batch(const CLI::App& command, const BatchOptions& o) {
       continue;
     }
     try {
-      for (const fs::path& output : line.outputs) fs::create_directories(output.parent_path());
+      for (const fs::path& output : line.outputs) {
+        fs::create_directories(output.parent_path());
+        remove_stale_temporaries(output);
+      }
       PlannedEdit edit;
       edit.line = &line;
       edit.command = std::make_unique<EditCommandLine>(line.words);
