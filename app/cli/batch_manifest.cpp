@@ -139,7 +139,7 @@ void fill_line(ManifestLine& line, const ordered_json& object, const ordered_jso
     }
     const auto words = key_words(key, value, kinds.at(key));
     line.words.insert(line.words.end(), words.begin(), words.end());
-    if (kOutputPathKeys.count(key) && !value.is_null()) line.outputs.emplace_back(value.get<std::string>());
+    if (kOutputPathKeys.count(key) && !value.is_null()) line.outputs.emplace_back(key, value.get<std::string>());
   }
   if (!has_noise) line.words.insert(line.words.end(), {"--seed", std::to_string(line.line_number)});
   auto text = [&](const char* key) { return line.entry.contains(key) ? line.entry[key].dump() : std::string("-"); };
@@ -176,7 +176,7 @@ Manifest read_manifest(const fs::path& file, const std::optional<fs::path>& defa
         throw Error("not JSON: " + what.substr(what.find(']') + 2));
       }
       fill_line(line, object, defaults, kinds, manifest_dir, defaults_dir, out);
-      for (const fs::path& output : line.outputs) {
+      for (const auto& [key, output] : line.outputs) {
         const auto [it, first] = writers.emplace(output, number);
         if (!first)
           throw Error("writes " + output.string() + ", which line " + std::to_string(it->second) + " writes too");

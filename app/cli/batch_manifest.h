@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ struct ManifestLine {
   nlohmann::ordered_json entry;   // the line's keys over the defaults', as written
   std::vector<std::string> words;  // the `edit` command line (without "edit")
   std::string model_key;          // the model the line loads (model, config, prediction type)
-  std::vector<std::filesystem::path> outputs;  // the files it writes, resolved
+  std::vector<std::pair<std::string, std::filesystem::path>> outputs;  // key -> the file it writes, resolved
   std::optional<std::filesystem::path> eval_mask;  // the part's mask for --eval, resolved
   std::string error;               // why the line cannot run ("" when it can)
 };

@@ -68,9 +68,7 @@ ordered_json base_record(const ManifestLine& line, const Manifest& manifest, con
                          {"status", "error"}};
   if (line.entry.contains("model")) record["model"] = line.entry["model"];
   ordered_json outputs = ordered_json::object();
-  for (const auto& [key, value] : line.entry.items())
-    if (value.is_string() && std::find(line.outputs.begin(), line.outputs.end(), fs::path(value.get<std::string>())) != line.outputs.end())
-      outputs[key] = fs::path(value.get<std::string>()).lexically_relative(out).string();
+  for (const auto& [key, path] : line.outputs) outputs[key] = path.lexically_relative(out).string();
   record["outputs"] = outputs;
   record["shard"] = shard.text();
   return record;
@@ -88,7 +86,8 @@ void remove_stale_temporaries(const fs::path& output) {
 }
 
 bool outputs_complete(const ManifestLine& line) {
-  return std::all_of(line.outputs.begin(), line.outputs.end(), [](const fs::path& p) { return fs::is_regular_file(p); });
+  return std::all_of(line.outputs.begin(), line.outputs.end(),
+                     [](const auto& output) { return fs::is_regular_file(output.second); });
 }
 
 // Lines of one model together, models in the order the shard first needs them.
@@ -152,7 +151,7 @@ int batch(const CLI::App& command, const BatchOptions& o) {
       continue;
     }
     try {
-      for (const fs::path& output : line.outputs) {
+      for (const auto& [key, output] : line.outputs) {
         fs::create_directories(output.parent_path());
         remove_stale_temporaries(output);
       }
