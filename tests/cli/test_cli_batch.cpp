@@ -112,6 +112,7 @@ class TestCliBatch : public QObject {
     const auto whole = batch(manifest, one, {"--eval"});
     QVERIFY2(whole.exit_code == 0, whole.output.c_str());
     QVERIFY2(whole.output.find("shard 0/1: 6 edited, 0 done already, 0 failed") != std::string::npos, whole.output.c_str());
+    QCOMPARE(count_of(whole.output, "loading "), size_t(1));  // the model is loaded once and kept
     for (int shard = 0; shard < 3; ++shard) {
       const auto r = batch(manifest, three, {"--eval", "--shard", std::to_string(shard) + "/3"});
       QVERIFY2(r.exit_code == 0, r.output.c_str());
