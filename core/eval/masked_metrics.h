@@ -12,6 +12,8 @@
 //   computed at every pixel whose whole window lies inside the image (5-pixel borders left
 //   out, as Wang's reference ssim_index.m with 'valid' filtering); the score is the mean over
 //   the 3 channels of the map's mean over those positions whose centre pixel is background.
+//   Windows centred next to the part reach into it, so an edit confined to the part still
+//   lowers the SSIM a little there; PSNR and MSE see background pixels only.
 #include <optional>
 
 #include <ATen/core/Tensor.h>
