@@ -1,12 +1,13 @@
 // partedit-cli make-tiny-model: writes a small random-weight diffusers folder (SDXL, SD 1.5
-// or SD 2.1 structure) or BLIP-2 folder (Flan-T5 or OPT language model) that every loader
-// and pipeline accepts; for tests and benchmarks.
+// or SD 2.1 structure), BLIP-2 folder (Flan-T5 or OPT language model) or CLIPModel folder
+// (`eval --clip-model`) that every loader and pipeline accepts; for tests and benchmarks.
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "models/blip2/tiny_blip2.h"
+#include "models/clip/tiny_clip.h"
 #include "models/tiny_model.h"
 #include "options.h"
 #include "runtime/error.h"
@@ -41,9 +42,15 @@ void check_output_folder(const fs::path& out) {
 }
 
 // blip2-flan-t5 | blip2-opt: the tiny BLIP-2 of the caption tests (no UNet options apply).
-int make_tiny_blip2(const TinyOptions& o, const std::string& text_model) {
+// --widths, --groups and --size describe a UNet; the BLIP-2 and CLIP families refuse them.
+void refuse_unet_options(const TinyOptions& o, const std::string& family) {
   if (!o.model.widths.empty() || o.model.norm_num_groups != 0 || o.size != TinyOptions{}.size)
-    throw Error("--widths, --groups and --size describe a diffusion model's UNet; a BLIP-2 family takes none of them");
+    throw Error("--widths, --groups and --size describe a diffusion model's UNet; a " + family +
+                " family takes none of them");
+}
+
+int make_tiny_blip2(const TinyOptions& o, const std::string& text_model) {
+  refuse_unet_options(o, "BLIP-2");
   check_output_folder(o.out);
   TinyBlip2Options options;
   options.text_model = text_model;
@@ -55,9 +62,22 @@ int make_tiny_blip2(const TinyOptions& o, const std::string& text_model) {
   return 0;
 }
 
+// clip: the CLIPModel of the evaluation tests (no UNet options apply).
+int make_tiny_clip(const TinyOptions& o) {
+  refuse_unet_options(o, "CLIP");
+  check_output_folder(o.out);
+  TinyClipOptions options;
+  options.seed = static_cast<uint64_t>(o.seed);
+  const int64_t parameters = write_tiny_clip(o.out, options);
+  std::cout << "wrote a tiny CLIP model to " << o.out << " (seed " << o.seed << ", " << options.image_size << "x"
+            << options.image_size << " images, " << parameters << " parameters)\n";
+  return 0;
+}
+
 int make_tiny_model(const TinyOptions& o) {
   if (o.model.family == "blip2-flan-t5") return make_tiny_blip2(o, "t5");
   if (o.model.family == "blip2-opt") return make_tiny_blip2(o, "opt");
+  if (o.model.family == "clip") return make_tiny_clip(o);
   TinyModelOptions options = o.model;
   options.seed = static_cast<uint64_t>(o.seed);
   if (o.size % 8 != 0) throw Error("option --size must be a positive multiple of 8, got " + std::to_string(o.size));
@@ -84,9 +104,9 @@ int make_tiny_model(const TinyOptions& o) {
 
 Command add_make_tiny_model(CLI::App& root) {
   CLI::App* command =
-      root.add_subcommand("make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1 or BLIP-2 model folder");
+      root.add_subcommand("make-tiny-model", "write a small random-weight SDXL / SD 1.5 / SD 2.1, BLIP-2 or CLIP model folder");
   auto o = std::make_shared<TinyOptions>();
-  command->add_option("--family", o->model.family, "model structure: sdxl | sd15 | sd21 | blip2-flan-t5 | blip2-opt")->type_name("NAME")->required();
+  command->add_option("--family", o->model.family, "model structure: sdxl | sd15 | sd21 | blip2-flan-t5 | blip2-opt | clip")->type_name("NAME")->required();
   command->add_option("--out", o->out, "output folder (must be missing or empty)")->type_name("DIR")->required();
   add_seed_option(*command, o->seed, "weight seed")->capture_default_str();
   command->add_option("--widths", o->model.widths,

@@ -27,6 +27,7 @@ Command add_caption(CLI::App& root);
 Command add_cache(CLI::App& root);
 Command add_train_token(CLI::App& root);
 Command add_locate(CLI::App& root);
+Command add_eval(CLI::App& root);
 Command add_batch(CLI::App& root);
 
 }  // namespace partedit::cli

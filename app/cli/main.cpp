@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   const std::vector<cli::Command> commands = {
       cli::add_inspect(root),   cli::add_generate(root), cli::add_edit(root),  cli::add_invert(root),
       cli::add_make_tiny_model(root), cli::add_tokens(root), cli::add_caption(root), cli::add_cache(root),
-      cli::add_train_token(root), cli::add_locate(root),  cli::add_batch(root),
+      cli::add_train_token(root), cli::add_locate(root), cli::add_eval(root), cli::add_batch(root),
   };
 
   std::vector<std::string> words(argv + 1, argv + argc);

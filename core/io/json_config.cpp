@@ -59,4 +59,14 @@ std::vector<int64_t> JsonConfig::get_int_list_or(const std::string& key, size_t 
   return has(key) ? get_int_list(key, count) : std::vector<int64_t>(count, fallback);
 }
 
+JsonConfig JsonConfig::section(const std::string& key, bool required) const {
+  const auto label = std::filesystem::path(source_.string() + " (" + key + ")");
+  if (!has(key)) {
+    if (required) throw Error("missing config key '" + key + "' in " + source_.string());
+    return JsonConfig(nlohmann::json::object(), label);
+  }
+  if (!json_.at(key).is_object()) throw Error("config key '" + key + "' in " + source_.string() + " must be an object");
+  return JsonConfig(json_.at(key), label);
+}
+
 }  // namespace partedit

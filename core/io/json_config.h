@@ -38,6 +38,9 @@ class JsonConfig {
   // of `count` entries.
   std::vector<int64_t> get_int_list(const std::string& key, size_t count) const;
   std::vector<int64_t> get_int_list_or(const std::string& key, size_t count, int64_t fallback) const;
+  // A nested object (vision_config, ...) as a config whose errors name the file and the
+  // section ("config.json (vision_config)"); an absent optional section is an empty object.
+  JsonConfig section(const std::string& key, bool required) const;
 
  private:
   template <typename T>

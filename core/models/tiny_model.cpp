@@ -19,9 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The fixture's vocabulary size: 512 byte symbols + merges + 2 special tokens <= 1000.
-constexpr size_t kMaxMerges = 1000 - 512 - 2;
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -143,7 +140,7 @@ TinyModelSummary write_tiny_model(const TinyModelOptions& requested, const fs::p
   TinyModelSummary summary;
 
   // 1. tokenizers (the text encoders' vocab_size comes from them)
-  const auto vocab = tiny::learn_vocabulary(kMaxMerges);
+  const auto vocab = tiny::learn_vocabulary(tiny::kTinyVocabularyMerges);
   summary.vocab_size = static_cast<int64_t>(vocab.tokens.size());
   tiny::write_tokenizer(out_dir / "tokenizer", vocab, /*pad_with_bang=*/false);
   if (xl) tiny::write_tokenizer(out_dir / "tokenizer_2", vocab, /*pad_with_bang=*/true);

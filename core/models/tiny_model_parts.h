@@ -28,6 +28,8 @@ struct Vocabulary {
 
 // Learns up to max_merges merges from a built-in list of prompt words (deterministic).
 Vocabulary learn_vocabulary(size_t max_merges);
+// The merges of the tiny models' vocabulary: 512 byte symbols + merges + 2 specials <= 1000.
+constexpr size_t kTinyVocabularyMerges = 1000 - 512 - 2;
 
 // A GPT-2 (OPT) byte-level BPE vocabulary: <s> <pad> </s> <unk> (ids 0-3), the 256 byte
 // symbols, then the products of up to max_merges merges learned from the same word list.

@@ -9,30 +9,14 @@
 namespace partedit {
 namespace fs = std::filesystem;
 
-namespace {
-
-// A nested config (vision_config, ...) with errors that name the file and the section.
-JsonConfig section(const JsonConfig& cfg, const std::string& key, bool required) {
-  const auto label = fs::path(cfg.source().string() + " (" + key + ")");
-  if (!cfg.has(key)) {
-    if (required) throw Error("missing config key '" + key + "' in " + cfg.source().string());
-    return JsonConfig(nlohmann::json::object(), label);
-  }
-  if (!cfg.json().at(key).is_object())
-    throw Error("config key '" + key + "' in " + cfg.source().string() + " must be an object");
-  return JsonConfig(cfg.json().at(key), label);
-}
-
-}  // namespace
-
 Blip2Config Blip2Config::from_json(const JsonConfig& cfg) {
   Blip2Config c;
-  c.vision = Blip2VisionConfig::from_json(section(cfg, "vision_config", false));
-  c.qformer = Blip2QFormerConfig::from_json(section(cfg, "qformer_config", false));
+  c.vision = Blip2VisionConfig::from_json(cfg.section("vision_config", false));
+  c.qformer = Blip2QFormerConfig::from_json(cfg.section("qformer_config", false));
   c.qformer.encoder_hidden_size = c.vision.hidden_size;  // Blip2Config.__init__ does the same
   c.num_query_tokens = cfg.get_or<int64_t>("num_query_tokens", 32);
   if (c.num_query_tokens < 1) throw Error("config key 'num_query_tokens' in " + cfg.source().string() + " must be positive");
-  const auto text = section(cfg, "text_config", true);
+  const auto text = cfg.section("text_config", true);
   c.text_model_type = text.get<std::string>("model_type");
   if (c.text_model_type == "t5") {
     c.text = T5Config::from_json(text);

@@ -18,11 +18,11 @@ namespace {
 // the position_ids buffer; it is always arange(T)).
 const std::vector<std::string> kCLIPIgnoredKeys = {"text_model.embeddings.position_ids"};
 
-nn::LayerNorm make_layer_norm(const CLIPTextConfig& config) {
+}  // namespace
+
+nn::LayerNorm make_clip_layer_norm(const CLIPEncoderConfig& config) {
   return nn::LayerNorm(nn::LayerNormOptions({config.hidden_size}).eps(config.layer_norm_eps));
 }
-
-}  // namespace
 
 CLIPTextConfig CLIPTextConfig::from_json(const JsonConfig& cfg) {
   CLIPTextConfig c;
@@ -58,7 +58,7 @@ CLIPTextConfig CLIPTextConfig::from_json(const JsonConfig& cfg) {
 
 // ---- CLIPAttention (transformers modeling_clip.py, CLIPAttention) ----
 
-CLIPAttentionImpl::CLIPAttentionImpl(const CLIPTextConfig& config)
+CLIPAttentionImpl::CLIPAttentionImpl(const CLIPEncoderConfig& config)
     : q_proj(register_module("q_proj", Linear(config.hidden_size, config.hidden_size))),
       k_proj(register_module("k_proj", Linear(config.hidden_size, config.hidden_size))),
       v_proj(register_module("v_proj", Linear(config.hidden_size, config.hidden_size))),
@@ -73,8 +73,9 @@ at::Tensor CLIPAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor
   const auto q = split(q_proj(hidden) * scale_);  // [B, H, T, d]
   const auto k = split(k_proj(hidden));           // [B, H, T, d]
   const auto v = split(v_proj(hidden));           // [B, H, T, d]
-  // 2. causal softmax attention
-  const auto scores = at::matmul(q, k.transpose(-1, -2)) + causal_mask;  // [B, H, T, T]
+  // 2. softmax attention (causal for the text tower)
+  auto scores = at::matmul(q, k.transpose(-1, -2));  // [B, H, T, T]
+  if (causal_mask.defined()) scores = scores + causal_mask;
   const auto probs = at::softmax(scores, -1);                             // [B, H, T, T]
   const auto out = at::matmul(probs, v).transpose(1, 2).reshape({B, T, D});  // [B, T, D]
   // 3. output projection
@@ -83,7 +84,7 @@ at::Tensor CLIPAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor
 
 // ---- CLIPMLP ----
 
-CLIPMLPImpl::CLIPMLPImpl(const CLIPTextConfig& config)
+CLIPMLPImpl::CLIPMLPImpl(const CLIPEncoderConfig& config)
     : fc1(register_module("fc1", Linear(config.hidden_size, config.intermediate_size))),
       fc2(register_module("fc2", Linear(config.intermediate_size, config.hidden_size))),
       quick_gelu_(config.hidden_act == "quick_gelu") {}
@@ -98,11 +99,11 @@ at::Tensor CLIPMLPImpl::forward(const at::Tensor& hidden) {
 
 // ---- CLIPEncoderLayer: pre-norm residual blocks ----
 
-CLIPEncoderLayerImpl::CLIPEncoderLayerImpl(const CLIPTextConfig& config)
+CLIPEncoderLayerImpl::CLIPEncoderLayerImpl(const CLIPEncoderConfig& config)
     : self_attn(register_module("self_attn", CLIPAttention(config))),
-      layer_norm1(register_module("layer_norm1", make_layer_norm(config))),
+      layer_norm1(register_module("layer_norm1", make_clip_layer_norm(config))),
       mlp(register_module("mlp", CLIPMLP(config))),
-      layer_norm2(register_module("layer_norm2", make_layer_norm(config))) {}
+      layer_norm2(register_module("layer_norm2", make_clip_layer_norm(config))) {}
 
 at::Tensor CLIPEncoderLayerImpl::forward(const at::Tensor& hidden, const at::Tensor& causal_mask) {
   // 1. self-attention
@@ -113,7 +114,7 @@ at::Tensor CLIPEncoderLayerImpl::forward(const at::Tensor& hidden, const at::Ten
 
 // ---- CLIPEncoder ----
 
-CLIPEncoderImpl::CLIPEncoderImpl(const CLIPTextConfig& config) : layers(register_module("layers", nn::ModuleList())) {
+CLIPEncoderImpl::CLIPEncoderImpl(const CLIPEncoderConfig& config) : layers(register_module("layers", nn::ModuleList())) {
   for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
     typed_layers_.emplace_back(config);
     layers->push_back(typed_layers_.back());
@@ -148,7 +149,7 @@ at::Tensor CLIPTextEmbeddingsImpl::forward(const at::Tensor& input_ids) {
 CLIPTextTransformerImpl::CLIPTextTransformerImpl(const CLIPTextConfig& config)
     : embeddings(register_module("embeddings", CLIPTextEmbeddings(config))),
       encoder(register_module("encoder", CLIPEncoder(config))),
-      final_layer_norm(register_module("final_layer_norm", make_layer_norm(config))) {}
+      final_layer_norm(register_module("final_layer_norm", make_clip_layer_norm(config))) {}
 
 // ---- CLIPTextModel / CLIPTextModelWithProjection ----
 

@@ -23,18 +23,26 @@ namespace partedit {
 class JsonConfig;
 class WeightSource;
 
-// The fields of a transformers CLIPTextConfig that the forward pass uses (names as in the file).
-struct CLIPTextConfig {
-  int64_t vocab_size = 0;
+// What the encoder layers (CLIPAttention, CLIPMLP, CLIPEncoderLayer, CLIPEncoder) read; the
+// text and the vision towers share these modules (clip_vision_model.h).
+struct CLIPEncoderConfig {
   int64_t hidden_size = 0;
   int64_t intermediate_size = 0;
   int64_t num_attention_heads = 0;
   int64_t num_hidden_layers = 0;
+  std::string hidden_act = "quick_gelu";  // "quick_gelu" | "gelu"
+  double layer_norm_eps = 1e-5;
+};
+
+// LayerNorm over hidden_size with layer_norm_eps, as every CLIP norm is.
+torch::nn::LayerNorm make_clip_layer_norm(const CLIPEncoderConfig& config);
+
+// The fields of a transformers CLIPTextConfig that the forward pass uses (names as in the file).
+struct CLIPTextConfig : CLIPEncoderConfig {
+  int64_t vocab_size = 0;
   int64_t max_position_embeddings = 0;
   int64_t projection_dim = 0;  // used only with the projection
   int64_t eos_token_id = 2;    // 2 selects the legacy pooling rule (argmax of the ids)
-  std::string hidden_act = "quick_gelu";  // "quick_gelu" | "gelu"
-  double layer_norm_eps = 1e-5;
   bool with_projection = false;  // architectures == ["CLIPTextModelWithProjection"]
 
   // Required: vocab_size, hidden_size, intermediate_size, num_attention_heads,
@@ -50,7 +58,8 @@ struct CLIPTextOutput {
 
 class CLIPAttentionImpl : public torch::nn::Module {
  public:
-  explicit CLIPAttentionImpl(const CLIPTextConfig& config);
+  explicit CLIPAttentionImpl(const CLIPEncoderConfig& config);
+  // causal_mask [T, T] added to the scores; undefined for the vision tower (no mask).
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& causal_mask);  // [B, T, D]
 
   Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
@@ -63,7 +72,7 @@ TORCH_MODULE(CLIPAttention);
 
 class CLIPMLPImpl : public torch::nn::Module {
  public:
-  explicit CLIPMLPImpl(const CLIPTextConfig& config);
+  explicit CLIPMLPImpl(const CLIPEncoderConfig& config);
   at::Tensor forward(const at::Tensor& hidden);  // [B, T, D]
 
   Linear fc1{nullptr}, fc2{nullptr};
@@ -75,7 +84,7 @@ TORCH_MODULE(CLIPMLP);
 
 class CLIPEncoderLayerImpl : public torch::nn::Module {
  public:
-  explicit CLIPEncoderLayerImpl(const CLIPTextConfig& config);
+  explicit CLIPEncoderLayerImpl(const CLIPEncoderConfig& config);
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& causal_mask);  // [B, T, D]
 
   CLIPAttention self_attn{nullptr};
@@ -87,7 +96,7 @@ TORCH_MODULE(CLIPEncoderLayer);
 
 class CLIPEncoderImpl : public torch::nn::Module {
  public:
-  explicit CLIPEncoderImpl(const CLIPTextConfig& config);
+  explicit CLIPEncoderImpl(const CLIPEncoderConfig& config);
   // Runs every layer; returns {output of the last layer, input of the last layer}.
   std::pair<at::Tensor, at::Tensor> forward(const at::Tensor& hidden, const at::Tensor& causal_mask);
 
