@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "batch_eval.h"
 #include "batch_manifest.h"
 #include "batch_merge.h"
 #include "batch_results.h"
@@ -133,6 +134,7 @@ int batch(const CLI::App& command, const BatchOptions& o) {
   size_t mine = 0, skipped = 0, failed = 0;
   auto fail = [&](const ManifestLine& line, ordered_json record, const std::string& message) {
     std::cerr << line_place(manifest, line) << ": error: " << message << "\n";
+    record["status"] = "error";
     record["error"] = message;
     results.put(std::move(record));
     ++failed;
@@ -171,6 +173,9 @@ int batch(const CLI::App& command, const BatchOptions& o) {
   // 2. The edits, a model's lines together, on one engine that keeps the model.
   group_by_model(planned);
   Engine engine;
+  std::optional<BatchScorer> scorer;
+  if (o.eval && !planned.empty())
+    scorer.emplace(o.clip_model.empty() ? std::nullopt : std::optional<fs::path>(o.clip_model), compute);
   CancelToken cancel;
   InterruptScope interrupt(cancel);
   const EngineListener listener = stderr_listener();
@@ -190,6 +195,7 @@ int batch(const CLI::App& command, const BatchOptions& o) {
       record["edit"] = edit_text(job.instruction);
       record["edit_prompt"] = result.edit.edit_prompt;
       if (result.edit.noise_from_seed) record["seed"] = result.edit.seed;
+      if (scorer) record["scores"] = scorer->score(result, line);
     } catch (...) {
       const ErrorText error = describe_exception(std::current_exception());
       if (error.kind == ErrorKind::Cancelled) throw;
