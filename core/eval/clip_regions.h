@@ -6,6 +6,9 @@
 //   that is not part set to the blank colour, the crop padded to a square with the blank
 //   colour (centred; the left/top margin is the smaller one when the difference is odd);
 // - background: the whole image with every part pixel set to the blank colour.
+// Both then go through CLIP's own preprocessing (models/clip/clip_image_processor.h):
+// shortest side resized to the tower's size and a centre crop, a no-op for the square
+// foreground; a non-square background loses its sides, as it would in transformers.
 // The blank colour is the CLIP processor's image_mean, so that blanked pixels normalise to
 // about 0 (exactly its 8-bit rounding: the preprocessing sees 8-bit pixels, as PIL does).
 // Images [3, H, W] float RGB in [0, 1]; the mask [H, W], part where >= 0.5.

@@ -16,12 +16,9 @@
 
 namespace partedit {
 namespace fs = std::filesystem;
+using tiny::ends_with;
 
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // Residual-branch outputs: damped so that deep stacks (10 transformer blocks per level)
 // stay numerically tame in float32.
@@ -127,6 +124,17 @@ int64_t init_parameters(torch::nn::Module& module) {
       t.normal_(0.0, gain / std::sqrt(fan_in));
     }
   }
+  return count;
+}
+
+int64_t write_parameters(const fs::path& file, const torch::nn::Module& module) {
+  NamedTensors tensors;
+  int64_t count = 0;
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) {
+    tensors.emplace_back(p.key(), p.value());
+    count += p.value().numel();
+  }
+  write_safetensors(file, tensors, {{"format", "pt"}});
   return count;
 }
 

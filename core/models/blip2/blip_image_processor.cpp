@@ -28,12 +28,17 @@ BlipImageProcessorConfig BlipImageProcessorConfig::from_json(const JsonConfig& c
   c.image_mean = cfg.get_or<std::vector<double>>("image_mean", c.image_mean);
   c.image_std = cfg.get_or<std::vector<double>>("image_std", c.image_std);
   if (c.height < 1 || c.width < 1) throw Error("config key 'size'" + where + " must be positive");
-  if (c.resample != 2 && c.resample != 3)
-    throw Error("config key 'resample'" + where + " is " + std::to_string(c.resample) +
-                "; supported: 2 (bilinear), 3 (bicubic)");
-  if (c.image_mean.size() != 3 || c.image_std.size() != 3)
-    throw Error("config keys 'image_mean' / 'image_std'" + where + " must have 3 entries");
+  check_image_processor_values(c.resample, c.image_mean, c.image_std, where);
   return c;
+}
+
+void check_image_processor_values(int resample, const std::vector<double>& mean, const std::vector<double>& std,
+                                  const std::string& where) {
+  if (resample != 2 && resample != 3)
+    throw Error("config key 'resample'" + where + " is " + std::to_string(resample) +
+                "; supported: 2 (bilinear), 3 (bicubic)");
+  if (mean.size() != 3 || std.size() != 3)
+    throw Error("config keys 'image_mean' / 'image_std'" + where + " must have 3 entries");
 }
 
 BlipImageProcessorConfig BlipImageProcessorConfig::load(const fs::path& folder) {

@@ -6,6 +6,7 @@
 // No OpenCV: reading image files is the caller's business (io/image_io.h).
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -14,6 +15,16 @@ namespace partedit {
 
 class JsonConfig;
 
+// OpenAI CLIP's normalisation (transformers' OPENAI_CLIP_MEAN / OPENAI_CLIP_STD), the default
+// of the BLIP and CLIP image processors.
+inline const std::vector<double> kOpenAIClipMean = {0.48145466, 0.4578275, 0.40821073};
+inline const std::vector<double> kOpenAIClipStd = {0.26862954, 0.26130258, 0.27577711};
+
+// Throws partedit::Error (naming `where`, " in <file>") unless resample is 2 or 3 and the
+// mean and std have 3 entries.
+void check_image_processor_values(int resample, const std::vector<double>& mean, const std::vector<double>& std,
+                                  const std::string& where);
+
 struct BlipImageProcessorConfig {
   bool do_resize = true;
   int64_t height = 384, width = 384;  // size {"height", "width"}
@@ -21,8 +32,8 @@ struct BlipImageProcessorConfig {
   bool do_rescale = true;
   double rescale_factor = 1.0 / 255.0;
   bool do_normalize = true;
-  std::vector<double> image_mean = {0.48145466, 0.4578275, 0.40821073};  // OPENAI_CLIP_MEAN
-  std::vector<double> image_std = {0.26862954, 0.26130258, 0.27577711};   // OPENAI_CLIP_STD
+  std::vector<double> image_mean = kOpenAIClipMean;
+  std::vector<double> image_std = kOpenAIClipStd;
 
   static BlipImageProcessorConfig from_json(const JsonConfig& cfg);
   // folder/preprocessor_config.json; throws partedit::Error if it is missing.

@@ -54,11 +54,7 @@ CLIPImageProcessorConfig CLIPImageProcessorConfig::from_json(const JsonConfig& c
   c.image_std = cfg.get_or<std::vector<double>>("image_std", c.image_std);
   if (c.shortest_edge < 1 || c.crop_height < 1 || c.crop_width < 1)
     throw Error("config keys 'size' / 'crop_size'" + where + " must be positive");
-  if (c.resample != 2 && c.resample != 3)
-    throw Error("config key 'resample'" + where + " is " + std::to_string(c.resample) +
-                "; supported: 2 (bilinear), 3 (bicubic)");
-  if (c.image_mean.size() != 3 || c.image_std.size() != 3)
-    throw Error("config keys 'image_mean' / 'image_std'" + where + " must have 3 entries");
+  check_image_processor_values(c.resample, c.image_mean, c.image_std, where);
   return c;
 }
 

@@ -12,6 +12,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "models/blip2/blip_image_processor.h"
+
 namespace partedit {
 
 class JsonConfig;
@@ -27,8 +29,8 @@ struct CLIPImageProcessorConfig {
   bool do_rescale = true;
   double rescale_factor = 1.0 / 255.0;
   bool do_normalize = true;
-  std::vector<double> image_mean = {0.48145466, 0.4578275, 0.40821073};  // OPENAI_CLIP_MEAN
-  std::vector<double> image_std = {0.26862954, 0.26130258, 0.27577711};   // OPENAI_CLIP_STD
+  std::vector<double> image_mean = kOpenAIClipMean;
+  std::vector<double> image_std = kOpenAIClipStd;
 
   static CLIPImageProcessorConfig from_json(const JsonConfig& cfg);
   // folder/preprocessor_config.json when present; otherwise CLIPImageProcessor's defaults

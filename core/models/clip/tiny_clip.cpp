@@ -5,13 +5,14 @@
 #include <ATen/ATen.h>
 
 #include "io/json_config.h"
-#include "io/safetensors.h"
+#include "models/blip2/blip_image_processor.h"
 #include "models/clip/clip_model.h"
 #include "models/tiny_model_parts.h"
 #include "runtime/error.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
+using tiny::ends_with;
 
 namespace {
 
@@ -57,17 +58,13 @@ nlohmann::json preprocessor_config(const TinyClipOptions& o) {
           {"do_normalize", true},
           {"do_rescale", true},
           {"do_resize", true},
-          {"image_mean", {0.48145466, 0.4578275, 0.40821073}},
-          {"image_std", {0.26862954, 0.26130258, 0.27577711}},
+          {"image_mean", kOpenAIClipMean},
+          {"image_std", kOpenAIClipStd},
           {"image_processor_type", "CLIPImageProcessor"},
           {"processor_class", "CLIPProcessor"},
           {"resample", 3},
           {"rescale_factor", 1.0 / 255.0},
           {"size", {{"shortest_edge", o.image_size}}}};
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // From one seeded generator in registration order: layer norms weight 1 + N(0, 0.1^2) and
@@ -105,14 +102,7 @@ int64_t write_tiny_clip(const fs::path& dir, const TinyClipOptions& o) {
   CLIPModel model(CLIPConfig::from_json(JsonConfig::load(dir / "config.json")));
   c10::InferenceMode guard;
   init_weights(*model, o.seed);
-  NamedTensors tensors;
-  int64_t count = 0;
-  for (const auto& p : model->named_parameters(/*recurse=*/true)) {
-    tensors.emplace_back(p.key(), p.value());
-    count += p.value().numel();
-  }
-  write_safetensors(dir / "model.safetensors", tensors, {{"format", "pt"}});
-  return count;
+  return tiny::write_parameters(dir / "model.safetensors", *model);
 }
 
 }  // namespace partedit
