@@ -32,6 +32,7 @@ namespace {
 
 struct EvalOptions {
   std::string source, edited, mask, prompt, pairs, clip_model;
+  double mask_threshold = 0.5;  // with --mask-threshold: a soft mask, part where its value >= this
   RunOptions run;
 };
 
@@ -90,14 +91,28 @@ struct PairTimings {
 };
 
 // Reads the pair's files and scores them; the JSON object printed for it.
-nlohmann::ordered_json evaluate(const EditScorer& scorer, const EvalPair& pair, bool with_timings,
-                                PairTimings& timings) {
+// The part mask: binary by read_part_mask's rule, or a soft map (the largest colour channel,
+// as edit's --mask-out writes its mean mask) thresholded at `threshold`.
+at::Tensor read_mask(const fs::path& path, const std::optional<double>& threshold) {
+  if (!threshold) {
+    try {
+      return read_part_mask(path);
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("not a binary mask") == std::string::npos) throw;
+      throw Error(std::string(e.what()) + "; or, for a soft mask such as edit's --mask-out, give --mask-threshold 0.5");
+    }
+  }
+  return (read_image(path).amax(0) >= *threshold).to(at::kFloat);
+}
+
+nlohmann::ordered_json evaluate(const EditScorer& scorer, const EvalPair& pair, const std::optional<double>& mask_threshold,
+                                bool with_timings, PairTimings& timings) {
   const auto t0 = Clock::now();
   auto resolve = [&](const std::string& path) { return fs::path(path).is_absolute() ? fs::path(path) : pair.base / path; };
   std::vector<std::string> warnings;
   const at::Tensor source = read_image(resolve(pair.source), &warnings);  // [3, H, W]
   const at::Tensor edited = read_image(resolve(pair.edited), &warnings);  // [3, H, W]
-  const at::Tensor mask = read_part_mask(resolve(pair.mask));             // [H, W]
+  const at::Tensor mask = read_mask(resolve(pair.mask), mask_threshold);  // [H, W]
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
   timings.read = seconds_since(t0);
   const EditScores scores = scorer.score(source, edited, mask, pair.prompt, &timings.score);
@@ -133,6 +148,8 @@ int run_eval(const CLI::App& command, const EvalOptions& o) {
     pairs = read_pairs(o.pairs);
   }
   const ComputeOptions compute = o.run.compute();
+  const std::optional<double> mask_threshold =
+      command.count("--mask-threshold") > 0 ? std::optional<double>(o.mask_threshold) : std::nullopt;
   std::optional<fs::path> clip_folder;
   if (!o.clip_model.empty()) {
     clip_folder = fs::path(o.clip_model);
@@ -154,7 +171,7 @@ int run_eval(const CLI::App& command, const EvalOptions& o) {
     if (error.empty()) {
       try {
         PairTimings t;
-        const auto out = evaluate(scorer, line.pair, o.run.timings, t);
+        const auto out = evaluate(scorer, line.pair, mask_threshold, o.run.timings, t);
         std::cout << out.dump() << std::endl;
         total.read += t.read;
         total.score.metrics_seconds += t.score.metrics_seconds;
@@ -193,6 +210,11 @@ Command add_eval(CLI::App& root) {
   command->add_option("--source", o->source, "the image before the edit")->type_name("FILE");
   command->add_option("--edited", o->edited, "the edited image (the source's size)")->type_name("FILE");
   command->add_option("--mask", o->mask, "the part mask (white or opaque = part, the images' size)")->type_name("FILE");
+  command->add_option("--mask-threshold", o->mask_threshold,
+                      "take the mask as a soft map, part where its value >= F (0.5 for edit's --mask-out, the mean "
+                      "of the steps' masks); default: the mask must be binary")
+      ->type_name("F")
+      ->check(CLI::Range(0.0, 1.0));
   command->add_option("--prompt", o->prompt, "the edit prompt clip_fg compares the edited part with")->type_name("TEXT");
   command->add_option("--pairs", o->pairs,
                       "JSON Lines, one {\"source\", \"edited\", \"mask\", \"prompt\"} object a line (paths relative to "

@@ -97,6 +97,32 @@ class TestCliEval : public QObject {
     QVERIFY(timings.contains("load") && timings.contains("metrics") && timings.contains("peak_rss_mb"));
   }
 
+  // edit's --mask-out is the mean of the steps' masks, a soft map: refused as a part mask,
+  // read with --mask-threshold as part where its value >= the threshold.
+  void softMaskWithThreshold() {
+    const int64_t H = 36, W = 48;
+    auto soft = at::full({H, W}, 0.3);
+    soft.narrow(0, 4, 20).narrow(1, 6, 30).fill_(0.8);
+    const fs::path path = dir_ / "soft.png";
+    write_image(path, soft.unsqueeze(0).expand({3, H, W}));
+    const std::vector<std::string> args = {"eval", "--source", source_.string(), "--edited", edited_.string(), "--mask",
+                                           path.string(), "--prompt", "a red door"};
+    test::verify_cli_fails(args, "give --mask-threshold 0.5");
+    auto with = args;
+    with.insert(with.end(), {"--mask-threshold", "0.5"});
+    const auto r = test::run_cli(with);
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    const auto lines = json_lines(r.output);
+    QCOMPARE(lines.size(), size_t(1));
+    QCOMPARE(lines[0].at("part_fraction").get<double>(), 20.0 * 30.0 / double(H * W));
+    const EditScores expected =
+        EditScorer().score(read_image(source_), read_image(edited_), (soft >= 0.5).to(at::kFloat), "a red door");
+    QVERIFY(std::abs(lines[0].at("ssim").get<double>() - expected.ssim) < 1e-12);
+    auto outside = args;
+    outside.insert(outside.end(), {"--mask-threshold", "1.5"});
+    test::verify_cli_fails(outside, "--mask-threshold");
+  }
+
   void pairsFile() {
     // line 1 good (relative paths), line 2 blank (skipped), line 3 a missing file, line 4
     // not JSON, line 5 good (absolute paths), line 6 a key missing
