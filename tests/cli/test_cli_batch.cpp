@@ -10,6 +10,7 @@
 #include <ATen/ATen.h>
 
 #include "editing/part_token.h"
+#include "io/image_io.h"
 #include "support/test_support.h"
 
 using namespace partedit;
@@ -299,6 +300,39 @@ class TestCliBatch : public QObject {
     const auto rows = read_records(folder / "out" / "results-0-of-1.jsonl");
     QCOMPARE(rows.size(), size_t(4));
     QCOMPARE(rows[0]["model"].get<std::string>(), (folder / "models" / "a").lexically_normal().string());
+  }
+
+  // A photo line with the benchmark's own part mask ("eval-mask") and CLIP scores: the scores
+  // are eval's on the written image, the photo and that mask. (null removes a default's key.)
+  void photoLineScoredWithItsMaskAndClip() {
+    const fs::path folder = dir_ / "photo";
+    fs::create_directories(folder / "masks");
+    write_defaults(folder);
+    const fs::path clip = folder / "clip";
+    QVERIFY(test::run_cli({"make-tiny-model", "--family", "clip", "--out", clip.string()}).exit_code == 0);
+    const int64_t H = 64, W = 64;
+    const at::Tensor photo = at::linspace(0, 1, W).view({1, 1, W}).expand({3, H, W}).contiguous();
+    write_image(folder / "photo.png", photo);
+    at::Tensor mask = at::zeros({H, W});
+    mask.narrow(0, 16, 24).narrow(1, 20, 28).fill_(1);
+    write_image(folder / "masks" / "photo.png", mask.unsqueeze(0).expand({3, H, W}));
+    write_text(folder / "edits.jsonl",
+               json({{"image", "photo.png"}, {"width", nullptr}, {"height", nullptr}, {"prompt", "a photo of a cat"}, {"edit", "with a robotic <quadruped-head>"},
+                     {"seed", 4}, {"no-cache", true}, {"eval-mask", "masks/photo.png"}, {"out", "photo-robot.png"}})
+                       .dump() + "\n");
+    const fs::path out = folder / "out";
+    const auto r = batch(folder / "edits.jsonl", out, {"--eval", "--clip-model", clip.string()});
+    QVERIFY2(r.exit_code == 0, r.output.c_str());
+    const auto record = read_records(out / "results-0-of-1.jsonl").at(0);
+    const auto& scores = record["scores"];
+    QCOMPARE(scores["part_fraction"].get<double>(), 24.0 * 28.0 / double(H * W));
+    const auto eval = test::run_cli({"eval", "--source", (folder / "photo.png").string(), "--edited",
+                                     (out / "photo-robot.png").string(), "--mask", (folder / "masks" / "photo.png").string(),
+                                     "--prompt", record["edit_prompt"].get<std::string>(), "--clip-model", clip.string()});
+    QVERIFY2(eval.exit_code == 0, eval.output.c_str());
+    const json expected = json::parse(test::last_line(eval.output));
+    for (const char* key : {"clip_fg", "clip_bg", "psnr", "background_mse", "ssim"})
+      QVERIFY2(std::abs(scores[key].get<double>() - expected[key].get<double>()) <= 1e-9 * (1 + std::abs(expected[key].get<double>())), key);
   }
 
   void mergeChecksTheShards() {
