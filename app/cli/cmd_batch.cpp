@@ -63,18 +63,6 @@ std::string edit_text(const EditInstruction& instruction) {
   return instruction.edit_prompt;
 }
 
-// The record's fields every line has, before it runs.
-ordered_json base_record(const ManifestLine& line, const Manifest& manifest, const Shard& shard, const fs::path& out) {
-  ordered_json record = {{"line", line.line_number}, {"index", line.index}, {"edits", manifest.lines.size()},
-                         {"status", "error"}};
-  if (line.entry.contains("model")) record["model"] = line.entry["model"];
-  ordered_json outputs = ordered_json::object();
-  for (const auto& [key, path] : line.outputs) outputs[key] = path.lexically_relative(out).string();
-  record["outputs"] = outputs;
-  record["shard"] = shard.text();
-  return record;
-}
-
 // A killed run can leave the temporary file of an atomic write next to an output (image_io's
 // ".NAME.tmp.XXXXXX", safetensors' "NAME.tmp-PID-N"); the line that owns the output removes it.
 void remove_stale_temporaries(const fs::path& output) {
@@ -111,6 +99,125 @@ int merge(const BatchOptions& o) {
   return summary.failed > 0 ? 1 : 0;
 }
 
+// One shard of a manifest in this process: its lines checked, then run, each result recorded.
+class ShardRun {
+ public:
+  ShardRun(const BatchOptions& o, const Shard& shard, const fs::path& out)
+      : options_(o),
+        shard_(shard),
+        out_(out),
+        manifest_(read_manifest(o.manifest, o.defaults.empty() ? std::nullopt : std::optional<fs::path>(o.defaults), out)),
+        results_(shard_results_path(out, shard), o.resume) {}
+
+  // This shard's lines checked before any model is loaded: malformed ones recorded as failed,
+  // finished ones (with --resume) skipped, the rest prepared.
+  void plan() {
+    size_t mine = 0;
+    for (const ManifestLine& line : manifest_.lines) {
+      if (line.index % shard_.count != shard_.index) continue;
+      ++mine;
+      if (!line.error.empty()) {
+        fail(line, base_record(line), line.error);
+        continue;
+      }
+      const ordered_json* done = options_.resume ? results_.find(line.index) : nullptr;
+      if (done && done->at("status") == "ok" && (!options_.eval || done->contains("scores")) && outputs_complete(line)) {
+        ++skipped_;
+        continue;
+      }
+      try {
+        for (const auto& [key, output] : line.outputs) {
+          fs::create_directories(output.parent_path());
+          remove_stale_temporaries(output);
+        }
+        PlannedEdit edit;
+        edit.line = &line;
+        edit.command = std::make_unique<EditCommandLine>(line.words);
+        edit.prepared = prepare_edit(edit.command->command(), edit.command->options());
+        planned_.push_back(std::move(edit));
+      } catch (const Error& e) {
+        fail(line, base_record(line), e.what());
+      }
+    }
+    std::cerr << "shard " << shard_.text() << ": " << mine << " of " << manifest_.lines.size() << " edits";
+    if (skipped_ > 0) std::cerr << ", " << skipped_ << " done already";
+    std::cerr << ", " << planned_.size() << " to run\n";
+  }
+
+  // The planned edits, a model's lines together, on one engine that keeps the model.
+  void run(const ComputeOptions& compute) {
+    group_by_model(planned_);
+    Engine engine;
+    std::optional<BatchScorer> scorer;
+    if (options_.eval && !planned_.empty())
+      scorer.emplace(options_.clip_model.empty() ? std::nullopt : std::optional<fs::path>(options_.clip_model), compute);
+    CancelToken cancel;
+    InterruptScope interrupt(cancel);
+    const EngineListener listener = stderr_listener();
+    size_t started = 0;
+    for (PlannedEdit& edit : planned_) {
+      const ManifestLine& line = *edit.line;
+      ordered_json record = base_record(line);
+      std::cerr << "[" << ++started << "/" << planned_.size() << "] " << line_place(manifest_, line) << "\n";
+      const auto line_start = std::chrono::steady_clock::now();
+      try {
+        const EditJob job = edit.prepared.job;
+        const EditJobResult result = run_edit(edit.command->command(), edit.command->options(),
+                                              std::move(edit.prepared), engine, listener, cancel);
+        record["status"] = "ok";
+        record["prompt"] = result.source_prompt;
+        record["part"] = part_names(job);
+        record["edit"] = edit_text(job.instruction);
+        record["edit_prompt"] = result.edit.edit_prompt;
+        if (result.edit.noise_from_seed) record["seed"] = result.edit.seed;
+        if (scorer) record["scores"] = scorer->score(result, line);
+      } catch (...) {
+        const ErrorText error = describe_exception(std::current_exception());
+        if (error.kind == ErrorKind::Cancelled) throw;  // Ctrl-C: the finished lines are recorded
+        fail(line, record, error.message);
+        continue;
+      }
+      record["seconds"] = seconds_since(line_start);
+      results_.put(std::move(record));
+      ++edited_;
+    }
+  }
+
+  size_t edited() const { return edited_; }
+  size_t skipped() const { return skipped_; }
+  size_t failed() const { return failed_; }
+  const fs::path& results_file() const { return results_.file(); }
+
+ private:
+  // The record's fields every line has, before it runs.
+  ordered_json base_record(const ManifestLine& line) const {
+    ordered_json record = {{"line", line.line_number}, {"index", line.index}, {"edits", manifest_.lines.size()},
+                           {"status", "error"}};
+    if (line.entry.contains("model")) record["model"] = line.entry["model"];
+    ordered_json outputs = ordered_json::object();
+    for (const auto& [key, path] : line.outputs) outputs[key] = path.lexically_relative(out_).string();
+    record["outputs"] = outputs;
+    record["shard"] = shard_.text();
+    return record;
+  }
+
+  void fail(const ManifestLine& line, ordered_json record, const std::string& message) {
+    std::cerr << line_place(manifest_, line) << ": error: " << message << "\n";
+    record["status"] = "error";
+    record["error"] = message;
+    results_.put(std::move(record));
+    ++failed_;
+  }
+
+  const BatchOptions& options_;
+  Shard shard_;
+  fs::path out_;
+  Manifest manifest_;
+  ShardResults results_;
+  std::vector<PlannedEdit> planned_;
+  size_t skipped_ = 0, failed_ = 0, edited_ = 0;
+};
+
 int batch(const CLI::App& command, const BatchOptions& o) {
   if (!o.merge.empty()) {
     for (const char* option : {"--out", "--defaults", "--shard", "--resume", "--eval", "--clip-model"})
@@ -124,98 +231,20 @@ int batch(const CLI::App& command, const BatchOptions& o) {
   const Shard shard = parse_shard(o.shard);
   const ComputeOptions compute = o.run.compute();
   const auto start = std::chrono::steady_clock::now();
-
-  // 1. The manifest, and this shard's lines checked before any model is loaded.
   fs::create_directories(o.out);
-  const fs::path out = fs::absolute(o.out);
-  const Manifest manifest = read_manifest(o.manifest, o.defaults.empty() ? std::nullopt : std::optional<fs::path>(o.defaults), out);
-  ShardResults results(shard_results_path(out, shard), o.resume);
-  std::vector<PlannedEdit> planned;
-  size_t mine = 0, skipped = 0, failed = 0;
-  auto fail = [&](const ManifestLine& line, ordered_json record, const std::string& message) {
-    std::cerr << line_place(manifest, line) << ": error: " << message << "\n";
-    record["status"] = "error";
-    record["error"] = message;
-    results.put(std::move(record));
-    ++failed;
-  };
-  for (const ManifestLine& line : manifest.lines) {
-    if (line.index % shard.count != shard.index) continue;
-    ++mine;
-    const ordered_json record = base_record(line, manifest, shard, out);
-    if (!line.error.empty()) {
-      fail(line, record, line.error);
-      continue;
-    }
-    const ordered_json* done = o.resume ? results.find(line.index) : nullptr;
-    if (done && done->at("status") == "ok" && (!o.eval || done->contains("scores")) && outputs_complete(line)) {
-      ++skipped;
-      continue;
-    }
-    try {
-      for (const auto& [key, output] : line.outputs) {
-        fs::create_directories(output.parent_path());
-        remove_stale_temporaries(output);
-      }
-      PlannedEdit edit;
-      edit.line = &line;
-      edit.command = std::make_unique<EditCommandLine>(line.words);
-      edit.prepared = prepare_edit(edit.command->command(), edit.command->options());
-      planned.push_back(std::move(edit));
-    } catch (const Error& e) {
-      fail(line, record, e.what());
-    }
-  }
-  std::cerr << "shard " << shard.text() << ": " << mine << " of " << manifest.lines.size() << " edits";
-  if (skipped > 0) std::cerr << ", " << skipped << " done already";
-  std::cerr << ", " << planned.size() << " to run\n";
-
-  // 2. The edits, a model's lines together, on one engine that keeps the model.
-  group_by_model(planned);
-  Engine engine;
-  std::optional<BatchScorer> scorer;
-  if (o.eval && !planned.empty())
-    scorer.emplace(o.clip_model.empty() ? std::nullopt : std::optional<fs::path>(o.clip_model), compute);
-  CancelToken cancel;
-  InterruptScope interrupt(cancel);
-  const EngineListener listener = stderr_listener();
-  size_t done = 0, edited = 0;
-  for (PlannedEdit& edit : planned) {
-    const ManifestLine& line = *edit.line;
-    ordered_json record = base_record(line, manifest, shard, out);
-    std::cerr << "[" << ++done << "/" << planned.size() << "] " << line_place(manifest, line) << "\n";
-    const auto line_start = std::chrono::steady_clock::now();
-    try {
-      const EditJob job = edit.prepared.job;
-      const EditJobResult result =
-          run_edit(edit.command->command(), edit.command->options(), std::move(edit.prepared), engine, listener, cancel);
-      record["status"] = "ok";
-      record["prompt"] = result.source_prompt;
-      record["part"] = part_names(job);
-      record["edit"] = edit_text(job.instruction);
-      record["edit_prompt"] = result.edit.edit_prompt;
-      if (result.edit.noise_from_seed) record["seed"] = result.edit.seed;
-      if (scorer) record["scores"] = scorer->score(result, line);
-    } catch (...) {
-      const ErrorText error = describe_exception(std::current_exception());
-      if (error.kind == ErrorKind::Cancelled) throw;
-      fail(line, record, error.message);
-      continue;
-    }
-    record["seconds"] = seconds_since(line_start);
-    results.put(std::move(record));
-    ++edited;
-  }
+  ShardRun run(o, shard, fs::absolute(o.out));
+  run.plan();
+  run.run(compute);
   const double total = seconds_since(start);
-  std::cout << "shard " << shard.text() << ": " << edited << " edited, " << skipped << " done already, "
-            << failed << " failed; results in " << results.file().string() << "\n";
+  std::cout << "shard " << shard.text() << ": " << run.edited() << " edited, " << run.skipped() << " done already, "
+            << run.failed() << " failed; results in " << run.results_file().string() << "\n";
   if (o.run.timings) {
-    ordered_json t = {{"edits", edited},
-                      {"total", total},
-                      {"images_per_minute", total > 0 ? 60.0 * double(edited) / total : 0.0}};
+    const ordered_json t = {{"edits", run.edited()},
+                            {"total", total},
+                            {"images_per_minute", total > 0 ? 60.0 * double(run.edited()) / total : 0.0}};
     print_timings(t, compute);
   }
-  return failed > 0 ? 1 : 0;
+  return run.failed() > 0 ? 1 : 0;
 }
 
 }  // namespace
