@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "io/json_config.h"
+#include "models/vit_config.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -26,14 +27,7 @@ void check_blip2_activation(const std::string& name, const std::string& key, con
 
 Blip2VisionConfig Blip2VisionConfig::from_json(const JsonConfig& cfg) {
   Blip2VisionConfig c;  // defaults of transformers' Blip2VisionConfig
-  c.hidden_size = cfg.get_or<int64_t>("hidden_size", c.hidden_size);
-  c.intermediate_size = cfg.get_or<int64_t>("intermediate_size", c.intermediate_size);
-  c.num_hidden_layers = cfg.get_or<int64_t>("num_hidden_layers", c.num_hidden_layers);
-  c.num_attention_heads = cfg.get_or<int64_t>("num_attention_heads", c.num_attention_heads);
-  c.image_size = cfg.get_or<int64_t>("image_size", c.image_size);
-  c.patch_size = cfg.get_or<int64_t>("patch_size", c.patch_size);
-  c.hidden_act = cfg.get_or<std::string>("hidden_act", c.hidden_act);
-  c.layer_norm_eps = cfg.get_or<double>("layer_norm_eps", c.layer_norm_eps);
+  read_vit_keys(cfg, c);
   c.qkv_bias = cfg.get_or<bool>("qkv_bias", c.qkv_bias);
   check_blip2_activation(c.hidden_act, "hidden_act", cfg);
   const auto where = " in " + cfg.source().string();

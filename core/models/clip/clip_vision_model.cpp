@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "io/json_config.h"
+#include "models/vit_config.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -16,15 +17,8 @@ CLIPVisionConfig::CLIPVisionConfig() {
 
 CLIPVisionConfig CLIPVisionConfig::from_json(const JsonConfig& cfg) {
   CLIPVisionConfig c;  // defaults of transformers' CLIPVisionConfig
-  c.hidden_size = cfg.get_or<int64_t>("hidden_size", c.hidden_size);
-  c.intermediate_size = cfg.get_or<int64_t>("intermediate_size", c.intermediate_size);
-  c.num_hidden_layers = cfg.get_or<int64_t>("num_hidden_layers", c.num_hidden_layers);
-  c.num_attention_heads = cfg.get_or<int64_t>("num_attention_heads", c.num_attention_heads);
-  c.image_size = cfg.get_or<int64_t>("image_size", c.image_size);
-  c.patch_size = cfg.get_or<int64_t>("patch_size", c.patch_size);
+  read_vit_keys(cfg, c);
   c.projection_dim = cfg.get_or<int64_t>("projection_dim", c.projection_dim);
-  c.hidden_act = cfg.get_or<std::string>("hidden_act", c.hidden_act);
-  c.layer_norm_eps = cfg.get_or<double>("layer_norm_eps", c.layer_norm_eps);
   const auto where = " in " + cfg.source().string();
   if (cfg.get_or<int64_t>("num_channels", 3) != 3) throw Error("config key 'num_channels'" + where + " must be 3 (RGB)");
   if (c.hidden_act != "quick_gelu" && c.hidden_act != "gelu")
