@@ -61,12 +61,15 @@ EditScores EditScorer::score(const at::Tensor& source, const at::Tensor& edited,
   InferenceGuard guard(compute_.device);
   CLIPModelFolder& clip = *clip_;
   const auto& blank = clip.processor.image_mean;
-  const auto text = clip.model->text_features(clip.tokenize(edit_prompt, &s.prompt_truncated));  // [1, P]
-  const auto part = clip.model->image_features(
-      clip_preprocess(clip_foreground_image(edited, part_mask, blank), clip.processor));  // [1, P]
-  const auto backgrounds = clip.model->image_features(
-      at::cat({clip_preprocess(clip_background_image(source, part_mask, blank), clip.processor),
-               clip_preprocess(clip_background_image(edited, part_mask, blank), clip.processor)}));  // [2, P]
+  // The ids and pixels are made on the CPU in float32; the model may sit on a GPU or in bf16/fp16.
+  auto pixels_of = [&](const at::Tensor& image) {
+    return clip_preprocess(image, clip.processor).to(compute_.device, compute_.dtype);
+  };
+  const auto text =
+      clip.model->text_features(clip.tokenize(edit_prompt, &s.prompt_truncated).to(compute_.device));  // [1, P]
+  const auto part = clip.model->image_features(pixels_of(clip_foreground_image(edited, part_mask, blank)));  // [1, P]
+  const auto backgrounds = clip.model->image_features(at::cat({pixels_of(clip_background_image(source, part_mask, blank)),
+                                                               pixels_of(clip_background_image(edited, part_mask, blank))}));  // [2, P]
   s.clip_foreground = clip_similarity(text[0], part[0]);
   s.clip_background = clip_similarity(backgrounds[0], backgrounds[1]);
   if (timings) timings->clip_seconds = seconds_since(start);
