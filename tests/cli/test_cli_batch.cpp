@@ -290,8 +290,12 @@ class TestCliBatch : public QObject {
       text += json({{"model", std::string("../models/") + (i % 2 ? "b" : "a")}, {"seed", i}, {"out", "e" + std::to_string(i) + ".png"}}).dump() + "\n";
     write_text(folder / "lists" / "edits.jsonl", text);
     const auto r = test::run_cli({"batch", (folder / "lists" / "edits.jsonl").string(), "--defaults",
-                                  (folder / "shared" / "defaults.json").string(), "--out", (folder / "out").string()});
+                                  (folder / "shared" / "defaults.json").string(), "--out", (folder / "out").string(),
+                                  "--timings"});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
+    const json timings = json::parse(test::last_line(r.output));
+    QCOMPARE(timings["edits"].get<int>(), 4);
+    QVERIFY(timings["images_per_minute"].get<double>() > 0 && timings.contains("peak_rss_mb"));
     QCOMPARE(count_of(r.output, "loading "), size_t(2));
     // Lines 1 and 3 (model a) ran first, then 2 and 4.
     QVERIFY(r.output.find("[2/4] edits.jsonl:3") != std::string::npos);
