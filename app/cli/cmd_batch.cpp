@@ -23,6 +23,7 @@
 #include "options.h"
 #include "runtime/error.h"
 #include "runtime/error_text.h"
+#include "runtime/elapsed.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -42,10 +43,6 @@ struct PlannedEdit {
   std::unique_ptr<EditCommandLine> command;
   PreparedEdit prepared;
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string part_names(const EditJob& job) {
   std::string names;

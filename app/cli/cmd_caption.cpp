@@ -16,6 +16,7 @@
 #include "pipeline/generation_common.h"
 #include "pipeline/model_folder.h"
 #include "runtime/error.h"
+#include "runtime/elapsed.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -49,7 +50,7 @@ int caption(const CaptionOptions& o) {
   const CaptionRequest& request = o.request;
   check_generation(request.generation);
   const ComputeOptions compute = o.run.compute();
-  const auto t0 = Clock::now();
+  const auto t0 = SteadyClock::now();
   std::vector<std::string> image_warnings;
   const at::Tensor image = read_image(o.image, &image_warnings);  // [3, H, W] in [0, 1]
   for (const auto& w : image_warnings) std::cerr << "warning: " << w << "\n";
@@ -62,7 +63,7 @@ int caption(const CaptionOptions& o) {
   std::cerr << "loaded in " << model.load_seconds() << " s\n";
 
   // 3. caption
-  const auto after_load = Clock::now();
+  const auto after_load = SteadyClock::now();
   CaptionTimings timings;
   const auto caption = model.caption(image, request, nullptr, &timings).at(0);
   std::cout.flush();

@@ -24,6 +24,8 @@
 #include "runtime/error.h"
 #include "runtime/error_text.h"
 #include "runtime/message_text.h"
+#include "runtime/elapsed.h"
+#include "runtime/text.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -61,7 +63,7 @@ std::vector<PairLine> read_pairs(const fs::path& file) {
   std::vector<PairLine> lines;
   std::string text;
   for (int64_t number = 1; std::getline(in, text); ++number) {
-    if (blank(text)) continue;
+    if (is_blank(text)) continue;
     PairLine line;
     line.pair.line = number;
     line.pair.base = file.parent_path();
@@ -107,7 +109,7 @@ at::Tensor read_mask(const fs::path& path, const std::optional<double>& threshol
 
 nlohmann::ordered_json evaluate(const EditScorer& scorer, const EvalPair& pair, const std::optional<double>& mask_threshold,
                                 bool with_timings, PairTimings& timings) {
-  const auto t0 = Clock::now();
+  const auto t0 = SteadyClock::now();
   auto resolve = [&](const std::string& path) { return fs::path(path).is_absolute() ? fs::path(path) : pair.base / path; };
   std::vector<std::string> warnings;
   const at::Tensor source = read_image(resolve(pair.source), &warnings);  // [3, H, W]
@@ -163,7 +165,7 @@ int run_eval(const CLI::App& command, const EvalOptions& o) {
   if (clip_folder) std::cerr << "loaded in " << scorer.load_seconds() << " s\n";
 
   // 3. the pairs, one line each
-  const auto after_load = Clock::now();
+  const auto after_load = SteadyClock::now();
   PairTimings total;
   int failed = 0;
   for (const auto& line : pairs) {

@@ -27,6 +27,8 @@
 #include "pipeline/inversion.h"
 #include "runtime/error.h"
 #include "runtime/progress_clock.h"
+#include "runtime/elapsed.h"
+#include "runtime/text.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -93,7 +95,7 @@ int invert(const CLI::App& command, const InvertOptions& o) {
     check_output_path(out_path, {".safetensors"}, "out");
     request = request_from(command, o);
     request.source_image = image.filename().string();
-    if (blank(request.prompt))
+    if (is_blank(request.prompt))
       std::cerr << "note: no source prompt was given (--prompt): the photo is inverted unconditionally, and edits "
                    "of this inversion will have an empty source prompt; give --prompt TEXT (partedit-cli caption "
                    "--model BLIP2_DIR --image FILE suggests one, or edit with --image and --caption-model)\n";

@@ -3,6 +3,7 @@
 
 #include <torch/version.h>
 
+#include "partedit_build_info.h"
 #include "cli_app.h"
 #include "commands.h"
 #include "runtime/error.h"

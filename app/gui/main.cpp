@@ -13,6 +13,7 @@
 
 #include <torch/version.h>
 
+#include "partedit_build_info.h"
 #include "main_window.h"
 #include "runtime/error_text.h"
 #include "runtime/threads.h"

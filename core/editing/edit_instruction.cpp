@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace {
@@ -15,19 +16,7 @@ std::string trim(const std::string& s) {
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::vector<std::string> split_words(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& words, size_t begin, size_t end, const char* sep = " ") {
+std::string join_range(const std::vector<std::string>& words, size_t begin, size_t end, const char* sep = " ") {
   std::string out;
   for (size_t i = begin; i < end; ++i) out += (i == begin ? "" : sep) + words[i];
   return out;
@@ -58,7 +47,7 @@ AppendedEdit parse_bracketed(const std::string& text, const std::string& body) {
 AppendedEdit parse_appended_edit(const std::string& text, const std::function<bool(const std::string&)>& is_part) {
   const std::string trimmed = trim(text);
   const auto words = split_words(trimmed);
-  if (words.empty() || lower(words[0]) != "with") throw Error(usage(text, "does not start with \"with\""));
+  if (words.empty() || lower_ascii(words[0]) != "with") throw Error(usage(text, "does not start with \"with\""));
   const std::string body = trim(trimmed.substr(trimmed.find_first_of(" \t") == std::string::npos
                                                    ? trimmed.size()
                                                    : trimmed.find_first_of(" \t")));
@@ -68,13 +57,13 @@ AppendedEdit parse_appended_edit(const std::string& text, const std::function<bo
   size_t part_words = 1;
   if (is_part)
     for (size_t n = std::min<size_t>(3, words.size() - 2); n >= 1; --n)
-      if (is_part(join(words, words.size() - n, words.size()))) {
+      if (is_part(join_range(words, words.size() - n, words.size()))) {
         part_words = n;
         break;
       }
   AppendedEdit out;
-  out.part_text = join(words, words.size() - part_words, words.size());
-  out.edit = join(words, 1, words.size() - part_words);
+  out.part_text = join_range(words, words.size() - part_words, words.size());
+  out.edit = join_range(words, 1, words.size() - part_words);
   return out;
 }
 
@@ -102,7 +91,7 @@ std::string swap_subject(const std::string& source_prompt, const std::string& su
   if (!found)
     throw Error("the subject '" + subject + "' is not a word of the source prompt \"" + source_prompt +
                 "\" (words are matched exactly, punctuation included)");
-  return join(out, 0, out.size());
+  return join_range(out, 0, out.size());
 }
 
 bool names_available_part(const TokenLibrary& library, const std::string& text) {
@@ -124,7 +113,7 @@ std::filesystem::path resolve_part_path(const TokenLibrary& library, const std::
     if (available(e->part_name)) candidates.push_back(e->part_name);
   if (candidates.size() == 1) return library.find_path(candidates.front());
   if (candidates.size() > 1)
-    throw Error("'" + part_text + "' could mean several parts (" + join(candidates, 0, candidates.size(), ", ") +
+    throw Error("'" + part_text + "' could mean several parts (" + join_range(candidates, 0, candidates.size(), ", ") +
                 "); write the part name, e.g. <" + candidates.front() + ">");
   return library.find_path(part_text);  // throws, listing the available parts
 }

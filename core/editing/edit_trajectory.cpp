@@ -6,6 +6,7 @@
 #include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace {
@@ -72,7 +73,7 @@ class FusedInversionTrajectory : public EditTrajectory {
   FusedInversionTrajectory(const DiffusionModel& model, InversionWalker& walker, const InvertRequest& request)
       : walker_(walker),
         schedule_(make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps, request.skip)),
-        blank_prompt_(blank(request.prompt)),
+        blank_prompt_(is_blank(request.prompt)),
         kind_(request.scheduler) {}
   int steps() const override { return walker_.steps(); }
   double timestep(int i) const override { return walker_.timestep(i); }

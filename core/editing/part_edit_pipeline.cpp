@@ -19,6 +19,8 @@
 #include "runtime/compute.h"
 #include "runtime/error.h"
 #include "runtime/stage.h"
+#include "runtime/elapsed.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace {
@@ -46,7 +48,7 @@ size_t word_count(const std::string& text) {
 
 void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t embed_dim) {
   const int64_t steps = request.source.steps;
-  if (blank(request.edit_prompt)) throw Error("the edit prompt is empty");
+  if (is_blank(request.edit_prompt)) throw Error("the edit prompt is empty");
   if (request.source.guidance <= 1.0)
     throw Error("part edits need classifier-free guidance above 1 (got " + number_text(request.source.guidance) + ")");
   if (request.edit_end_step && (*request.edit_end_step < 1 || *request.edit_end_step > steps))
@@ -248,7 +250,7 @@ EditRequest effective_request(const EditRequest& request) {
   if (const auto* photo = std::get_if<PhotoToInvert>(&r.origin)) {
     if (!photo->request) throw Error("the photo to invert is missing");
     const InvertRequest& p = *photo->request;
-    if (!blank(r.source.negative))
+    if (!is_blank(r.source.negative))
       throw Error("a photo inverted within the edit uses no negative prompt; invert it first to edit with one");
     if (p.image.dim() != 3) throw Error("the photo must be a [3, H, W] image");
     r.source.prompt = p.prompt;
@@ -376,7 +378,7 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
                                 .to(at::kFloat);
     const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
     if (loop.walker) {
-      const auto inversion_step_start = Clock::now();
+      const auto inversion_step_start = SteadyClock::now();
       loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // the inversion's step
       wait_for(loop.walker->latents(i + 1));
       loop.invert_seconds += seconds_since(inversion_step_start);
@@ -409,7 +411,7 @@ int64_t generation_evaluations(const DiffusionModel& model, const std::string& k
 
 EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
                 const CancelToken& cancel) {
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   validate(original_request.source);  // the request limits (a photo's size is the photo's)
   const EditRequest request = effective_request(original_request);
   const auto* kept = std::get_if<KeptInversion>(&request.origin);
@@ -451,14 +453,14 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   result.timings.encode = seconds_since(start);
 
   // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
-  const auto denoise_start = Clock::now();
+  const auto denoise_start = SteadyClock::now();
   stage.set(photo ? "encoding the photo" : "preparing the initial latents");
   std::unique_ptr<EditTrajectory> trajectory;
   std::optional<InversionWalker> walker;
   if (kept) {
     trajectory = inversion_trajectory(model, *kept_inversion);
   } else if (photo) {
-    const auto walker_start = Clock::now();
+    const auto walker_start = SteadyClock::now();
     walker.emplace(model, *photo_request);  // VAE encode, source conditioning, noising
     trajectory = fused_inversion_trajectory(model, *walker, *photo_request);
     wait_for(walker->latents(0));
@@ -500,7 +502,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
 
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();
-  const auto decode_start = Clock::now();
+  const auto decode_start = SteadyClock::now();
   stage.set("decoding the images");
   const auto images = latents_to_image(model.vae(), latents).to(at::kCPU);  // [2, 3, H, W]
   result.source = images[0].contiguous();
@@ -525,7 +527,7 @@ int64_t first_changed_step(int64_t old_end, int64_t new_end) {
 
 EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int64_t edit_end_step,
                          const EditProgressCallback& progress, const CancelToken& cancel) {
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   if (!previous.state) throw Error("this edit kept no per-step state to re-render from; run the edit again");
   const EditState& kept_state = *previous.state;
   EditRequest request = kept_state.request;
@@ -557,7 +559,7 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
   auto state = std::make_shared<EditState>(kept_state);  // shares the unchanged steps' tensors
   state->request = request;
   at::Tensor latents;
-  const auto denoise_start = Clock::now();
+  const auto denoise_start = SteadyClock::now();
   ControllerScope scope(model.unet(), &controller);
   EditLoop loop{model, *trajectory, controller, kept_state.conditioning, request.source.guidance, nullptr,
                 progress && request.source.preview ? &model.latent_preview_map() : nullptr,
@@ -602,7 +604,7 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
   // Only the edit path changed: decode it alone.
   if (latents.defined()) {
     cancel.throw_if_cancelled();
-    const auto decode_start = Clock::now();
+    const auto decode_start = SteadyClock::now();
     stage.set("decoding the edited image");
     result.edited = latents_to_image(model.vae(), latents.slice(0, 1, 2)).to(at::kCPU)[0].contiguous();
     result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);

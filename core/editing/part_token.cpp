@@ -32,12 +32,6 @@ constexpr const char* kTraining = "training";
   throw Error("part token " + path.string() + ": " + what);
 }
 
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 bool is_float_dtype_name(const std::string& dtype) {
   return dtype == "F32" || dtype == "F16" || dtype == "BF16" || dtype == "F64";
 }
@@ -116,10 +110,10 @@ Header parse_header(const SafetensorsFile& file) {
   if (!is_float_dtype_name(entry.dtype))
     fail(path, "'embedding' has dtype " + entry.dtype + "; a part token is floating point (F32, F16 or BF16)");
   if (entry.shape.size() != 2)
-    fail(path, "'embedding' has shape " + shape_text(entry.shape) + "; expected [2k, D] (a BG and a PART row per part)");
+    fail(path, "'embedding' has shape " + c10::str(c10::IntArrayRef(entry.shape)) + "; expected [2k, D] (a BG and a PART row per part)");
   const int64_t rows = entry.shape[0], width = entry.shape[1];
   if (rows == 0 || rows % 2 != 0 || width == 0)
-    fail(path, "'embedding' has shape " + shape_text(entry.shape) +
+    fail(path, "'embedding' has shape " + c10::str(c10::IntArrayRef(entry.shape)) +
                    "; expected an even, non-zero number of rows (BG, PART per part) and a non-zero width");
 
   Header h;
@@ -216,10 +210,10 @@ at::Tensor validated_token_embedding(const at::Tensor& embedding, const std::str
     throw Error(where + ": the embedding has dtype " + std::string(c10::toString(type)) +
                 "; a part token is floating point (float32, float16 or bfloat16)");
   if (embedding.dim() != 2)
-    throw Error(where + ": the embedding has shape " + shape_text(embedding.sizes().vec()) +
+    throw Error(where + ": the embedding has shape " + c10::str(embedding.sizes()) +
                 "; expected [2k, D] (a BG and a PART row per part)");
   if (embedding.size(0) == 0 || embedding.size(0) % 2 != 0 || embedding.size(1) == 0)
-    throw Error(where + ": the embedding has shape " + shape_text(embedding.sizes().vec()) +
+    throw Error(where + ": the embedding has shape " + c10::str(embedding.sizes()) +
                 "; expected an even, non-zero number of rows (BG, PART per part) and a non-zero width");
   at::Tensor e = embedding.detach().to(at::kCPU, at::kFloat).contiguous();  // [2k, D]
   const int64_t bad = at::logical_not(at::isfinite(e)).sum().item<int64_t>();

@@ -12,22 +12,13 @@
 
 #include "io/json_config.h"
 #include "runtime/error.h"
+#include "partedit_build_info.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 // ---- catalog --------------------------------------------------------------------------
 
@@ -82,7 +73,7 @@ bool has_zip_magic(const fs::path& path) {
 }
 
 bool is_token_source(const fs::path& path) {
-  const std::string ext = lower(path.extension().string());
+  const std::string ext = lower_ascii(path.extension().string());
   return ext == ".pt" || ext == ".pth" || ext == ".bin" || ext == ".safetensors";
 }
 
@@ -97,7 +88,7 @@ PreparedImport prepare_import(const TokenCatalog& catalog, const fs::path& sourc
   if (!fs::is_regular_file(source, ec)) throw Error("no such token file: " + source.string());
   PreparedImport p;
   p.result.source = source;
-  const bool safetensors = lower(source.extension().string()) == ".safetensors" && !has_zip_magic(source);
+  const bool safetensors = lower_ascii(source.extension().string()) == ".safetensors" && !has_zip_magic(source);
   p.token = safetensors ? read_part_token(source) : import_torch_token(source);
   PartToken& t = p.token;
   const bool bare = !safetensors || !read_part_token_info(source).has_metadata;
@@ -180,8 +171,8 @@ TokenCatalog TokenCatalog::load(const fs::path& json_path) {
     auto entry = parse_catalog_entry(json["tokens"][i], where + ": tokens[" + std::to_string(i) + "]");
     if (!names.insert(entry.part_name).second) throw Error(where + ": part '" + entry.part_name + "' listed twice");
     for (const auto& f : entry.alternative_files)
-      if (!files.insert(lower(f)).second) throw Error(where + ": file '" + f + "' listed twice");
-    if (!files.insert(lower(entry.file)).second) throw Error(where + ": file '" + entry.file + "' listed twice");
+      if (!files.insert(lower_ascii(f)).second) throw Error(where + ": file '" + f + "' listed twice");
+    if (!files.insert(lower_ascii(entry.file)).second) throw Error(where + ": file '" + entry.file + "' listed twice");
     catalog.entries_.push_back(std::move(entry));
   }
   return catalog;
@@ -194,26 +185,26 @@ const TokenCatalogEntry* TokenCatalog::find(const std::string& part_name) const 
 }
 
 const TokenCatalogEntry* TokenCatalog::match_file(const fs::path& file) const {
-  const std::string name = lower(file.filename().string());
+  const std::string name = lower_ascii(file.filename().string());
   for (const auto& e : entries_) {
-    if (lower(e.file) == name) return &e;
+    if (lower_ascii(e.file) == name) return &e;
     for (const auto& alt : e.alternative_files)
-      if (lower(alt) == name) return &e;
+      if (lower_ascii(alt) == name) return &e;
   }
   return nullptr;
 }
 
 bool TokenCatalog::is_alternative_file(const fs::path& file) const {
   const TokenCatalogEntry* e = match_file(file);
-  return e && lower(e->file) != lower(file.filename().string());
+  return e && lower_ascii(e->file) != lower_ascii(file.filename().string());
 }
 
 std::vector<const TokenCatalogEntry*> TokenCatalog::match_word(const std::string& word) const {
-  const std::string w = lower(word);
+  const std::string w = lower_ascii(word);
   std::vector<const TokenCatalogEntry*> out;
   for (const auto& e : entries_) {
     bool hit = e.part_name == part_name_from_text(w);
-    for (const auto& x : e.words) hit = hit || lower(x) == w;
+    for (const auto& x : e.words) hit = hit || lower_ascii(x) == w;
     if (hit) out.push_back(&e);
   }
   return out;
@@ -341,8 +332,8 @@ fs::path default_user_token_dir() {
 fs::path find_shipped_token_dir(const fs::path& executable_dir) {
   if (const char* env = std::getenv("PARTEDIT_TOKENS_DIR"); env && *env) return fs::path(env);
   std::error_code ec;
-  for (const fs::path& candidate : {executable_dir / ".." / ".." / "tokens",
-                                   executable_dir / ".." / "share" / "partedit" / "tokens"})
+  for (const fs::path& candidate : {executable_dir / ".." / "share" / "partedit" / "tokens",
+                                   fs::path(PARTEDIT_SOURCE_TOKENS_DIR)})
     if (fs::is_regular_file(candidate / "catalog.json", ec)) return fs::weakly_canonical(candidate, ec);
   return {};
 }

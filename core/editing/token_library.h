@@ -99,8 +99,8 @@ class TokenLibrary {
 // $XDG_DATA_HOME/partedit/tokens, or ~/.local/share/partedit/tokens.
 std::filesystem::path default_user_token_dir();
 // The shipped token folder: $PARTEDIT_TOKENS_DIR if set, else the first of
-// <exe_dir>/../../tokens (build tree) and <exe_dir>/../share/partedit/tokens (installed)
-// that holds catalog.json; empty if none.
+// <exe_dir>/../share/partedit/tokens (installed) and the source tree's tokens/ (a build tree's
+// programs) that holds catalog.json; empty if none.
 std::filesystem::path find_shipped_token_dir(const std::filesystem::path& executable_dir);
 std::filesystem::path current_executable_dir();  // from /proc/self/exe
 // The standard library: `user_folders` (default: default_user_token_dir()) then the shipped

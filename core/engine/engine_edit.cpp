@@ -12,17 +12,13 @@
 #include "pipeline/generation_common.h"
 #include "pipeline/infotext.h"
 #include "runtime/error.h"
+#include "runtime/elapsed.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
 
 namespace {
-
-double seconds_from(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-bool is_blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 std::string size_text(int64_t width, int64_t height) { return std::to_string(width) + "x" + std::to_string(height); }
 
@@ -89,7 +85,7 @@ void find_or_plan_inversion(DiffusionModel& model, const InversionCache* cache, 
   auto inversion = std::make_shared<const Inversion>(invert(model, request, [&](const InvertProgress& p) {
     if (listener.progress) listener.progress(step_progress(EngineStage::Inverting, clock, p.step, p.total, p.timestep));
   }, cancel));
-  out.invert_seconds = seconds_from(start);
+  out.invert_seconds = seconds_since(start);
   out.origin = KeptInversion{inversion};
   if (cache) keep_in_cache(*cache, model, keyed, *inversion, listener);
 }
@@ -212,7 +208,7 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
     } else {
       const auto start = std::chrono::steady_clock::now();
       const std::string caption = this->caption(source.photo->working, {}, listener, cancel).caption;
-      source.caption_seconds = seconds_from(start);
+      source.caption_seconds = seconds_since(start);
       source.prompt = fitted_caption(encoder, job.instruction, caption, listener);
       source.prompt_origin = "BLIP-2 caption";
     }

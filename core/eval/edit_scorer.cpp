@@ -6,6 +6,7 @@
 #include "eval/masked_metrics.h"
 #include "models/clip/clip_model.h"
 #include "pipeline/generation_common.h"
+#include "runtime/elapsed.h"
 
 namespace partedit {
 
@@ -37,7 +38,7 @@ nlohmann::json scores_json(const EditScores& s) {
 EditScorer::EditScorer(std::optional<std::filesystem::path> clip_folder, const ComputeOptions& compute)
     : compute_(compute) {
   if (!clip_folder) return;
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   clip_ = std::make_shared<CLIPModelFolder>(CLIPModelFolder::load(*clip_folder, compute));
   load_seconds_ = seconds_since(start);
 }
@@ -47,7 +48,7 @@ bool EditScorer::has_clip() const { return clip_ != nullptr; }
 EditScores EditScorer::score(const at::Tensor& source, const at::Tensor& edited, const at::Tensor& part_mask,
                              const std::string& edit_prompt, ScoreTimings* timings) const {
   // 1. background metrics (they check the inputs first)
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   EditScores s;
   s.background_mse = background_mse(source, edited, part_mask);
   s.psnr = psnr_from_mse(s.background_mse);
@@ -57,7 +58,7 @@ EditScores EditScorer::score(const at::Tensor& source, const at::Tensor& edited,
   if (!clip_) return s;
 
   // 2. CLIP: the prompt, the edited part, both backgrounds (one batch)
-  start = Clock::now();
+  start = SteadyClock::now();
   InferenceGuard guard(compute_.device);
   CLIPModelFolder& clip = *clip_;
   const auto& blank = clip.processor.image_mean;

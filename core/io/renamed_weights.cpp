@@ -139,9 +139,9 @@ std::string RenamedWeights::source_name(const std::string& name) const {
 std::string RenamedWeights::stored_shape_text(const std::string& name) const {
   const auto& s = source(name);
   const auto& stored = file_->entry(s.key).shape;
-  if (!conversion_applies(stored, s.conversion)) return weight_shape_text(stored);
-  return weight_shape_text(stored) + " " + conversion_text(s.conversion) + " " +
-         weight_shape_text(converted_shape(stored, s.conversion));
+  if (!conversion_applies(stored, s.conversion)) return c10::str(c10::IntArrayRef(stored));
+  return c10::str(c10::IntArrayRef(stored)) + " " + conversion_text(s.conversion) + " " +
+         c10::str(c10::IntArrayRef(converted_shape(stored, s.conversion)));
 }
 
 }  // namespace partedit

@@ -23,13 +23,6 @@ bool ignored(const std::string& name, const std::vector<std::string>& ignore) {
 
 }  // namespace
 
-std::string weight_shape_text(c10::IntArrayRef shape) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
-}
 
 bool matches_name_pattern(const std::string& name, const std::vector<std::string>& patterns) {
   for (const auto& pattern : patterns) {
@@ -39,7 +32,7 @@ bool matches_name_pattern(const std::string& name, const std::vector<std::string
   return false;
 }
 
-std::string WeightSource::stored_shape_text(const std::string& name) const { return weight_shape_text(shape(name)); }
+std::string WeightSource::stored_shape_text(const std::string& name) const { return c10::str(c10::IntArrayRef(shape(name))); }
 
 std::string WeightSet::source_name(const std::string& name) const {
   // " in <shard file>" when the set has several files (the message already names the set).
@@ -163,7 +156,7 @@ void load_weights(torch::nn::Module& module, const WeightSource& weights, const 
     used.insert(name);
     if (c10::IntArrayRef(weights.shape(name)) != target.sizes()) {
       wrong_shape.push_back(weights.source_name(name) + " (file " + weights.stored_shape_text(name) + ", model " +
-                            weight_shape_text(target.sizes()) + ")");
+                            c10::str(target.sizes()) + ")");
       return;
     }
     copies.emplace_back(target, name);

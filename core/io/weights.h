@@ -82,8 +82,6 @@ class WeightSet : public WeightSource {
 void load_weights(torch::nn::Module& module, const WeightSource& weights,
                   const std::vector<std::string>& ignore = {});
 
-// "[a, b, c]"
-std::string weight_shape_text(c10::IntArrayRef shape);
 // `name` equals one of `patterns` or starts with one that ends in '.'.
 bool matches_name_pattern(const std::string& name, const std::vector<std::string>& patterns);
 

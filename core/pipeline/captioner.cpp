@@ -9,15 +9,10 @@
 #include "runtime/error.h"
 #include "runtime/stage.h"
 #include "text/unicode.h"
+#include "runtime/elapsed.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
-
-namespace {
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
 
 namespace {
 

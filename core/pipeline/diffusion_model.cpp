@@ -12,17 +12,10 @@
 #include "runtime/message_text.h"
 #include "runtime/stage.h"
 #include "text/clip_tokenizer.h"
+#include "runtime/elapsed.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 const char* family_name(ModelFamily family) { return family == ModelFamily::SDXL ? "SDXL" : "SD 1.x/2.x"; }
 

@@ -10,24 +10,9 @@
 
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool blank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
-std::string shape_text(c10::IntArrayRef shape) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
-}
 
 std::string number_text(double value) {
   char buffer[32];
@@ -38,7 +23,7 @@ std::string number_text(double value) {
 // Everything checkable before touching a model; fills the resolved size.
 void validate_generation(const DiffusionModel& model, const GenerateRequest& request, int64_t& width, int64_t& height,
                          bool allow_blank_prompt) {
-  if (!allow_blank_prompt && blank(request.prompt)) throw Error("the prompt is empty");
+  if (!allow_blank_prompt && is_blank(request.prompt)) throw Error("the prompt is empty");
   if (request.steps < 1) throw Error("steps must be at least 1, got " + std::to_string(request.steps));
   if (!std::isfinite(request.guidance) || request.guidance < 0)
     throw Error("guidance must be a finite number >= 0, got " + number_text(request.guidance));
@@ -53,9 +38,9 @@ void validate_generation(const DiffusionModel& model, const GenerateRequest& req
   const std::vector<int64_t> expected = {1, model.latent_channels(), height / f, width / f};
   if (request.initial_latents.defined() &&
       (request.initial_latents.sizes().vec() != expected || !request.initial_latents.is_floating_point()))
-    throw Error("initial latents have shape " + shape_text(request.initial_latents.sizes()) + " but a " +
+    throw Error("initial latents have shape " + c10::str(request.initial_latents.sizes()) + " but a " +
                 std::to_string(width) + "x" + std::to_string(height) + " image needs float latents " +
-                shape_text(expected));
+                c10::str(c10::IntArrayRef(expected)));
 }
 
 // CLIP reads at most max_length ids (with the start and end marks); diffusers truncates

@@ -1,7 +1,6 @@
 #pragma once
 // Pieces shared by the text-to-image and the PartEdit pipelines: request validation,
-// truncation warnings, SDXL micro-conditioning, initial noise, stage timing.
-#include <chrono>
+// truncation warnings, SDXL micro-conditioning, initial noise.
 #include <string>
 #include <vector>
 
@@ -15,11 +14,6 @@ namespace partedit {
 class DiffusionModel;
 class PromptEncoder;
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start);
-
-bool blank(const std::string& text);
-std::string shape_text(c10::IntArrayRef shape);
 std::string number_text(double value);  // %g
 
 // Everything checkable before touching a model (prompt, steps, guidance, size, initial

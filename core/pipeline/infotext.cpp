@@ -1,4 +1,5 @@
 #include "pipeline/infotext.h"
+#include "runtime/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,10 +9,6 @@
 namespace partedit {
 
 namespace {
-
-bool is_blank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
-}
 
 std::string settings_line(const std::vector<InfotextSetting>& settings) {
   std::string line;

@@ -13,6 +13,8 @@
 #include "runtime/stage.h"
 #include "schedulers/ddim_scheduler.h"
 #include "schedulers/dpm_solver_multistep_scheduler.h"
+#include "runtime/elapsed.h"
+#include "runtime/text.h"
 
 namespace partedit {
 
@@ -29,7 +31,7 @@ void validate_request(const InvertRequest& r) {
   const at::Tensor& im = r.image;
   if (!im.defined() || im.dim() != 3 || im.size(0) != 3 || !im.is_floating_point())
     throw Error("the image to invert must be a float tensor [3, H, W]" +
-                (im.defined() ? ", got " + shape_text(im.sizes()) : std::string(", got none")));
+                (im.defined() ? ", got " + c10::str(im.sizes()) : std::string(", got none")));
 }
 
 // The model-dependent checks: size, value range, noise draws.
@@ -46,9 +48,9 @@ void validate_for_model(const DiffusionModel& model, const InvertRequest& r) {
                 "]");
   const std::vector<int64_t> expected = {r.steps, 1, model.latent_channels(), H / f, W / f};
   if (r.noise.defined() && (r.noise.sizes().vec() != expected || !r.noise.is_floating_point()))
-    throw Error("the noising draws have shape " + shape_text(r.noise.sizes()) + " but " + std::to_string(r.steps) +
+    throw Error("the noising draws have shape " + c10::str(r.noise.sizes()) + " but " + std::to_string(r.steps) +
                 " steps on a " + std::to_string(W) + "x" + std::to_string(H) + " image need float " +
-                shape_text(expected));
+                c10::str(c10::IntArrayRef(expected)));
 }
 
 // The settings part of the result.
@@ -159,7 +161,7 @@ SourceConditioning source_conditioning(const DiffusionModel& model, const std::s
   const PromptEncoder& encoder = model.prompt_encoder();
   SourceConditioning c;
   c.guidance = guidance;
-  if (blank(prompt)) {
+  if (is_blank(prompt)) {
     // LEdits++: an empty source prompt means the unconditional (negative) embedding alone
     // (zeros for SDXL with force_zeros_for_empty_prompt).
     const TextConditioning both = encoder.encode_with_guidance({""}, "");
@@ -197,12 +199,12 @@ struct InversionWalker::State {
   at::Tensor x0, xts, zs;  // [1, C, h, w], [n + 1, 1, C, h, w], [n, 1, C, h, w]
   std::vector<int64_t> timesteps;
   int zero_noise_steps = 0;
-  Clock::time_point start, invert_start;
+  SteadyClock::time_point start, invert_start;
 };
 
 InversionWalker::InversionWalker(DiffusionModel& model, const InvertRequest& request) : state_(std::make_unique<State>()) {
   State& s = *state_;
-  s.start = Clock::now();
+  s.start = SteadyClock::now();
   validate_request(request);
   validate_for_model(model, request);
   s.sched = make_inversion_schedule(model.scheduler_config(), request.scheduler, request.steps, request.skip);
@@ -218,7 +220,7 @@ InversionWalker::InversionWalker(DiffusionModel& model, const InvertRequest& req
   s.inv.timings.encode = seconds_since(s.start);
 
   // 2. every x_t noised independently from x0, draws in increasing t (the reference's order)
-  s.invert_start = Clock::now();
+  s.invert_start = SteadyClock::now();
   s.xts = noised_latents(s.x0, request.noise, s.inv.seed, s.sched);  // [n + 1, 1, C, h, w]
   s.zs = at::zeros_like(s.xts.slice(0, 1));                          // [n, 1, C, h, w]
 }
@@ -275,7 +277,7 @@ Inversion invert(DiffusionModel& model, const InvertRequest& request, const Inve
   for (int j = 0; j < n; ++j) {
     cancel.throw_if_cancelled();
     stage.set("inverting the photo (step " + std::to_string(j + 1) + " of " + std::to_string(n) + ")");
-    const auto step_start = Clock::now();
+    const auto step_start = SteadyClock::now();
     const double t = walker.timestep(j);
     const at::Tensor z = walker.step(j, predict_source_noise(model, walker.conditioning(), walker.latents(j), t));
     if (progress) {
@@ -302,7 +304,7 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
   for (int i = 0; i < n; ++i) {
     cancel.throw_if_cancelled();
     stage.set("replaying the inversion (step " + std::to_string(i + 1) + " of " + std::to_string(n) + ")");
-    const auto step_start = Clock::now();
+    const auto step_start = SteadyClock::now();
     const double t = sched.timestep(i);
     const at::Tensor eps = predict_source_noise(model, cond, x, t);
     x = sched.step(eps, i, x, inversion.zs[i]);

@@ -110,8 +110,8 @@ at::Tensor read_tensor(const SafetensorsFile& file, const std::string& name, con
     throw Error("inversion file " + file.path().string() + " has no tensor '" + name + "'");
   at::Tensor t = file.tensor(name);
   if (t.sizes().vec() != shape || t.scalar_type() != dtype)
-    throw Error("inversion file " + file.path().string() + ": tensor '" + name + "' is " + shape_text(t.sizes()) + " " +
-                safetensors_dtype_name(t.scalar_type()) + ", expected " + shape_text(shape) + " " +
+    throw Error("inversion file " + file.path().string() + ": tensor '" + name + "' is " + c10::str(t.sizes()) + " " +
+                safetensors_dtype_name(t.scalar_type()) + ", expected " + c10::str(c10::IntArrayRef(shape)) + " " +
                 safetensors_dtype_name(dtype));
   return t;
 }

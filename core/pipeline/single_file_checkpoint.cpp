@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "partedit_build_info.h"
 #include "io/safetensors.h"
 #include "io/weights.h"
 #include "models/clip/clip_text_model.h"

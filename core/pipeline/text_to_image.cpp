@@ -17,6 +17,7 @@
 #include "runtime/compute.h"
 #include "runtime/error.h"
 #include "runtime/stage.h"
+#include "runtime/elapsed.h"
 
 namespace partedit {
 
@@ -107,7 +108,7 @@ std::string format_parameters(const GenerateRequest& request, const GenerateResu
 
 GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, const ProgressCallback& progress,
                         const CancelToken& cancel) {
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   GenerateResult result;
   validate(request);
   validate_generation(model, request, result.width, result.height);
@@ -140,7 +141,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
 
   // 2. Initial latents (prepare_latents): unit noise from a CPU float32 generator, bit-equal
   //    to torch.manual_seed(seed); torch.randn(...), then x init_noise_sigma on the device.
-  const auto denoise_start = Clock::now();
+  const auto denoise_start = SteadyClock::now();
   stage.set("preparing the initial latents");
   const c10::Device device = model.compute().device;
   const int64_t f = model.vae_scale_factor();
@@ -175,7 +176,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
 
   // 4. Decode (latents_to_image casts to the VAE's dtype: fp32 when it needs upcasting).
   cancel.throw_if_cancelled();
-  const auto decode_start = Clock::now();
+  const auto decode_start = SteadyClock::now();
   stage.set("decoding the image");
   result.image = latents_to_image(model.vae(), latents)[0].to(at::kCPU).contiguous();  // [3, H, W]
   result.latents = latents.to(at::kCPU);

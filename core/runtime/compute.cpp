@@ -16,15 +16,11 @@
 #endif
 
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 }  // namespace
 
@@ -33,7 +29,7 @@ bool cuda_available() { return torch::cuda::is_available(); }
 int cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }
 
 c10::Device parse_device(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = lower_ascii(text);
   if (t == "cpu") return c10::kCPU;
   if (t == "cuda" || t.rfind("cuda:", 0) == 0) {
     int index = 0;
@@ -56,7 +52,7 @@ c10::Device parse_device(const std::string& text) {
 }
 
 c10::ScalarType parse_dtype(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = lower_ascii(text);
   if (t == "fp32" || t == "float32" || t == "float") return c10::kFloat;
   if (t == "fp16" || t == "float16" || t == "half") return c10::kHalf;
   if (t == "bf16" || t == "bfloat16") return c10::kBFloat16;

@@ -12,6 +12,7 @@
 
 #include "runtime/error.h"
 #include "runtime/stage.h"
+#include "runtime/text.h"
 
 // c10::OutOfMemoryError exists from LibTorch 1.13 (CUDA's caching allocator throws it).
 #if TORCH_VERSION_MAJOR >= 2 || (TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR >= 13)
@@ -23,11 +24,6 @@ namespace partedit {
 namespace {
 
 constexpr size_t kForeignMessageLimit = 300;  // a library's line, not a page
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 // Drops LibTorch's backtrace, wherever it was appended (also inside a message we wrapped).
 std::string without_backtrace(const std::string& text) {
@@ -56,13 +52,13 @@ std::string one_line(const std::string& text) {
 }
 
 bool mentions_out_of_memory(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = lower_ascii(text);
   return t.find("tried to allocate") != std::string::npos || t.find("out of memory") != std::string::npos ||
          t.find("not enough memory") != std::string::npos;
 }
 
 std::string device_of(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = lower_ascii(text);
   if (t.find("cuda") != std::string::npos || t.find("gpu") != std::string::npos) return "the GPU";
   if (t.find("cpuallocator") != std::string::npos) return "the CPU";
   return "";
@@ -160,7 +156,7 @@ std::string byte_text(uint64_t bytes) {
 }
 
 std::optional<uint64_t> allocation_bytes(const std::string& message) {
-  const std::string t = lower(message);
+  const std::string t = lower_ascii(message);
   // c10's CPU allocator: "you tried to allocate 1234 bytes".
   const std::string cpu = "you tried to allocate ";
   if (const size_t at = t.find(cpu); at != std::string::npos) {

@@ -9,16 +9,6 @@
 
 namespace partedit {
 
-namespace {
-
-void check_like(const at::Tensor& t, const at::Tensor& sample, const char* what) {
-  if (!t.defined() || t.sizes() != sample.sizes())
-    throw Error(std::string("ddim scheduler: ") + what + " must have the sample's shape " +
-                c10::str(sample.sizes()) + (t.defined() ? ", got " + c10::str(t.sizes()) : ""));
-}
-
-}  // namespace
-
 DDIMScheduler::DDIMScheduler(SchedulerConfig config, double eta)
     : Scheduler("ddim", std::move(config)) {
   if (config_.thresholding)
@@ -87,7 +77,7 @@ SchedulerStepOutput DDIMScheduler::step(const at::Tensor& model_output, size_t s
                                         const at::Tensor& sample,
                                         const at::Tensor& variance_noise) {
   check_step_index(step_index, "step");
-  check_like(model_output, sample, "model_output");
+  check_like_sample(model_output, sample, "model_output");
   const double a_t = alpha_cumprod_t(step_index);
   const double a_prev = alpha_cumprod_prev(step_index);
   const double sqrt_a = std::sqrt(a_t), sqrt_b = std::sqrt(1.0 - a_t);
@@ -122,7 +112,7 @@ SchedulerStepOutput DDIMScheduler::step(const at::Tensor& model_output, size_t s
     if (!variance_noise.defined())
       throw Error("ddim scheduler: eta = " + std::to_string(eta_) +
                   " needs variance_noise (a standard normal tensor shaped like the sample)");
-    check_like(variance_noise, sample, "variance_noise");
+    check_like_sample(variance_noise, sample, "variance_noise");
     prev = prev + variance_noise.to(sample.device(), dtype) * std_dev;
   }
   return {prev.to(sample.scalar_type()), x0.to(sample.scalar_type())};

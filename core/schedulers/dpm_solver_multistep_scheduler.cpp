@@ -12,16 +12,8 @@ namespace partedit {
 
 namespace {
 
-double as_float32(double v) { return static_cast<double>(static_cast<float>(v)); }
-
 std::string kind_of(const DPMSolverOptions& o) {
   return o.algorithm_type == "sde-dpmsolver++" ? "dpmpp-sde" : "dpmpp-2m";
-}
-
-void check_like(const at::Tensor& t, const at::Tensor& sample, const std::string& who, const char* what) {
-  if (!t.defined() || t.sizes() != sample.sizes())
-    throw Error(who + " scheduler: " + what + " must have the sample's shape " + c10::str(sample.sizes()) +
-                (t.defined() ? ", got " + c10::str(t.sizes()) : ""));
 }
 
 // VP coefficients of a k-diffusion σ (diffusers _sigma_to_alpha_sigma_t) and the half log-SNR
@@ -126,7 +118,7 @@ void DPMSolverMultistepScheduler::set_timesteps(int64_t num_inference_steps) {
   }
   // 3. the final noise level, then float32 values as diffusers keeps them
   sig.push_back(options_.final_sigmas_type == "zero" ? 0.0 : train_sigmas_.front());
-  for (double& s : sig) s = as_float32(s);
+  for (double& s : sig) s = rounded_to_float32(s);
   timesteps_ = std::move(ts);
   sigmas_ = std::move(sig);
   num_inference_steps_ = num_inference_steps;
@@ -147,7 +139,7 @@ at::Tensor DPMSolverMultistepScheduler::convert_model_output(const at::Tensor& m
                                                              const at::Tensor& sample) const {
   // diffusers DPMSolverMultistepScheduler.convert_model_output, dpmsolver++ branch.
   const Level s = level_of(sigma(step_index));
-  check_like(model_output, sample, name(), "model_output");
+  check_like_sample(model_output, sample, "model_output");
   const auto dtype = step_compute_dtype(sample);
   const at::Tensor x = sample.to(dtype);                           // [B, C, H, W]
   const at::Tensor out = model_output.to(sample.device(), dtype);  // [B, C, H, W]
@@ -170,7 +162,7 @@ DPMSolverMultistepScheduler::StepMean DPMSolverMultistepScheduler::step_mean(con
                                                                              const at::Tensor& sample,
                                                                              int order) const {
   check_step_index(step_index, "step_mean");
-  check_like(x0_pred, sample, name(), "x0_pred");
+  check_like_sample(x0_pred, sample, "x0_pred");
   if (order != 1 && order != 2) throw Error(name() + " scheduler: order must be 1 or 2, got " + std::to_string(order));
   const Level s0 = level_of(sigmas_[step_index]), t = level_of(sigmas_[step_index + 1]);
   const double h = t.lambda - s0.lambda;
@@ -189,7 +181,7 @@ DPMSolverMultistepScheduler::StepMean DPMSolverMultistepScheduler::step_mean(con
     if (step_index == 0) throw Error(name() + " scheduler: a second-order step needs a previous step");
     if (!std::isfinite(h))
       throw Error(name() + " scheduler: a second-order step into sigma 0 is undefined (use order 1)");
-    check_like(prev_x0_pred, sample, name(), "the previous x0 prediction");
+    check_like_sample(prev_x0_pred, sample, "the previous x0 prediction");
     const Level s1 = level_of(sigmas_[step_index - 1]);
     const double r0 = (s0.lambda - s1.lambda) / h;
     mean = mean + (m0 - prev_x0_pred.to(sample.device(), dtype)) * (0.5 * b / r0);
@@ -238,7 +230,7 @@ SchedulerStepOutput DPMSolverMultistepScheduler::step(const at::Tensor& model_ou
     if (!variance_noise.defined())
       throw Error(name() + " scheduler: the SDE step needs variance_noise (a standard normal tensor shaped like "
                   "the sample)");
-    check_like(variance_noise, sample, name(), "variance_noise");
+    check_like_sample(variance_noise, sample, "variance_noise");
     prev = prev + variance_noise.to(sample.device(), prev.scalar_type()) * m.noise_scale;
   }
   // 3. history for the next step

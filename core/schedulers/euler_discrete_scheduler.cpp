@@ -9,19 +9,6 @@
 
 namespace partedit {
 
-namespace {
-
-// diffusers keeps Euler timesteps as float32; the UNet sees exactly these values.
-double as_float32(double t) { return static_cast<double>(static_cast<float>(t)); }
-
-void check_like(const at::Tensor& t, const at::Tensor& sample, const char* what) {
-  if (!t.defined() || t.sizes() != sample.sizes())
-    throw Error(std::string("euler scheduler: ") + what + " must have the sample's shape " +
-                c10::str(sample.sizes()) + (t.defined() ? ", got " + c10::str(t.sizes()) : ""));
-}
-
-}  // namespace
-
 EulerDiscreteScheduler::EulerDiscreteScheduler(SchedulerConfig config)
     : Scheduler("euler", std::move(config)) {
   // diffusers EulerDiscreteScheduler.__init__: zero terminal SNR would make the top σ infinite.
@@ -31,9 +18,9 @@ EulerDiscreteScheduler::EulerDiscreteScheduler(SchedulerConfig config)
 
 void EulerDiscreteScheduler::set_timesteps(int64_t num_inference_steps) {
   // diffusers EulerDiscreteScheduler.set_timesteps.
-  // 1. spaced timesteps (fractional for linspace), as float32 values
+  // 1. spaced timesteps (fractional for linspace), as float32 values: the UNet sees exactly these
   std::vector<double> ts = spaced_timesteps(config_, num_inference_steps, /*integer=*/false);
-  for (double& t : ts) t = as_float32(t);
+  for (double& t : ts) t = rounded_to_float32(t);
 
   // 2. sigmas at those timesteps
   std::vector<double> sig;
@@ -54,13 +41,13 @@ void EulerDiscreteScheduler::set_timesteps(int64_t num_inference_steps) {
     std::vector<double> log_sigmas(train_sigmas_.size());
     std::transform(train_sigmas_.begin(), train_sigmas_.end(), log_sigmas.begin(),
                    [](double s) { return std::log(s); });
-    for (size_t i = 0; i < ts.size(); ++i) ts[i] = as_float32(sigma_to_timestep(sig[i], log_sigmas));
+    for (size_t i = 0; i < ts.size(); ++i) ts[i] = rounded_to_float32(sigma_to_timestep(sig[i], log_sigmas));
   }
 
   // 4. continuous-time v-prediction models take 0.25·log σ as their timestep
   if (config_.timestep_type == "continuous" && config_.prediction_type == "v_prediction") {
     ts.resize(sig.size());
-    for (size_t i = 0; i < sig.size(); ++i) ts[i] = as_float32(0.25 * std::log(sig[i]));
+    for (size_t i = 0; i < sig.size(); ++i) ts[i] = rounded_to_float32(0.25 * std::log(sig[i]));
   }
   sig.push_back(0.0);
   timesteps_ = std::move(ts);
@@ -92,7 +79,7 @@ SchedulerStepOutput EulerDiscreteScheduler::step(const at::Tensor& model_output,
                                                  const at::Tensor& /*variance_noise*/) {
   const double s = sigma(step_index);
   const double s_next = sigmas_[step_index + 1];
-  check_like(model_output, sample, "model_output");
+  check_like_sample(model_output, sample, "model_output");
   const auto dtype = step_compute_dtype(sample);
   const at::Tensor x = sample.to(dtype);                           // [B, C, H, W]
   const at::Tensor out = model_output.to(sample.device(), dtype);  // [B, C, H, W]

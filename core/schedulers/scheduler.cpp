@@ -406,6 +406,12 @@ double sigma_to_timestep(double sigma, const std::vector<double>& log_sigmas) {
   return (1.0 - w) * static_cast<double>(low) + w * static_cast<double>(low + 1);
 }
 
+void Scheduler::check_like_sample(const at::Tensor& t, const at::Tensor& sample, const char* what) const {
+  if (!t.defined() || t.sizes() != sample.sizes())
+    throw Error(name_ + " scheduler: " + what + " must have the sample's shape " + c10::str(sample.sizes()) +
+                (t.defined() ? ", got " + c10::str(t.sizes()) : ""));
+}
+
 at::ScalarType step_compute_dtype(const at::Tensor& sample) {
   const auto t = sample.scalar_type();
   if (!at::isFloatingType(t))

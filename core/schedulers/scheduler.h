@@ -108,6 +108,8 @@ class Scheduler {
   Scheduler(std::string name, SchedulerConfig config);  // validates, builds the schedule
   // Throws unless set_timesteps ran and step_index < timesteps().size(); `what` names the caller.
   void check_step_index(size_t step_index, const char* what) const;
+  // Throws unless `t` is defined and has the sample's shape; `what` names the tensor.
+  void check_like_sample(const at::Tensor& t, const at::Tensor& sample, const char* what) const;
 
   SchedulerConfig config_;
   NoiseSchedule schedule_;
@@ -141,6 +143,8 @@ std::vector<double> karras_sigmas(double sigma_min, double sigma_max, int64_t n,
 // Fractional train timestep of `sigma` by interpolating log sigma (diffusers _sigma_to_t);
 // log_sigmas ascending in t.
 double sigma_to_timestep(double sigma, const std::vector<double>& log_sigmas);
+// The value rounded to float32, as diffusers keeps timesteps and sigmas in float32 arrays.
+inline double rounded_to_float32(double v) { return static_cast<double>(static_cast<float>(v)); }
 // Float dtype in which a step is computed for this sample (half/bfloat16 -> float32).
 at::ScalarType step_compute_dtype(const at::Tensor& sample);
 

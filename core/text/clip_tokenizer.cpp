@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 using bpe::AddedToken;
 using bpe::Chunk;
-const std::string kWho = "CLIP tokenizer";
+const std::string kClipTokenizer = "CLIP tokenizer";
 
 // Case-insensitive match of an ASCII-lower-case literal at text[pos] (the regex module's simple
 // case folding: 's' also matches U+017F LATIN SMALL LETTER LONG S).
@@ -33,7 +33,7 @@ bool match_literal(std::u32string_view text, size_t pos, std::string_view litera
 
 // CLIP's pre-tokenisation regex, alternatives tried in order at each position:
 // <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
-std::vector<std::u32string_view> pre_tokenize(std::u32string_view text) {
+std::vector<std::u32string_view> clip_pre_tokenize(std::u32string_view text) {
   static constexpr std::string_view kLiterals[] = {
       "<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
   std::vector<std::u32string_view> words;
@@ -110,26 +110,26 @@ void set_token(ClipTokenizer::Data& d, int64_t id, const std::string& text) {
 }
 
 void load_vocab(const fs::path& path, ClipTokenizer::Data& d) {
-  d.encoder = bpe::read_vocab(path, kWho);
+  d.encoder = bpe::read_vocab(path, kClipTokenizer);
   for (const auto& [text, id] : d.encoder) set_token(d, id, text);
 }
 
 void load_merges(const fs::path& path, ClipTokenizer::Data& d) {
   // read().strip().split("\n")[1 : 49152 - 256 - 2 + 1]: the first line is a header.
   constexpr size_t kMaxMerges = 49152 - 256 - 2;
-  const std::string text = bpe::read_text_file(path, kWho);
+  const std::string text = bpe::read_text_file(path, kClipTokenizer);
   size_t begin = 0, end = text.size();
   auto ascii_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
   while (begin < end && ascii_space(text[begin])) ++begin;
   while (end > begin && ascii_space(text[end - 1])) --end;
   const auto lines = bpe::split_lines(std::string_view(text).substr(begin, end - begin));
-  d.ranks = bpe::merge_ranks(lines, 1, kMaxMerges + 1, path, kWho);
+  d.ranks = bpe::merge_ranks(lines, 1, kMaxMerges + 1, path, kClipTokenizer);
 }
 
 // Defaults are CLIPTokenizer's.
 void load_special_tokens(const fs::path& folder, ClipTokenizer::Data& d) {
   const auto tokens = bpe::load_special_tokens(
-      folder, d.encoder, {"<|startoftext|>", "<|endoftext|>", "<|endoftext|>", "<|endoftext|>"}, kWho);
+      folder, d.encoder, {"<|startoftext|>", "<|endoftext|>", "<|endoftext|>", "<|endoftext|>"}, kClipTokenizer);
   d.bos = tokens.specials[0].id;
   d.eos = tokens.specials[1].id;
   d.unk = tokens.specials[2].id;
@@ -140,7 +140,7 @@ void load_special_tokens(const fs::path& folder, ClipTokenizer::Data& d) {
     d.added_ids[t.content] = t.id;
     d.added.push_back(t);
   }
-  d.max_length = bpe::model_max_length(tokens.config, 77, tokens.config_path, kWho);
+  d.max_length = bpe::model_max_length(tokens.config, 77, tokens.config_path, kClipTokenizer);
   d.clean_up_spaces = bpe::flag(tokens.config, "clean_up_tokenization_spaces", true);
 }
 
@@ -149,8 +149,8 @@ void load_special_tokens(const fs::path& folder, ClipTokenizer::Data& d) {
 ClipTokenizer ClipTokenizer::load(const fs::path& folder, const fs::path& vocabulary_folder) {
   auto d = std::make_shared<Data>();
   const fs::path& vocabulary = vocabulary_folder.empty() ? folder : vocabulary_folder;
-  load_vocab(bpe::require_file(vocabulary, "vocab.json", kWho), *d);
-  load_merges(bpe::require_file(vocabulary, "merges.txt", kWho), *d);
+  load_vocab(bpe::require_file(vocabulary, "vocab.json", kClipTokenizer), *d);
+  load_merges(bpe::require_file(vocabulary, "merges.txt", kClipTokenizer), *d);
   load_special_tokens(folder, *d);
   return ClipTokenizer(std::move(d), std::make_shared<Cache>());
 }
@@ -207,7 +207,7 @@ std::vector<ClipTokenizer::Piece> ClipTokenizer::pieces(const std::string& text)
     }
     const std::u32string cleaned =
         unicode::basic_tokenize_join(unicode::decode_utf8(chunk.text, "text"));
-    for (std::u32string_view word : pre_tokenize(cleaned)) {
+    for (std::u32string_view word : clip_pre_tokenize(cleaned)) {
       append_bpe(d.bytes.map(unicode::encode_utf8(word)), out);
     }
   }

@@ -12,10 +12,10 @@ namespace partedit {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kWho = "GPT-2 tokenizer";
+const std::string kGpt2Tokenizer = "GPT-2 tokenizer";
 
-bool is_space(char32_t c) { return unicode::is_white_space(c); }  // regex \s
-bool is_other(char32_t c) { return !is_space(c) && !unicode::is_letter(c) && !unicode::is_number(c); }
+bool is_regex_space(char32_t c) { return unicode::is_white_space(c); }  // regex \s
+bool is_other(char32_t c) { return !is_regex_space(c) && !unicode::is_letter(c) && !unicode::is_number(c); }
 
 // Length of the longest run of `pred` characters from text[i].
 template <typename Pred>
@@ -28,7 +28,7 @@ size_t run(std::u32string_view text, size_t i, Pred pred) {
 // GPT-2's pre-tokenisation regex, alternatives tried in order at each position (findall: the
 // matches cover the whole text, since \s+ takes any whitespace the others leave):
 // 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
-std::vector<std::u32string_view> pre_tokenize(std::u32string_view text) {
+std::vector<std::u32string_view> gpt2_pre_tokenize(std::u32string_view text) {
   static constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U"'m", U"'ll", U"'d"};
   std::vector<std::u32string_view> words;
   for (size_t i = 0; i < text.size();) {
@@ -48,7 +48,7 @@ std::vector<std::u32string_view> pre_tokenize(std::u32string_view text) {
     if (!len) {
       // "\s+(?!\S)": a whitespace run not followed by text; when text follows, the run gives up
       // its last character (which then starts the next word as " ?..."); "\s+" for a single one.
-      const size_t n = run(text, i, is_space);
+      const size_t n = run(text, i, is_regex_space);
       len = (i + n == text.size() || n == 1) ? n : n - 1;
     }
     words.push_back(text.substr(i, len));
@@ -85,16 +85,16 @@ struct Gpt2Tokenizer::Data {
 Gpt2Tokenizer Gpt2Tokenizer::load(const fs::path& folder) {
   auto d = std::make_shared<Data>();
   // 1. vocab.json
-  d->encoder = bpe::read_vocab(bpe::require_file(folder, "vocab.json", kWho), kWho);
+  d->encoder = bpe::read_vocab(bpe::require_file(folder, "vocab.json", kGpt2Tokenizer), kGpt2Tokenizer);
   for (const auto& [text, id] : d->encoder) d->set_token(id, text);
   // 2. merges.txt: read().split("\n")[1:-1] (the header and the text after the last newline)
-  const auto merges_path = bpe::require_file(folder, "merges.txt", kWho);
-  const std::string merges = bpe::read_text_file(merges_path, kWho);
+  const auto merges_path = bpe::require_file(folder, "merges.txt", kGpt2Tokenizer);
+  const std::string merges = bpe::read_text_file(merges_path, kGpt2Tokenizer);
   const auto lines = bpe::split_lines(merges);
-  d->ranks = bpe::merge_ranks(lines, 1, lines.size() - 1, merges_path, kWho);
+  d->ranks = bpe::merge_ranks(lines, 1, lines.size() - 1, merges_path, kGpt2Tokenizer);
   // 3. special and added tokens; GPT2Tokenizer's defaults
   const auto tokens = bpe::load_special_tokens(folder, d->encoder,
-                                               {"<|endoftext|>", "<|endoftext|>", "<|endoftext|>", ""}, kWho);
+                                               {"<|endoftext|>", "<|endoftext|>", "<|endoftext|>", ""}, kGpt2Tokenizer);
   d->bos = tokens.specials[0].id;
   d->eos = tokens.specials[1].id;
   d->unk = tokens.specials[2].id;
@@ -107,7 +107,7 @@ Gpt2Tokenizer Gpt2Tokenizer::load(const fs::path& folder) {
     d->added.push_back(t);
     if (!t.special && !d->special_ids.count(t.id)) d->plain_added_ids.insert(t.id);
   }
-  d->max_length = bpe::model_max_length(tokens.config, 0, tokens.config_path, kWho);
+  d->max_length = bpe::model_max_length(tokens.config, 0, tokens.config_path, kGpt2Tokenizer);
   d->add_bos = bpe::flag(tokens.config, "add_bos_token", false);
   d->add_prefix_space = bpe::flag(tokens.config, "add_prefix_space", false);
   d->clean_up_spaces = bpe::flag(tokens.config, "clean_up_tokenization_spaces", true);
@@ -127,13 +127,13 @@ std::vector<Gpt2Tokenizer::Piece> Gpt2Tokenizer::pieces(const std::string& text)
       continue;
     }
     const std::u32string chars = unicode::decode_utf8(chunk.text, "text");
-    for (std::u32string_view word : pre_tokenize(chars)) {
+    for (std::u32string_view word : gpt2_pre_tokenize(chars)) {
       for (std::string& s : bpe::merge_symbols(bpe::utf8_symbols(d.bytes.map(unicode::encode_utf8(word))), d.ranks)) {
         // convert_tokens_to_ids: added tokens first, then the vocabulary, else unk
         int64_t id = d.unk;
         if (auto a = d.added_ids.find(s); a != d.added_ids.end()) id = a->second;
         else if (auto v = d.encoder.find(s); v != d.encoder.end()) id = v->second;
-        if (id < 0) throw Error(kWho + ": piece '" + s + "' is not in the vocabulary and there is no unk token");
+        if (id < 0) throw Error(kGpt2Tokenizer + ": piece '" + s + "' is not in the vocabulary and there is no unk token");
         out.push_back({std::move(s), id});
       }
     }
@@ -185,13 +185,13 @@ bool Gpt2Tokenizer::is_special(int64_t id) const { return data_->special_ids.cou
 int64_t Gpt2Tokenizer::token_id(const std::string& piece) const {
   if (auto a = data_->added_ids.find(piece); a != data_->added_ids.end()) return a->second;
   auto it = data_->encoder.find(piece);
-  if (it == data_->encoder.end()) throw Error(kWho + ": unknown token '" + piece + "'");
+  if (it == data_->encoder.end()) throw Error(kGpt2Tokenizer + ": unknown token '" + piece + "'");
   return it->second;
 }
 
 const std::string& Gpt2Tokenizer::token(int64_t id) const {
   if (id < 0 || size_t(id) >= data_->decoder.size() || !data_->known[size_t(id)])
-    throw Error(kWho + ": unknown token id " + std::to_string(id));
+    throw Error(kGpt2Tokenizer + ": unknown token id " + std::to_string(id));
   return data_->decoder[size_t(id)];
 }
 

@@ -10,6 +10,7 @@
 
 #include "io/json_config.h"
 #include "runtime/error.h"
+#include "partedit_build_info.h"
 #include "text/sentencepiece_abi.h"
 
 namespace partedit {
@@ -85,7 +86,7 @@ void append_text(void* context, const char* data, size_t size) { static_cast<std
 
 // ---- added tokens and text helpers ----
 
-struct AddedToken {
+struct T5AddedToken {
   std::string content;
   int64_t id = 0;
   bool lstrip = false, rstrip = false, special = true;
@@ -132,7 +133,7 @@ struct T5Tokenizer::Data {
   std::shared_ptr<void> model;  // released through the module
   const PeSpmApi* api = nullptr;
   int64_t pieces = 0;
-  std::vector<AddedToken> added;         // longest content first (for splitting)
+  std::vector<T5AddedToken> added;         // longest content first (for splitting)
   std::map<int64_t, size_t> added_by_id;  // id -> index in `added`
   int64_t eos = 1, pad = 0, unk = 2, vocab = 0, max_length = 512;
   std::string folder;
@@ -178,7 +179,7 @@ void read_added_tokens(T5Tokenizer::Data& d, const fs::path& folder) {
     if (t.content == named("unk_token", "<unk>")) d.unk = t.id;
   }
   std::stable_sort(d.added.begin(), d.added.end(),
-                   [](const AddedToken& a, const AddedToken& b) { return a.content.size() > b.content.size(); });
+                   [](const T5AddedToken& a, const T5AddedToken& b) { return a.content.size() > b.content.size(); });
   d.vocab = d.pieces;
   for (size_t i = 0; i < d.added.size(); ++i) {
     d.added_by_id[d.added[i].id] = i;
@@ -236,11 +237,11 @@ std::vector<int64_t> T5Tokenizer::encode_unwrapped(const std::string& text) cons
   // 1. split out added tokens, leftmost and longest first (PreTrainedTokenizer.tokenize's trie)
   struct Segment {
     std::string text;
-    const AddedToken* token = nullptr;
+    const T5AddedToken* token = nullptr;
   };
   std::vector<Segment> segments(1);
   for (size_t i = 0; i < text.size();) {
-    const AddedToken* match = nullptr;
+    const T5AddedToken* match = nullptr;
     for (const auto& t : data_->added)
       if (!t.content.empty() && text.compare(i, t.content.size(), t.content) == 0) {
         match = &t;  // sorted longest first
@@ -256,7 +257,7 @@ std::vector<int64_t> T5Tokenizer::encode_unwrapped(const std::string& text) cons
   }
   // 2. whitespace next to added tokens with lstrip / rstrip
   for (size_t i = 0; i < segments.size(); ++i) {
-    const AddedToken* t = segments[i].token;
+    const T5AddedToken* t = segments[i].token;
     if (!t) continue;
     if (t->rstrip && i + 1 < segments.size()) segments[i + 1].text = strip_left(segments[i + 1].text);
     if (t->lstrip && i > 0) segments[i - 1].text = strip_right(segments[i - 1].text);

@@ -20,6 +20,7 @@
 #include "io/safetensors.h"
 #include "runtime/error.h"
 #include "runtime/threads.h"
+#include "runtime/elapsed.h"
 
 using namespace partedit;
 namespace fs = std::filesystem;
@@ -70,10 +71,6 @@ void write_many(const fs::path& path, size_t count) {
     tensors.emplace_back(name, one);
   }
   write_safetensors(path, tensors);
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 }  // namespace

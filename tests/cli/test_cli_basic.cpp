@@ -8,6 +8,9 @@
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_basic {
+
 using namespace partedit;
 
 namespace {
@@ -84,5 +87,7 @@ class TestCliBasic : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliBasic)
+PARTEDIT_TEST(TestCliBasic);
+#undef VERIFY_OUTPUT
+}  // namespace test_cli_basic
 #include "test_cli_basic.moc"

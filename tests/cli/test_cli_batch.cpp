@@ -13,6 +13,9 @@
 #include "io/image_io.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_batch {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -355,5 +358,6 @@ class TestCliBatch : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCliBatch)
+PARTEDIT_TEST(TestCliBatch);
+}  // namespace test_cli_batch
 #include "test_cli_batch.moc"

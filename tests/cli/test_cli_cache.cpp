@@ -10,6 +10,9 @@
 #include "io/image_io.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_cache {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -115,5 +118,6 @@ class TestCliCache : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCliCache)
+PARTEDIT_TEST(TestCliCache);
+}  // namespace test_cli_cache
 #include "test_cli_cache.moc"

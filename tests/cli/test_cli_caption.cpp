@@ -15,6 +15,9 @@
 #include "runtime/compute.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_caption {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -176,5 +179,6 @@ class TestCliCaption : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliCaption)
+PARTEDIT_TEST(TestCliCaption);
+}  // namespace test_cli_caption
 #include "test_cli_caption.moc"

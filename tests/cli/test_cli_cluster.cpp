@@ -10,6 +10,9 @@
 #include "editing/part_token.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_cluster {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -116,5 +119,6 @@ class TestCliCluster : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCliCluster)
+PARTEDIT_TEST(TestCliCluster);
+}  // namespace test_cli_cluster
 #include "test_cli_cluster.moc"

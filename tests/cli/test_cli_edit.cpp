@@ -14,6 +14,9 @@
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_edit {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -327,5 +330,6 @@ class TestCliEdit : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliEdit)
+PARTEDIT_TEST(TestCliEdit);
+}  // namespace test_cli_edit
 #include "test_cli_edit.moc"

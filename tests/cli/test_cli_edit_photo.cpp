@@ -13,6 +13,9 @@
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_edit_photo {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -296,5 +299,6 @@ class TestCliEditPhoto : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliEditPhoto)
+PARTEDIT_TEST(TestCliEditPhoto);
+}  // namespace test_cli_edit_photo
 #include "test_cli_edit_photo.moc"

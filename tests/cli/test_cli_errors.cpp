@@ -20,6 +20,9 @@
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_errors {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -247,5 +250,7 @@ class TestCliErrors : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliErrors)
+PARTEDIT_TEST(TestCliErrors);
+#undef VERIFY_OUTPUT
+}  // namespace test_cli_errors
 #include "test_cli_errors.moc"

@@ -14,6 +14,9 @@
 #include "io/image_mask.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_eval {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -173,5 +176,6 @@ class TestCliEval : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliEval)
+PARTEDIT_TEST(TestCliEval);
+}  // namespace test_cli_eval
 #include "test_cli_eval.moc"

@@ -11,6 +11,9 @@
 #include "support/checkpoint_writer.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_families {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -107,5 +110,6 @@ class TestCliFamilies : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliFamilies)
+PARTEDIT_TEST(TestCliFamilies);
+}  // namespace test_cli_families
 #include "test_cli_families.moc"

@@ -11,6 +11,9 @@
 #include "io/safetensors.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_generate {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -156,5 +159,6 @@ class TestCliGenerate : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliGenerate)
+PARTEDIT_TEST(TestCliGenerate);
+}  // namespace test_cli_generate
 #include "test_cli_generate.moc"

@@ -14,6 +14,9 @@
 #include "models/tiny_model.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_invert {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -189,5 +192,6 @@ class TestCliInvert : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliInvert)
+PARTEDIT_TEST(TestCliInvert);
+}  // namespace test_cli_invert
 #include "test_cli_invert.moc"

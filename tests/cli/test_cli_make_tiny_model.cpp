@@ -14,6 +14,9 @@
 #include "text/clip_tokenizer.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_make_tiny_model {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -88,5 +91,6 @@ class TestCliMakeTinyModel : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCliMakeTinyModel)
+PARTEDIT_TEST(TestCliMakeTinyModel);
+}  // namespace test_cli_make_tiny_model
 #include "test_cli_make_tiny_model.moc"

@@ -12,6 +12,9 @@
 #include "editing/part_token.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_tokens {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -244,5 +247,8 @@ class TestCliTokens : public QObject {
   std::unique_ptr<test::TempDir> home_;
 };
 
-QTEST_APPLESS_MAIN(TestCliTokens)
+PARTEDIT_TEST(TestCliTokens);
+#undef VERIFY_OUTPUT
+#undef VERIFY_RUN
+}  // namespace test_cli_tokens
 #include "test_cli_tokens.moc"

@@ -13,6 +13,9 @@
 #include "support/test_support.h"
 #include "training/synthetic_parts.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_cli_train_token {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -165,5 +168,6 @@ class TestCliTrainToken : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCliTrainToken)
+PARTEDIT_TEST(TestCliTrainToken);
+}  // namespace test_cli_train_token
 #include "test_cli_train_token.moc"

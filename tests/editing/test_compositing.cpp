@@ -13,6 +13,9 @@
 #include "io/image_photo.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_compositing {
+
 using namespace partedit;
 
 namespace {
@@ -203,5 +206,6 @@ class TestCompositing : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCompositing)
+PARTEDIT_TEST(TestCompositing);
+}  // namespace test_compositing
 #include "test_compositing.moc"

@@ -14,6 +14,9 @@
 #include "runtime/compute.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_edit_prompt_window {
+
 using namespace partedit;
 
 namespace {
@@ -159,5 +162,6 @@ class TestEditPromptWindow : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestEditPromptWindow)
+PARTEDIT_TEST(TestEditPromptWindow);
+}  // namespace test_edit_prompt_window
 #include "test_edit_prompt_window.moc"

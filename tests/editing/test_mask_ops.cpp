@@ -9,6 +9,9 @@
 #include "editing/mask_ops.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_mask_ops {
+
 using namespace partedit;
 
 class TestMaskOps : public QObject {
@@ -94,5 +97,6 @@ class TestMaskOps : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestMaskOps)
+PARTEDIT_TEST(TestMaskOps);
+}  // namespace test_mask_ops
 #include "test_mask_ops.moc"

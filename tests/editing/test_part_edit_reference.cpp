@@ -9,6 +9,9 @@
 #include "runtime/compute.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_part_edit_reference {
+
 using namespace partedit;
 
 namespace {
@@ -129,5 +132,6 @@ class TestPartEditReference : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestPartEditReference)
+PARTEDIT_TEST(TestPartEditReference);
+}  // namespace test_part_edit_reference
 #include "test_part_edit_reference.moc"

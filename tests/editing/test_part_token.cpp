@@ -15,6 +15,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_part_token {
+
 using namespace partedit;
 using test::error_of;
 namespace fs = std::filesystem;
@@ -286,5 +289,7 @@ class TestPartToken : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestPartToken)
+PARTEDIT_TEST(TestPartToken);
+#undef EXPECT_ERROR
+}  // namespace test_part_token
 #include "test_part_token.moc"

@@ -13,6 +13,9 @@
 #include "runtime/compute.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_photo_edit {
+
 using namespace partedit;
 
 class TestPhotoEdit : public QObject {
@@ -144,5 +147,6 @@ class TestPhotoEdit : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestPhotoEdit)
+PARTEDIT_TEST(TestPhotoEdit);
+}  // namespace test_photo_edit
 #include "test_photo_edit.moc"

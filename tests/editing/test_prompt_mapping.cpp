@@ -7,6 +7,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_prompt_mapping {
+
 using namespace partedit;
 
 class TestPromptMapping : public QObject {
@@ -86,5 +89,6 @@ class TestPromptMapping : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestPromptMapping)
+PARTEDIT_TEST(TestPromptMapping);
+}  // namespace test_prompt_mapping
 #include "test_prompt_mapping.moc"

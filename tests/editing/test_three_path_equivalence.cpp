@@ -15,6 +15,9 @@
 #include "schedulers/scheduler.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_three_path_equivalence {
+
 using namespace partedit;
 
 namespace {
@@ -136,5 +139,6 @@ class TestThreePathEquivalence : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestThreePathEquivalence)
+PARTEDIT_TEST(TestThreePathEquivalence);
+}  // namespace test_three_path_equivalence
 #include "test_three_path_equivalence.moc"

@@ -15,6 +15,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_token_library {
+
 using namespace partedit;
 using test::error_of;
 namespace fs = std::filesystem;
@@ -337,5 +340,7 @@ class TestTokenLibrary : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestTokenLibrary)
+PARTEDIT_TEST(TestTokenLibrary);
+#undef VERIFY_CONTAINS
+}  // namespace test_token_library
 #include "test_token_library.moc"

@@ -13,6 +13,9 @@
 #include "pipeline/diffusion_model.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_engine {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -265,5 +268,6 @@ class TestEngine : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestEngine)
+PARTEDIT_TEST(TestEngine);
+}  // namespace test_engine
 #include "test_engine.moc"

@@ -16,6 +16,9 @@
 #include "models/clip/tiny_clip.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_edit_scorer {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -156,5 +159,6 @@ class TestEditScorer : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestEditScorer)
+PARTEDIT_TEST(TestEditScorer);
+}  // namespace test_edit_scorer
 #include "test_edit_scorer.moc"

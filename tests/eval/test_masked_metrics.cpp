@@ -10,6 +10,9 @@
 #include "eval/masked_metrics.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_masked_metrics {
+
 using namespace partedit;
 
 namespace {
@@ -214,5 +217,6 @@ class TestMaskedMetrics : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestMaskedMetrics)
+PARTEDIT_TEST(TestMaskedMetrics);
+}  // namespace test_masked_metrics
 #include "test_masked_metrics.moc"

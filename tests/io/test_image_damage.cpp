@@ -24,6 +24,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_image_damage {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 using Bytes = std::string;
@@ -360,5 +363,6 @@ class TestImageDamage : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestImageDamage)
+PARTEDIT_TEST(TestImageDamage);
+}  // namespace test_image_damage
 #include "test_image_damage.moc"

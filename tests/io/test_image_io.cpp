@@ -12,6 +12,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_image_io {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -229,5 +232,6 @@ class TestImageIo : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestImageIo)
+PARTEDIT_TEST(TestImageIo);
+}  // namespace test_image_io
 #include "test_image_io.moc"

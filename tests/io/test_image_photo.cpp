@@ -19,6 +19,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_image_photo {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 using Bytes = std::string;
@@ -449,5 +452,6 @@ class TestImagePhoto : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestImagePhoto)
+PARTEDIT_TEST(TestImagePhoto);
+}  // namespace test_image_photo
 #include "test_image_photo.moc"

@@ -9,6 +9,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_safetensors {
+
 using namespace partedit;
 
 class TestSafetensors : public QObject {
@@ -33,5 +36,6 @@ class TestSafetensors : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSafetensors)
+PARTEDIT_TEST(TestSafetensors);
+}  // namespace test_safetensors
 #include "test_safetensors.moc"

@@ -14,6 +14,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_safetensors_bad_input {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -250,5 +253,7 @@ class TestSafetensorsBadInput : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSafetensorsBadInput)
+PARTEDIT_TEST(TestSafetensorsBadInput);
+#undef EXPECT_OPEN_ERROR
+}  // namespace test_safetensors_bad_input
 #include "test_safetensors_bad_input.moc"

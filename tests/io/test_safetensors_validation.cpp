@@ -17,6 +17,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_safetensors_validation {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -246,5 +249,7 @@ class TestSafetensorsValidation : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSafetensorsValidation)
+PARTEDIT_TEST(TestSafetensorsValidation);
+#undef EXPECT_OPEN_ERROR
+}  // namespace test_safetensors_validation
 #include "test_safetensors_validation.moc"

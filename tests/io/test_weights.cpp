@@ -15,6 +15,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_weights {
+
 using namespace partedit;
 using test::error_of;
 namespace fs = std::filesystem;
@@ -218,5 +221,7 @@ class TestWeights : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestWeights)
+PARTEDIT_TEST(TestWeights);
+#undef VERIFY_MENTIONS
+}  // namespace test_weights
 #include "test_weights.moc"

@@ -8,6 +8,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_blip2_captioner {
+
 using namespace partedit;
 
 namespace {
@@ -88,5 +91,6 @@ class TestBlip2Captioner : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestBlip2Captioner)
+PARTEDIT_TEST(TestBlip2Captioner);
+}  // namespace test_blip2_captioner
 #include "test_blip2_captioner.moc"

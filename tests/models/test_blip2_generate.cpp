@@ -19,6 +19,9 @@
 #include "support/test_support.h"
 #include "text/t5_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_blip2_generate {
+
 using namespace partedit;
 
 namespace {
@@ -273,5 +276,6 @@ class TestBlip2Generate : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestBlip2Generate)
+PARTEDIT_TEST(TestBlip2Generate);
+}  // namespace test_blip2_generate
 #include "test_blip2_generate.moc"

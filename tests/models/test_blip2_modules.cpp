@@ -18,6 +18,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_blip2_modules {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -296,5 +299,6 @@ class TestBlip2Modules : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestBlip2Modules)
+PARTEDIT_TEST(TestBlip2Modules);
+}  // namespace test_blip2_modules
 #include "test_blip2_modules.moc"

@@ -22,6 +22,9 @@
 #include "support/test_support.h"
 #include "text/gpt2_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_blip2_opt {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -357,5 +360,6 @@ class TestBlip2Opt : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestBlip2Opt)
+PARTEDIT_TEST(TestBlip2Opt);
+}  // namespace test_blip2_opt
 #include "test_blip2_opt.moc"

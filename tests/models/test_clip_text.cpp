@@ -16,6 +16,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_clip_text {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -368,5 +371,6 @@ class TestClipText : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestClipText)
+PARTEDIT_TEST(TestClipText);
+}  // namespace test_clip_text
 #include "test_clip_text.moc"

@@ -18,6 +18,9 @@
 #include "models/clip/tiny_clip.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_clip_vision {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -262,5 +265,6 @@ class TestClipVision : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestClipVision)
+PARTEDIT_TEST(TestClipVision);
+}  // namespace test_clip_vision
 #include "test_clip_vision.moc"

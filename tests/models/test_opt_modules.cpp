@@ -16,6 +16,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_opt_modules {
+
 using namespace partedit;
 
 namespace {
@@ -313,5 +316,6 @@ class TestOptModules : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestOptModules)
+PARTEDIT_TEST(TestOptModules);
+}  // namespace test_opt_modules
 #include "test_opt_modules.moc"

@@ -20,6 +20,9 @@
 #include "text/clip_tokenizer.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_tiny_model {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -218,5 +221,6 @@ class TestTinyModel : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestTinyModel)
+PARTEDIT_TEST(TestTinyModel);
+}  // namespace test_tiny_model
 #include "test_tiny_model.moc"

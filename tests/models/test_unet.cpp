@@ -16,6 +16,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_unet {
+
 using namespace partedit;
 using nlohmann::json;
 
@@ -377,5 +380,6 @@ class TestUNet : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestUNet)
+PARTEDIT_TEST(TestUNet);
+}  // namespace test_unet
 #include "test_unet.moc"

@@ -12,6 +12,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_vae {
+
 using namespace partedit;
 
 namespace {
@@ -252,5 +255,6 @@ class TestVae : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestVae)
+PARTEDIT_TEST(TestVae);
+}  // namespace test_vae
 #include "test_vae.moc"

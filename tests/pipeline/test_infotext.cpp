@@ -3,6 +3,9 @@
 #include "pipeline/infotext.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_infotext {
+
 using namespace partedit;
 
 class TestInfotext : public QObject {
@@ -44,5 +47,6 @@ class TestInfotext : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestInfotext)
+PARTEDIT_TEST(TestInfotext);
+}  // namespace test_infotext
 #include "test_infotext.moc"

@@ -17,6 +17,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_inversion_cache {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -175,5 +178,6 @@ class TestInversionCache : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestInversionCache)
+PARTEDIT_TEST(TestInversionCache);
+}  // namespace test_inversion_cache
 #include "test_inversion_cache.moc"

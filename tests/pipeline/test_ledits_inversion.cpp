@@ -16,6 +16,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_ledits_inversion {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -342,5 +345,6 @@ class TestLeditsInversion : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestLeditsInversion)
+PARTEDIT_TEST(TestLeditsInversion);
+}  // namespace test_ledits_inversion
 #include "test_ledits_inversion.moc"

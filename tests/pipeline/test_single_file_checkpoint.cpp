@@ -25,6 +25,9 @@
 #include "support/test_support.h"
 #include "text/clip_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_single_file_checkpoint {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -382,5 +385,6 @@ class TestSingleFileCheckpoint : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSingleFileCheckpoint)
+PARTEDIT_TEST(TestSingleFileCheckpoint);
+}  // namespace test_single_file_checkpoint
 #include "test_single_file_checkpoint.moc"

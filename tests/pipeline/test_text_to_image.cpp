@@ -13,6 +13,9 @@
 #include "runtime/error.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_text_to_image {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -256,5 +259,6 @@ class TestTextToImage : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestTextToImage)
+PARTEDIT_TEST(TestTextToImage);
+}  // namespace test_text_to_image
 #include "test_text_to_image.moc"

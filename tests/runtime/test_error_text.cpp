@@ -12,6 +12,9 @@
 #include "runtime/stage.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_error_text {
+
 using namespace partedit;
 
 namespace {
@@ -111,5 +114,6 @@ class TestErrorText : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestErrorText)
+PARTEDIT_TEST(TestErrorText);
+}  // namespace test_error_text
 #include "test_error_text.moc"

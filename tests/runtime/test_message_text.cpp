@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "support/test_registry.h"
 #include "runtime/message_text.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_message_text {
 
 using namespace partedit;
 
@@ -46,5 +50,6 @@ class TestMessageText : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestMessageText)
+PARTEDIT_TEST(TestMessageText);
+}  // namespace test_message_text
 #include "test_message_text.moc"

@@ -3,7 +3,11 @@
 // synthetic (an injected clock), so every expected value is exact arithmetic.
 #include <QtTest>
 
+#include "support/test_registry.h"
 #include "runtime/progress_clock.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_progress_clock {
 
 using namespace partedit;
 
@@ -96,5 +100,6 @@ class TestProgressClock : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestProgressClock)
+PARTEDIT_TEST(TestProgressClock);
+}  // namespace test_progress_clock
 #include "test_progress_clock.moc"

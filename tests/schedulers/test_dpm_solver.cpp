@@ -15,6 +15,9 @@
 #include "schedulers/scheduler.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_dpm_solver {
+
 using namespace partedit;
 
 namespace {
@@ -314,5 +317,6 @@ class TestDpmSolver : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestDpmSolver)
+PARTEDIT_TEST(TestDpmSolver);
+}  // namespace test_dpm_solver
 #include "test_dpm_solver.moc"

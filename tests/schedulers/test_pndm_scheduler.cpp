@@ -10,10 +10,14 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "support/test_registry.h"
 #include "io/json_config.h"
 #include "runtime/error.h"
 #include "schedulers/pndm_scheduler.h"
 #include "schedulers/scheduler.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_pndm_scheduler {
 
 using namespace partedit;
 
@@ -284,5 +288,6 @@ class TestPndmScheduler : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestPndmScheduler)
+PARTEDIT_TEST(TestPndmScheduler);
+}  // namespace test_pndm_scheduler
 #include "test_pndm_scheduler.moc"

@@ -17,6 +17,9 @@
 #include "schedulers/scheduler.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_scheduler_defaults {
+
 using namespace partedit;
 
 namespace {
@@ -231,5 +234,6 @@ class TestSchedulerDefaults : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSchedulerDefaults)
+PARTEDIT_TEST(TestSchedulerDefaults);
+}  // namespace test_scheduler_defaults
 #include "test_scheduler_defaults.moc"

@@ -15,6 +15,9 @@
 #include "schedulers/scheduler.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_schedulers {
+
 using namespace partedit;
 
 namespace {
@@ -465,5 +468,6 @@ class TestSchedulers : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSchedulers)
+PARTEDIT_TEST(TestSchedulers);
+}  // namespace test_schedulers
 #include "test_schedulers.moc"

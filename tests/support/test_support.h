@@ -8,6 +8,8 @@
 
 #include <QtTest>
 
+#include "support/test_registry.h"
+
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 

@@ -11,6 +11,9 @@
 #include "support/test_support.h"
 #include "text/clip_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_clip_tokenizer {
+
 using namespace partedit;
 using test::error_of;
 using Ids = std::vector<int64_t>;
@@ -220,5 +223,6 @@ class TestClipTokenizer : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestClipTokenizer)
+PARTEDIT_TEST(TestClipTokenizer);
+}  // namespace test_clip_tokenizer
 #include "test_clip_tokenizer.moc"

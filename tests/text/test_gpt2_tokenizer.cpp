@@ -11,6 +11,9 @@
 #include "support/test_support.h"
 #include "text/gpt2_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_gpt2_tokenizer {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 using Ids = std::vector<int64_t>;
@@ -189,5 +192,6 @@ class TestGpt2Tokenizer : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestGpt2Tokenizer)
+PARTEDIT_TEST(TestGpt2Tokenizer);
+}  // namespace test_gpt2_tokenizer
 #include "test_gpt2_tokenizer.moc"

@@ -12,6 +12,9 @@
 #include "support/test_support.h"
 #include "text/t5_tokenizer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_sentencepiece_t5 {
+
 using namespace partedit;
 namespace fs = std::filesystem;
 
@@ -159,5 +162,6 @@ class TestSentencePieceT5 : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestSentencePieceT5)
+PARTEDIT_TEST(TestSentencePieceT5);
+}  // namespace test_sentencepiece_t5
 #include "test_sentencepiece_t5.moc"

@@ -14,6 +14,9 @@
 #include "training/synthetic_parts.h"
 #include "training/token_trainer.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_token_trainer {
+
 using namespace partedit;
 
 namespace {
@@ -266,5 +269,6 @@ class TestTokenTrainer : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestTokenTrainer)
+PARTEDIT_TEST(TestTokenTrainer);
+}  // namespace test_token_trainer
 #include "test_token_trainer.moc"

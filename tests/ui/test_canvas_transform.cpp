@@ -5,7 +5,11 @@
 
 #include <cmath>
 
+#include "support/test_registry.h"
 #include "canvas/canvas_transform.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_canvas_transform {
 
 using partedit::ui::CanvasTransform;
 
@@ -188,5 +192,6 @@ class TestCanvasTransform : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestCanvasTransform)
+PARTEDIT_TEST(TestCanvasTransform);
+}  // namespace test_canvas_transform
 #include "test_canvas_transform.moc"

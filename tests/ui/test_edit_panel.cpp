@@ -20,6 +20,9 @@
 #include "worker/edit_text_check.h"
 #include "worker/image_parameters.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_edit_panel {
+
 using namespace partedit::ui;
 namespace fs = std::filesystem;
 
@@ -158,5 +161,6 @@ class TestEditPanel : public QObject {
   }
 };
 
-QTEST_MAIN(TestEditPanel)
+PARTEDIT_TEST(TestEditPanel);
+}  // namespace test_edit_panel
 #include "test_edit_panel.moc"

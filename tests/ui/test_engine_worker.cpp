@@ -10,6 +10,9 @@
 #include "support/test_support.h"
 #include "worker/engine_client.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_engine_worker {
+
 using namespace partedit;
 using namespace partedit::ui;
 namespace fs = std::filesystem;
@@ -174,5 +177,6 @@ class TestEngineWorker : public QObject {
   }
 };
 
-QTEST_MAIN(TestEngineWorker)
+PARTEDIT_TEST(TestEngineWorker);
+}  // namespace test_engine_worker
 #include "test_engine_worker.moc"

@@ -7,8 +7,12 @@
 #include <QPlainTextEdit>
 #include <QUndoStack>
 
+#include "support/test_registry.h"
 #include "history/history_model.h"
 #include "history/history_panel.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_history {
 
 using partedit::ui::HistoryEntry;
 using partedit::ui::HistoryModel;
@@ -248,5 +252,6 @@ class TestHistory : public QObject {
   }
 };
 
-QTEST_MAIN(TestHistory)
+PARTEDIT_TEST(TestHistory);
+}  // namespace test_history
 #include "test_history.moc"

@@ -14,6 +14,9 @@
 #include "widgets/mask_overlay.h"
 #include "support/test_support.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_image_canvas {
+
 using partedit::ui::CanvasTransform;
 using partedit::ui::ImageCanvas;
 
@@ -410,5 +413,6 @@ class TestImageCanvas : public QObject {
   }
 };
 
-QTEST_MAIN(TestImageCanvas)
+PARTEDIT_TEST(TestImageCanvas);
+}  // namespace test_image_canvas
 #include "test_image_canvas.moc"

@@ -9,8 +9,12 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 
+#include "support/test_registry.h"
 #include "training/label_mask_import.h"
 #include "training/label_picker_dialog.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_label_mask_import {
 
 using namespace partedit::ui;
 
@@ -225,5 +229,6 @@ class TestLabelMaskImport : public QObject {
   }
 };
 
-QTEST_MAIN(TestLabelMaskImport)
+PARTEDIT_TEST(TestLabelMaskImport);
+}  // namespace test_label_mask_import
 #include "test_label_mask_import.moc"

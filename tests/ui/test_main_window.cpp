@@ -36,6 +36,9 @@
 #include "widgets/run_status.h"
 #include "worker/engine_client.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_main_window {
+
 using namespace partedit::ui;
 using partedit::test::qpath;
 using partedit::test::screenshot;
@@ -304,5 +307,6 @@ class TestMainWindow : public QObject {
   }
 };
 
-QTEST_MAIN(TestMainWindow)
+PARTEDIT_TEST(TestMainWindow);
+}  // namespace test_main_window
 #include "test_main_window.moc"

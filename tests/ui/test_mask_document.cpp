@@ -8,7 +8,11 @@
 #include <cmath>
 #include <deque>
 
+#include "support/test_registry.h"
 #include "training/mask_document.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_mask_document {
 
 using partedit::ui::MaskDocument;
 using partedit::ui::MaskOp;
@@ -275,5 +279,6 @@ class TestMaskDocument : public QObject {
   }
 };
 
-QTEST_MAIN(TestMaskDocument)
+PARTEDIT_TEST(TestMaskDocument);
+}  // namespace test_mask_document
 #include "test_mask_document.moc"

@@ -5,8 +5,12 @@
 
 #include <QPainter>
 
+#include "support/test_registry.h"
 #include "widgets/mask_contact_sheet.h"
 #include "widgets/mask_overlay.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_mask_images {
 
 using namespace partedit::ui;
 
@@ -156,5 +160,6 @@ class TestMaskImages : public QObject {
   }
 };
 
-QTEST_MAIN(TestMaskImages)
+PARTEDIT_TEST(TestMaskImages);
+}  // namespace test_mask_images
 #include "test_mask_images.moc"

@@ -10,8 +10,12 @@
 
 #include <cmath>
 
+#include "support/test_registry.h"
 #include "training/mask_document.h"
 #include "training/mask_painter.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_mask_painter {
 
 using partedit::ui::MaskDocument;
 using partedit::ui::MaskOp;
@@ -193,5 +197,6 @@ class TestMaskPainter : public QObject {
   }
 };
 
-QTEST_MAIN(TestMaskPainter)
+PARTEDIT_TEST(TestMaskPainter);
+}  // namespace test_mask_painter
 #include "test_mask_painter.moc"

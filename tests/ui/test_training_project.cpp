@@ -15,7 +15,11 @@
 #include <sys/resource.h>
 #endif
 
+#include "support/test_registry.h"
 #include "training/training_project.h"
+
+// The file's own names, apart from the other files of its unity batch.
+namespace test_training_project {
 
 using partedit::ui::TrainingEntry;
 using partedit::ui::TrainingProject;
@@ -223,5 +227,6 @@ class TestTrainingProject : public QObject {
   }
 };
 
-QTEST_MAIN(TestTrainingProject)
+PARTEDIT_TEST(TestTrainingProject);
+}  // namespace test_training_project
 #include "test_training_project.moc"

@@ -32,6 +32,9 @@
 #include "training/training_wizard.h"
 #include "worker/engine_client.h"
 
+// The file's own names, apart from the other files of its unity batch.
+namespace test_training_wizard {
+
 using namespace partedit::ui;
 using partedit::test::qpath;
 using partedit::test::screenshot;
@@ -279,5 +282,6 @@ class TestTrainingWizard : public QObject {
   }
 };
 
-QTEST_MAIN(TestTrainingWizard)
+PARTEDIT_TEST(TestTrainingWizard);
+}  // namespace test_training_wizard
 #include "test_training_wizard.moc"

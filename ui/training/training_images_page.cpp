@@ -29,7 +29,7 @@ namespace partedit::ui {
 
 namespace {
 
-constexpr int kThumbnailSide = 72;
+constexpr int kImageListThumbnailSide = 72;
 
 QString imageFilter() { return TrainingImagesPage::tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"); }
 
@@ -55,7 +55,7 @@ TrainingImagesPage::TrainingImagesPage(TrainingProject* project, QWidget* parent
 
   list_ = new QListWidget(this);
   list_->setObjectName(QStringLiteral("trainingImages"));
-  list_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
+  list_->setIconSize(QSize(kImageListThumbnailSide, kImageListThumbnailSide));
   list_->setMinimumWidth(230);
   list_->setMaximumWidth(300);
   list_->setSpacing(2);
@@ -280,7 +280,7 @@ void TrainingImagesPage::refreshItem(int index) {
   QString error;
   const QImage photo = entry.imageMissing ? QImage() : readImageFile(entry.imagePath, &error);
   // The same picture when selected: Qt's selected mode would tint the mask's colours.
-  const QPixmap thumbnail = QPixmap::fromImage(maskedThumbnail(photo, project_->loadMask(index), kThumbnailSide));
+  const QPixmap thumbnail = QPixmap::fromImage(maskedThumbnail(photo, project_->loadMask(index), kImageListThumbnailSide));
   QIcon icon(thumbnail);
   icon.addPixmap(thumbnail, QIcon::Selected);
   item->setIcon(icon);

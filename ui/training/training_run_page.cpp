@@ -24,7 +24,6 @@ namespace partedit::ui {
 namespace {
 
 constexpr int kPreviewSide = 200;
-constexpr int kThumbnailSide = 64;
 constexpr int kTrainingStage = 9;  // partedit::EngineStage::Training
 constexpr int kPreparingStage = 8;
 
@@ -99,8 +98,8 @@ TrainingRunPage::TrainingRunPage(EngineClient* engine, QWidget* parent) : QWizar
   thumbnails_->setViewMode(QListView::IconMode);
   thumbnails_->setFlow(QListView::LeftToRight);
   thumbnails_->setWrapping(false);
-  thumbnails_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
-  thumbnails_->setFixedHeight(kThumbnailSide + fontMetrics().height() + 22);
+  thumbnails_->setIconSize(QSize(kRunThumbnailSide, kRunThumbnailSide));
+  thumbnails_->setFixedHeight(kRunThumbnailSide + fontMetrics().height() + 22);
   thumbnails_->setSelectionMode(QAbstractItemView::NoSelection);
   thumbnails_->setMovement(QListView::Static);
   thumbnails_->setFocusPolicy(Qt::NoFocus);

@@ -22,6 +22,9 @@ namespace partedit::ui {
 class EngineClient;
 class LossCurve;
 
+// Side in pixels of the held-out thumbnails the run page shows (the wizard renders them).
+inline constexpr int kRunThumbnailSide = 64;
+
 class TrainingRunPage : public QWizardPage {
   Q_OBJECT
  public:

@@ -13,10 +13,6 @@
 
 namespace partedit::ui {
 
-namespace {
-constexpr int kThumbnailSide = 64;
-}
-
 TrainingWizard::TrainingWizard(EngineClient* engine, QWidget* parent) : QWizard(parent), engine_(engine) {
   setObjectName(QStringLiteral("TrainingWizard"));
   setWindowTitle(tr("Train Part Token"));
@@ -112,7 +108,7 @@ void TrainingWizard::updateThumbnails() {
   for (const TrainingImage& image : trainingSettings().images) {
     const int index = project_.indexOfImage(image.imagePath);
     QString error;  // an unreadable image shows as an empty tile; the images page says why
-    thumbnails.push_back(maskedThumbnail(readImageFile(image.imagePath, &error), project_.loadMask(index), kThumbnailSide));
+    thumbnails.push_back(maskedThumbnail(readImageFile(image.imagePath, &error), project_.loadMask(index), kRunThumbnailSide));
     names << image.name;
   }
   run_->setThumbnails(thumbnails, names);
