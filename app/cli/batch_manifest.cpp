@@ -50,7 +50,7 @@ std::map<std::string, OptionKind> edit_option_kinds() {
   return kinds;
 }
 
-fs::path resolved(const fs::path& base, const std::string& value) {
+fs::path resolved_against(const fs::path& base, const std::string& value) {
   const fs::path path(value);
   return (path.is_absolute() ? path : base / path).lexically_normal();
 }
@@ -90,7 +90,7 @@ ordered_json resolved_entry(const ordered_json& object, const fs::path& base, co
     const fs::path& folder = input ? base : out_dir;
     auto path_of = [&](const ordered_json& item) {
       if (!item.is_string()) throw Error("\"" + key + "\" takes a path, got " + item.dump());
-      return resolved(folder, item.get<std::string>()).string();
+      return resolved_against(folder, item.get<std::string>()).string();
     };
     if (value.is_array()) {
       entry[key] = ordered_json::array();

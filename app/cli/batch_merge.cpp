@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "batch_results.h"
+#include "eval/edit_scorer.h"
 #include "io/atomic_file.h"
+#include "io/csv.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -18,22 +20,17 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// eval's scores (core/eval), in table order.
-const std::vector<std::string> kScoreKeys = {"clip_fg", "clip_bg", "psnr", "background_mse", "ssim", "part_fraction"};
 const std::vector<std::string> kRowKeys = {"line", "status", "part", "edit", "prompt", "edit_prompt", "seed", "model"};
 
-std::string csv_field(const ordered_json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
+// A JSON value as a CSV cell: strings as they are, null empty, anything else as JSON.
+std::string cell_text(const ordered_json& value) {
+  return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
 }
 
-std::string csv_line(const std::vector<ordered_json>& fields) {
-  std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + csv_field(fields[i]);
-  return line + "\n";
+std::string csv_row(const std::vector<ordered_json>& values) {
+  std::vector<std::string> fields;
+  for (const auto& value : values) fields.push_back(cell_text(value));
+  return csv_line(fields);
 }
 
 const ordered_json& field(const ordered_json& record, const std::string& key) {
@@ -52,7 +49,7 @@ ordered_json means_of(const std::string& group, const std::string& name, const s
     if (!scores.is_object()) continue;
     ++scored;
     if (scores.contains("psnr") && scores.at("psnr").is_null()) ++identical;
-    for (const auto& key : kScoreKeys)
+    for (const auto& key : score_keys())
       if (scores.contains(key) && scores.at(key).is_number()) {
         sums[key].first += scores.at(key).get<double>();
         ++sums[key].second;
@@ -60,7 +57,7 @@ ordered_json means_of(const std::string& group, const std::string& name, const s
   }
   out["failed"] = failed;
   out["scored"] = scored;
-  for (const auto& key : kScoreKeys) {
+  for (const auto& key : score_keys()) {
     const auto it = sums.find(key);
     out[key] = it == sums.end() ? ordered_json() : ordered_json(it->second.first / double(it->second.second));
   }
@@ -90,13 +87,9 @@ std::string means_text(const std::vector<ordered_json>& means) {
   return text;
 }
 
-}  // namespace
-
-MergeSummary merge_batch_results(const fs::path& dir) {
-  if (!fs::is_directory(dir)) throw Error("--merge " + dir.string() + ": no such folder");
-  // 1. The shard files: one split, every shard.
+// The shard files of `dir` by shard: one split, every shard; returns the shard count.
+size_t find_shard_files(const fs::path& dir, std::map<size_t, fs::path>& files) {
   std::map<size_t, std::set<size_t>> splits;  // N -> the shards I found
-  std::map<size_t, fs::path> files;
   const std::regex name("results-([0-9]+)-of-([0-9]+)\\.jsonl");
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::smatch m;
@@ -116,8 +109,11 @@ MergeSummary merge_batch_results(const fs::path& dir) {
   for (size_t i = 0; i < count; ++i)
     if (!splits.begin()->second.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
   if (!missing.empty()) throw Error("shard " + missing + " has no results in " + dir.string() + " (run it, then merge)");
+  return count;
+}
 
-  // 2. Every edit of the manifest exactly once, in manifest order.
+// Every edit of the manifest exactly once, by manifest index, without the shard's own fields.
+std::map<size_t, ordered_json> read_edit_records(const std::map<size_t, fs::path>& files, size_t count) {
   std::map<size_t, ordered_json> by_index;
   size_t edits = 0;
   for (const auto& [shard, file] : files) {
@@ -140,15 +136,25 @@ MergeSummary merge_batch_results(const fs::path& dir) {
   if (absent_count > 0)
     throw Error(std::to_string(absent_count) + " edit(s) have no record (index " + absent + (absent_count > 10 ? ", …" : "") +
                 "): rerun their shards with --resume, then merge");
+  return by_index;
+}
 
-  // 3. The tables.
+}  // namespace
+
+MergeSummary merge_batch_results(const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw Error("--merge " + dir.string() + ": no such folder");
+  std::map<size_t, fs::path> files;
+  const size_t count = find_shard_files(dir, files);
+  const std::map<size_t, ordered_json> by_index = read_edit_records(files, count);
+
+  // The tables.
   std::string jsonl, csv;
   std::vector<ordered_json> header;
   for (const auto& key : kRowKeys) header.emplace_back(key);
   header.emplace_back("out");
-  for (const auto& key : kScoreKeys) header.emplace_back(key);
+  for (const auto& key : score_keys()) header.emplace_back(key);
   header.emplace_back("error");
-  csv += csv_line(header);
+  csv += csv_row(header);
   std::vector<const ordered_json*> all;
   std::map<std::string, std::vector<const ordered_json*>> by_part, by_edit;
   MergeSummary summary;
@@ -158,9 +164,9 @@ MergeSummary merge_batch_results(const fs::path& dir) {
     std::vector<ordered_json> row;
     for (const auto& key : kRowKeys) row.push_back(field(record, key));
     row.push_back(field(field(record, "outputs"), "out"));
-    for (const auto& key : kScoreKeys) row.push_back(field(field(record, "scores"), key));
+    for (const auto& key : score_keys()) row.push_back(field(field(record, "scores"), key));
     row.push_back(field(record, "error"));
-    csv += csv_line(row);
+    csv += csv_row(row);
     all.push_back(&record);
     if (field(record, "part").is_string()) by_part[record["part"].get<std::string>()].push_back(&record);
     if (field(record, "edit").is_string()) by_edit[record["edit"].get<std::string>()].push_back(&record);
@@ -174,12 +180,12 @@ MergeSummary merge_batch_results(const fs::path& dir) {
   std::string means_jsonl, means_csv;
   std::vector<ordered_json> means_header;
   for (const auto& [key, value] : means.front().items()) means_header.emplace_back(key);
-  means_csv += csv_line(means_header);
+  means_csv += csv_row(means_header);
   for (const auto& m : means) {
     means_jsonl += m.dump() + "\n";
     std::vector<ordered_json> row;
     for (const auto& [key, value] : m.items()) row.push_back(value);
-    means_csv += csv_line(row);
+    means_csv += csv_row(row);
   }
   write_file_atomically(dir / "results.jsonl", jsonl);
   write_file_atomically(dir / "results.csv", csv);

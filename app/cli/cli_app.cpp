@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit::cli {
 
@@ -72,9 +73,8 @@ bool repeatable(const CLI::Option& option) {
 // `text` broken into lines of at most `width` characters at spaces.
 std::vector<std::string> wrap(const std::string& text, size_t width) {
   std::vector<std::string> lines;
-  std::istringstream words(text);
   std::string line;
-  for (std::string word; words >> word;) {
+  for (const std::string& word : split_words(text)) {
     if (!line.empty() && line.size() + 1 + word.size() > width) {
       lines.push_back(line);
       line.clear();

@@ -12,13 +12,13 @@
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
 #include "runtime/progress_clock.h"
+#include "runtime/text.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
 
 void check_output_path(const fs::path& path, const std::vector<std::string>& extensions, const char* option) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(path.extension().string());
   std::string list;
   for (const auto& e : extensions) list += (list.empty() ? "" : ", ") + e;
   const std::string name = std::string("--") + option + " " + path.string();

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/atomic_file.h"
 #include "batch_eval.h"
 #include "batch_manifest.h"
 #include "batch_merge.h"
@@ -58,17 +59,6 @@ std::string edit_text(const EditInstruction& instruction) {
     case EditInstruction::Form::Explicit: break;
   }
   return instruction.edit_prompt;
-}
-
-// A killed run can leave the temporary file of an atomic write next to an output (image_io's
-// ".NAME.tmp.XXXXXX", safetensors' "NAME.tmp-PID-N"); the line that owns the output removes it.
-void remove_stale_temporaries(const fs::path& output) {
-  const std::string name = output.filename().string();
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
-    const std::string other = entry.path().filename().string();
-    if (other.rfind("." + name + ".tmp.", 0) == 0 || other.rfind(name + ".tmp-", 0) == 0) fs::remove(entry.path(), ec);
-  }
 }
 
 bool outputs_complete(const ManifestLine& line) {

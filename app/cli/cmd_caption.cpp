@@ -1,19 +1,17 @@
 // partedit-cli caption: describe a photo with a BLIP-2 (Flan-T5 or OPT) model folder
-// (algorithm.md §6). Progress goes to stderr; the caption is the last line of stdout, followed
-// only by the --timings JSON line when asked for.
-#include <chrono>
+// (algorithm.md §6), through the engine, so the caption is the one `edit --image` starts
+// from. Progress goes to stderr; the caption is the last line of stdout, followed only by the
+// --timings JSON line when asked for.
 #include <iostream>
 #include <memory>
 
-#include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
 #include "commands.h"
-#include "io/image_io.h"
+#include "engine/engine.h"
+#include "io/image_photo.h"
 #include "options.h"
-#include "pipeline/captioner.h"
-#include "pipeline/generation_common.h"
 #include "pipeline/model_folder.h"
 #include "runtime/error.h"
 #include "runtime/elapsed.h"
@@ -47,35 +45,28 @@ int caption(const CaptionOptions& o) {
   // 1. everything that can be checked without the model
   const fs::path model_dir = o.model;
   require_model_folder(model_dir, "BLIP-2 model folder", "config.json");
-  const CaptionRequest& request = o.request;
-  check_generation(request.generation);
+  check_generation(o.request.generation);
+  check_photo_file(o.image);
   const ComputeOptions compute = o.run.compute();
-  const auto t0 = SteadyClock::now();
-  std::vector<std::string> image_warnings;
-  const at::Tensor image = read_image(o.image, &image_warnings);  // [3, H, W] in [0, 1]
-  for (const auto& w : image_warnings) std::cerr << "warning: " << w << "\n";
-  const double read_seconds = seconds_since(t0);
   reset_peak_cuda_memory(compute.device);
 
-  // 2. the model
-  std::cerr << "loading " << model_dir.string() << " (" << compute.describe() << ")\n";
-  auto model = Blip2CaptionModel::load(model_dir, compute);
-  std::cerr << "loaded in " << model.load_seconds() << " s\n";
-
-  // 3. caption
-  const auto after_load = SteadyClock::now();
-  CaptionTimings timings;
-  const auto caption = model.caption(image, request, nullptr, &timings).at(0);
+  // 2. the caption, as an edit of this photo without a prompt would get it
+  EngineOptions options;
+  options.caption_model = model_dir;
+  options.caption_compute = compute;
+  Engine engine(options);
+  const auto start = SteadyClock::now();
+  const CaptionResult result = engine.caption_photo(o.image, o.request, stderr_listener());
   std::cout.flush();
   std::cerr.flush();
-  std::cout << caption << std::endl;
+  std::cout << result.caption << std::endl;
   if (o.run.timings) {
     nlohmann::ordered_json t;
-    t["load"] = model.load_seconds();
-    t["read"] = read_seconds;
-    t["preprocess"] = timings.preprocess;
-    t["generate"] = timings.generate;
-    t["total_after_load"] = seconds_since(after_load);
+    t["load"] = result.load_seconds;
+    t["read"] = result.read_seconds;
+    t["preprocess"] = result.timings.preprocess;
+    t["generate"] = result.timings.generate;
+    t["total_after_load"] = seconds_since(start) - result.load_seconds - result.read_seconds;
     print_timings(t, compute);
   }
   return 0;

@@ -55,11 +55,9 @@ EditInstruction instruction_from(const CLI::App& command, const EditOptions& o, 
   return instruction;
 }
 
-PartToken read_token_file(const fs::path& path) {
+PartToken read_token_option(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error("--token " + path.string() + ": no such file");
-  const std::string ext = path.extension().string();
-  if (ext == ".pt" || ext == ".pth") return import_torch_token(path);
-  return read_part_token(path);
+  return read_token_file(path);
 }
 
 std::vector<PartToken> part_tokens_from(const EditOptions& o, const EditInstruction& instruction,
@@ -74,7 +72,7 @@ std::vector<PartToken> part_tokens_from(const EditOptions& o, const EditInstruct
                 << ">\", to say so\n";
   }
   for (const auto& name : o.parts) tokens.push_back(resolve_part(library, name));
-  for (const auto& file : o.tokens) tokens.push_back(read_token_file(file));
+  for (const auto& file : o.tokens) tokens.push_back(read_token_option(file));
   if (tokens.empty()) throw Error("name the part to edit: --part NAME or --token FILE (or <part> in --edit)");
   return tokens;
 }
@@ -183,7 +181,8 @@ EditJobResult run_edit(const CLI::App& command, const EditOptions& o, PreparedEd
 
   // Outputs (each written atomically).
   if (prepared.photo) {
-    if (result.prompt_origin == "BLIP-2 caption") std::cout << "source prompt (BLIP-2 caption): " << result.source_prompt << "\n";
+    if (result.prompt_origin == PromptOrigin::Caption)
+      std::cout << "source prompt (" << prompt_origin_text(result.prompt_origin) << "): " << result.source_prompt << "\n";
     write_photo_outputs(o.outputs, result);
   }
   write_outputs(o.outputs, result.edit, prepared.photo);

@@ -129,7 +129,7 @@ nlohmann::ordered_json evaluate(const EditScorer& scorer, const EvalPair& pair, 
   out["mask"] = pair.mask;
   out["prompt"] = pair.prompt;
   const nlohmann::json values = scores_json(scores);
-  for (const char* key : {"clip_fg", "clip_bg", "psnr", "background_mse", "ssim", "part_fraction"}) out[key] = values.at(key);
+  for (const auto& key : score_keys()) out[key] = values.at(key);
   if (with_timings)
     out["timings"] = {{"read", timings.read}, {"metrics", timings.score.metrics_seconds}, {"clip", timings.score.clip_seconds}};
   return out;

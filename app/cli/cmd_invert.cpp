@@ -54,7 +54,7 @@ at::Tensor read_noise(const fs::path& path) {
 InvertRequest request_from(const CLI::App& command, const InvertOptions& o) {
   InvertRequest r = o.request;
   // The reference zeroes at most all steps.
-  if (command.count("--zero-noise-steps") == 0) r.zero_noise_steps = std::min(r.zero_noise_steps, r.steps);
+  if (command.count("--zero-noise-steps") == 0) r.zero_noise_steps = default_zero_noise_steps(r.steps);
   if (r.zero_noise_steps > r.steps)
     throw Error("--zero-noise-steps must be in [0, --steps], got " + std::to_string(r.zero_noise_steps));
   if (command.count("--seed") > 0) r.seed = static_cast<uint64_t>(o.seed);

@@ -45,8 +45,7 @@ PartToken token_from(const CLI::App& command, const LocateOptions& o, const Toke
   if (command.count("--part") > 0) return resolve_part(library, o.part);
   const fs::path path = o.token;
   if (!fs::is_regular_file(path)) throw Error("--token " + path.string() + ": no such file");
-  const std::string ext = path.extension().string();
-  return ext == ".pt" || ext == ".pth" ? import_torch_token(path) : read_part_token(path);
+  return read_token_file(path);
 }
 
 

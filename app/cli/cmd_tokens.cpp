@@ -184,7 +184,7 @@ int inspect_token(const std::vector<std::string>& targets, const std::vector<std
   try {
     file = std::make_unique<SafetensorsFile>(path);
   } catch (const Error&) {
-    if (path.extension() == ".safetensors") throw;
+    if (token_file_kind(path) == TokenFileKind::Safetensors) throw;
   }
   PartToken token;
   if (file) {

@@ -84,9 +84,7 @@ void check_photo_options(const CLI::App& command, const PhotoOptions& photo) {
 
 std::optional<InversionCache> inversion_cache_from(const PhotoOptions& photo) {
   if (photo.no_cache) return std::nullopt;
-  return InversionCache(photo.cache_dir.empty() ? default_inversion_cache_dir() : fs::path(photo.cache_dir),
-                        photo.cache_limit.empty() ? default_inversion_cache_limit()
-                                                  : parse_byte_size(photo.cache_limit, "--cache-limit"));
+  return open_inversion_cache(photo.cache_dir, photo.cache_limit.empty() ? 0 : parse_byte_size(photo.cache_limit, "--cache-limit"));
 }
 
 EditJobSource photo_source(const CLI::App& command, const PhotoOptions& photo, const GenerateRequest& generation,
@@ -111,42 +109,26 @@ EditJobSource photo_source(const CLI::App& command, const PhotoOptions& photo, c
   r = photo.invert;
   r.steps = generation.steps;
   if (!generation.scheduler.empty()) r.scheduler = generation.scheduler;
-  // The reference zeroes at most all steps.
-  if (!given(command, "--zero-noise-steps")) r.zero_noise_steps = std::min(InvertRequest{}.zero_noise_steps, r.steps);
+  if (!given(command, "--zero-noise-steps")) r.zero_noise_steps = default_zero_noise_steps(r.steps);
   r.seed = generation.seed;
-  from.seed_given = r.seed.has_value();
   return from;
 }
 
 void write_photo_outputs(const EditOutputs& outputs, const EditJobResult& result) {
-  const fs::path out = outputs.out;
   const EditResult& edit = result.edit;
+  const bool composited = result.composited.defined();
+  const auto size = [](const at::Tensor& image) { return std::to_string(image.size(-1)) + "x" + std::to_string(image.size(-2)); };
   const std::string seed = edit.noise_from_seed ? ", seed " + std::to_string(edit.seed) : "";
-  if (!result.composited.defined()) {
-    write_image(out, edit.edited, edit.parameters);
-    std::cout << "wrote " << out.string() << " (" << edit.width << "x" << edit.height << ", not composited" << seed
-              << ")\n";
-    if (!outputs.source_out.empty()) {
-      write_image(outputs.source_out, edit.source, edit.source_parameters);
-      std::cout << "wrote " << outputs.source_out << " (" << edit.width << "x" << edit.height << ")\n";
-    }
-    if (!outputs.mask_out.empty()) {
-      write_image(outputs.mask_out, edit.final_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
-      std::cout << "wrote " << outputs.mask_out << "\n";
-    }
-    return;
-  }
-  write_image(out, result.composited, result.composited_parameters);
-  std::cout << "wrote " << out.string() << " (" << result.composited.size(2) << "x" << result.composited.size(1)
-            << ", the photo's pixels outside the edited part" << seed << ")\n";
+  write_image(outputs.out, result.image(), result.parameters());
+  std::cout << "wrote " << outputs.out << " (" << size(result.image())
+            << (composited ? ", the photo's pixels outside the edited part" : ", not composited") << seed << ")\n";
   if (!outputs.source_out.empty()) {
-    write_image(outputs.source_out, result.composited_source, result.composited_source_parameters);
-    std::cout << "wrote " << outputs.source_out << " (" << result.composited_source.size(2) << "x"
-              << result.composited_source.size(1) << ")\n";
+    write_image(outputs.source_out, result.source_image(), result.source_parameters());
+    std::cout << "wrote " << outputs.source_out << " (" << size(result.source_image()) << ")\n";
   }
   if (!outputs.mask_out.empty()) {
-    write_image(outputs.mask_out, result.composite_mask.unsqueeze(0).expand({3, -1, -1}), edit.parameters);
-    std::cout << "wrote " << outputs.mask_out << " (compositing mask)\n";
+    write_image(outputs.mask_out, result.mask().unsqueeze(0).expand({3, -1, -1}), edit.parameters);
+    std::cout << "wrote " << outputs.mask_out << (composited ? " (compositing mask)" : "") << "\n";
   }
 }
 

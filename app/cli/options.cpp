@@ -84,11 +84,6 @@ CLI::Validator fraction_below_one() {
       "0 <= F < 1");
 }
 
-const std::vector<std::string>& inversion_scheduler_kinds() {
-  static const std::vector<std::string> kinds = {InvertRequest{}.scheduler, "ddim"};
-  return kinds;
-}
-
 CLI::Option* add_model_options(CLI::App& command, ModelOptions& model) {
   CLI::Option* path =
       command

@@ -26,9 +26,6 @@ CLI::Validator whole_at_least(int64_t min);         // a whole number >= min
 CLI::Validator number_at_least(double min);         // a finite number >= min
 CLI::Validator fraction_below_one();                // a number in [0, 1)
 
-// The schedulers a photo can be inverted with (LEdits++'s dpmpp-sde first, the default).
-const std::vector<std::string>& inversion_scheduler_kinds();
-
 // ---- Shared option groups --------------------------------------------------------------
 
 // The model options of every command that runs a diffusion model, declared in one place so

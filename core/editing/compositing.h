@@ -15,7 +15,7 @@
 // Weights within 1e-6 of 1 (rounding in the sums of taps) are set to exactly 1.
 #include <ATen/core/Tensor.h>
 
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 
 namespace partedit {
 

@@ -9,21 +9,10 @@
 #include "editing/prompt_mapping.h"
 #include "pipeline/prompt_encoder.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace {
-
-// Python's str.split(" "), as prompt_mapping numbers words.
-std::vector<std::string> split_on_spaces(const std::string& text) {
-  std::vector<std::string> words(1);
-  for (char c : text) {
-    if (c == ' ')
-      words.emplace_back();
-    else
-      words.back() += c;
-  }
-  return words;
-}
 
 // For every word of `edit` (split on spaces): is it an edit word?
 std::vector<bool> edit_word_flags(const ClipTokenizer& tokenizer, const std::string& source, const std::string& edit,

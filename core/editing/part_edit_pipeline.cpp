@@ -39,13 +39,6 @@ class ControllerScope {
   UNet2DConditionModel& unet_;
 };
 
-size_t word_count(const std::string& text) {
-  std::istringstream in(text);
-  size_t n = 0;
-  for (std::string w; in >> w;) ++n;
-  return n;
-}
-
 void validate_edit(DiffusionModel& model, const EditRequest& request, int64_t embed_dim) {
   const int64_t steps = request.source.steps;
   if (is_blank(request.edit_prompt)) throw Error("the edit prompt is empty");
@@ -146,8 +139,8 @@ PartEditControlSettings control_settings(DiffusionModel& model, const EditReques
   s.omega = request.omega;
   s.edit_end_step = request.edit_end_step.value_or(steps);
   s.attention_layers = static_cast<int64_t>(model.unet()->attention_layers().size());
-  s.p2p = request.p2p.value_or(word_count(source) == word_count(request.edit_prompt) ? PromptToPrompt::Replace
-                                                                                      : PromptToPrompt::Refine);
+  const bool same_word_count = split_words(source).size() == split_words(request.edit_prompt).size();
+  s.p2p = request.p2p.value_or(same_word_count ? PromptToPrompt::Replace : PromptToPrompt::Refine);
   std::vector<std::string> words = request.edit_words;
   if (s.p2p == PromptToPrompt::Replace) {
     s.replace_mapper = replace_mapper(tokenizer, source, request.edit_prompt);
@@ -290,7 +283,7 @@ struct EditLoop {
   EditTrajectory& trajectory;
   PartEditController& controller;
   const EditConditioning& conditioning;
-  double guidance = 7.5;
+  double guidance = GenerateRequest{}.guidance;
   InversionWalker* walker = nullptr;      // a photo inverted within this pass
   const LatentPreviewMap* preview_map = nullptr;
   bool keep_maps = false;
@@ -331,11 +324,61 @@ void report_step(const EditLoop& loop, int i, int total, const SchedulerStepOutp
   loop.progress(p);
 }
 
+// What one step of both paths gives: the scheduler's output (prev_sample = the latents after
+// the step) and the step's part mask.
+struct StepOutcome {
+  SchedulerStepOutput out;
+  StepMask mask;
+};
+
+// A re-render's step past t_e, on the batch [uncond edit, cond source, cond edit]: the source
+// row only feeds the edit's prompt-to-prompt probabilities and the step's mask; its own step
+// is known.
+StepOutcome reduced_step(EditLoop& loop, const at::Tensor& latents, int i) {
+  loop.controller.set_uncond_source_row(false);
+  loop.controller.set_known_step(loop.known_mask(i));
+  const at::Tensor source = latents.slice(0, 0, 1), edit = latents.slice(0, 1, 2);
+  const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({edit, source, edit}), i);
+  const at::Tensor pred =
+      loop.model.unet()
+          ->forward(model_input, loop.trajectory.timestep(i), loop.reduced.text.embeds, loop.reduced.added)
+          .to(at::kFloat);  // [3, C, h, w]
+  const at::Tensor uncond_edit = pred.slice(0, 0, 1), cond_edit = pred.slice(0, 2, 3);
+  // The source row's prediction is a stand-in: its step is replaced by the known latents.
+  const at::Tensor guided = at::cat({pred.slice(0, 1, 2), uncond_edit + loop.guidance * (cond_edit - uncond_edit)});
+  StepOutcome step{{}, loop.controller.end_step()};
+  step.out = loop.trajectory.step(guided, i, latents);
+  step.out.prev_sample[0].copy_(loop.known_source(i)[0].to(step.out.prev_sample.device(), step.out.prev_sample.scalar_type()));
+  return step;
+}
+
+// A step of both paths on the batch [uncond source, uncond edit, cond source, cond edit].
+StepOutcome full_step(EditLoop& loop, const at::Tensor& latents, int i) {
+  loop.controller.set_uncond_source_row(true);
+  // A re-render knows every step's mask (the source path is unchanged): no maps to compute.
+  loop.controller.set_known_step(loop.known_mask ? std::optional<StepMask>(loop.known_mask(i)) : std::nullopt);
+  const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
+  const at::Tensor noise_pred =
+      loop.model.unet()
+          ->forward(model_input, loop.trajectory.timestep(i), loop.conditioning.text.embeds, loop.conditioning.added)
+          .to(at::kFloat);
+  const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
+  const auto inversion_step_start = SteadyClock::now();
+  loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // a photo's: the inversion's step
+  if (loop.walker) {
+    wait_for(loop.walker->latents(i + 1));
+    loop.invert_seconds += seconds_since(inversion_step_start);
+  }
+  const at::Tensor guided = uncond + loop.guidance * (cond - uncond);
+  StepOutcome step{{}, loop.controller.end_step()};
+  step.out = loop.trajectory.step(guided, i, latents);
+  return step;
+}
+
 // Steps [from, total) of both paths; returns the latents after the last.
 at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
   StageScope stage("editing");
   const int total = loop.trajectory.steps();
-  const auto& text = loop.conditioning.text;
   for (int i = from; i < total; ++i) {
     loop.cancel.throw_if_cancelled();
     stage.set("editing (step " + std::to_string(i + 1) + " of " + std::to_string(total) + ")");
@@ -344,55 +387,12 @@ at::Tensor run_edit_steps(EditLoop& loop, at::Tensor latents, int from) {
       loop.state->samplers.at(static_cast<size_t>(i)) = loop.trajectory.sampler_state();
     }
     loop.controller.begin_step(i);
-    if (i >= loop.reduced_from) {
-      // [uncond edit, cond source, cond edit]: the source row only feeds the edit's
-      // prompt-to-prompt probabilities and the step's mask; its own step is known.
-      loop.controller.set_uncond_source_row(false);
-      loop.controller.set_known_step(loop.known_mask(i));
-      const at::Tensor source = latents.slice(0, 0, 1), edit = latents.slice(0, 1, 2);
-      const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({edit, source, edit}), i);
-      const at::Tensor pred = loop.model.unet()
-                                  ->forward(model_input, loop.trajectory.timestep(i), loop.reduced.text.embeds,
-                                            loop.reduced.added)
-                                  .to(at::kFloat);  // [3, C, h, w]
-      const at::Tensor uncond_edit = pred.slice(0, 0, 1), cond_edit = pred.slice(0, 2, 3);
-      // The source row's prediction is a stand-in: its step is replaced by the known latents.
-      const at::Tensor guided = at::cat({pred.slice(0, 1, 2), uncond_edit + loop.guidance * (cond_edit - uncond_edit)});
-      const StepMask mask = loop.controller.end_step();
-      SchedulerStepOutput out = loop.trajectory.step(guided, i, latents);
-      out.prev_sample[0].copy_(loop.known_source(i)[0].to(out.prev_sample.device(), out.prev_sample.scalar_type()));
-      latents = out.prev_sample;
-      loop.masks.push_back(mask.mask.to(at::kCPU));
-      if (loop.keep_maps) loop.maps.push_back(mask.normalized.to(at::kCPU));
-      loop.otsu.push_back(mask.otsu);
-      report_step(loop, i, total, out, latents);
-      continue;
-    }
-    loop.controller.set_uncond_source_row(true);
-    // A re-render knows every step's mask (the source path is unchanged): no maps to compute.
-    loop.controller.set_known_step(loop.known_mask ? std::optional<StepMask>(loop.known_mask(i)) : std::nullopt);
-    const at::Tensor model_input = loop.trajectory.scale_model_input(at::cat({latents, latents}), i);  // [4, C, h, w]
-    at::Tensor noise_pred = loop.model.unet()
-                                ->forward(model_input, loop.trajectory.timestep(i), text.embeds,
-                                          loop.conditioning.added)
-                                .to(at::kFloat);
-    const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
-    if (loop.walker) {
-      const auto inversion_step_start = SteadyClock::now();
-      loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // the inversion's step
-      wait_for(loop.walker->latents(i + 1));
-      loop.invert_seconds += seconds_since(inversion_step_start);
-    } else {
-      loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);
-    }
-    noise_pred = uncond + loop.guidance * (cond - uncond);
-    const StepMask mask = loop.controller.end_step();
-    SchedulerStepOutput out = loop.trajectory.step(noise_pred, i, latents);
-    latents = out.prev_sample;
-    loop.masks.push_back(mask.mask.to(at::kCPU));
-    if (loop.keep_maps) loop.maps.push_back(mask.normalized.to(at::kCPU));
-    loop.otsu.push_back(mask.otsu);
-    report_step(loop, i, total, out, latents);
+    const StepOutcome step = i >= loop.reduced_from ? reduced_step(loop, latents, i) : full_step(loop, latents, i);
+    latents = step.out.prev_sample;
+    loop.masks.push_back(step.mask.mask.to(at::kCPU));
+    if (loop.keep_maps) loop.maps.push_back(step.mask.normalized.to(at::kCPU));
+    loop.otsu.push_back(step.mask.otsu);
+    report_step(loop, i, total, step.out, latents);
   }
   wait_for(latents);
   return latents;
@@ -409,30 +409,12 @@ int64_t generation_evaluations(const DiffusionModel& model, const std::string& k
 
 }  // namespace
 
-EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
-                const CancelToken& cancel) {
-  const auto start = SteadyClock::now();
-  validate(original_request.source);  // the request limits (a photo's size is the photo's)
-  const EditRequest request = effective_request(original_request);
-  const auto* kept = std::get_if<KeptInversion>(&request.origin);
-  const auto* photo = std::get_if<PhotoToInvert>(&request.origin);
-  const Inversion* kept_inversion = kept ? kept->inversion.get() : nullptr;
-  const InvertRequest* photo_request = photo ? photo->request.get() : nullptr;
-  EditResult result;
-  // A photo inverted without a prompt has a blank source prompt.
-  validate_generation(model, request.source, result.width, result.height, kept || photo);
-  if (!kept && !photo) validate_image_size(result.width, result.height);
-  const PromptEncoder& encoder = model.prompt_encoder();
-  validate_edit(model, request, encoder.embed_dim());
-  if (kept) check_inversion_matches(*kept_inversion, model, result.width, result.height);
-  result.edit_prompt = request.edit_prompt;
-  result.noise_from_seed = !kept && !photo && !request.source.initial_latents.defined();
-  result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
-  InferenceGuard inference(model.compute().device);
-  cancel.throw_if_cancelled();
+namespace {
 
-  // 1. Prompts: the batch [uncond source, uncond edit, cond source, cond edit].
-  StageScope stage("encoding the prompts");
+// The prompts' conditioning of the batch [uncond source, uncond edit, cond source, cond edit]
+// and the part tokens' localisation sequence; truncation warnings go to `result`.
+EditConditioning encode_edit_conditioning(const DiffusionModel& model, const EditRequest& request, EditResult& result) {
+  const PromptEncoder& encoder = model.prompt_encoder();
   warn_if_truncated(encoder, request.source.prompt, "source prompt", result.warnings);
   warn_if_truncated(encoder, request.edit_prompt, "edit prompt", result.warnings);
   EditConditioning conditioning;
@@ -442,34 +424,82 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
     conditioning.added.text_embeds = text.pooled;                                                     // [4, P]
     conditioning.added.time_ids = sdxl_time_ids(result.height, result.width, 4, text.embeds.options());  // [4, 6]
   }
-  const int64_t steps = request.source.steps;
   conditioning.token_sequence = part_token_sequence(request.part_embedding, text.embeds.size(1), text.embeds.options());
   for (int64_t p = 1; p < request.part_embedding.size(0); p += 2) conditioning.part_positions.push_back(p);
-  const int64_t evaluations =
-      kept || photo ? steps : generation_evaluations(model, request.source.scheduler, steps);
+  return conditioning;
+}
+
+// Both paths start together: from the same noise, from a kept inversion's x_T, or from the
+// photo's x_T as `walker` inverts it within this pass.
+std::unique_ptr<EditTrajectory> start_trajectory(DiffusionModel& model, const EditRequest& request, EditResult& result,
+                                                 std::optional<InversionWalker>& walker) {
+  if (const auto* kept = std::get_if<KeptInversion>(&request.origin)) return inversion_trajectory(model, *kept->inversion);
+  if (const auto* photo = std::get_if<PhotoToInvert>(&request.origin)) {
+    const auto walker_start = SteadyClock::now();
+    walker.emplace(model, *photo->request);  // VAE encode, source conditioning, noising
+    auto trajectory = fused_inversion_trajectory(model, *walker, *photo->request);
+    wait_for(walker->latents(0));
+    result.invert_seconds += seconds_since(walker_start);
+    return trajectory;
+  }
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
+  const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
+  return generation_trajectory(model, request.source.scheduler, static_cast<int>(request.source.steps), noise);
+}
+
+// The masks of every step, and both images decoded.
+void finish_edit(DiffusionModel& model, const EditRequest& request, const at::Tensor& latents, const EditLoop& loop,
+                 EditResult& result) {
+  const auto decode_start = SteadyClock::now();
+  StageScope stage("decoding the images");
+  const auto images = latents_to_image(model.vae(), latents).to(at::kCPU);  // [2, 3, H, W]
+  result.source = images[0].contiguous();
+  result.edited = images[1].contiguous();
+  result.source_latents = latents.slice(0, 0, 1).to(at::kCPU);
+  result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);
+  result.masks = at::stack(loop.masks);          // [steps, Hm, Wm]
+  result.final_mask = result.masks.mean(0);      // [Hm, Wm]
+  if (request.keep_maps) result.maps = at::stack(loop.maps);
+  result.timings.decode = seconds_since(decode_start);
+}
+
+}  // namespace
+
+EditResult edit(DiffusionModel& model, const EditRequest& original_request, const EditProgressCallback& progress,
+                const CancelToken& cancel) {
+  const auto start = SteadyClock::now();
+  validate(original_request.source);  // the request limits (a photo's size is the photo's)
+  const EditRequest request = effective_request(original_request);
+  const auto* kept = std::get_if<KeptInversion>(&request.origin);
+  const bool from_photo = std::holds_alternative<PhotoToInvert>(request.origin);
+  const Inversion* kept_inversion = kept ? kept->inversion.get() : nullptr;
+  EditResult result;
+  // A photo inverted without a prompt has a blank source prompt.
+  validate_generation(model, request.source, result.width, result.height, kept || from_photo);
+  if (!kept && !from_photo) validate_image_size(result.width, result.height);
+  validate_edit(model, request, model.prompt_encoder().embed_dim());
+  if (kept) check_inversion_matches(*kept_inversion, model, result.width, result.height);
+  result.edit_prompt = request.edit_prompt;
+  result.noise_from_seed = !kept && !from_photo && !request.source.initial_latents.defined();
+  result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
+  InferenceGuard inference(model.compute().device);
+  cancel.throw_if_cancelled();
+
+  // 1. Prompts and the controller that localises the parts.
+  StageScope stage("encoding the prompts");
+  EditConditioning conditioning = encode_edit_conditioning(model, request, result);
+  const int64_t steps = request.source.steps;
+  const int64_t evaluations = kept || from_photo ? steps : generation_evaluations(model, request.source.scheduler, steps);
   PartEditController controller(control_settings(model, request, result, evaluations), conditioning.token_sequence,
                                 conditioning.part_positions);
   const LatentPreviewMap* preview_map = progress && request.source.preview ? &model.latent_preview_map() : nullptr;
   result.timings.encode = seconds_since(start);
 
-  // 2. Both paths start together: from the same noise, or from the photo's inverted x_T.
+  // 2. Both paths start together.
   const auto denoise_start = SteadyClock::now();
-  stage.set(photo ? "encoding the photo" : "preparing the initial latents");
-  std::unique_ptr<EditTrajectory> trajectory;
+  stage.set(from_photo ? "encoding the photo" : "preparing the initial latents");
   std::optional<InversionWalker> walker;
-  if (kept) {
-    trajectory = inversion_trajectory(model, *kept_inversion);
-  } else if (photo) {
-    const auto walker_start = SteadyClock::now();
-    walker.emplace(model, *photo_request);  // VAE encode, source conditioning, noising
-    trajectory = fused_inversion_trajectory(model, *walker, *photo_request);
-    wait_for(walker->latents(0));
-    result.invert_seconds += seconds_since(walker_start);
-  } else {
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(result.seed);
-    const at::Tensor noise = initial_noise(model, request.source, result.width, result.height, generator);
-    trajectory = generation_trajectory(model, request.source.scheduler, static_cast<int>(steps), noise);
-  }
+  const std::unique_ptr<EditTrajectory> trajectory = start_trajectory(model, request, result, walker);
   result.scheduler = trajectory->scheduler_name();
 
   // 3. Denoising with localisation and blending.
@@ -502,22 +532,27 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
 
   // 4. Decode both paths; outputs.
   cancel.throw_if_cancelled();
-  const auto decode_start = SteadyClock::now();
-  stage.set("decoding the images");
-  const auto images = latents_to_image(model.vae(), latents).to(at::kCPU);  // [2, 3, H, W]
-  result.source = images[0].contiguous();
-  result.edited = images[1].contiguous();
-  result.source_latents = latents.slice(0, 0, 1).to(at::kCPU);
-  result.edit_latents = latents.slice(0, 1, 2).to(at::kCPU);
-  result.masks = at::stack(loop.masks);          // [steps, Hm, Wm]
-  result.final_mask = result.masks.mean(0);      // [Hm, Wm]
-  if (request.keep_maps) result.maps = at::stack(loop.maps);
-  result.timings.decode = seconds_since(decode_start);
+  finish_edit(model, request, latents, loop, result);
   result.parameters = edit_parameters(model, request, result, inv);
   result.source_parameters = source_parameters(model, request, result, inv);
   result.timings.total = seconds_since(start);
   return result;
 }
+
+namespace {
+
+// The conditioning of the batch [uncond edit, cond source, cond edit]: rows 1-3 of the full one.
+EditConditioning reduced_conditioning(const EditConditioning& full) {
+  const auto rows = at::tensor(std::vector<int64_t>{1, 2, 3}, at::kLong);
+  const auto select = [&](const at::Tensor& t) { return t.defined() ? t.index_select(0, rows.to(t.device())) : t; };
+  EditConditioning reduced;
+  reduced.text.embeds = select(full.text.embeds);
+  reduced.added.text_embeds = select(full.added.text_embeds);
+  reduced.added.time_ids = select(full.added.time_ids);
+  return reduced;
+}
+
+}  // namespace
 
 int64_t first_changed_step(int64_t old_end, int64_t new_end) {
   // Step i blends (all layers) when 1 <= i < t_e, and its last layer when i + 1 < t_e: the
@@ -577,13 +612,7 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
     known.otsu = previous.otsu[static_cast<size_t>(i)];
     return known;
   };
-  const auto rows = at::tensor(std::vector<int64_t>{1, 2, 3}, at::kLong);
-  const EditConditioning& full = kept_state.conditioning;
-  loop.reduced.text.embeds = full.text.embeds.index_select(0, rows.to(full.text.embeds.device()));
-  if (full.added.text_embeds.defined())
-    loop.reduced.added.text_embeds = full.added.text_embeds.index_select(0, rows.to(full.added.text_embeds.device()));
-  if (full.added.time_ids.defined())
-    loop.reduced.added.time_ids = full.added.time_ids.index_select(0, rows.to(full.added.time_ids.device()));
+  loop.reduced = reduced_conditioning(kept_state.conditioning);
   for (int i = 0; i < first; ++i) {  // the unchanged steps, as the first run left them
     loop.masks.push_back(previous.masks[i]);
     if (request.keep_maps) loop.maps.push_back(previous.maps[i]);

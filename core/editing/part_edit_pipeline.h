@@ -44,7 +44,7 @@ struct EditRequest {
   at::Tensor part_embedding;       // [2k, D]: rows (BG, PART) of each of the k parts
   std::vector<int> layers;         // cross-attention layers for the maps; empty = default_part_layers()
   std::optional<int64_t> edit_end_step;  // t_e in [1, steps]; nullopt = steps (full preservation outside the part)
-  double omega = 1.5;
+  double omega = PartEditControlSettings{}.omega;  // the paper's ω (Eq. 5)
   std::optional<PromptToPrompt> p2p;  // nullopt: Replace for prompts of equal word count, else Refine
   double cross_replace = 0.4;      // fraction of steps the edit words take the source's attention
   std::vector<std::string> edit_words;  // empty: the words that differ from the source prompt

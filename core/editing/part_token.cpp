@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Metadata keys of a token file; every value is a string, lists are JSON.
-constexpr const char* kFormat = "format";
+constexpr const char* kFormatKey = "format";
 constexpr const char* kFormatName = "partedit-part-token";
 constexpr const char* kFormatVersion = "format_version";
 constexpr const char* kPartName = "part_name";
@@ -127,7 +127,7 @@ Header parse_header(const SafetensorsFile& file) {
   for (const char* key : {kPartName, kDisplayName, kFamily, kEmbeddingDim, kLayers, kTimestepRange})
     if (get(key)) h.has_metadata = true;
   // Other writers put their own "format" (safetensors' save_file writes "pt"): only ours is versioned.
-  const auto* format = get(kFormat);
+  const auto* format = get(kFormatKey);
   if (format && *format == "partedit-token-checkpoint")
     fail(path, "this is a training checkpoint, not a token; resume the training (train-token --resume) to finish it");
   if (const auto* v = get(kFormatVersion); format && *format == kFormatName && v &&
@@ -261,7 +261,7 @@ void write_part_token(const fs::path& path, const PartToken& token) {
     if (l < 0) throw Error(where + ": negative layer index " + std::to_string(l));
 
   std::map<std::string, std::string> meta;
-  meta[kFormat] = kFormatName;
+  meta[kFormatKey] = kFormatName;
   meta[kFormatVersion] = "1";
   meta[kPartName] = token.part_name;
   meta[kDisplayName] = token.display_name.empty() ? display_name_for(token.part_name) : token.display_name;

@@ -68,6 +68,13 @@ void write_part_token(const std::filesystem::path& path, const PartToken& token)
 // kebab-cased file stem when empty). Implemented in part_token_import.cpp.
 PartToken import_torch_token(const std::filesystem::path& path, const std::string& part_name = "");
 
+// What a token file is: a torch.save zip archive (by its content, or the authors' extensions
+// .pt, .pth, .bin), a safetensors file (.safetensors), or neither. Extensions in any case.
+enum class TokenFileKind { Safetensors, TorchSave, Other };
+TokenFileKind token_file_kind(const std::filesystem::path& path);
+// Reads a token file of either kind (a torch.save file is named after its file stem).
+PartToken read_token_file(const std::filesystem::path& path);
+
 // Throws a clear Error when the token cannot condition a model whose text conditioning is
 // `model_embedding_dim` wide (its family "sdxl" | "sd15" | "sd21"; others are not compared).
 void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family);

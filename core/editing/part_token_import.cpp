@@ -18,6 +18,7 @@
 #include <torch/csrc/jit/serialization/unpickler.h>
 
 #include "editing/part_token.h"
+#include "runtime/text.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -177,7 +178,7 @@ std::vector<char> read_bytes(const fs::path& path) {
   return data;
 }
 
-bool starts_with(const std::vector<char>& data, const char* magic, size_t n) {
+bool has_magic(const std::vector<char>& data, const char* magic, size_t n) {
   return data.size() >= n && std::memcmp(data.data(), magic, n) == 0;
 }
 
@@ -186,7 +187,7 @@ bool starts_with(const std::vector<char>& data, const char* magic, size_t n) {
 [[noreturn]] void fail_not_zip(const fs::path& path, const std::vector<char>& data) {
   static const char legacy[] = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
   const std::string name = path.filename().string();
-  if (starts_with(data, legacy, sizeof(legacy) - 1))
+  if (has_magic(data, legacy, sizeof(legacy) - 1))
     throw Error(path.string() + " is in PyTorch's legacy torch.save format (written with "
                 "_use_new_zipfile_serialization=False or by PyTorch < 1.6), which LibTorch cannot read; "
                 "re-save it in Python: t = torch.load('" + name + "'); torch.save(t, '" + name + "')");
@@ -312,7 +313,7 @@ at::Tensor single_tensor(const fs::path& path, const c10::IValue& value) {
 
 PartToken import_torch_token(const fs::path& path, const std::string& part_name) {
   const std::vector<char> data = read_bytes(path);
-  if (!starts_with(data, "PK\x03\x04", 4)) fail_not_zip(path, data);
+  if (!has_magic(data, "PK\x03\x04", 4)) fail_not_zip(path, data);
   c10::IValue value;
   try {
     auto adapter = std::make_shared<caffe2::serialize::MemoryReadAdapter>(data.data(), static_cast<off_t>(data.size()));
@@ -339,6 +340,20 @@ PartToken import_torch_token(const fs::path& path, const std::string& part_name)
   token.base_model_family = family_for_width(token.embedding_dim);
   token.training_summary = "imported from " + path.filename().string();
   return token;
+}
+
+TokenFileKind token_file_kind(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  if (in.gcount() == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) return TokenFileKind::TorchSave;
+  const std::string ext = lower_ascii(path.extension().string());
+  if (ext == ".pt" || ext == ".pth" || ext == ".bin") return TokenFileKind::TorchSave;
+  return ext == ".safetensors" ? TokenFileKind::Safetensors : TokenFileKind::Other;
+}
+
+PartToken read_token_file(const std::filesystem::path& path) {
+  return token_file_kind(path) == TokenFileKind::TorchSave ? import_torch_token(path) : read_part_token(path);
 }
 
 }  // namespace partedit

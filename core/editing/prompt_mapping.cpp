@@ -3,21 +3,10 @@
 #include <ATen/ATen.h>
 
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace {
-
-// Python's str.split(" "): consecutive spaces give empty words.
-std::vector<std::string> split_on_spaces(const std::string& text) {
-  std::vector<std::string> words(1);
-  for (char c : text) {
-    if (c == ' ')
-      words.emplace_back();
-    else
-      words.back() += c;
-  }
-  return words;
-}
 
 size_t utf8_length(const std::string& text) {
   size_t n = 0;

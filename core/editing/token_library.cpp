@@ -65,17 +65,7 @@ TokenCatalogEntry parse_catalog_entry(const nlohmann::json& e, const std::string
 
 // ---- import ---------------------------------------------------------------------------
 
-bool has_zip_magic(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return in.gcount() == 4 && std::string(magic, 4) == std::string("PK\x03\x04", 4);
-}
-
-bool is_token_source(const fs::path& path) {
-  const std::string ext = lower_ascii(path.extension().string());
-  return ext == ".pt" || ext == ".pth" || ext == ".bin" || ext == ".safetensors";
-}
+bool is_token_source(const fs::path& path) { return token_file_kind(path) != TokenFileKind::Other; }
 
 // A token read from `source` and named, ready to be written.
 struct PreparedImport {
@@ -88,8 +78,8 @@ PreparedImport prepare_import(const TokenCatalog& catalog, const fs::path& sourc
   if (!fs::is_regular_file(source, ec)) throw Error("no such token file: " + source.string());
   PreparedImport p;
   p.result.source = source;
-  const bool safetensors = lower_ascii(source.extension().string()) == ".safetensors" && !has_zip_magic(source);
-  p.token = safetensors ? read_part_token(source) : import_torch_token(source);
+  const bool safetensors = token_file_kind(source) == TokenFileKind::Safetensors;
+  p.token = read_token_file(source);
   PartToken& t = p.token;
   const bool bare = !safetensors || !read_part_token_info(source).has_metadata;
 
@@ -223,7 +213,8 @@ std::vector<TokenListing> TokenLibrary::list() const {
     if (!fs::is_directory(folder, ec)) continue;
     std::vector<fs::path> files;
     for (const auto& item : fs::directory_iterator(folder, ec))
-      if (item.path().extension() == ".safetensors" && item.is_regular_file(ec)) files.push_back(item.path());
+      if (lower_ascii(item.path().extension().string()) == ".safetensors" && item.is_regular_file(ec))
+        files.push_back(item.path());
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
       TokenListing listing;
@@ -336,12 +327,6 @@ fs::path find_shipped_token_dir(const fs::path& executable_dir) {
                                    fs::path(PARTEDIT_SOURCE_TOKENS_DIR)})
     if (fs::is_regular_file(candidate / "catalog.json", ec)) return fs::weakly_canonical(candidate, ec);
   return {};
-}
-
-fs::path current_executable_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
 }
 
 TokenLibrary open_token_library(const fs::path& shipped_dir, std::vector<fs::path> user_folders) {

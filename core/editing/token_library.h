@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "editing/part_token.h"
+#include "runtime/executable_dir.h"
 
 namespace partedit {
 
@@ -102,7 +103,6 @@ std::filesystem::path default_user_token_dir();
 // <exe_dir>/../share/partedit/tokens (installed) and the source tree's tokens/ (a build tree's
 // programs) that holds catalog.json; empty if none.
 std::filesystem::path find_shipped_token_dir(const std::filesystem::path& executable_dir);
-std::filesystem::path current_executable_dir();  // from /proc/self/exe
 // The standard library: `user_folders` (default: default_user_token_dir()) then the shipped
 // folder, with the shipped folder's catalog.json when present.
 TokenLibrary open_token_library(const std::filesystem::path& shipped_dir,

@@ -49,8 +49,8 @@ struct EditFromPrompt {};
 struct EditFromPhoto {
   std::string image;                  // the photo's path
   std::optional<std::string> prompt;  // nullopt: caption it
-  InvertRequest inversion;            // the inversion settings (guidance, steps, skip, scheduler, zero-noise steps, seed)
-  bool seed_given = false;            // inversion.seed was chosen by the user (else drawn and recorded)
+  InvertRequest inversion;            // the inversion settings (guidance, steps, skip, scheduler, zero-noise steps,
+                                      // seed: nullopt = drawn, recorded, and the cache entry serves any seed)
 };
 // A kept inversion (Engine::load_inversion, or one an earlier edit returned); with `image`,
 // the result is also composited into that photo.
@@ -77,10 +77,15 @@ struct EditJob {
   bool keep_state = false;         // keep the per-step state: Engine::rerender can then move t_e instantly
 };
 
+// Where an edit's source prompt came from.
+enum class PromptOrigin { Typed, Caption, InversionFile };
+// "the prompt", "BLIP-2 caption", "the inversion file": how messages name the origin.
+const char* prompt_origin_text(PromptOrigin origin);
+
 struct EditJobResult {
   EditResult edit;                     // at the working size
   std::string source_prompt;
-  std::string prompt_origin;           // "the prompt", "BLIP-2 caption", "the inversion file"
+  PromptOrigin prompt_origin = PromptOrigin::Typed;
   std::optional<Photo> photo;          // the photo, for a photo source
   // With a photo and composite: the edit and the source composited into the photo at its
   // original size, and the compositing mask; else undefined.
@@ -96,6 +101,9 @@ struct EditJobResult {
   const at::Tensor& source_image() const { return composited_source.defined() ? composited_source : edit.source; }
   const at::Tensor& mask() const { return composite_mask.defined() ? composite_mask : edit.final_mask; }
   const std::string& parameters() const { return composited.defined() ? composited_parameters : edit.parameters; }
+  const std::string& source_parameters() const {
+    return composited.defined() ? composited_source_parameters : edit.source_parameters;
+  }
 };
 
 }  // namespace partedit

@@ -6,6 +6,7 @@
 
 #include "io/image_photo.h"
 #include "pipeline/diffusion_model.h"
+#include "runtime/elapsed.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -85,7 +86,7 @@ CaptionResult Engine::caption(const at::Tensor& image, const CaptionRequest& req
                               const CancelToken& cancel) {
   if (!options_.caption_model)
     throw Error("no caption model is set: choose a BLIP-2 folder (e.g. blip2-flan-t5-xl), or type the source prompt");
-  const ComputeOptions compute = model_ ? model_->compute() : ComputeOptions{};
+  const ComputeOptions compute = model_ ? model_->compute() : options_.caption_compute;
   listener.say("captioning with " + options_.caption_model->string());
   if (listener.progress) {
     EngineProgress e;
@@ -98,6 +99,17 @@ CaptionResult Engine::caption(const at::Tensor& image, const CaptionRequest& req
   CaptionResult result;
   result.load_seconds = captioner.load_seconds();
   result.caption = captioner.caption(image, request, &cancel, &result.timings).at(0);
+  return result;
+}
+
+CaptionResult Engine::caption_photo(const std::string& image, const CaptionRequest& request,
+                                    const EngineListener& listener, const CancelToken& cancel) {
+  const auto start = SteadyClock::now();
+  const Photo photo = read_photo(image);
+  for (const auto& w : photo.warnings) listener.warn(w);
+  const double read_seconds = seconds_since(start);
+  CaptionResult result = caption(photo.original, request, listener, cancel);
+  result.read_seconds = read_seconds;
   return result;
 }
 

@@ -35,6 +35,7 @@ struct EngineOptions {
   std::filesystem::path shipped_token_dir;        // the tokens installed with the program ("" = none)
   std::vector<std::filesystem::path> token_dirs;  // the user's folders, first = where imports go; empty = the default
   std::optional<std::filesystem::path> caption_model;  // a BLIP-2 folder
+  ComputeOptions caption_compute;  // captions without a diffusion model loaded; with one, its device and dtype
   std::optional<InversionCache> inversion_cache;  // nullopt: inversions are neither reused nor kept
 };
 
@@ -70,6 +71,7 @@ struct CaptionResult {
   std::string caption;
   CaptionTimings timings;
   double load_seconds = 0;  // loading the caption model for this caption
+  double read_seconds = 0;  // reading the photo (caption_photo)
 };
 
 struct InvertResult {
@@ -115,6 +117,10 @@ class Engine {
   // then released); throws Error when none is set.
   CaptionResult caption(const at::Tensor& image, const CaptionRequest& request = {},
                         const EngineListener& listener = {}, const CancelToken& cancel = {});
+  // Captions a photo file as read (oriented, over white, at full size): the caption a photo
+  // edit without a typed prompt starts from. The photo's warnings go to the listener.
+  CaptionResult caption_photo(const std::string& image, const CaptionRequest& request = {},
+                              const EngineListener& listener = {}, const CancelToken& cancel = {});
   // Inverts a photo file at the model's working size; `settings` give everything but the
   // image and crop.
   InvertResult invert(const std::string& image, const InvertRequest& settings, const EngineListener& listener = {},

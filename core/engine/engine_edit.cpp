@@ -18,9 +18,16 @@
 namespace partedit {
 namespace fs = std::filesystem;
 
-namespace {
+const char* prompt_origin_text(PromptOrigin origin) {
+  switch (origin) {
+    case PromptOrigin::Typed: return "the prompt";
+    case PromptOrigin::Caption: return "BLIP-2 caption";
+    case PromptOrigin::InversionFile: return "the inversion file";
+  }
+  return "";
+}
 
-std::string size_text(int64_t width, int64_t height) { return std::to_string(width) + "x" + std::to_string(height); }
+namespace {
 
 // Without a seed chosen by the user, the cache keys the inversion under a seed no user can
 // give (the CLI's --seed takes int64), so that a later edit without a seed finds it whatever
@@ -48,7 +55,7 @@ struct PreparedSource {
   std::optional<Photo> photo;
   EditSource origin;
   std::string prompt;
-  std::string prompt_origin;
+  PromptOrigin prompt_origin = PromptOrigin::Typed;
   std::shared_ptr<const InvertRequest> photo_request;  // inverted within the edit: cached afterwards
   bool seed_given = false;
   double caption_seconds = 0, invert_seconds = 0;
@@ -147,8 +154,10 @@ EditJobResult Engine::rerender(const EditJobResult& previous, int64_t edit_end_s
   return out;
 }
 
-EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, const CancelToken& cancel) {
-  DiffusionModel& m = model();
+namespace {
+
+// The pipeline's request for a job, before its source prompt and origin are known.
+EditRequest edit_request_of(DiffusionModel& m, const EditJob& job) {
   if (job.parts.empty()) throw Error("name the part to edit: no part token was given");
   EditRequest request;
   request.source = job.generation;
@@ -162,74 +171,103 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
   request.layers = part_layers_for(m, job.parts);
   for (const auto& t : job.parts) request.part_names.push_back(t.part_name);
   validate_mask_size(request.mask_size);
+  return request;
+}
+
+// A kept inversion's source: its prompt, and the photo it was made from when given.
+PreparedSource source_from_inversion(Engine& engine, const EditFromInversion& from, const EngineListener& listener) {
+  if (!from.inversion) throw Error("the inversion to edit is missing");
+  PreparedSource source;
+  if (from.image) source.photo = engine.load_working_photo(*from.image, listener);
+  const auto& inversion = from.inversion;
+  check_inversion_matches(*inversion, engine.model(), 0, 0, from.name);
+  if (source.photo && (source.photo->fit.width != inversion->width || source.photo->fit.height != inversion->height))
+    throw Error("the photo " + *from.image + " works at " + size_text(source.photo->fit.width, source.photo->fit.height) +
+                " but the inversion " + from.name + " is " + size_text(inversion->width, inversion->height) +
+                ": not the same photo");
+  if (is_blank(inversion->prompt))
+    listener.warn(from.name +
+                  " was inverted without a source prompt: the edit's source prompt is empty, so the edit "
+                  "prompt's words all count as edit words; invert with a source prompt for better edits");
+  source.prompt = inversion->prompt;
+  source.prompt_origin = PromptOrigin::InversionFile;
+  source.origin = KeptInversion{inversion};
+  return source;
+}
+
+// A photo's source prompt: typed, or its caption cut so that the edit still fits.
+PreparedSource photo_source_prompt(Engine& engine, const EditJob& job, const EditFromPhoto& from,
+                                   const EngineListener& listener, const CancelToken& cancel) {
+  PreparedSource source;
+  source.photo = engine.load_working_photo(from.image, listener);
+  source.seed_given = from.inversion.seed.has_value();
+  if (from.prompt) {
+    source.prompt = *from.prompt;
+    source.prompt_origin = PromptOrigin::Typed;
+    return source;
+  }
+  // The photo as read, as `partedit-cli caption` and caption_photo see it.
+  const auto start = SteadyClock::now();
+  const std::string caption = engine.caption(source.photo->original, {}, listener, cancel).caption;
+  source.caption_seconds = seconds_since(start);
+  source.prompt = fitted_caption(engine.model().prompt_encoder(), job.instruction, caption, listener);
+  source.prompt_origin = PromptOrigin::Caption;
+  return source;
+}
+
+// The photo's inversion request, then a cached inversion found or the inversion planned.
+void plan_photo_inversion(Engine& engine, const EditJob& job, const EditFromPhoto& from, PreparedSource& source,
+                          const EngineListener& listener, const CancelToken& cancel) {
+  InvertRequest invert_request = from.inversion;
+  invert_request.image = source.photo->working;
+  invert_request.prompt = source.prompt;
+  invert_request.crop = crop_record(*source.photo);
+  invert_request.source_image = fs::path(from.image).filename().string();
+  // The noising draws always come from a seed, so the inversion can be cached and the seed reported.
+  if (!invert_request.seed) invert_request.seed = std::random_device{}();
+  const InversionCache* cache = job.use_cache ? engine.inversion_cache() : nullptr;
+  find_or_plan_inversion(engine.model(), cache, is_blank(job.generation.negative), invert_request, source, listener,
+                         cancel);
+}
+
+}  // namespace
+
+EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, const CancelToken& cancel) {
+  DiffusionModel& m = model();
+  EditRequest request = edit_request_of(m, job);
 
   // The edit text, checked before any work (for photos before the inversion): edit words
   // CLIP never reads would make an edit that silently does nothing.
-  const PromptEncoder& encoder = m.prompt_encoder();
   auto set_edit_text = [&](const std::string& source_prompt) {
     request.source.prompt = source_prompt;
     const EditText text = compose_edit(job.instruction, source_prompt);
     request.edit_prompt = text.edit_prompt;
     request.p2p = text.p2p;
     request.edit_words = text.edit_words;
-    check_edit_words_fit(encoder, source_prompt, request.edit_prompt, request.p2p, request.edit_words);
+    check_edit_words_fit(m.prompt_encoder(), source_prompt, request.edit_prompt, request.p2p, request.edit_words);
   };
-
-  EditJobResult out;
   PreparedSource source;
   if (std::holds_alternative<EditFromPrompt>(job.from)) {
-    set_edit_text(job.generation.prompt);
     source.prompt = job.generation.prompt;
-    source.prompt_origin = "the prompt";
+    source.prompt_origin = PromptOrigin::Typed;
+    set_edit_text(source.prompt);
   } else if (const auto* from = std::get_if<EditFromInversion>(&job.from)) {
-    if (!from->inversion) throw Error("the inversion to edit is missing");
-    if (from->image) source.photo = load_working_photo(*from->image, listener);
-    const auto& inversion = from->inversion;
-    check_inversion_matches(*inversion, m, 0, 0, from->name);
-    if (source.photo && (source.photo->fit.width != inversion->width || source.photo->fit.height != inversion->height))
-      throw Error("the photo " + *from->image + " works at " + size_text(source.photo->fit.width, source.photo->fit.height) +
-                  " but the inversion " + from->name + " is " + size_text(inversion->width, inversion->height) +
-                  ": not the same photo");
-    if (is_blank(inversion->prompt))
-      listener.warn(from->name +
-                    " was inverted without a source prompt: the edit's source prompt is empty, so the edit "
-                    "prompt's words all count as edit words; invert with a source prompt for better edits");
-    source.prompt = inversion->prompt;
-    source.prompt_origin = "the inversion file";
+    source = source_from_inversion(*this, *from, listener);
     set_edit_text(source.prompt);
-    source.origin = KeptInversion{inversion};
   } else {
-    const auto& photo_from = std::get<EditFromPhoto>(job.from);
-    source.photo = load_working_photo(photo_from.image, listener);
-    source.seed_given = photo_from.seed_given;
-    if (photo_from.prompt) {
-      source.prompt = *photo_from.prompt;
-      source.prompt_origin = "the prompt";
-    } else {
-      const auto start = std::chrono::steady_clock::now();
-      const std::string caption = this->caption(source.photo->working, {}, listener, cancel).caption;
-      source.caption_seconds = seconds_since(start);
-      source.prompt = fitted_caption(encoder, job.instruction, caption, listener);
-      source.prompt_origin = "BLIP-2 caption";
-    }
+    const auto& from_photo = std::get<EditFromPhoto>(job.from);
+    source = photo_source_prompt(*this, job, from_photo, listener, cancel);
     set_edit_text(source.prompt);
-    InvertRequest invert_request = photo_from.inversion;
-    invert_request.image = source.photo->working;
-    invert_request.prompt = source.prompt;
-    invert_request.crop = crop_record(*source.photo);
-    invert_request.source_image = fs::path(photo_from.image).filename().string();
-    // The noising draws always come from a seed, so the inversion can be cached and the seed reported.
-    if (!invert_request.seed) invert_request.seed = std::random_device{}();
-    const InversionCache* cache = job.use_cache ? inversion_cache() : nullptr;
-    find_or_plan_inversion(m, cache, is_blank(job.generation.negative), invert_request, source, listener, cancel);
+    plan_photo_inversion(*this, job, from_photo, source, listener, cancel);
   }
   request.origin = source.origin;
-  if (source.photo) listener.say("source prompt (" + source.prompt_origin + "): " + source.prompt);
+  if (source.photo) listener.say(std::string("source prompt (") + prompt_origin_text(source.prompt_origin) + "): " + source.prompt);
   std::string parts = "parts:";
   for (const auto& t : job.parts) parts += " " + t.part_name;
   listener.say("edit prompt: " + request.edit_prompt + "\n" + parts);
 
   // The edit, step by step with its mask and preview.
+  EditJobResult out;
   ProgressClock clock;
   const bool inverting = std::holds_alternative<PhotoToInvert>(request.origin);
   out.edit = partedit::edit(m, request, [&](const EditProgress& p) {
@@ -248,7 +286,6 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
   out.inversion_reused = source.inversion_reused;
   out.caption_seconds = source.caption_seconds;
   out.invert_seconds = source.invert_seconds;
-
   out.feather = job.feather;
   out.photo = std::move(source.photo);
   if (out.photo && job.composite) composite_into_photo(out);

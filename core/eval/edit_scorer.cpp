@@ -22,17 +22,31 @@ nlohmann::json optional_json(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
+// The one list of the score keys and where each value comes from.
+std::vector<std::pair<std::string, nlohmann::json>> score_fields(const EditScores& s) {
+  return {{"clip_fg", optional_json(s.clip_foreground)},
+          {"clip_bg", optional_json(s.clip_background)},
+          {"psnr", optional_json(s.psnr)},
+          {"background_mse", s.background_mse},
+          {"ssim", s.ssim},
+          {"part_fraction", s.part_fraction}};
+}
+
 }  // namespace
 
 nlohmann::json scores_json(const EditScores& s) {
   nlohmann::json j;
-  j["clip_fg"] = optional_json(s.clip_foreground);
-  j["clip_bg"] = optional_json(s.clip_background);
-  j["psnr"] = optional_json(s.psnr);
-  j["background_mse"] = s.background_mse;
-  j["ssim"] = s.ssim;
-  j["part_fraction"] = s.part_fraction;
+  for (const auto& [key, value] : score_fields(s)) j[key] = value;
   return j;
+}
+
+const std::vector<std::string>& score_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for (const auto& field : score_fields(EditScores{})) out.push_back(field.first);
+    return out;
+  }();
+  return keys;
 }
 
 EditScorer::EditScorer(std::optional<std::filesystem::path> clip_folder, const ComputeOptions& compute)

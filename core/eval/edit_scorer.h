@@ -39,8 +39,10 @@ struct ScoreTimings {
   double metrics_seconds = 0, clip_seconds = 0;
 };
 
-// Keys: clip_fg, clip_bg, psnr, background_mse, ssim, part_fraction (absent values as null).
+// The scores by key, in the order tables print them: clip_fg, clip_bg, psnr,
+// background_mse, ssim, part_fraction (absent values as null).
 nlohmann::json scores_json(const EditScores& scores);
+const std::vector<std::string>& score_keys();
 
 class EditScorer {
  public:

@@ -11,7 +11,7 @@ namespace partedit {
 
 namespace {
 
-std::string size_text(const at::Tensor& t) { return c10::str(t.sizes()); }
+std::string shape_text(const at::Tensor& t) { return c10::str(t.sizes()); }
 
 at::Tensor as_double(const at::Tensor& t) { return t.to(at::kDouble).cpu(); }
 
@@ -19,11 +19,11 @@ at::Tensor as_double(const at::Tensor& t) { return t.to(at::kDouble).cpu(); }
 
 void check_masked_inputs(const at::Tensor& source, const at::Tensor& edited, const at::Tensor& part_mask) {
   if (source.dim() != 3 || source.size(0) != 3)
-    throw Error("the source image must be RGB [3, H, W], got " + size_text(source));
+    throw Error("the source image must be RGB [3, H, W], got " + shape_text(source));
   if (!edited.sizes().equals(source.sizes()))
-    throw Error("the edited image's size " + size_text(edited) + " differs from the source's " + size_text(source));
+    throw Error("the edited image's size " + shape_text(edited) + " differs from the source's " + shape_text(source));
   if (part_mask.dim() != 2 || part_mask.size(0) != source.size(1) || part_mask.size(1) != source.size(2))
-    throw Error("the mask's size " + size_text(part_mask) + " differs from the images' " +
+    throw Error("the mask's size " + shape_text(part_mask) + " differs from the images' " +
                 c10::str(source.sizes().slice(1)));
   const int64_t part = part_pixels(part_mask).sum().item<int64_t>();
   if (part == 0) throw Error("the mask has no part pixel");

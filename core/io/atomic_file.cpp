@@ -4,52 +4,92 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "runtime/error.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
 
-void write_file_atomically(const fs::path& path, const std::string& bytes) {
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string pattern = (folder / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0)
-    throw Error("cannot write " + path.string() + ": cannot create a file in " + folder.string() + " (" +
+namespace {
+
+std::string temporary_prefix(const fs::path& path) { return "." + path.filename().string() + ".tmp-"; }
+
+fs::path folder_of(const fs::path& path) { return path.has_parent_path() ? path.parent_path() : fs::path("."); }
+
+// Makes a completed rename durable; a failure here does not undo the write, so it is ignored.
+void sync_folder(const fs::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(fs::path path) : path_(std::move(path)) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path folder = folder_of(path_);
+  for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+    temp_ = folder / (temporary_prefix(path_) + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0 && errno != EEXIST) break;
+  }
+  if (fd_ < 0)
+    throw Error("cannot write " + path_.string() + ": cannot create a file in " + folder.string() + " (" +
                 std::strerror(errno) + ")");
-  const std::string temp(name.data());
-  auto fail = [&](const std::string& what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw Error("cannot write " + path.string() + ": " + what + " (" + std::strerror(err) + ")");
-  };
-  ::fchmod(fd, 0644);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write failed");
-    }
-    written += static_cast<size_t>(n);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::fail(const std::string& step, int error) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+  temp_.clear();
+  throw Error("cannot write " + path_.string() + ": " + step + " (" + std::strerror(error) + ")");
+}
+
+void AtomicFile::write(const void* data, size_t size) {
+  if (fd_ < 0) throw Error("cannot write " + path_.string() + ": the file is already committed");
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd_, p, std::min<size_t>(size, size_t(1) << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail("write failed", n == 0 ? EIO : errno);
+    p += n;
+    size -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) fail("fsync failed");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw Error("cannot write " + path.string() + ": close failed (" + std::strerror(err) + ")");
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw Error("cannot write " + path.string() + ": rename failed (" + std::strerror(err) + ")");
-  }
+}
+
+void AtomicFile::commit() {
+  if (fd_ < 0) throw Error("cannot write " + path_.string() + ": the file is already committed");
+  if (::fsync(fd_) != 0) fail("fsync failed", errno);
+  const int closed = ::close(fd_);
+  fd_ = -1;
+  if (closed != 0) fail("close failed", errno);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("rename failed", errno);
+  temp_.clear();
+  sync_folder(folder_of(path_));
+}
+
+void write_file_atomically(const fs::path& path, const std::string& bytes) {
+  AtomicFile file(path);
+  file.write(bytes);
+  file.commit();
+}
+
+void remove_stale_temporaries(const fs::path& path) {
+  const std::string prefix = temporary_prefix(path);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_of(path), ec))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
 }
 
 }  // namespace partedit

@@ -1,12 +1,39 @@
 #pragma once
 // Whole-file writes that readers never see half done: a temporary file in the target's folder,
-// fsync, rename. A failure (or a killed process) leaves the previous file as it was.
+// fsync, rename, fsync of the folder (so the rename survives a power cut). A failure, or a
+// killed process, leaves the previous file as it was.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
 namespace partedit {
 
-// Writes `bytes` to `path` atomically. Throws Error naming the file and the failing step.
+// A file being written: write() any number of times, then commit(). Destroyed uncommitted
+// (an exception), it removes its temporary file. Errors are Error naming the target file.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(const void* data, size_t size);
+  void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
+  // fsync, close, rename over the target, fsync the folder.
+  void commit();
+
+ private:
+  [[noreturn]] void fail(const std::string& step, int error);
+
+  std::filesystem::path path_, temp_;
+  int fd_ = -1;
+};
+
+// Writes `bytes` to `path` atomically.
 void write_file_atomically(const std::filesystem::path& path, const std::string& bytes);
+
+// Removes what a killed writer of `path` left behind: its temporary files
+// (".NAME.tmp-PID-N" next to it). Errors are ignored.
+void remove_stale_temporaries(const std::filesystem::path& path);
 
 }  // namespace partedit

@@ -22,6 +22,7 @@
 #include "io/image_header.h"
 #include "io/webp_metadata.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -31,8 +32,7 @@ namespace {
 enum class ImageFormat { Png, Jpeg, Webp };
 
 std::string lower_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(path.extension().string());
   return ext;
 }
 

@@ -8,6 +8,7 @@
 
 #include "io/image_decode.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 
@@ -16,10 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fail_prefix(const std::string& path) { return "cannot open photo " + path + ": "; }
-
-std::string size_text(int64_t width, int64_t height) {
-  return std::to_string(width) + " x " + std::to_string(height);
-}
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -140,12 +137,18 @@ ImageHeader check_photo_file(const std::string& path, const PhotoOptions& option
   return header;
 }
 
-Photo load_photo(const std::string& path, const PhotoOptions& options) {
+Photo read_photo(const std::string& path, const PhotoOptions& options) {
   Photo photo;
   const std::string bytes = read_image_file(path);
   photo.header = read_image_header(bytes, path);
-  const int reduction = check_header(photo.header, options, path, photo.warnings);
-  decode_into(bytes, reduction, path, photo);
+  photo.fit.decode_reduction = check_header(photo.header, options, path, photo.warnings);
+  decode_into(bytes, photo.fit.decode_reduction, path, photo);
+  return photo;
+}
+
+Photo load_photo(const std::string& path, const PhotoOptions& options) {
+  Photo photo = read_photo(path, options);
+  const int reduction = photo.fit.decode_reduction;
   const int64_t h0 = photo.original.size(1), w0 = photo.original.size(2);
   try {
     photo.fit = fit_photo(w0, h0, options.fit);

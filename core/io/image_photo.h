@@ -20,7 +20,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 #include "io/image_header.h"
 
 namespace partedit {
@@ -41,6 +41,10 @@ struct Photo {
   std::vector<std::string> warnings;  // e.g. decoded at reduced size, CMYK converted, damaged or cut short
   std::vector<std::string> notes;     // e.g. the working size differs from the photo's (describe_fit)
 };
+
+// The photo as read: `original`, `alpha`, `header` and `warnings` (the decode reduction in
+// fit.decode_reduction); no working frame. Throws as load_photo, except for the fit.
+Photo read_photo(const std::string& path, const PhotoOptions& options = {});
 
 // Loads `path` as described above. Throws Error naming the file when it is missing, a
 // folder or other non-file, unreadable, empty, not one of the four formats, damaged (a

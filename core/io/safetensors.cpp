@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/safetensors_header.h"
+#include "io/atomic_file.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -177,42 +178,6 @@ at::Tensor SafetensorsFile::view(const std::string& name) const {
 
 namespace {
 
-// Writes all of `size` bytes, retrying short writes; false on error.
-bool write_all(int fd, const void* data, uint64_t size) {
-  const auto* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, std::min<uint64_t>(size, 1ull << 30));
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) errno = EIO;
-    if (n <= 0) return false;
-    p += n;
-    size -= static_cast<uint64_t>(n);
-  }
-  return true;
-}
-
-// A new, exclusively created file next to `path` (unique per process and call).
-int create_temp_file(const std::filesystem::path& path, std::filesystem::path& tmp) {
-  static std::atomic<unsigned> counter{0};
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0 || errno != EEXIST) return fd;
-  }
-  return -1;
-}
-
-// Makes a completed rename durable; failure here does not undo the write, so it is ignored.
-void sync_parent_folder(const std::filesystem::path& path) {
-  auto parent = path.parent_path();
-  if (parent.empty()) parent = ".";
-  const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 void write_safetensors(const std::filesystem::path& path, const NamedTensors& tensors,
@@ -249,37 +214,14 @@ void write_safetensors(const std::filesystem::path& path, const NamedTensors& te
   // Pad with spaces (the only padding readers accept) to keep the data 8-byte aligned.
   json.append((8 - json.size() % 8) % 8, ' ');
 
-  // 2. write a temporary file in the same folder and flush it to the disk
-  std::filesystem::path tmp;
-  const int fd = create_temp_file(path, tmp);
-  if (fd < 0) throw Error(target + std::strerror(errno));
+  // 2. write a temporary file in the same folder, flush it to the disk, replace the target
+  AtomicFile file(path);
   uint8_t len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(static_cast<uint64_t>(json.size()) >> (8 * i));
-  int error = 0;  // the first failure's errno
-  const auto step = [&error](bool ok) {
-    if (!ok && error == 0) error = errno ? errno : EIO;
-  };
-  step(write_all(fd, len, 8));
-  if (!error) step(write_all(fd, json.data(), json.size()));
-  for (size_t i = 0; !error && i < cpu.size(); ++i)
-    step(write_all(fd, cpu[i].data_ptr(), static_cast<uint64_t>(cpu[i].numel()) * cpu[i].element_size()));
-  if (!error) step(::fsync(fd) == 0);
-  step(::close(fd) == 0);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw Error(target + std::strerror(error));
-  }
-
-  // 3. atomically replace the target
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw Error("cannot replace " + path.string() + ": " + ec.message());
-  }
-  sync_parent_folder(path);
+  file.write(len, 8);
+  file.write(json);
+  for (const auto& c : cpu) file.write(c.data_ptr(), static_cast<size_t>(c.numel()) * c.element_size());
+  file.commit();
 }
 
 }  // namespace partedit

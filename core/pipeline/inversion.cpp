@@ -1,5 +1,6 @@
 #include "pipeline/inversion.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -122,6 +123,13 @@ SchedulerStepOutput InversionSchedule::step_output(const at::Tensor& noise_pred,
   return out;
 }
 
+const std::vector<std::string>& inversion_scheduler_kinds() {
+  static const std::vector<std::string> kinds = {InvertRequest{}.scheduler, "ddim"};
+  return kinds;
+}
+
+int default_zero_noise_steps(int steps) { return std::max(0, std::min(InvertRequest{}.zero_noise_steps, steps)); }
+
 InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, const std::string& kind, int steps,
                                           double skip) {
   if (steps < 1) throw Error("inversion steps must be at least 1, got " + std::to_string(steps));
@@ -132,8 +140,9 @@ InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, c
     throw Error(std::to_string(steps) + " steps with skip " + number_text(skip) + " need " + std::to_string(total) +
                 " timesteps; the model has " + std::to_string(model_config.num_train_timesteps) +
                 " train timesteps");
-  if (kind != "dpmpp-sde" && kind != "ddim")
-    throw Error("unknown inversion scheduler '" + kind + "' (supported: dpmpp-sde, ddim)");
+  const auto& kinds = inversion_scheduler_kinds();
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+    throw Error("unknown inversion scheduler '" + kind + "' (supported: " + join(kinds, ", ") + ")");
   // Keys the model's file leaves out take the inversion scheduler's own defaults (diffusers
   // from_config), before "leading" is forced.
   SchedulerConfig config = model_config.for_class(scheduler_class_name(kind));

@@ -154,6 +154,12 @@ struct InversionSchedule {
   // The same, with the sampler's x0 estimate (for previews).
   SchedulerStepOutput step_output(const at::Tensor& noise_pred, int i, const at::Tensor& latents, const at::Tensor& z);
 };
+// The schedulers a photo can be inverted with, the default first: "dpmpp-sde", "ddim".
+const std::vector<std::string>& inversion_scheduler_kinds();
+// The reference's zero-noise steps (3) for an inversion of `steps` steps, never more than
+// `steps`: what an inversion uses unless the user chose a number.
+int default_zero_noise_steps(int steps);
+
 InversionSchedule make_inversion_schedule(const SchedulerConfig& model_config, const std::string& kind, int steps,
                                           double skip);
 InversionSchedule make_inversion_schedule(const DiffusionModel& model, const Inversion& inversion);

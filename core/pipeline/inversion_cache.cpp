@@ -159,6 +159,11 @@ fs::path default_inversion_cache_dir() {
   return fs::temp_directory_path() / "partedit-inversions";
 }
 
+InversionCache open_inversion_cache(const fs::path& folder, uint64_t limit_bytes) {
+  return InversionCache(folder.empty() ? default_inversion_cache_dir() : folder,
+                        limit_bytes > 0 ? limit_bytes : default_inversion_cache_limit());
+}
+
 uint64_t default_inversion_cache_limit() {
   if (const char* limit = std::getenv("PARTEDIT_CACHE_LIMIT"); limit && *limit)
     return parse_byte_size(limit, "PARTEDIT_CACHE_LIMIT");

@@ -63,5 +63,8 @@ class InversionCache {
 std::filesystem::path default_inversion_cache_dir();
 // $PARTEDIT_CACHE_LIMIT (a size such as 500M or 4G; throws Error if malformed), else 4 GiB.
 uint64_t default_inversion_cache_limit();
+// The cache in `folder` ("" = default_inversion_cache_dir()) kept under `limit_bytes`
+// (0 = default_inversion_cache_limit()).
+InversionCache open_inversion_cache(const std::filesystem::path& folder, uint64_t limit_bytes);
 
 }  // namespace partedit

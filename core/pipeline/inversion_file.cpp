@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormat = "partedit-inversion";
+constexpr const char* kInversionFormat = "partedit-inversion";
 constexpr const char* kVersion = "1";
 
 // FNV-1a, 64 bit.
@@ -133,7 +133,7 @@ ModelIdentity model_identity(const DiffusionModel& model) {
 
 void save_inversion(const fs::path& path, const Inversion& inv) {
   std::map<std::string, std::string> meta = {
-      {"format", kFormat},
+      {"format", kInversionFormat},
       {"version", kVersion},
       {"prompt", inv.prompt},
       {"guidance", exact_number(inv.guidance)},
@@ -186,9 +186,9 @@ Inversion load_inversion(const fs::path& path, const DiffusionModel& model, int6
   const SafetensorsFile file(path);
   const auto& meta = file.metadata();
   const auto format = meta.find("format");
-  if (format == meta.end() || format->second != kFormat)
+  if (format == meta.end() || format->second != kInversionFormat)
     throw Error(path.string() + " is not a PartEdit inversion file (its metadata has no format '" +
-                std::string(kFormat) + "')");
+                std::string(kInversionFormat) + "')");
   const MetadataReader m(meta, path.string());
   if (m.text("version") != kVersion)
     throw Error("inversion file " + path.string() + " has version " + m.text("version") + "; this program reads " +

@@ -5,6 +5,7 @@
 
 #include "io/json_config.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -13,8 +14,7 @@ void require_model_folder(const fs::path& folder, const std::string& what, const
   std::error_code ec;
   if (fs::is_directory(folder, ec)) return;
   if (!fs::exists(folder, ec)) throw Error(what + " " + folder.string() + " does not exist");
-  std::string ext = folder.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(folder.extension().string());
   if (folder.filename() == marker)
     throw Error(folder.string() + " is a file; give the " + what + " that holds it: " + folder.parent_path().string());
   if (ext == ".safetensors" || ext == ".ckpt" || ext == ".pt" || ext == ".pth" || ext == ".bin")

@@ -12,6 +12,8 @@
 #include "models/vae/vae_config.h"
 #include "runtime/error.h"
 #include "runtime/message_text.h"
+#include "runtime/text.h"
+#include "runtime/executable_dir.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -45,17 +47,10 @@ void check_no_stray_tensors(const SafetensorsFile& file, CheckpointFamily family
                 "): " + capped_list(stray, 10));
 }
 
-fs::path executable_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
-}
-
 }  // namespace
 
 bool is_single_file_checkpoint(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(path.extension().string());
   std::error_code ec;
   return ext == ".safetensors" && fs::is_regular_file(path, ec);
 }
@@ -63,7 +58,7 @@ bool is_single_file_checkpoint(const fs::path& path) {
 fs::path shipped_model_configs_dir() {
   if (const char* env = std::getenv("PARTEDIT_MODEL_CONFIGS_DIR"); env && *env) return fs::path(env);
   std::vector<fs::path> candidates;
-  if (const fs::path exe = executable_dir(); !exe.empty())
+  if (const fs::path exe = current_executable_dir(); !exe.empty())
     candidates.push_back(exe / ".." / "share" / "partedit" / "model_configs");
 #ifdef PARTEDIT_SOURCE_MODEL_CONFIGS_DIR
   candidates.push_back(PARTEDIT_SOURCE_MODEL_CONFIGS_DIR);

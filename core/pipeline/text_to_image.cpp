@@ -25,7 +25,7 @@ namespace {
 
 bool stochastic_sampler(const Scheduler& scheduler) { return scheduler.name() == "dpmpp-sde"; }
 
-void report_step(const ProgressCallback& progress, int step, int total, double timestep, const SchedulerStepOutput& out,
+void report_generation_step(const ProgressCallback& progress, int step, int total, double timestep, const SchedulerStepOutput& out,
                  const at::Tensor& latents, const LatentPreviewMap* preview_map) {
   GenerateProgress p;
   p.step = step;
@@ -169,7 +169,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
     if (step_noise) variance_noise = at::randn(latents.sizes(), generator, cpu_float).to(device);
     SchedulerStepOutput out = scheduler->step(noise_pred, step, latents, variance_noise);
     latents = out.prev_sample;
-    if (progress) report_step(progress, i + 1, total, timesteps[step], out, latents, preview_map);
+    if (progress) report_generation_step(progress, i + 1, total, timesteps[step], out, latents, preview_map);
   }
   wait_for(latents);
   result.timings.denoise = seconds_since(denoise_start);

@@ -5,7 +5,7 @@
 namespace partedit {
 namespace {
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_space_char(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 }  // namespace
 
@@ -16,7 +16,7 @@ std::string lower_ascii(std::string text) {
 
 bool is_blank(std::string_view text) {
   for (char c : text)
-    if (!is_space(c)) return false;
+    if (!is_space_char(c)) return false;
   return true;
 }
 
@@ -24,13 +24,26 @@ std::vector<std::string> split_words(std::string_view text) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
+    while (i < text.size() && is_space_char(text[i])) ++i;
     const size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
+    while (i < text.size() && !is_space_char(text[i])) ++i;
     if (i > start) words.emplace_back(text.substr(start, i - start));
   }
   return words;
 }
+
+std::vector<std::string> split_on_spaces(std::string_view text) {
+  std::vector<std::string> words(1);
+  for (char c : text) {
+    if (c == ' ')
+      words.emplace_back();
+    else
+      words.back() += c;
+  }
+  return words;
+}
+
+std::string size_text(int64_t width, int64_t height) { return std::to_string(width) + " x " + std::to_string(height); }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;

@@ -12,6 +12,7 @@
 #include "runtime/error.h"
 #include "partedit_build_info.h"
 #include "text/sentencepiece_abi.h"
+#include "runtime/executable_dir.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -26,17 +27,11 @@ struct SentencePieceLibrary {
   std::string error;  // why loading failed (api == nullptr)
 };
 
-fs::path executable_dir() {
-  std::error_code ec;
-  const auto exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
-}
-
 std::vector<fs::path> module_candidates() {
   std::vector<fs::path> candidates;
   if (const char* env = std::getenv("PARTEDIT_SENTENCEPIECE_MODULE"); env && *env) candidates.emplace_back(env);
   const std::string name = "partedit_sentencepiece.so";
-  if (const auto dir = executable_dir(); !dir.empty()) {
+  if (const auto dir = current_executable_dir(); !dir.empty()) {
     candidates.push_back(dir / name);
     candidates.push_back(dir / ".." / "lib" / "partedit" / name);
   }

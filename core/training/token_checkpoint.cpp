@@ -9,7 +9,7 @@
 namespace partedit {
 namespace {
 
-constexpr const char* kFormat = "partedit-token-checkpoint";
+constexpr const char* kCheckpointFormat = "partedit-token-checkpoint";
 
 at::Tensor doubles(const std::vector<double>& values) {
   return at::tensor(values, at::TensorOptions().dtype(at::kDouble)).view({static_cast<int64_t>(values.size())});
@@ -27,15 +27,15 @@ void write_token_checkpoint(const std::filesystem::path& path, const TokenCheckp
   std::vector<double> validation;
   for (const auto& v : c.validations) validation.insert(validation.end(), {double(v.step), v.loss, v.miou});
   tensors.push_back({"validations", doubles(validation).view({static_cast<int64_t>(c.validations.size()), 3})});
-  write_safetensors(path, tensors, {{"format", kFormat}, {"step", std::to_string(c.step)}, {"fingerprint", c.fingerprint}});
+  write_safetensors(path, tensors, {{"format", kCheckpointFormat}, {"step", std::to_string(c.step)}, {"fingerprint", c.fingerprint}});
 }
 
 TokenCheckpoint read_token_checkpoint(const std::filesystem::path& path) {
   const SafetensorsFile file(path);
   const auto& meta = file.metadata();
   const auto format = meta.find("format");
-  if (format == meta.end() || format->second != kFormat)
-    throw Error(path.string() + " is not a PartEdit token checkpoint (no '" + kFormat + "' format mark)");
+  if (format == meta.end() || format->second != kCheckpointFormat)
+    throw Error(path.string() + " is not a PartEdit token checkpoint (no '" + kCheckpointFormat + "' format mark)");
   const auto fail = [&](const std::string& what) { return Error(path.string() + " is damaged: " + what); };
   TokenCheckpoint c;
   try {

@@ -10,14 +10,14 @@
 #include "io/image_mask.h"
 #include "io/image_photo.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
 namespace {
 
 bool is_image_file(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(path.extension().string());
   static const char* known[] = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"};
   return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
 }

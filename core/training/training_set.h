@@ -10,7 +10,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 #include "training/training_split.h"
 
 namespace partedit {

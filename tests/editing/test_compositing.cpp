@@ -8,7 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "editing/compositing.h"
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 #include "io/image_io.h"
 #include "io/image_photo.h"
 #include "support/test_support.h"

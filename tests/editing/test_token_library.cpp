@@ -315,17 +315,13 @@ class TestTokenLibrary : public QObject {
       QCOMPARE(default_user_token_dir(), fs::path("/home/someone/.local/share/partedit/tokens"));
     }
     ScopedEnv unset("PARTEDIT_TOKENS_DIR", nullptr);
-    // Build tree: <build>/app/partedit-cli and <source>/tokens.
-    fs::create_directories(dir / "src" / "build" / "app");
-    fs::create_directories(dir / "src" / "tokens");
-    std::ofstream(dir / "src" / "tokens" / "catalog.json") << "{}";
-    QCOMPARE(find_shipped_token_dir(dir / "src" / "build" / "app"), dir / "src" / "tokens");
     // Installed: <prefix>/bin and <prefix>/share/partedit/tokens.
     fs::create_directories(dir / "usr" / "bin");
     fs::create_directories(dir / "usr" / "share" / "partedit" / "tokens");
     std::ofstream(dir / "usr" / "share" / "partedit" / "tokens" / "catalog.json") << "{}";
     QCOMPARE(find_shipped_token_dir(dir / "usr" / "bin"), dir / "usr" / "share" / "partedit" / "tokens");
-    QVERIFY(find_shipped_token_dir(dir / "elsewhere").empty());
+    // A build tree's programs, wherever the build folder is: this source tree's tokens/.
+    QCOMPARE(find_shipped_token_dir(dir / "elsewhere"), shipped_dir());
     {
       ScopedEnv env("PARTEDIT_TOKENS_DIR", (dir / "mine").c_str());
       QCOMPARE(find_shipped_token_dir(dir / "usr" / "bin"), dir / "mine");

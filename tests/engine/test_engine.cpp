@@ -157,14 +157,13 @@ class TestEngine : public QObject {
     from.image = photo.string();
     from.inversion.steps = 3;
     from.inversion.seed = 11;
-    from.seed_given = true;
     job.from = from;
     job.instruction = EditInstruction::explicit_prompt("a dog");  // whatever the tiny caption says
     job.instruction.p2p = PromptToPrompt::None;
     Recorder first;
     const EditJobResult a = engine().edit(job, first.listener());
     QVERIFY(first.said("captioning with"));
-    QCOMPARE(a.prompt_origin, std::string("BLIP-2 caption"));
+    QVERIFY(a.prompt_origin == PromptOrigin::Caption);
     QVERIFY(first.said("source prompt (BLIP-2 caption): " + a.source_prompt));
     QVERIFY(first.said("within the edit"));
     QVERIFY(first.said("cached the inversion"));
@@ -245,7 +244,6 @@ class TestEngine : public QObject {
     from.prompt = "a photo of a cat";
     from.inversion.steps = 5;
     from.inversion.seed = 2;
-    from.seed_given = true;
     job.from = from;
     job.use_cache = false;  // the first edit inverts within its pass (the fused path)
     job.keep_state = true;

@@ -17,7 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 #include "io/image_io.h"
 #include "io/image_photo.h"
 #include "io/stderr_capture.h"

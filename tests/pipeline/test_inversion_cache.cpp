@@ -54,7 +54,7 @@ class TestInversionCache : public QObject {
     foreign_ = {write_file(folder_ / "notes.txt", 5000, 9000),
                 write_file(folder_ / "0123abcd.safetensors", 5000, 9000),           // not 16 digits
                 write_file(folder_ / "0123456789ABCDEF.safetensors", 5000, 9000),   // not lowercase
-                write_file(folder_ / (entry_name(9) + ".tmp-12-0"), 5000, 9000),     // another writer's temp file
+                write_file(folder_ / ("." + entry_name(9) + ".tmp-12-0"), 5000, 9000),  // another writer's temp file
                 write_file(folder_ / "00000000000000aa.bin", 5000, 9000)};
     fs::create_directories(folder_ / "0000000000000abc.safetensors");  // a folder named like an entry
   }

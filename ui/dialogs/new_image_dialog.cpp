@@ -36,10 +36,11 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   auto* dice = new QToolButton(this);
   dice->setText(QStringLiteral("🎲"));
   dice->setToolTip(tr("Roll a new seed"));
+  const ControlRanges ranges = ControlRanges::fromEngine();
   steps_ = new QSpinBox(this);
-  steps_->setRange(1, 1000);
+  steps_->setRange(ranges.minSteps, ranges.maxSteps);
   guidance_ = new QDoubleSpinBox(this);
-  guidance_->setRange(1.0, 30.0);
+  guidance_->setRange(ranges.minGuidance, ranges.maxGuidance);
   guidance_->setSingleStep(0.5);
   scheduler_ = new QComboBox(this);
   scheduler_->addItem(tr("The model's own"), QString());
@@ -51,8 +52,8 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   width_ = new QSpinBox(this);
   height_ = new QSpinBox(this);
   for (QSpinBox* side : {width_, height_}) {
-    side->setRange(64, 4096);
-    side->setSingleStep(64);
+    side->setRange(ranges.minSide, ranges.maxSide);
+    side->setSingleStep(ranges.sideStep);
     side->setSuffix(tr(" px"));
   }
 

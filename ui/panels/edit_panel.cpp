@@ -90,21 +90,22 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   editEnd_->setObjectName(QStringLiteral("editEnd"));
   editEnd_->setRange(1, generation.steps);
   editEnd_->setValue(generation.steps);
+  const ControlRanges ranges = ControlRanges::fromEngine();
   editEndText_ = wrapped_label(this);
   omega_ = new QDoubleSpinBox(this);
   omega_->setObjectName(QStringLiteral("omega"));
-  omega_->setRange(1.0, 5.0);
+  omega_->setRange(ranges.minOmega, ranges.maxOmega);
   omega_->setSingleStep(0.1);
   omega_->setValue(edit.omega);
   omega_->setToolTip(tr("How strictly the part is cut out: where the part's attention reaches ω times its automatic "
                         "threshold it counts fully as the part. Higher values give a tighter mask."));
   steps_ = new QSpinBox(this);
   steps_->setObjectName(QStringLiteral("steps"));
-  steps_->setRange(1, 1000);
+  steps_->setRange(ranges.minSteps, ranges.maxSteps);
   steps_->setValue(generation.steps);
   guidance_ = new QDoubleSpinBox(this);
   guidance_->setObjectName(QStringLiteral("guidance"));
-  guidance_->setRange(1.1, 30.0);
+  guidance_->setRange(ranges.minEditGuidance, ranges.maxGuidance);
   guidance_->setSingleStep(0.5);
   guidance_->setValue(generation.guidance);
   seed_ = new QLineEdit(this);
@@ -117,7 +118,7 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   dice_->setToolTip(tr("Roll a new seed"));
   feather_ = new QDoubleSpinBox(this);
   feather_->setObjectName(QStringLiteral("feather"));
-  feather_->setRange(0.0, 64.0);
+  feather_->setRange(0.0, ranges.maxFeather);
   feather_->setSuffix(tr(" px"));
   feather_->setValue(edit.feather);
   feather_->setToolTip(tr("Soft edge of the edited part when it is put back into the photo"));

@@ -14,7 +14,10 @@ namespace partedit::ui {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("partedit::ui::LabelMaskImport", text); }
+// This file's messages, translated in the context "partedit::ui::LabelMaskImport".
+struct LabelMaskImportText {
+  Q_DECLARE_TR_FUNCTIONS(partedit::ui::LabelMaskImport)
+};
 
 // Above this share of in-between pixels a file is not a clean mask (the engine refuses it,
 // core/io/image_mask.h); here it is thresholded, and the artist told so.
@@ -204,10 +207,10 @@ QImage binaryMaskFromImage(const QImage& image, QStringList* notes) {
     for (int x = 0; x < mask.width(); ++x) out[x] = (zeroOne ? row[x] >= 1 : 2 * row[x] >= full) ? 255 : 0;
   }
   if (notes) {
-    if (zeroOne) notes->append(tr("The file holds only the values 0 and 1: 1 was taken as the part."));
+    if (zeroOne) notes->append(LabelMaskImportText::tr("The file holds only the values 0 and 1: 1 was taken as the part."));
     const double softFraction = double(soft) / (double(mask.width()) * mask.height());
     if (softFraction > kSoftFractionWorthANote)
-      notes->append(tr("%1 % of the pixels were neither dark nor bright; those of 50 % or more became part.")
+      notes->append(LabelMaskImportText::tr("%1 % of the pixels were neither dark nor bright; those of 50 % or more became part.")
                         .arg(std::lround(softFraction * 100.0)));
   }
   return mask;
@@ -218,20 +221,20 @@ QImage readImageFile(const QString& path, QString* error) {
   reader.setAutoTransform(true);
   QImage image = reader.read();
   if (image.isNull() && error)
-    *error = tr("Could not read “%1”: %2").arg(QFileInfo(path).fileName(), reader.errorString());
+    *error = LabelMaskImportText::tr("Could not read “%1”: %2").arg(QFileInfo(path).fileName(), reader.errorString());
   return image;
 }
 
 QString maskSizeError(const QSize& maskSize, const QSize& photoSize) {
   if (maskSize == photoSize) return {};
-  QString message = tr("The mask is %1 × %2 pixels but the photo is %3 × %4 pixels. "
+  QString message = LabelMaskImportText::tr("The mask is %1 × %2 pixels but the photo is %3 × %4 pixels. "
                        "A mask must have exactly the size of its photo.")
                         .arg(maskSize.width())
                         .arg(maskSize.height())
                         .arg(photoSize.width())
                         .arg(photoSize.height());
   if (maskSize.transposed() == photoSize)
-    message += QLatin1Char(' ') + tr("It looks turned by 90°: one of the two files may carry a rotation "
+    message += QLatin1Char(' ') + LabelMaskImportText::tr("It looks turned by 90°: one of the two files may carry a rotation "
                                      "(EXIF orientation) that the other lacks.");
   return message;
 }

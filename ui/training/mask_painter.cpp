@@ -20,11 +20,11 @@ namespace {
 
 // As on the main canvas: nearest-neighbour beyond 2 screen pixels per image pixel, so the
 // artist sees the mask's real pixel edges when zoomed in; smooth below.
-constexpr double kNearestAbovePixelScale = 2.0;
-constexpr double kWheelNotch = 120.0;
+constexpr double kPainterNearestAbovePixelScale = 2.0;
+constexpr double kPainterWheelNotch = 120.0;
 constexpr double kCrosshairArm = 4.0;  // px: marks the brush centre, also for tiny brushes
 
-QImage toPaintFormat(const QImage& image) {
+QImage toPainterFormat(const QImage& image) {
   return image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
                                                        : QImage::Format_RGB32);
 }
@@ -55,7 +55,7 @@ QUndoStack* MaskPainter::undoStack() const { return document_->undoStack(); }
 bool MaskPainter::setPhoto(const QImage& photo, const QImage& mask) {
   finishStroke();
   const bool relayout = photo_.isNull() || photo.size() != photo_.size();
-  photo_ = photo.isNull() ? QImage() : toPaintFormat(photo);
+  photo_ = photo.isNull() ? QImage() : toPainterFormat(photo);
   tint_ = QImage();  // rebuilt whole by the reset's change below
   const bool maskUsable = document_->reset(photo_.size(), mask);
   transform_.setImageSize(QSizeF(photo_.size()));
@@ -206,7 +206,7 @@ void MaskPainter::drawImageArea(QPainter& painter, const QImage& image, const QR
   painter.save();
   painter.setClipRect(target);
   painter.setRenderHint(QPainter::SmoothPixmapTransform,
-                        transform_.zoom() * devicePixelRatioF() <= kNearestAbovePixelScale);
+                        transform_.zoom() * devicePixelRatioF() <= kPainterNearestAbovePixelScale);
   painter.drawImage(sourceInViewport, image, QRectF(source));
   painter.restore();
 }
@@ -258,7 +258,7 @@ void MaskPainter::resizeEvent(QResizeEvent*) {
 }
 
 void MaskPainter::wheelEvent(QWheelEvent* event) {
-  const double notches = event->angleDelta().y() / kWheelNotch;
+  const double notches = event->angleDelta().y() / kPainterWheelNotch;
   if (notches == 0.0 || !hasPhoto()) {
     event->ignore();
     return;

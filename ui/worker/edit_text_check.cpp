@@ -10,7 +10,10 @@ namespace partedit::ui {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("EditTextChecker", text); }
+// This file's messages, translated in the context "EditTextChecker".
+struct EditTextCheckerText {
+  Q_DECLARE_TR_FUNCTIONS(EditTextChecker)
+};
 
 }  // namespace
 
@@ -37,11 +40,11 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
   EditTextCheck out;
   const QString trimmed = text.trimmed();
   if (trimmed.isEmpty()) {
-    out.reason = tr("Type an edit such as “with a robotic <head>”.");
+    out.reason = EditTextCheckerText::tr("Type an edit such as “with a robotic <head>”.");
     return out;
   }
   if (!trimmed.startsWith(QStringLiteral("with "), Qt::CaseInsensitive)) {
-    out.reason = tr("Start the edit with “with”, e.g. “with a robotic <head>”.");
+    out.reason = EditTextCheckerText::tr("Start the edit with “with”, e.g. “with a robotic <head>”.");
     return out;
   }
   const TokenLibrary& library = library_->tokens;
@@ -51,9 +54,9 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
     if (!names_available_part(library, edit.part_text)) {
       const QStringList installed = completions();
       out.reason = installed.isEmpty()
-                       ? tr("No part token named “%1” is installed; import one in the Part Tokens panel.")
+                       ? EditTextCheckerText::tr("No part token named “%1” is installed; import one in the Part Tokens panel.")
                              .arg(QString::fromStdString(edit.part_text))
-                       : tr("No part token named “%1”; installed: %2.")
+                       : EditTextCheckerText::tr("No part token named “%1”; installed: %2.")
                              .arg(QString::fromStdString(edit.part_text), installed.join(QStringLiteral(", ")));
       return out;
     }

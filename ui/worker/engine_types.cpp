@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 
 #include "editing/compositing.h"
+#include "engine/control_ranges.h"
 #include "editing/part_token.h"
 #include "editing/part_edit_pipeline.h"
 #include "pipeline/inversion.h"
@@ -76,6 +77,23 @@ int heldOutImageCount(const QVector<TrainingImage::HoldOut>& choices, double spl
   } catch (const Error&) {
     return -1;
   }
+}
+
+ControlRanges ControlRanges::fromEngine() {
+  using R = partedit::ControlRanges;
+  ControlRanges r;
+  r.minSteps = R::min_steps;
+  r.maxSteps = R::max_steps;
+  r.minGuidance = R::min_guidance;
+  r.minEditGuidance = R::min_edit_guidance;
+  r.maxGuidance = R::max_guidance;
+  r.minOmega = R::min_omega;
+  r.maxOmega = R::max_omega;
+  r.maxFeather = R::max_feather;
+  r.minSide = static_cast<int>(R::min_side);
+  r.maxSide = static_cast<int>(R::max_side);
+  r.sideStep = static_cast<int>(R::side_step);
+  return r;
 }
 
 }  // namespace partedit::ui

@@ -57,6 +57,16 @@ struct PhotoSettings {
   static PhotoSettings defaults();
 };
 
+// The ranges the controls offer (core/engine/control_ranges.h).
+struct ControlRanges {
+  int minSteps = 0, maxSteps = 0;
+  double minGuidance = 0, minEditGuidance = 0, maxGuidance = 0;
+  double minOmega = 0, maxOmega = 0;
+  double maxFeather = 0;
+  int minSide = 0, maxSide = 0, sideStep = 0;
+  static ControlRanges fromEngine();
+};
+
 struct ProgressInfo {
   QString stage;                // "inverting", "editing", … (translated by the receiver)
   int stageId = 0;              // partedit::EngineStage as int

@@ -57,9 +57,9 @@ ResultImages edit_images(const EditJobResult& r) {
   out.mask = mask_from_tensor(r.mask());
   for (int64_t i = 0; i < r.edit.masks.size(0); ++i) out.stepMasks.push_back(mask_from_tensor(r.edit.masks[i]));
   out.parameters = qt(r.parameters());
-  out.sourceParameters = qt(r.composited.defined() ? r.composited_source_parameters : r.edit.source_parameters);
+  out.sourceParameters = qt(r.source_parameters());
   out.sourcePrompt = qt(r.source_prompt);
-  out.promptOrigin = qt(r.prompt_origin);
+  out.promptOrigin = qt(prompt_origin_text(r.prompt_origin));
   out.editPrompt = qt(r.edit.edit_prompt);
   out.seed = r.edit.seed;
   out.steps = static_cast<int>(r.edit.masks.size(0));
@@ -130,10 +130,8 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
     if (!s.config.tokenFolder.isEmpty()) options.token_dirs = {utf8(s.config.tokenFolder)};
     if (!s.config.captionFolder.isEmpty()) options.caption_model = fs::path(utf8(s.config.captionFolder));
     if (s.config.useCache)
-      options.inversion_cache = InversionCache(
-          s.config.cacheFolder.isEmpty() ? default_inversion_cache_dir() : fs::path(utf8(s.config.cacheFolder)),
-          s.config.cacheLimitBytes > 0 ? static_cast<uint64_t>(s.config.cacheLimitBytes)
-                                       : default_inversion_cache_limit());
+      options.inversion_cache = open_inversion_cache(fs::path(utf8(s.config.cacheFolder)),
+                                                     static_cast<uint64_t>(std::max<qint64>(0, s.config.cacheLimitBytes)));
     if (!s.engine) {
       s.engine = std::make_unique<Engine>(std::move(options));
     } else {
@@ -245,9 +243,8 @@ void EngineWorker::editPhoto(quint64 id, const PhotoSettings& photo, const Gener
     from.inversion.steps = photo.steps;
     from.inversion.skip = photo.skip;
     from.inversion.scheduler = utf8(photo.scheduler);
-    from.inversion.zero_noise_steps = std::min(InvertRequest{}.zero_noise_steps, photo.steps);
+    from.inversion.zero_noise_steps = default_zero_noise_steps(photo.steps);
     from.inversion.seed = photo.seed;
-    from.seed_given = photo.seed.has_value();
     job.from = from;
     job.generation.steps = photo.steps;
     job.use_cache = state_->config.useCache;

@@ -36,7 +36,7 @@ Blip2QFormerConfig Blip2QFormerConfig::from_json(const JsonConfig& cfg) {
 }
 
 namespace {
-nn::LayerNorm make_layer_norm(const Blip2QFormerConfig& c) {
+nn::LayerNorm qformer_layer_norm(const Blip2QFormerConfig& c) {
   return nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
 }  // namespace
@@ -63,7 +63,7 @@ at::Tensor Blip2QFormerMultiHeadAttentionImpl::forward(const at::Tensor& hidden,
 
 Blip2QFormerOutputImpl::Blip2QFormerOutputImpl(int64_t in_features, const Blip2QFormerConfig& c)
     : dense(register_module("dense", Linear(in_features, c.hidden_size))),
-      LayerNorm(register_module("LayerNorm", make_layer_norm(c))) {}
+      LayerNorm(register_module("LayerNorm", qformer_layer_norm(c))) {}
 
 at::Tensor Blip2QFormerOutputImpl::forward(const at::Tensor& hidden, const at::Tensor& residual) {
   return LayerNorm(dense(hidden) + residual);  // [B, Q, D]
@@ -118,7 +118,7 @@ at::Tensor Blip2QFormerEncoderImpl::forward(const at::Tensor& queries, const at:
 }
 
 Blip2QFormerModelImpl::Blip2QFormerModelImpl(const Blip2QFormerConfig& c)
-    : layernorm(register_module("layernorm", make_layer_norm(c))),
+    : layernorm(register_module("layernorm", qformer_layer_norm(c))),
       encoder(register_module("encoder", Blip2QFormerEncoder(c))) {}
 
 at::Tensor Blip2QFormerModelImpl::forward(const at::Tensor& query_embeds, const at::Tensor& image_embeds) {

@@ -91,16 +91,16 @@ at::Tensor Blip2MLPImpl::forward(const at::Tensor& hidden) { return fc2(blip2_ac
 // ---- Blip2EncoderLayer: pre-norm residual blocks ----
 
 namespace {
-nn::LayerNorm make_layer_norm(int64_t size, double eps) {
+nn::LayerNorm vision_layer_norm(int64_t size, double eps) {
   return nn::LayerNorm(nn::LayerNormOptions({size}).eps(eps));
 }
 }  // namespace
 
 Blip2EncoderLayerImpl::Blip2EncoderLayerImpl(const Blip2VisionConfig& c)
     : self_attn(register_module("self_attn", Blip2Attention(c))),
-      layer_norm1(register_module("layer_norm1", make_layer_norm(c.hidden_size, c.layer_norm_eps))),
+      layer_norm1(register_module("layer_norm1", vision_layer_norm(c.hidden_size, c.layer_norm_eps))),
       mlp(register_module("mlp", Blip2MLP(c))),
-      layer_norm2(register_module("layer_norm2", make_layer_norm(c.hidden_size, c.layer_norm_eps))) {}
+      layer_norm2(register_module("layer_norm2", vision_layer_norm(c.hidden_size, c.layer_norm_eps))) {}
 
 at::Tensor Blip2EncoderLayerImpl::forward(const at::Tensor& hidden) {
   const auto h = hidden + self_attn(layer_norm1(hidden));  // [B, T, D]
@@ -123,7 +123,7 @@ at::Tensor Blip2EncoderImpl::forward(const at::Tensor& hidden) {
 Blip2VisionModelImpl::Blip2VisionModelImpl(const Blip2VisionConfig& c)
     : embeddings(register_module("embeddings", Blip2VisionEmbeddings(c))),
       encoder(register_module("encoder", Blip2Encoder(c))),
-      post_layernorm(register_module("post_layernorm", make_layer_norm(c.hidden_size, c.layer_norm_eps))),
+      post_layernorm(register_module("post_layernorm", vision_layer_norm(c.hidden_size, c.layer_norm_eps))),
       config_(c) {}
 
 at::Tensor Blip2VisionModelImpl::forward(const at::Tensor& pixel_values) {

@@ -97,7 +97,7 @@ nlohmann::json blip2_opt_config(const TinyBlip2Options& o, int64_t eos_token_id)
   return c;
 }
 
-nlohmann::json preprocessor_config(const TinyBlip2Options& o) {
+nlohmann::json blip2_preprocessor_config(const TinyBlip2Options& o) {
   return {{"do_convert_rgb", true},
           {"do_normalize", true},
           {"do_rescale", true},
@@ -113,7 +113,7 @@ nlohmann::json preprocessor_config(const TinyBlip2Options& o) {
 
 // Norm weights one, biases zero, relative position biases N(0, 0.5), the rest N(0, 0.02),
 // in the modules' registration order from one seeded generator.
-void init_weights(torch::nn::Module& model, uint64_t seed) {
+void init_blip2_weights(torch::nn::Module& model, uint64_t seed) {
   at::manual_seed(seed);
   for (auto& p : model.named_parameters(/*recurse=*/true)) {
     const auto& name = p.key();
@@ -147,11 +147,11 @@ int64_t write_tiny_blip2(const fs::path& dir, const TinyBlip2Options& o) {
     write_json(dir / "generation_config.json",
                {{"decoder_start_token_id", 0}, {"eos_token_id", 1}, {"pad_token_id", 0}});
   }
-  write_json(dir / "preprocessor_config.json", preprocessor_config(o));
+  write_json(dir / "preprocessor_config.json", blip2_preprocessor_config(o));
   // built from the written config, as a loader would, so every key of the module is present
   Blip2ForConditionalGeneration model(Blip2Config::from_json(JsonConfig::load(dir / "config.json")));
   c10::InferenceMode guard;
-  init_weights(*model, o.seed);
+  init_blip2_weights(*model, o.seed);
   return tiny::write_parameters(dir / "model.safetensors", *model);
 }
 

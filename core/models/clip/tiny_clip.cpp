@@ -51,7 +51,7 @@ nlohmann::json clip_config(const TinyClipOptions& o, int64_t vocab_size) {
   return c;
 }
 
-nlohmann::json preprocessor_config(const TinyClipOptions& o) {
+nlohmann::json clip_preprocessor_config(const TinyClipOptions& o) {
   return {{"crop_size", {{"height", o.image_size}, {"width", o.image_size}}},
           {"do_center_crop", true},
           {"do_convert_rgb", true},
@@ -71,7 +71,7 @@ nlohmann::json preprocessor_config(const TinyClipOptions& o) {
 // bias N(0, 0.1^2) (not the identity, so that tests see each norm), other biases
 // N(0, 0.02^2), embeddings (token, position, class) N(0, 1), matrices N(0, 1/fan_in),
 // logit_scale log(1 / 0.07) as CLIP initialises it.
-void init_weights(torch::nn::Module& model, uint64_t seed) {
+void init_clip_weights(torch::nn::Module& model, uint64_t seed) {
   at::manual_seed(seed);
   for (auto& p : model.named_parameters(/*recurse=*/true)) {
     const auto& name = p.key();
@@ -97,11 +97,11 @@ int64_t write_tiny_clip(const fs::path& dir, const TinyClipOptions& o) {
   const auto vocab = tiny::learn_vocabulary(tiny::kTinyVocabularyMerges);
   tiny::write_tokenizer(dir, vocab, /*pad_with_bang=*/false);
   tiny::write_json(dir / "config.json", clip_config(o, int64_t(vocab.tokens.size())));
-  tiny::write_json(dir / "preprocessor_config.json", preprocessor_config(o));
+  tiny::write_json(dir / "preprocessor_config.json", clip_preprocessor_config(o));
   // built from the written config, as the loader does, so every key of the module is present
   CLIPModel model(CLIPConfig::from_json(JsonConfig::load(dir / "config.json")));
   c10::InferenceMode guard;
-  init_weights(*model, o.seed);
+  init_clip_weights(*model, o.seed);
   return tiny::write_parameters(dir / "model.safetensors", *model);
 }
 

@@ -106,7 +106,7 @@ at::Tensor OPTAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor&
 // ---- OPTDecoderLayer ----
 
 namespace {
-nn::LayerNorm make_layer_norm(int64_t size, bool affine) {
+nn::LayerNorm opt_layer_norm(int64_t size, bool affine) {
   return nn::LayerNorm(nn::LayerNormOptions({size}).eps(1e-5).elementwise_affine(affine));
 }
 }  // namespace
@@ -114,11 +114,11 @@ nn::LayerNorm make_layer_norm(int64_t size, bool affine) {
 OPTDecoderLayerImpl::OPTDecoderLayerImpl(const OPTConfig& c)
     : self_attn(register_module("self_attn", OPTAttention(c))),
       self_attn_layer_norm(
-          register_module("self_attn_layer_norm", make_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine))),
+          register_module("self_attn_layer_norm", opt_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine))),
       fc1(register_module("fc1", Linear(c.hidden_size, c.ffn_dim, c.enable_bias))),
       fc2(register_module("fc2", Linear(c.ffn_dim, c.hidden_size, c.enable_bias))),
       final_layer_norm(
-          register_module("final_layer_norm", make_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine))),
+          register_module("final_layer_norm", opt_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine))),
       pre_norm_(c.do_layer_norm_before),
       act_(c.activation_function) {}
 
@@ -150,7 +150,7 @@ OPTDecoderImpl::OPTDecoderImpl(const OPTConfig& c)
   }
   if (c.has_final_layer_norm())
     final_layer_norm =
-        register_module("final_layer_norm", make_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine));
+        register_module("final_layer_norm", opt_layer_norm(c.hidden_size, c.layer_norm_elementwise_affine));
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
     layers_.emplace_back(c);
     layers->push_back(layers_.back());

@@ -62,7 +62,7 @@ std::vector<int64_t> layers_list(const JsonConfig& cfg, const std::string& key, 
   return cfg.get_int_list(key, count);
 }
 
-void check_block_types(const JsonConfig& cfg, const UNet2DConditionConfig& c) {
+void check_unet_block_types(const JsonConfig& cfg, const UNet2DConditionConfig& c) {
   const size_t n = c.num_blocks();
   if (n == 0) throw Error("config key 'block_out_channels'" + where(cfg) + " is empty");
   if (c.down_block_types.size() != n || c.up_block_types.size() != n)
@@ -111,7 +111,7 @@ UNet2DConditionConfig UNet2DConditionConfig::from_json(const JsonConfig& cfg) {
     c.mid_block_type.clear();
   else
     c.mid_block_type = cfg.get_or<std::string>("mid_block_type", c.mid_block_type);
-  check_block_types(cfg, c);
+  check_unet_block_types(cfg, c);
   const size_t n = c.num_blocks();
 
   if (cfg.has("sample_size")) {

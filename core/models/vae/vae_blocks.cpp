@@ -9,7 +9,7 @@ namespace partedit::vae {
 
 namespace {
 
-Conv2d conv3x3(int64_t in, int64_t out) {
+Conv2d vae_conv3x3(int64_t in, int64_t out) {
   return Conv2d(in, out, 3, /*stride=*/1, /*padding=*/1);
 }
 
@@ -124,7 +124,7 @@ UNetMidBlock2D make_mid_block(const AutoencoderKLConfig& c) {
 
 EncoderImpl::EncoderImpl(const AutoencoderKLConfig& c) {
   const auto& channels = c.block_out_channels;
-  conv_in = register_module("conv_in", conv3x3(c.in_channels, channels.front()));
+  conv_in = register_module("conv_in", vae_conv3x3(c.in_channels, channels.front()));
   down_blocks = register_module("down_blocks", torch::nn::ModuleList());
   for (size_t i = 0; i < channels.size(); ++i) {
     VaeBlockOptions b;
@@ -137,7 +137,7 @@ EncoderImpl::EncoderImpl(const AutoencoderKLConfig& c) {
   }
   mid_block = register_module("mid_block", make_mid_block(c));
   conv_norm_out = register_module("conv_norm_out", group_norm(c.norm_num_groups, channels.back()));
-  conv_out = register_module("conv_out", conv3x3(channels.back(), 2 * c.latent_channels));  // double_z
+  conv_out = register_module("conv_out", vae_conv3x3(channels.back(), 2 * c.latent_channels));  // double_z
 }
 
 at::Tensor EncoderImpl::forward(const at::Tensor& image) {
@@ -155,7 +155,7 @@ at::Tensor EncoderImpl::forward(const at::Tensor& image) {
 
 DecoderImpl::DecoderImpl(const AutoencoderKLConfig& c) {
   const std::vector<int64_t> reversed(c.block_out_channels.rbegin(), c.block_out_channels.rend());
-  conv_in = register_module("conv_in", conv3x3(c.latent_channels, reversed.front()));
+  conv_in = register_module("conv_in", vae_conv3x3(c.latent_channels, reversed.front()));
   mid_block = register_module("mid_block", make_mid_block(c));
   up_blocks = register_module("up_blocks", torch::nn::ModuleList());
   for (size_t i = 0; i < reversed.size(); ++i) {
@@ -168,7 +168,7 @@ DecoderImpl::DecoderImpl(const AutoencoderKLConfig& c) {
     up_blocks->push_back(UpDecoderBlock2D(b));
   }
   conv_norm_out = register_module("conv_norm_out", group_norm(c.norm_num_groups, reversed.back()));
-  conv_out = register_module("conv_out", conv3x3(reversed.back(), c.out_channels));
+  conv_out = register_module("conv_out", vae_conv3x3(reversed.back(), c.out_channels));
 }
 
 at::Tensor DecoderImpl::forward(const at::Tensor& z) {

@@ -17,7 +17,7 @@ std::vector<double> optional_channel_list(const JsonConfig& cfg, const std::stri
   return values;
 }
 
-void check_block_types(const std::vector<std::string>& types, const std::string& key, const std::string& supported,
+void check_vae_block_types(const std::vector<std::string>& types, const std::string& key, const std::string& supported,
                        size_t count, const std::string& where) {
   if (types.size() != count)
     throw Error("config key '" + key + "'" + where + " has " + std::to_string(types.size()) +
@@ -57,8 +57,8 @@ AutoencoderKLConfig AutoencoderKLConfig::from_json(const JsonConfig& cfg) {
 
   if (c.block_out_channels.empty() || c.block_out_channels.size() > 8)
     throw Error("config key 'block_out_channels'" + where + " must have 1 to 8 entries");
-  check_block_types(c.down_block_types, "down_block_types", "DownEncoderBlock2D", c.block_out_channels.size(), where);
-  check_block_types(c.up_block_types, "up_block_types", "UpDecoderBlock2D", c.block_out_channels.size(), where);
+  check_vae_block_types(c.down_block_types, "down_block_types", "DownEncoderBlock2D", c.block_out_channels.size(), where);
+  check_vae_block_types(c.up_block_types, "up_block_types", "UpDecoderBlock2D", c.block_out_channels.size(), where);
   if (c.act_fn != "silu")
     throw Error("config key 'act_fn'" + where + " is '" + c.act_fn + "'; supported: silu");
   if (c.layers_per_block < 1) throw Error("config key 'layers_per_block'" + where + " must be at least 1");

@@ -1,4 +1,4 @@
-#include "editing/photo_fit.h"
+#include "io/photo_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,14 +7,11 @@
 #include <ATen/ATen.h>
 
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 
 namespace {
-
-std::string size_text(int64_t width, int64_t height) {
-  return std::to_string(width) + " x " + std::to_string(height);
-}
 
 void check_options(const FitOptions& o) {
   if (o.multiple < 1) throw Error("photo fit: multiple must be at least 1, got " + std::to_string(o.multiple));
