@@ -1,12 +1,17 @@
 // The engine worker on its thread, driven as the window drives it (queued requests, signals):
 // progress every step with a mask of the image's size, cancel within one step leaving no
-// result, requests sent while one runs are queued and run in order, instant t_e, export.
+// result, requests sent while one runs are queued and run in order, instant t_e, export, and
+// the token list greys exactly the tokens core's rule refuses.
+#include <algorithm>
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <QSignalSpy>
+#include <QTreeWidget>
 
 #include "editing/part_token.h"
 #include "io/image_io.h"
+#include "panels/token_panel.h"
 #include "support/test_support.h"
 #include "worker/engine_client.h"
 
@@ -174,6 +179,62 @@ class TestEngineWorker : public QObject {
     QImage back(path);
     QCOMPARE(back.size(), QSize(16, 8));
     QCOMPARE(back.pixelColor(3, 3), QColor(200, 10, 30));
+  }
+
+  // The token list (and the panel's greying) gives core's answer for the loaded model, the tiny
+  // SDXL model: text conditioning 64 wide (2 × 32), family sdxl.
+  void tokenListGreysWhatCoreRefuses() {
+    struct Case {
+      const char* name;
+      int64_t width;
+      const char* family;
+      bool usable;
+    };
+    const Case cases[] = {
+        {"fits-unknown", 64, "unknown", true},
+        {"fits-sdxl", 64, "sdxl", true},
+        {"custom-family", 64, "my-finetune", true},  // a family PartEdit does not know: the width decides
+        {"wrong-family", 64, "sd15", false},
+        {"wrong-width", 32, "unknown", false},
+        {"sdxl-full-width", 2048, "sdxl", false},
+    };
+    const fs::path folder = dir_ / "fit-tokens";
+    fs::create_directories(folder);
+    auto generator = at::detail::createCPUGenerator(2);
+    for (const Case& c : cases) {
+      PartToken token;
+      token.embedding = at::randn({2, c.width}, generator);
+      token.part_name = c.name;
+      token.base_model_family = c.family;
+      write_part_token(folder / (std::string(c.name) + ".safetensors"), token);
+    }
+    EngineClient client;
+    QSignalSpy listed(client.worker(), &EngineWorker::tokensListed);
+    QSignalSpy finished(client.worker(), &EngineWorker::finished);
+    EngineConfig config;
+    config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
+    config.tokenFolder = QString::fromStdString(folder.string());
+    config.cacheFolder = QString::fromStdString((dir_ / "cache").string());
+    client.configure(config);
+    const quint64 id = client.generate(small_generation(1));  // loads the model, then lists the tokens for it
+    QVERIFY(wait_finished(finished, id));
+    QVERIFY(!listed.isEmpty());
+    const auto tokens = listed.last().at(0).value<QVector<TokenInfo>>();
+    TokenPanel panel;
+    panel.setTokens(tokens);
+    const auto* list = panel.findChild<QTreeWidget*>(QStringLiteral("tokenList"));
+    QVERIFY(list);
+    for (const Case& c : cases) {
+      const QString name = QString::fromLatin1(c.name);
+      const auto found = std::find_if(tokens.begin(), tokens.end(), [&](const TokenInfo& t) { return t.partName == name; });
+      QVERIFY2(found != tokens.end(), c.name);
+      QVERIFY2(found->usable == c.usable, c.name);
+      QVERIFY2(found->usable == (token_fit(found->width, found->baseModel.toStdString(), 64, "sdxl") == TokenFit::Fits), c.name);
+      QVERIFY2(found->usable == found->reason.isEmpty(), qPrintable(name + QStringLiteral(": ") + found->reason));
+      const auto items = list->findItems(name, Qt::MatchExactly, 0);
+      QCOMPARE(items.size(), 1);
+      QVERIFY2(items.first()->isDisabled() == !c.usable, c.name);
+    }
   }
 };
 

@@ -187,16 +187,18 @@ void EngineWorker::emitTokens() {
     t.baseModel = qt(listing.info.base_model_family);
     t.width = listing.info.embedding_dim;
     t.source = qt(listing.info.path.parent_path().string());
+    // Core's rule (token_fit), the one an edit with the token would apply; worded here to be translated.
+    const TokenFit fit = has_model ? token_fit(listing.info.embedding_dim, listing.info.base_model_family, width, family)
+                                   : TokenFit::Fits;
     if (!listing.problem.empty()) {
       t.usable = false;
       t.reason = qt(listing.problem);
-    } else if (has_model && listing.info.embedding_dim != width) {
+    } else if (fit == TokenFit::WidthDiffers) {
       t.usable = false;
       t.reason = tr("its embedding is %1 wide but the loaded model needs %2: it was trained for another model family")
                      .arg(listing.info.embedding_dim)
                      .arg(width);
-    } else if (has_model && listing.info.base_model_family != "unknown" && !listing.info.base_model_family.empty() &&
-               listing.info.base_model_family != family) {
+    } else if (fit == TokenFit::FamilyDiffers) {
       t.usable = false;
       t.reason = tr("trained for %1; the loaded model is %2")
                      .arg(qt(listing.info.base_model_family), qt(family));
