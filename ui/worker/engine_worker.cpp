@@ -102,10 +102,20 @@ EngineListener listener_for(EngineWorker* worker, quint64 id) {
 EngineWorker::EngineWorker() : state_(std::make_unique<State>()) {}
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::cancel() { state_->cancel.cancel(); }
+void EngineWorker::requestQueued(quint64 id) { state_->requests.queued(id); }
+void EngineWorker::cancel(quint64 id) { state_->requests.cancel(id); }
+void EngineWorker::cancelAll() { state_->requests.cancel_all(); }
 
-void EngineWorker::run(quint64 id, const QString& what, const std::function<void()>& body) {
-  state_->cancel.reset();
+void EngineWorker::run(quint64 id, const QString& what, const std::function<void()>& body, Cancellable cancellable) {
+  State& s = *state_;
+  // A request that is not cancellable gets a token no cancel reaches.
+  s.cancel = cancellable == Cancellable::Yes ? s.requests.started(id) : CancelToken();
+  if (s.cancel.cancelled()) {
+    s.requests.ended(id);
+    Q_EMIT cancelled(id);  // cancelled while queued: it never starts
+    Q_EMIT finished(id);
+    return;
+  }
   Q_EMIT started(id, what);
   try {
     body();
@@ -114,6 +124,7 @@ void EngineWorker::run(quint64 id, const QString& what, const std::function<void
   } catch (...) {
     Q_EMIT failed(id, qt(describe_exception(std::current_exception()).text()));
   }
+  s.requests.ended(id);
   Q_EMIT finished(id);
 }
 
@@ -296,7 +307,7 @@ void EngineWorker::listTokens() {
   run(0, tr("Listing part tokens"), [&] {
     prepare(0, false);
     emitTokens();
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::importToken(quint64 id, const QString& file) {
@@ -309,14 +320,14 @@ void EngineWorker::importToken(quint64 id, const QString& file) {
     state_->configured = false;  // the library is read again
     prepare(id, false);
     emitTokens();
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::exportImage(quint64 id, const QImage& image, const QString& path, const QString& parameters) {
   run(id, tr("Exporting"), [&] {
     write_image(fs::path(utf8(path)), tensor_from_image(image), utf8(parameters));
     Q_EMIT exported(id, path);
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::clearCache(quint64 id) {
@@ -325,7 +336,7 @@ void EngineWorker::clearCache(quint64 id) {
     const InversionCache* cache = state_->engine->inversion_cache();
     const size_t removed = cache ? cache->clear() : 0;
     Q_EMIT cacheCleared(id, static_cast<int>(removed));
-  });
+  }, Cancellable::No);
 }
 
 }  // namespace partedit::ui
