@@ -1597,8 +1597,12 @@ erscheint hier.</translation>
         <translation>Erweitert</translation>
     </message>
     <message>
-        <source>The paper&apos;s 30 is meant for SGD; Adam wants far smaller rates (about 0.01)</source>
-        <translation>Die 30 des Papers sind für SGD gedacht; Adam braucht viel kleinere Raten (etwa 0,01)</translation>
+        <source>The rate training starts with: %1 for SGD (the paper&apos;s), %2 for Adam. Choosing an optimizer sets its rate unless you typed your own.</source>
+        <translation>Die Rate, mit der das Training beginnt: %1 für SGD (die des Papers), %2 für Adam. Die Wahl eines Optimierers setzt seine Rate, sofern Sie keine eigene eingegeben haben.</translation>
+    </message>
+    <message>
+        <source>SGD is the paper&apos;s optimizer (rate %1); Adam needs a far smaller rate (%2). Choosing one sets its rate unless you typed your own.</source>
+        <translation>SGD ist der Optimierer des Papers (Rate %1); Adam braucht eine viel kleinere Rate (%2). Die Wahl setzt seine Rate, sofern Sie keine eigene eingegeben haben.</translation>
     </message>
     <message>
         <source>SGD</source>

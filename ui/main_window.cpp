@@ -235,7 +235,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setWindowState(saveState());
   settings.setMaskOpacity(canvas_->maskOpacity());
   settings.setMaskVisible(canvas_->isMaskVisible());
-  if (isRunning()) engine_->cancel();  // the worker stops within a step; the client waits for it
+  if (isRunning()) engine_->cancel();  // every request sent; the worker stops within a step and the client waits for it
   event->accept();
 }
 

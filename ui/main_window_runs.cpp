@@ -164,7 +164,12 @@ bool MainWindow::applyEdit() {
 }
 
 void MainWindow::cancelRun() {
-  if (isRunning()) engine_->cancel();
+  if (!isRunning()) return;
+  // The window's own runs, wherever they are (running or queued behind another): the one the
+  // canvas shows and the caption on its way into its source prompt. A training run has the
+  // wizard's Cancel.
+  engine_->cancel(runningId_);
+  engine_->cancel(captionId_);
 }
 
 void MainWindow::startRun(quint64 id, const QString& what) {

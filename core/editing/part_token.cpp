@@ -282,16 +282,33 @@ std::string family_display_name(const std::string& family) {
   return family;
 }
 
-void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family) {
-  const int64_t width = token.embedding.defined() ? token.embedding.size(-1) : token.embedding_dim;
-  if (width != model_embedding_dim)
-    throw Error("token '" + token.part_name + "' has embedding width " + std::to_string(width) +
-                " but the model's text conditioning is " + std::to_string(model_embedding_dim) + " wide (" +
-                family_display_name(model_family) + "); use a token trained for this model");
+TokenFit token_fit(int64_t token_width, const std::string& token_family, int64_t model_embedding_dim,
+                   const std::string& model_family) {
+  if (token_width != model_embedding_dim) return TokenFit::WidthDiffers;
   static const std::set<std::string> known = {"sdxl", "sd15", "sd21"};
-  if (known.count(model_family) && known.count(token.base_model_family) && token.base_model_family != model_family)
-    throw Error("token '" + token.part_name + "' was trained for " + family_display_name(token.base_model_family) +
-                " but the model is " + family_display_name(model_family) + "; use a token trained for this model");
+  if (known.count(model_family) && known.count(token_family) && token_family != model_family)
+    return TokenFit::FamilyDiffers;
+  return TokenFit::Fits;
+}
+
+std::string token_incompatibility(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family) {
+  const int64_t width = token.embedding.defined() ? token.embedding.size(-1) : token.embedding_dim;
+  switch (token_fit(width, token.base_model_family, model_embedding_dim, model_family)) {
+    case TokenFit::Fits: return {};
+    case TokenFit::WidthDiffers:
+      return "token '" + token.part_name + "' has embedding width " + std::to_string(width) +
+             " but the model's text conditioning is " + std::to_string(model_embedding_dim) + " wide (" +
+             family_display_name(model_family) + "); use a token trained for this model";
+    case TokenFit::FamilyDiffers:
+      return "token '" + token.part_name + "' was trained for " + family_display_name(token.base_model_family) +
+             " but the model is " + family_display_name(model_family) + "; use a token trained for this model";
+  }
+  return {};
+}
+
+void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family) {
+  const std::string problem = token_incompatibility(token, model_embedding_dim, model_family);
+  if (!problem.empty()) throw Error(problem);
 }
 
 }  // namespace partedit

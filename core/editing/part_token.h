@@ -75,8 +75,17 @@ TokenFileKind token_file_kind(const std::filesystem::path& path);
 // Reads a token file of either kind (a torch.save file is named after its file stem).
 PartToken read_token_file(const std::filesystem::path& path);
 
-// Throws a clear Error when the token cannot condition a model whose text conditioning is
-// `model_embedding_dim` wide (its family "sdxl" | "sd15" | "sd21"; others are not compared).
+// The one rule for which token can condition which model (CLI, batch, engine, the app's token
+// panel): the token's embedding must be as wide as the model's text conditioning, and a token
+// of a known family (sdxl, sd15, sd21) must be of the model's family. A token of any other
+// family ("unknown": the authors' bare files, odd widths, custom models) is used when its width
+// fits: the width is all the model needs, the family only guards against mislabelled files.
+enum class TokenFit { Fits, WidthDiffers, FamilyDiffers };
+TokenFit token_fit(int64_t token_width, const std::string& token_family, int64_t model_embedding_dim,
+                   const std::string& model_family);
+// Why `token` cannot condition the model (token_fit in words), or "" when it can.
+std::string token_incompatibility(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family);
+// Throws token_incompatibility as an Error when it is not empty.
 void check_token_compatible(const PartToken& token, int64_t model_embedding_dim, const std::string& model_family);
 
 // Helpers shared with the token library and the command line.

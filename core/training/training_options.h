@@ -28,7 +28,7 @@ struct TokenTrainingOptions {
   TrainingMode mode = TrainingMode::Cached;
   TokenOptimizer optimizer = TokenOptimizer::Sgd;
   int64_t steps = 1000;                  // Appendix K: 1000–2000
-  double learning_rate = 30.0;           // Appendix K
+  double learning_rate = default_learning_rate(optimizer);
   int64_t lr_step = 80;                  // StepLR step size (Appendix K)
   double lr_gamma = 0.7;                 // StepLR γ (Appendix K)
   // Model timesteps, inclusive: high, high − stride, … ≥ low. 600:400 by 20 are the steps

@@ -287,6 +287,52 @@ class TestPartToken : public QObject {
     t.base_model_family = "unknown";
     check_token_compatible(t, 1024, "sd21");
   }
+
+  // The one rule (CLI, batch, engine, the app's token panel), case by case: the width must be
+  // the model's; a known family must be the model's; any other family goes by width alone.
+  void compatibilityRuleTable() {
+    struct Case {
+      int64_t token_width;
+      const char* token_family;
+      int64_t model_width;
+      const char* model_family;
+      TokenFit expected;
+    };
+    const Case cases[] = {
+        {2048, "sdxl", 2048, "sdxl", TokenFit::Fits},
+        {768, "sd15", 768, "sd15", TokenFit::Fits},
+        {1024, "sd21", 1024, "sd21", TokenFit::Fits},
+        {2048, "sdxl", 768, "sd15", TokenFit::WidthDiffers},
+        {768, "sd15", 1024, "sd21", TokenFit::WidthDiffers},
+        {768, "unknown", 1024, "sd21", TokenFit::WidthDiffers},
+        {1024, "sd15", 768, "sd15", TokenFit::WidthDiffers},  // the width is checked first
+        {1024, "sd15", 1024, "sd21", TokenFit::FamilyDiffers},  // mislabelled
+        {768, "sd21", 768, "sd15", TokenFit::FamilyDiffers},
+        {64, "sd15", 64, "sdxl", TokenFit::FamilyDiffers},    // a tiny model's family is still known
+        {1024, "unknown", 1024, "sd21", TokenFit::Fits},
+        {64, "unknown", 64, "sdxl", TokenFit::Fits},          // tiny test tokens
+        {2048, "", 2048, "sdxl", TokenFit::Fits},
+        {1024, "my-finetune", 1024, "sd21", TokenFit::Fits},  // a family PartEdit does not know
+        {2048, "sdxl", 2048, "", TokenFit::Fits},             // a model of no known family
+    };
+    for (const Case& c : cases) {
+      const std::string where = std::to_string(c.token_width) + " " + c.token_family + " on " +
+                                std::to_string(c.model_width) + " " + c.model_family;
+      QVERIFY2(token_fit(c.token_width, c.token_family, c.model_width, c.model_family) == c.expected, where.c_str());
+      // What an edit checks agrees: the reason is empty exactly when the token fits.
+      PartToken t;
+      t.embedding = at::zeros({2, c.token_width});
+      t.part_name = "wheel";
+      t.base_model_family = c.token_family;
+      const std::string reason = token_incompatibility(t, c.model_width, c.model_family);
+      QVERIFY2(reason.empty() == (c.expected == TokenFit::Fits), (where + ": " + reason).c_str());
+      QVERIFY2(error_of([&] { check_token_compatible(t, c.model_width, c.model_family); }) == reason, where.c_str());
+      if (c.expected == TokenFit::WidthDiffers)
+        QVERIFY2(reason.find("embedding width " + std::to_string(c.token_width)) != std::string::npos, reason.c_str());
+      if (c.expected == TokenFit::FamilyDiffers)
+        QVERIFY2(reason.find("was trained for " + family_display_name(c.token_family)) != std::string::npos, reason.c_str());
+    }
+  }
 };
 
 PARTEDIT_TEST(TestPartToken);

@@ -1,12 +1,20 @@
 // The engine worker on its thread, driven as the window drives it (queued requests, signals):
 // progress every step with a mask of the image's size, cancel within one step leaving no
-// result, requests sent while one runs are queued and run in order, instant t_e, export.
+// result, requests sent while one runs are queued and run in order, cancellation per request
+// (a cancel reaches the request it names, running or queued, and no other), instant t_e,
+// export, and the token list greys exactly the tokens core's rule refuses.
+#include <algorithm>
+#include <atomic>
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <QFileInfo>
 #include <QSignalSpy>
+#include <QTreeWidget>
 
 #include "editing/part_token.h"
 #include "io/image_io.h"
+#include "panels/token_panel.h"
 #include "support/test_support.h"
 #include "worker/engine_client.h"
 
@@ -51,6 +59,19 @@ bool wait_finished(QSignalSpy& finished, quint64 id, int timeout_ms = 120000) {
     finished.wait(200);
   }
   return false;
+}
+
+// The request ids a spy recorded (each signal's first argument).
+QList<quint64> ids(const QSignalSpy& spy) {
+  QList<quint64> out;
+  for (const auto& args : spy) out << args.at(0).toULongLong();
+  return out;
+}
+
+QList<quint64> result_ids(const QSignalSpy& results) {
+  QList<quint64> out;
+  for (const auto& args : results) out << args.at(0).value<ResultImages>().requestId;
+  return out;
 }
 
 }  // namespace
@@ -144,6 +165,107 @@ class TestEngineWorker : public QObject {
     QVERIFY(!client_->busy());
   }
 
+  // A Cancel that lands between two queued requests (the first has ended, the second not yet
+  // started) is not lost: it reaches the second, which reports cancelled without starting.
+  void cancelBetweenTwoQueuedRequestsReachesTheSecond() {
+    QSignalSpy started(client_->worker(), &EngineWorker::started);
+    QSignalSpy progress(client_->worker(), &EngineWorker::progress);
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy cancelled(client_->worker(), &EngineWorker::cancelled);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    std::atomic<quint64> first{0};
+    // On the worker's thread, at the first request's last signal: between the two requests.
+    const auto connection = connect(
+        client_->worker(), &EngineWorker::finished, client_->worker(),
+        [&](quint64 id) { if (id == first) client_->cancel(); }, Qt::DirectConnection);
+    first = client_->generate(small_generation(2));
+    const quint64 second = client_->generate(small_generation(2));
+    QVERIFY(wait_finished(finished, second));
+    disconnect(connection);
+    const quint64 firstId = first;
+    QCOMPARE(result_ids(results), QList<quint64>{firstId});
+    QCOMPARE(ids(cancelled), QList<quint64>{second});
+    QCOMPARE(ids(finished), (QList<quint64>{firstId, second}));
+    QVERIFY(!ids(started).contains(second));
+    QVERIFY(!ids(progress).contains(second));
+    QVERIFY(!client_->busy());
+  }
+
+  // Cancelling a queued request by its id stops it before it starts; the requests before and
+  // after it run.
+  void cancellingAQueuedRequestStopsItBeforeItStarts() {
+    QSignalSpy started(client_->worker(), &EngineWorker::started);
+    QSignalSpy progress(client_->worker(), &EngineWorker::progress);
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy cancelled(client_->worker(), &EngineWorker::cancelled);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    const quint64 a = client_->generate(small_generation(2));
+    const quint64 b = client_->editGenerated(small_generation(2), robotic_head());
+    const quint64 c = client_->generate(small_generation(2));
+    client_->cancel(b);
+    QVERIFY(wait_finished(finished, c));
+    QCOMPARE(result_ids(results), (QList<quint64>{a, c}));
+    QCOMPARE(ids(cancelled), QList<quint64>{b});
+    QCOMPARE(ids(started), (QList<quint64>{a, c}));
+    QCOMPARE(ids(finished), (QList<quint64>{a, b, c}));
+    QVERIFY(!ids(progress).contains(b));
+    QVERIFY(!client_->busy());
+  }
+
+  // Cancelling the running request by its id stops it and only it: the one queued behind it
+  // runs to its result.
+  void cancellingTheRunningRequestLeavesTheNextOne() {
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy cancelled(client_->worker(), &EngineWorker::cancelled);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    std::atomic<quint64> running{0};
+    const auto connection = connect(
+        client_->worker(), &EngineWorker::progress, client_->worker(),
+        [&](quint64 id, const ProgressInfo& info) {
+          if (id == running && info.stage == QStringLiteral("editing") && info.step == 2) client_->cancel(id);
+        },
+        Qt::DirectConnection);
+    running = client_->editGenerated(small_generation(8), robotic_head());
+    const quint64 next = client_->generate(small_generation(2));
+    QVERIFY(wait_finished(finished, next));
+    disconnect(connection);
+    const quint64 runningId = running;
+    QCOMPARE(ids(cancelled), QList<quint64>{runningId});
+    QCOMPARE(result_ids(results), QList<quint64>{next});
+  }
+
+  // cancel() without an id (closing the app) reaches the running request and the queued ones;
+  // an export queued among them still writes its file (a cancel never reaches an export).
+  void cancellingEveryRequestStopsTheQueuedOnesButNotAnExport() {
+    QSignalSpy started(client_->worker(), &EngineWorker::started);
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy cancelled(client_->worker(), &EngineWorker::cancelled);
+    QSignalSpy exported(client_->worker(), &EngineWorker::exported);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    std::atomic<quint64> running{0};
+    const auto connection = connect(
+        client_->worker(), &EngineWorker::progress, client_->worker(),
+        [&](quint64 id, const ProgressInfo& info) {
+          if (id == running && info.stage == QStringLiteral("editing") && info.step == 2) client_->cancel();
+        },
+        Qt::DirectConnection);
+    running = client_->editGenerated(small_generation(8), robotic_head());
+    QImage image(8, 8, QImage::Format_RGB888);
+    image.fill(Qt::white);
+    const QString path = QString::fromStdString((dir_ / "kept.png").string());
+    const quint64 exportId = client_->exportImage(image, path, QString());
+    const quint64 queued = client_->generate(small_generation(2));
+    QVERIFY(wait_finished(finished, queued));
+    disconnect(connection);
+    const quint64 runningId = running;
+    QCOMPARE(ids(cancelled), (QList<quint64>{runningId, queued}));
+    QVERIFY(results.isEmpty());
+    QCOMPARE(ids(exported), QList<quint64>{exportId});
+    QVERIFY(QFileInfo::exists(path));
+    QVERIFY(!ids(started).contains(queued));
+    QVERIFY(!client_->busy());
+  }
+
   void rerenderMovesTeOfTheLastEdit() {
     QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
     QSignalSpy finished(client_->worker(), &EngineWorker::finished);
@@ -174,6 +296,62 @@ class TestEngineWorker : public QObject {
     QImage back(path);
     QCOMPARE(back.size(), QSize(16, 8));
     QCOMPARE(back.pixelColor(3, 3), QColor(200, 10, 30));
+  }
+
+  // The token list (and the panel's greying) gives core's answer for the loaded model, the tiny
+  // SDXL model: text conditioning 64 wide (2 × 32), family sdxl.
+  void tokenListGreysWhatCoreRefuses() {
+    struct Case {
+      const char* name;
+      int64_t width;
+      const char* family;
+      bool usable;
+    };
+    const Case cases[] = {
+        {"fits-unknown", 64, "unknown", true},
+        {"fits-sdxl", 64, "sdxl", true},
+        {"custom-family", 64, "my-finetune", true},  // a family PartEdit does not know: the width decides
+        {"wrong-family", 64, "sd15", false},
+        {"wrong-width", 32, "unknown", false},
+        {"sdxl-full-width", 2048, "sdxl", false},
+    };
+    const fs::path folder = dir_ / "fit-tokens";
+    fs::create_directories(folder);
+    auto generator = at::detail::createCPUGenerator(2);
+    for (const Case& c : cases) {
+      PartToken token;
+      token.embedding = at::randn({2, c.width}, generator);
+      token.part_name = c.name;
+      token.base_model_family = c.family;
+      write_part_token(folder / (std::string(c.name) + ".safetensors"), token);
+    }
+    EngineClient client;
+    QSignalSpy listed(client.worker(), &EngineWorker::tokensListed);
+    QSignalSpy finished(client.worker(), &EngineWorker::finished);
+    EngineConfig config;
+    config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
+    config.tokenFolder = QString::fromStdString(folder.string());
+    config.cacheFolder = QString::fromStdString((dir_ / "cache").string());
+    client.configure(config);
+    const quint64 id = client.generate(small_generation(1));  // loads the model, then lists the tokens for it
+    QVERIFY(wait_finished(finished, id));
+    QVERIFY(!listed.isEmpty());
+    const auto tokens = listed.last().at(0).value<QVector<TokenInfo>>();
+    TokenPanel panel;
+    panel.setTokens(tokens);
+    const auto* list = panel.findChild<QTreeWidget*>(QStringLiteral("tokenList"));
+    QVERIFY(list);
+    for (const Case& c : cases) {
+      const QString name = QString::fromLatin1(c.name);
+      const auto found = std::find_if(tokens.begin(), tokens.end(), [&](const TokenInfo& t) { return t.partName == name; });
+      QVERIFY2(found != tokens.end(), c.name);
+      QVERIFY2(found->usable == c.usable, c.name);
+      QVERIFY2(found->usable == (token_fit(found->width, found->baseModel.toStdString(), 64, "sdxl") == TokenFit::Fits), c.name);
+      QVERIFY2(found->usable == found->reason.isEmpty(), qPrintable(name + QStringLiteral(": ") + found->reason));
+      const auto items = list->findItems(name, Qt::MatchExactly, 0);
+      QCOMPARE(items.size(), 1);
+      QVERIFY2(items.first()->isDisabled() == !c.usable, c.name);
+    }
   }
 };
 

@@ -9,7 +9,9 @@
 #include <QtTest>
 
 #include <QAbstractItemModel>
+#include <QComboBox>
 #include <QCompleter>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
@@ -108,6 +110,54 @@ class TestTrainingWizard : public QObject {
     QVERIFY(dir_.isValid());
     QStandardPaths::setTestModeEnabled(true);
     QSettings().clear();
+  }
+
+  // Picking an optimizer sets its rate (the CLI's defaults: SGD 30, Adam 0.3) unless the artist
+  // typed one, and the tooltips give those values.
+  void optimizerSetsItsDefaultRate() {
+    TrainingSettingsPage page;
+    page.setAdvancedShown(true);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    const QLocale locale = page.locale();  // how the page writes numbers
+    auto* optimizer = page.findChild<QComboBox*>(QStringLiteral("optimizer"));
+    auto* rate = page.findChild<QDoubleSpinBox*>(QStringLiteral("learningRate"));
+    QVERIFY(optimizer && rate);
+    const auto choose = [&](const char* name) { optimizer->setCurrentIndex(optimizer->findData(QString::fromLatin1(name))); };
+    QCOMPARE(page.settings().optimizer, QStringLiteral("sgd"));
+    QCOMPARE(page.settings().learningRate, 30.0);
+    choose("adam");
+    QCOMPARE(page.settings().optimizer, QStringLiteral("adam"));
+    QCOMPARE(page.settings().learningRate, 0.3);
+    choose("sgd");
+    QCOMPARE(page.settings().learningRate, 30.0);
+    for (QWidget* field : {static_cast<QWidget*>(rate), static_cast<QWidget*>(optimizer)}) {
+      QVERIFY2(field->toolTip().contains(locale.toString(30.0)) && field->toolTip().contains(locale.toString(0.3)),
+               qPrintable(field->toolTip()));
+      QVERIFY2(!field->toolTip().contains(locale.toString(0.01)), qPrintable(field->toolTip()));
+    }
+
+    // A rate the artist typed survives changes of optimizer.
+    rate->setFocus();
+    rate->selectAll();
+    QTest::keyClicks(rate, locale.toString(12.5));
+    QCOMPARE(page.settings().learningRate, 12.5);
+    choose("adam");
+    QCOMPARE(page.settings().learningRate, 12.5);
+    choose("sgd");
+    QCOMPARE(page.settings().learningRate, 12.5);
+    // Restore Defaults gives the rate back to the optimizer.
+    page.setSettings(TrainingSettings::defaults());
+    choose("adam");
+    QCOMPARE(page.settings().learningRate, 0.3);
+    // A project saved with Adam and its own rate keeps it, and switching keeps it too.
+    TrainingSettings saved = TrainingSettings::defaults();
+    saved.optimizer = QStringLiteral("adam");
+    saved.learningRate = 0.05;
+    page.setSettings(saved);
+    QCOMPARE(page.settings().learningRate, 0.05);
+    choose("sgd");
+    QCOMPARE(page.settings().learningRate, 0.05);
   }
 
   void withoutAModelTheWizardSaysSo() {

@@ -229,7 +229,7 @@ bool TrainingRunPage::startTraining(bool resume) {
 }
 
 void TrainingRunPage::cancelTraining() {
-  if (isTraining()) engine_->cancel();
+  if (isTraining()) engine_->cancel(activeId_);
 }
 
 bool TrainingRunPage::saveToken(bool overwrite) {

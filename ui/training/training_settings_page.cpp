@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
@@ -28,12 +29,19 @@ QString key(const char* name) { return QString::fromLatin1(name); }
 
 constexpr int kFieldWidth = 260;
 
-// Shows 30 as "30" and 0.005 as "0.005", not "30.0000".
+// 30 as "30" and 0.005 as "0.005", not "30.0000".
+QString rateText(const QLocale& locale, double rate) { return locale.toString(rate, 'g', 6); }
+
 class RateSpinBox : public QDoubleSpinBox {
  public:
   using QDoubleSpinBox::QDoubleSpinBox;
-  QString textFromValue(double value) const override { return locale().toString(value, 'g', 6); }
+  QString textFromValue(double value) const override { return rateText(locale(), value); }
 };
+
+// Whether `box` holds `rate`, as rounded to its decimals.
+bool holdsRate(const QDoubleSpinBox* box, double rate) {
+  return std::abs(box->value() - rate) < 0.5 * std::pow(10.0, -box->decimals());
+}
 
 QLabel* hint(const QString& text, QWidget* parent) {
   auto* label = new QLabel(text, parent);
@@ -98,11 +106,16 @@ TrainingSettingsPage::TrainingSettingsPage(QWidget* parent) : QWizardPage(parent
   learningRate_->setObjectName(QStringLiteral("learningRate"));
   learningRate_->setDecimals(4);
   learningRate_->setRange(0.0001, 10000);
-  learningRate_->setToolTip(tr("The paper's 30 is meant for SGD; Adam wants far smaller rates (about 0.01)"));
   optimizer_ = new QComboBox(advanced_);
   optimizer_->setObjectName(QStringLiteral("optimizer"));
   optimizer_->addItem(tr("SGD"), QStringLiteral("sgd"));
   optimizer_->addItem(tr("Adam"), QStringLiteral("adam"));
+  const QString sgdRate = rateText(locale(), defaultLearningRate(QStringLiteral("sgd")));
+  const QString adamRate = rateText(locale(), defaultLearningRate(QStringLiteral("adam")));
+  learningRate_->setToolTip(tr("The rate training starts with: %1 for SGD (the paper's), %2 for Adam. Choosing an "
+                               "optimizer sets its rate unless you typed your own.").arg(sgdRate, adamRate));
+  optimizer_->setToolTip(tr("SGD is the paper's optimizer (rate %1); Adam needs a far smaller rate (%2). Choosing "
+                            "one sets its rate unless you typed your own.").arg(sgdRate, adamRate));
   timesteps_ = new QLineEdit(advanced_);
   timesteps_->setObjectName(QStringLiteral("timesteps"));
   timesteps_->setValidator(new QRegularExpressionValidator(
@@ -157,6 +170,7 @@ TrainingSettingsPage::TrainingSettingsPage(QWidget* parent) : QWizardPage(parent
   connect(partName_, &QLineEdit::textChanged, this, &TrainingSettingsPage::changed);
   connect(timesteps_, &QLineEdit::textChanged, this, &TrainingSettingsPage::changed);
   connect(seed_, &QLineEdit::textChanged, this, &TrainingSettingsPage::changed);
+  connect(optimizer_, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingSettingsPage::optimizerChosen);
   for (QComboBox* box : {mode_, optimizer_})
     connect(box, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingSettingsPage::changed);
   for (QSpinBox* box : {steps_, split_, stride_, validateEvery_})
@@ -190,6 +204,7 @@ void TrainingSettingsPage::setSettings(const TrainingSettings& s) {
   optimizer_->setCurrentIndex(std::max(0, optimizer_->findData(s.optimizer)));
   steps_->setValue(s.steps);
   learningRate_->setValue(s.learningRate);
+  rateOptimizer_ = optimizer_->currentData().toString();
   timesteps_->setText(QStringLiteral("%1:%2").arg(s.timestepHigh).arg(s.timestepLow));
   stride_->setValue(s.timestepStride);
   split_->setValue(static_cast<int>(std::lround(s.validationSplit * 100)));
@@ -197,6 +212,14 @@ void TrainingSettingsPage::setSettings(const TrainingSettings& s) {
   seed_->setText(QString::number(s.seed));
   updating_ = false;
   changed();
+}
+
+void TrainingSettingsPage::optimizerChosen() {
+  const QString chosen = optimizer_->currentData().toString();
+  // The rate is the artist's own when it is not the previous optimizer's default: it stays.
+  if (!updating_ && holdsRate(learningRate_, defaultLearningRate(rateOptimizer_)))
+    learningRate_->setValue(defaultLearningRate(chosen));
+  rateOptimizer_ = chosen;
 }
 
 QString TrainingSettingsPage::partName() const { return partName_->text().trimmed(); }

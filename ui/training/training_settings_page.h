@@ -2,7 +2,9 @@
 // The wizard's second page: the part's name and how to train it. Up front the part name,
 // the mode, the steps and the share of images held out for validation; an "Advanced" group,
 // collapsed, holds the learning rate, optimiser, timesteps, seed and validation interval.
-// Defaults come from core (TrainingSettings::defaults()); the values live in the project.
+// Defaults come from core (TrainingSettings::defaults(), defaultLearningRate()); the values
+// live in the project. Choosing an optimiser sets its default rate unless the rate shown is
+// the artist's own (any other than the previous optimiser's default).
 #include <QJsonObject>
 #include <QWizardPage>
 
@@ -44,6 +46,8 @@ class TrainingSettingsPage : public QWizardPage {
 
  private:
   void changed();
+  // Sets the chosen optimizer's default rate, unless the artist typed a rate of their own.
+  void optimizerChosen();
   QLineEdit* partName_ = nullptr;
   QLabel* partProblem_ = nullptr;
   QComboBox* mode_ = nullptr;
@@ -56,6 +60,7 @@ class TrainingSettingsPage : public QWizardPage {
   QWidget* advanced_ = nullptr;
   QDoubleSpinBox* learningRate_ = nullptr;
   QComboBox* optimizer_ = nullptr;
+  QString rateOptimizer_;  // the optimizer whose default the rate was last set to or compared with
   QLineEdit* timesteps_ = nullptr;  // HIGH:LOW
   QSpinBox* stride_ = nullptr;
   QLineEdit* seed_ = nullptr;

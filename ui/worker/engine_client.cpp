@@ -39,14 +39,20 @@ EngineClient::EngineClient(QObject* parent) : QObject(parent) {
 }
 
 EngineClient::~EngineClient() {
-  worker_->cancel();
+  worker_->cancelAll();
   thread_.quit();
   thread_.wait();
 }
 
-quint64 EngineClient::next() {
+void EngineClient::markBusy() {
   if (running_++ == 0) Q_EMIT busyChanged(true);
-  return ++lastId_;
+}
+
+quint64 EngineClient::next() {
+  markBusy();
+  const quint64 id = ++lastId_;
+  worker_->requestQueued(id);  // before the queued call: a cancel reaches it while it waits
+  return id;
 }
 
 void EngineClient::configure(const EngineConfig& config) {
@@ -120,10 +126,11 @@ quint64 EngineClient::saveTrainedToken(const QString& partName, bool overwrite) 
 }
 
 void EngineClient::listTokens() {
-  next();  // finished(0) balances it
+  markBusy();  // finished(0) balances it
   QMetaObject::invokeMethod(worker_, [w = worker_] { w->listTokens(); }, Qt::QueuedConnection);
 }
 
-void EngineClient::cancel() { worker_->cancel(); }
+void EngineClient::cancel(quint64 id) { worker_->cancel(id); }
+void EngineClient::cancel() { worker_->cancelAll(); }
 
 }  // namespace partedit::ui

@@ -1,8 +1,8 @@
 #pragma once
 // The GUI thread's handle on the engine worker: starts the worker's thread, sends requests
 // as queued calls (each gets an id; they run one after another in the order sent), knows
-// whether one is running, and stops the thread cleanly (cancelling the running request)
-// when destroyed. Connect to worker() for progress and results.
+// whether one is running, cancels them by id, and stops the thread cleanly (cancelling every
+// request sent) when destroyed. Connect to worker() for progress and results.
 #include <QObject>
 #include <QThread>
 
@@ -32,13 +32,18 @@ class EngineClient : public QObject {
   quint64 trainToken(const TrainingSettings& settings);
   quint64 saveTrainedToken(const QString& partName, bool overwrite = false);
   void listTokens();
-  void cancel();  // the running request stops within one step
+  // Thread-safe. Cancel names the request the artist means (the one a window shows), so that
+  // it is reached wherever it is: running, it stops within one step; still queued behind
+  // another, it never starts. See EngineWorker for the requests a cancel does not reach.
+  void cancel(quint64 id);
+  void cancel();  // every request sent and not ended, running or queued (closing the app)
 
  Q_SIGNALS:
   void busyChanged(bool busy);
 
  private:
-  quint64 next();  // a new request id; the client is busy until its finished()
+  quint64 next();  // a new request id, announced to the worker; the client is busy until its finished()
+  void markBusy();  // one more request until its finished()
   QThread thread_;
   EngineWorker* worker_ = nullptr;
   quint64 lastId_ = 0;

@@ -9,6 +9,7 @@
 #include "editing/part_edit_pipeline.h"
 #include "pipeline/inversion.h"
 #include "pipeline/text_to_image.h"
+#include "runtime/error.h"
 #include "training/training_options.h"
 #include "training/training_split.h"
 
@@ -55,6 +56,14 @@ TrainingSettings TrainingSettings::defaults() {
   s.validateEvery = static_cast<int>(core.validate_every);
   s.seed = core.seed;
   return s;
+}
+
+double defaultLearningRate(const QString& optimizer) {
+  try {
+    return default_learning_rate(parse_token_optimizer(optimizer.toStdString()));
+  } catch (const Error&) {
+    return default_learning_rate(TokenTrainingOptions{}.optimizer);
+  }
 }
 
 QString partNameProblem(const QString& name) {

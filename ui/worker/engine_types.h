@@ -132,6 +132,10 @@ struct TrainingSettings {
   static TrainingSettings defaults();
 };
 
+// Core's learning rate for `optimizer` ("sgd" | "adam"; else the default optimizer's): what a
+// run starts with unless the artist sets one.
+double defaultLearningRate(const QString& optimizer);
+
 // Empty when `name` can name a part token, else why not (translated).
 QString partNameProblem(const QString& name);
 // How many of `images` a run holds out for validation with `split` (core's rule); 0 for an

@@ -102,10 +102,20 @@ EngineListener listener_for(EngineWorker* worker, quint64 id) {
 EngineWorker::EngineWorker() : state_(std::make_unique<State>()) {}
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::cancel() { state_->cancel.cancel(); }
+void EngineWorker::requestQueued(quint64 id) { state_->requests.queued(id); }
+void EngineWorker::cancel(quint64 id) { state_->requests.cancel(id); }
+void EngineWorker::cancelAll() { state_->requests.cancel_all(); }
 
-void EngineWorker::run(quint64 id, const QString& what, const std::function<void()>& body) {
-  state_->cancel.reset();
+void EngineWorker::run(quint64 id, const QString& what, const std::function<void()>& body, Cancellable cancellable) {
+  State& s = *state_;
+  // A request that is not cancellable gets a token no cancel reaches.
+  s.cancel = cancellable == Cancellable::Yes ? s.requests.started(id) : CancelToken();
+  if (s.cancel.cancelled()) {
+    s.requests.ended(id);
+    Q_EMIT cancelled(id);  // cancelled while queued: it never starts
+    Q_EMIT finished(id);
+    return;
+  }
   Q_EMIT started(id, what);
   try {
     body();
@@ -114,6 +124,7 @@ void EngineWorker::run(quint64 id, const QString& what, const std::function<void
   } catch (...) {
     Q_EMIT failed(id, qt(describe_exception(std::current_exception()).text()));
   }
+  s.requests.ended(id);
   Q_EMIT finished(id);
 }
 
@@ -185,16 +196,18 @@ void EngineWorker::emitTokens() {
     t.baseModel = qt(listing.info.base_model_family);
     t.width = listing.info.embedding_dim;
     t.source = qt(listing.info.path.parent_path().string());
+    // Core's rule (token_fit), the one an edit with the token would apply; worded here to be translated.
+    const TokenFit fit = has_model ? token_fit(listing.info.embedding_dim, listing.info.base_model_family, width, family)
+                                   : TokenFit::Fits;
     if (!listing.problem.empty()) {
       t.usable = false;
       t.reason = qt(listing.problem);
-    } else if (has_model && listing.info.embedding_dim != width) {
+    } else if (fit == TokenFit::WidthDiffers) {
       t.usable = false;
       t.reason = tr("its embedding is %1 wide but the loaded model needs %2: it was trained for another model family")
                      .arg(listing.info.embedding_dim)
                      .arg(width);
-    } else if (has_model && listing.info.base_model_family != "unknown" && !listing.info.base_model_family.empty() &&
-               listing.info.base_model_family != family) {
+    } else if (fit == TokenFit::FamilyDiffers) {
       t.usable = false;
       t.reason = tr("trained for %1; the loaded model is %2")
                      .arg(qt(listing.info.base_model_family), qt(family));
@@ -291,7 +304,7 @@ void EngineWorker::listTokens() {
   run(0, tr("Listing part tokens"), [&] {
     prepare(0, false);
     emitTokens();
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::importToken(quint64 id, const QString& file) {
@@ -304,14 +317,14 @@ void EngineWorker::importToken(quint64 id, const QString& file) {
     state_->configured = false;  // the library is read again
     prepare(id, false);
     emitTokens();
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::exportImage(quint64 id, const QImage& image, const QString& path, const QString& parameters) {
   run(id, tr("Exporting"), [&] {
     write_image(fs::path(utf8(path)), tensor_from_image(image), utf8(parameters));
     Q_EMIT exported(id, path);
-  });
+  }, Cancellable::No);
 }
 
 void EngineWorker::clearCache(quint64 id) {
@@ -320,7 +333,7 @@ void EngineWorker::clearCache(quint64 id) {
     const InversionCache* cache = state_->engine->inversion_cache();
     const size_t removed = cache ? cache->clear() : 0;
     Q_EMIT cacheCleared(id, static_cast<int>(removed));
-  });
+  }, Cancellable::No);
 }
 
 }  // namespace partedit::ui

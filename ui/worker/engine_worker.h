@@ -2,8 +2,12 @@
 // The engine worker (architecture.md): a QObject on one long-lived thread that owns the
 // core Engine, so that every torch call runs on that thread. Widgets send value-type
 // requests by queued call (EngineClient) and receive progress and results as signals with
-// QImages. Requests run one after another in the order sent. cancel() may be called from
-// any thread: the running request stops within one step and its result is dropped.
+// QImages. Requests run one after another in the order sent.
+// Cancellation is per request: each id has its own token, so a cancel reaches the request it
+// names and no other, whenever it lands. A running request stops within one step and its
+// result is dropped; a queued one never starts (cancelled, then finished, without started).
+// Requests that write or list files the artist asked for (export, import, save token, clear
+// cache, list tokens) always run to their end: a cancel does not reach them.
 #include <functional>
 #include <memory>
 
@@ -23,7 +27,11 @@ class EngineWorker : public QObject {
   EngineWorker();
   ~EngineWorker() override;
 
-  void cancel();  // thread-safe
+  // Thread-safe. The sender calls requestQueued(id) before queuing request `id`, so that a
+  // cancel reaches it while it waits (a request not announced can be cancelled once it runs).
+  void requestQueued(quint64 id);
+  void cancel(quint64 id);  // that request, queued or running; nothing once it has ended
+  void cancelAll();         // every announced or running request
 
   enum MessageKind { Status = 0, Note = 1, Warning = 2 };
 
@@ -73,8 +81,11 @@ class EngineWorker : public QObject {
 
  private:
   struct State;
-  // started, then `body`, then exactly one of (its result signal, failed, cancelled), then finished.
-  void run(quint64 id, const QString& what, const std::function<void()>& body);
+  enum class Cancellable { Yes, No };
+  // started, then `body`, then exactly one of (its result signal, failed, cancelled), then
+  // finished; a cancellable request cancelled in the queue: cancelled, then finished.
+  void run(quint64 id, const QString& what, const std::function<void()>& body,
+           Cancellable cancellable = Cancellable::Yes);
   // The engine as configured; with needModel the model is loaded (modelLoaded, tokensListed).
   void prepare(quint64 id, bool needModel);
   void emitTokens();

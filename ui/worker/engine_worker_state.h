@@ -9,6 +9,7 @@
 #include "editing/part_token.h"
 #include "engine/engine.h"
 #include "runtime/cancel.h"
+#include "runtime/request_cancels.h"
 #include "worker/engine_worker.h"
 
 namespace partedit::ui {
@@ -23,7 +24,8 @@ struct EngineWorker::State {
   std::unique_ptr<Engine> engine;
   EngineConfig config;
   bool configured = false;
-  CancelToken cancel;
+  RequestCancels requests;                 // a token per queued or running request
+  CancelToken cancel;                      // the running request's own token (from `requests`)
   std::optional<EditJobResult> last_edit;  // with its per-step state: what rerender() moves
   std::optional<PartToken> trained;        // the last trained token, until it is saved
 };

@@ -117,7 +117,7 @@ void EngineWorker::saveTrainedToken(quint64 id, const QString& partName, bool ov
     const fs::path path = s.engine->save_token(token, overwrite);
     Q_EMIT tokenSaved(id, partName, qt(path.string()));
     emitTokens();
-  });
+  }, Cancellable::No);
 }
 
 }  // namespace partedit::ui
