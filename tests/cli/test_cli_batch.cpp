@@ -202,16 +202,20 @@ class TestCliBatch : public QObject {
                  QString::fromStdString((folder / "defaults.json").string()), "--out", QString::fromStdString(out.string())});
     QVERIFY(shard.waitForStarted());
     const fs::path results = out / "results-0-of-1.jsonl";
+    // Killed once line 2 reports its first denoising step (of 12; the only line with 12):
+    // line 1 is recorded by then, and 11 steps are left.
+    std::string killed_log;
     QElapsedTimer waited;
     waited.start();
-    while (!(fs::exists(results) && read_records(results).size() == 1) && waited.elapsed() < 120000 &&
-           shard.state() == QProcess::Running)
-      QThread::msleep(5);
-    QVERIFY2(shard.state() == QProcess::Running, "the shard ended before it could be killed");
-    QThread::msleep(300);  // into line 2's denoising
+    while (killed_log.find("step 1/12,") == std::string::npos) {
+      QVERIFY2(shard.state() == QProcess::Running, ("the shard ended before line 2 began:\n" + killed_log).c_str());
+      QVERIFY2(waited.elapsed() < 300000, ("no progress of line 2 in 300 s:\n" + killed_log).c_str());
+      shard.waitForReadyRead(1000);
+      killed_log += shard.readAll().toStdString();
+    }
     shard.kill();
     QVERIFY(shard.waitForFinished());
-    const std::string killed_log = shard.readAll().toStdString();
+    killed_log += shard.readAll().toStdString();
     QVERIFY2(killed_log.find("[2/3] edits.jsonl:2") != std::string::npos, killed_log.c_str());
     QCOMPARE(read_records(results).size(), size_t(1));
     QVERIFY(fs::exists(out / "first.png"));
@@ -280,17 +284,21 @@ class TestCliBatch : public QObject {
   // --out; lines of one model run together, so two models interleaved load twice, not four times.
   void pathsAndModelGroups() {
     const fs::path folder = dir_ / "paths";
-    fs::create_directories(folder / "models");
-    fs::copy(test::tiny_sdxl_dir(), folder / "models" / "a", fs::copy_options::recursive);
-    fs::copy(test::tiny_sdxl_dir(), folder / "models" / "b", fs::copy_options::recursive);
+    // Two copies of the same weights under the same name (the name is in each image's
+    // parameters): the same edit gives the same bytes from either.
+    fs::create_directories(folder / "models" / "a");
+    fs::create_directories(folder / "models" / "b");
+    fs::copy(test::tiny_sdxl_dir(), folder / "models" / "a" / "tiny", fs::copy_options::recursive);
+    fs::copy(test::tiny_sdxl_dir(), folder / "models" / "b" / "tiny", fs::copy_options::recursive);
     fs::create_directories(folder / "shared");
     write_text(folder / "shared" / "defaults.json",
                json({{"library", "../../tokens"}, {"steps", 2}, {"scheduler", "ddim"}, {"width", 64}, {"height", 64},
                      {"prompt", "a photo of a cat"}, {"edit", "with a robotic <quadruped-head>"}}).dump());
     fs::create_directories(folder / "lists");
     std::string text;
-    for (int i = 0; i < 4; ++i)
-      text += json({{"model", std::string("../models/") + (i % 2 ? "b" : "a")}, {"seed", i}, {"out", "e" + std::to_string(i) + ".png"}}).dump() + "\n";
+    for (int i = 0; i < 4; ++i)  // lines 1 and 2 (3 and 4) are one edit on either copy
+      text += json({{"model", std::string("../models/") + (i % 2 ? "b" : "a") + "/tiny"}, {"seed", i / 2},
+                    {"out", "e" + std::to_string(i) + ".png"}}).dump() + "\n";
     write_text(folder / "lists" / "edits.jsonl", text);
     const auto r = test::run_cli({"batch", (folder / "lists" / "edits.jsonl").string(), "--defaults",
                                   (folder / "shared" / "defaults.json").string(), "--out", (folder / "out").string(),
@@ -302,11 +310,18 @@ class TestCliBatch : public QObject {
     QCOMPARE(count_of(r.output, "loading "), size_t(2));
     // Lines 1 and 3 (model a) ran first, then 2 and 4.
     QVERIFY(r.output.find("[2/4] edits.jsonl:3") != std::string::npos);
-    for (int i = 0; i < 4; ++i) QVERIFY(fs::exists(folder / "out" / ("e" + std::to_string(i) + ".png")));
+    std::vector<std::string> images;
+    for (int i = 0; i < 4; ++i) images.push_back(read_bytes(folder / "out" / ("e" + std::to_string(i) + ".png")));
+    for (const auto& bytes : images) QVERIFY(!bytes.empty());
     // The same edit on the same weights gives the same bytes, whichever model folder it came from.
+    QVERIFY2(images[0] == images[1], "seed 0: the copies in a/ and b/ give different bytes");
+    QVERIFY2(images[2] == images[3], "seed 1: the copies in a/ and b/ give different bytes");
+    QVERIFY2(images[0] != images[2], "seeds 0 and 1 give the same image: the comparison above proves nothing");
     const auto rows = read_records(folder / "out" / "results-0-of-1.jsonl");
     QCOMPARE(rows.size(), size_t(4));
-    QCOMPARE(rows[0]["model"].get<std::string>(), (folder / "models" / "a").lexically_normal().string());
+    for (const auto& row : rows)  // in the order run: the shard's table is merged by line later
+      QCOMPARE(row["model"].get<std::string>(),
+               (folder / "models" / (row["line"].get<int>() % 2 ? "a" : "b") / "tiny").lexically_normal().string());
   }
 
   // A photo line with the benchmark's own part mask ("eval-mask") and CLIP scores: the scores
