@@ -1,4 +1,4 @@
-#include "main_window.h"
+#include "ui/main_window.h"
 
 #include <QAction>
 #include <QApplication>
@@ -16,17 +16,17 @@
 #include <QUndoStack>
 #include <QWidgetAction>
 
-#include "canvas/image_canvas.h"
-#include "dialogs/new_image_dialog.h"
-#include "dialogs/preferences_dialog.h"
-#include "history/history_model.h"
-#include "history/history_panel.h"
-#include "panels/edit_panel.h"
-#include "panels/token_panel.h"
-#include "settings/app_settings.h"
-#include "training/training_wizard.h"
-#include "widgets/run_status.h"
-#include "worker/engine_client.h"
+#include "ui/canvas/image_canvas.h"
+#include "ui/dialogs/new_image_dialog.h"
+#include "ui/dialogs/preferences_dialog.h"
+#include "ui/history/history_model.h"
+#include "ui/history/history_panel.h"
+#include "ui/panels/edit_panel.h"
+#include "ui/panels/token_panel.h"
+#include "ui/settings/app_settings.h"
+#include "ui/training/training_wizard.h"
+#include "ui/widgets/run_status.h"
+#include "ui/worker/engine_client.h"
 
 // resources.qrc is compiled into the static partedit_ui library; nothing references its
 // initialiser, so register it explicitly (repeated calls are harmless).

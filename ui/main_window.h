@@ -7,7 +7,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QAction;
 class QLabel;

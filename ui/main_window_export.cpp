@@ -5,13 +5,13 @@
 #include <QFileInfo>
 #include <QMessageBox>
 
-#include "canvas/image_canvas.h"
-#include "history/history_model.h"
-#include "main_window.h"
-#include "settings/app_settings.h"
-#include "widgets/mask_contact_sheet.h"
-#include "widgets/mask_overlay.h"
-#include "worker/engine_client.h"
+#include "ui/canvas/image_canvas.h"
+#include "ui/history/history_model.h"
+#include "ui/main_window.h"
+#include "ui/settings/app_settings.h"
+#include "ui/widgets/mask_contact_sheet.h"
+#include "ui/widgets/mask_overlay.h"
+#include "ui/worker/engine_client.h"
 
 namespace partedit::ui {
 

@@ -5,16 +5,16 @@
 #include <QLineEdit>
 #include <QStatusBar>
 
-#include "canvas/image_canvas.h"
-#include "history/history_model.h"
-#include "main_window.h"
-#include "panels/edit_panel.h"
-#include "panels/token_panel.h"
-#include "settings/app_settings.h"
-#include "training/training_wizard.h"
-#include "widgets/run_status.h"
-#include "worker/engine_client.h"
-#include "worker/image_parameters.h"
+#include "ui/canvas/image_canvas.h"
+#include "ui/history/history_model.h"
+#include "ui/main_window.h"
+#include "ui/panels/edit_panel.h"
+#include "ui/panels/token_panel.h"
+#include "ui/settings/app_settings.h"
+#include "ui/training/training_wizard.h"
+#include "ui/widgets/run_status.h"
+#include "ui/worker/engine_client.h"
+#include "ui/worker/image_parameters.h"
 
 namespace partedit::ui {
 

@@ -1,10 +1,10 @@
 // MainWindow: the Train Part Token wizard.
 #include <QStatusBar>
 
-#include "main_window.h"
-#include "settings/app_settings.h"
-#include "training/training_project.h"
-#include "training/training_wizard.h"
+#include "ui/main_window.h"
+#include "ui/settings/app_settings.h"
+#include "ui/training/training_project.h"
+#include "ui/training/training_wizard.h"
 
 namespace partedit::ui {
 

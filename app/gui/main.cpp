@@ -14,7 +14,7 @@
 #include <torch/version.h>
 
 #include "partedit_build_info.h"
-#include "main_window.h"
+#include "ui/main_window.h"
 #include "runtime/error_text.h"
 #include "runtime/threads.h"
 

@@ -19,9 +19,9 @@
 
 #include "bench_common.h"
 #include "editing/part_token.h"
-#include "main_window.h"
-#include "panels/edit_panel.h"
-#include "worker/engine_client.h"
+#include "ui/main_window.h"
+#include "ui/panels/edit_panel.h"
+#include "ui/worker/engine_client.h"
 
 using namespace partedit;
 using namespace partedit::ui;

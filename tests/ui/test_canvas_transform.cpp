@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "support/test_registry.h"
-#include "canvas/canvas_transform.h"
+#include "ui/canvas/canvas_transform.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_canvas_transform {

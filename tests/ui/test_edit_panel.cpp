@@ -15,10 +15,10 @@
 #include <ATen/ATen.h>
 
 #include "editing/part_token.h"
-#include "panels/edit_panel.h"
+#include "ui/panels/edit_panel.h"
 #include "support/test_support.h"
-#include "worker/edit_text_check.h"
-#include "worker/image_parameters.h"
+#include "ui/worker/edit_text_check.h"
+#include "ui/worker/image_parameters.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_edit_panel {

@@ -14,9 +14,9 @@
 
 #include "editing/part_token.h"
 #include "io/image_io.h"
-#include "panels/token_panel.h"
+#include "ui/panels/token_panel.h"
 #include "support/test_support.h"
-#include "worker/engine_client.h"
+#include "ui/worker/engine_client.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_engine_worker {

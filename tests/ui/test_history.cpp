@@ -8,8 +8,8 @@
 #include <QUndoStack>
 
 #include "support/test_registry.h"
-#include "history/history_model.h"
-#include "history/history_panel.h"
+#include "ui/history/history_model.h"
+#include "ui/history/history_panel.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_history {

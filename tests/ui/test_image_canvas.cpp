@@ -10,8 +10,8 @@
 #include <QMimeData>
 #include <QWheelEvent>
 
-#include "canvas/image_canvas.h"
-#include "widgets/mask_overlay.h"
+#include "ui/canvas/image_canvas.h"
+#include "ui/widgets/mask_overlay.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.

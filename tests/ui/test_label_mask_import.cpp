@@ -10,8 +10,8 @@
 #include <QTemporaryDir>
 
 #include "support/test_registry.h"
-#include "training/label_mask_import.h"
-#include "training/label_picker_dialog.h"
+#include "ui/training/label_mask_import.h"
+#include "ui/training/label_picker_dialog.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_label_mask_import {

@@ -21,20 +21,20 @@
 
 #include <fstream>
 
-#include "canvas/image_canvas.h"
-#include "dialogs/preferences_dialog.h"
+#include "ui/canvas/image_canvas.h"
+#include "ui/dialogs/preferences_dialog.h"
 #include "editing/part_token.h"
-#include "history/history_model.h"
+#include "ui/history/history_model.h"
 #include "io/image_io.h"
 #include "io/safetensors.h"
-#include "main_window.h"
-#include "panels/edit_panel.h"
-#include "settings/app_settings.h"
+#include "ui/main_window.h"
+#include "ui/panels/edit_panel.h"
+#include "ui/settings/app_settings.h"
 #include "support/checkpoint_writer.h"
 #include "support/test_support.h"
 #include "ui/gui_test_helpers.h"
-#include "widgets/run_status.h"
-#include "worker/engine_client.h"
+#include "ui/widgets/run_status.h"
+#include "ui/worker/engine_client.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_main_window {

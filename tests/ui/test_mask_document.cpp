@@ -9,7 +9,7 @@
 #include <deque>
 
 #include "support/test_registry.h"
-#include "training/mask_document.h"
+#include "ui/training/mask_document.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_mask_document {

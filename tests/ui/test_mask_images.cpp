@@ -6,8 +6,8 @@
 #include <QPainter>
 
 #include "support/test_registry.h"
-#include "widgets/mask_contact_sheet.h"
-#include "widgets/mask_overlay.h"
+#include "ui/widgets/mask_contact_sheet.h"
+#include "ui/widgets/mask_overlay.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_mask_images {

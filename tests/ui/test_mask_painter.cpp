@@ -11,8 +11,8 @@
 #include <cmath>
 
 #include "support/test_registry.h"
-#include "training/mask_document.h"
-#include "training/mask_painter.h"
+#include "ui/training/mask_document.h"
+#include "ui/training/mask_painter.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_mask_painter {

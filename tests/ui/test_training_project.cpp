@@ -16,7 +16,7 @@
 #endif
 
 #include "support/test_registry.h"
-#include "training/training_project.h"
+#include "ui/training/training_project.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_training_project {

@@ -21,18 +21,18 @@
 #include <QTemporaryDir>
 #include <QTranslator>
 
-#include "main_window.h"
-#include "panels/edit_panel.h"
-#include "settings/app_settings.h"
+#include "ui/main_window.h"
+#include "ui/panels/edit_panel.h"
+#include "ui/settings/app_settings.h"
 #include "support/test_support.h"
 #include "ui/gui_test_helpers.h"
-#include "training/loss_curve.h"
-#include "training/mask_painter.h"
-#include "training/training_images_page.h"
-#include "training/training_run_page.h"
-#include "training/training_settings_page.h"
-#include "training/training_wizard.h"
-#include "worker/engine_client.h"
+#include "ui/training/loss_curve.h"
+#include "ui/training/mask_painter.h"
+#include "ui/training/training_images_page.h"
+#include "ui/training/training_run_page.h"
+#include "ui/training/training_settings_page.h"
+#include "ui/training/training_wizard.h"
+#include "ui/worker/engine_client.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_training_wizard {

@@ -1,4 +1,4 @@
-#include "canvas/canvas_painting.h"
+#include "ui/canvas/canvas_painting.h"
 
 #include <QFontMetricsF>
 #include <QPainter>

@@ -1,4 +1,4 @@
-#include "canvas/canvas_transform.h"
+#include "ui/canvas/canvas_transform.h"
 
 #include <algorithm>
 #include <cmath>

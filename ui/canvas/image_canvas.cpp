@@ -1,4 +1,4 @@
-#include "canvas/image_canvas.h"
+#include "ui/canvas/image_canvas.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "canvas/canvas_painting.h"
-#include "widgets/mask_overlay.h"
+#include "ui/canvas/canvas_painting.h"
+#include "ui/widgets/mask_overlay.h"
 
 namespace partedit::ui {
 

@@ -4,7 +4,7 @@
 #include <QPoint>
 #include <QWidget>
 
-#include "canvas/canvas_transform.h"
+#include "ui/canvas/canvas_transform.h"
 
 class QMimeData;
 

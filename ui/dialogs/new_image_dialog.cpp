@@ -1,4 +1,4 @@
-#include "dialogs/new_image_dialog.h"
+#include "ui/dialogs/new_image_dialog.h"
 
 #include <random>
 

@@ -3,7 +3,7 @@
 // prompt, seed with a dice button, steps, guidance, sampler, size).
 #include <QDialog>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QComboBox;
 class QDialogButtonBox;

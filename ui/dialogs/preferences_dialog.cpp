@@ -1,4 +1,4 @@
-#include "dialogs/preferences_dialog.h"
+#include "ui/dialogs/preferences_dialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -15,7 +15,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "worker/folder_checks.h"
+#include "ui/worker/folder_checks.h"
 
 namespace partedit::ui {
 

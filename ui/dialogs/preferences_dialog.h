@@ -8,7 +8,7 @@
 
 #include <QDialog>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QComboBox;
 class QDialogButtonBox;

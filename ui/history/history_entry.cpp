@@ -1,4 +1,4 @@
-#include "history/history_entry.h"
+#include "ui/history/history_entry.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "history/history_model.h"
+#include "ui/history/history_model.h"
 
 #include <QColor>
 #include <QFont>

@@ -2,7 +2,7 @@
 #include <QAbstractListModel>
 #include <QVector>
 
-#include "history/history_entry.h"
+#include "ui/history/history_entry.h"
 
 class QUndoStack;
 

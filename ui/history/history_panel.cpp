@@ -1,4 +1,4 @@
-#include "history/history_panel.h"
+#include "ui/history/history_panel.h"
 
 #include <QAction>
 #include <QItemSelectionModel>
@@ -9,7 +9,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
-#include "history/history_model.h"
+#include "ui/history/history_model.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "panels/edit_panel.h"
+#include "ui/panels/edit_panel.h"
 
 #include <random>
 

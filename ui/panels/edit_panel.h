@@ -5,8 +5,8 @@
 // seed with a dice button, the photo's feather radius; Apply and Cancel.
 #include <QWidget>
 
-#include "worker/edit_text_check.h"
-#include "worker/engine_types.h"
+#include "ui/worker/edit_text_check.h"
+#include "ui/worker/engine_types.h"
 
 class QCompleter;
 class QDoubleSpinBox;

@@ -1,4 +1,4 @@
-#include "panels/token_panel.h"
+#include "ui/panels/token_panel.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>

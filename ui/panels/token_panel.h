@@ -4,7 +4,7 @@
 // token files (.safetensors, or the authors' .pt).
 #include <QWidget>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QPushButton;
 class QTreeWidget;

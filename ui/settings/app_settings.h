@@ -5,7 +5,7 @@
 #include <QSettings>
 #include <QStringList>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 namespace partedit::ui {
 

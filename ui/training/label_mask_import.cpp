@@ -1,4 +1,4 @@
-#include "training/label_mask_import.h"
+#include "ui/training/label_mask_import.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

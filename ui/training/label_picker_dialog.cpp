@@ -1,4 +1,4 @@
-#include "training/label_picker_dialog.h"
+#include "ui/training/label_picker_dialog.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -14,8 +14,8 @@
 #include <algorithm>
 #include <functional>
 
-#include "canvas/canvas_painting.h"
-#include "widgets/mask_overlay.h"
+#include "ui/canvas/canvas_painting.h"
+#include "ui/widgets/mask_overlay.h"
 
 namespace partedit::ui {
 

@@ -7,7 +7,7 @@
 #include <QImage>
 #include <QSet>
 
-#include "training/label_mask_import.h"
+#include "ui/training/label_mask_import.h"
 
 class QDialogButtonBox;
 class QLabel;

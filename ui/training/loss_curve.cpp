@@ -1,4 +1,4 @@
-#include "training/loss_curve.h"
+#include "ui/training/loss_curve.h"
 
 #include <algorithm>
 #include <cmath>

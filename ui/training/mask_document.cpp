@@ -1,4 +1,4 @@
-#include "training/mask_document.h"
+#include "ui/training/mask_document.h"
 
 #include <QUndoCommand>
 #include <QUndoStack>

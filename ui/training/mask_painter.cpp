@@ -1,4 +1,4 @@
-#include "training/mask_painter.h"
+#include "ui/training/mask_painter.h"
 
 #include <QGuiApplication>
 #include <QKeyEvent>
@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "canvas/canvas_painting.h"
-#include "training/mask_document.h"
-#include "widgets/mask_overlay.h"
+#include "ui/canvas/canvas_painting.h"
+#include "ui/training/mask_document.h"
+#include "ui/widgets/mask_overlay.h"
 
 namespace partedit::ui {
 

@@ -10,7 +10,7 @@
 #include <QPointF>
 #include <QWidget>
 
-#include "canvas/canvas_transform.h"
+#include "ui/canvas/canvas_transform.h"
 
 class QUndoStack;
 

@@ -1,4 +1,4 @@
-#include "training/mask_tool_bar.h"
+#include "ui/training/mask_tool_bar.h"
 
 #include <cmath>
 
@@ -12,8 +12,8 @@
 #include <QToolButton>
 #include <QUndoStack>
 
-#include "training/mask_document.h"
-#include "training/mask_painter.h"
+#include "ui/training/mask_document.h"
+#include "ui/training/mask_painter.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "training/training_images_page.h"
+#include "ui/training/training_images_page.h"
 
 #include <algorithm>
 
@@ -16,14 +16,14 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "settings/app_settings.h"
-#include "training/label_mask_import.h"
-#include "training/label_picker_dialog.h"
-#include "training/mask_document.h"
-#include "training/mask_painter.h"
-#include "training/mask_tool_bar.h"
-#include "training/training_previews.h"
-#include "training/training_project.h"
+#include "ui/settings/app_settings.h"
+#include "ui/training/label_mask_import.h"
+#include "ui/training/label_picker_dialog.h"
+#include "ui/training/mask_document.h"
+#include "ui/training/mask_painter.h"
+#include "ui/training/mask_tool_bar.h"
+#include "ui/training/training_previews.h"
+#include "ui/training/training_project.h"
 
 namespace partedit::ui {
 

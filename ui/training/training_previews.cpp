@@ -1,6 +1,6 @@
-#include "training/training_previews.h"
+#include "ui/training/training_previews.h"
 
-#include "widgets/mask_overlay.h"
+#include "ui/widgets/mask_overlay.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "training/training_project.h"
+#include "ui/training/training_project.h"
 
 #include <QBuffer>
 #include <QDir>

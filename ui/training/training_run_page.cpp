@@ -1,4 +1,4 @@
-#include "training/training_run_page.h"
+#include "ui/training/training_run_page.h"
 
 #include <algorithm>
 
@@ -15,9 +15,9 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "training/loss_curve.h"
-#include "widgets/run_status.h"
-#include "worker/engine_client.h"
+#include "ui/training/loss_curve.h"
+#include "ui/widgets/run_status.h"
+#include "ui/worker/engine_client.h"
 
 namespace partedit::ui {
 

@@ -9,7 +9,7 @@
 #include <QSet>
 #include <QWizardPage>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QLabel;
 class QLineEdit;

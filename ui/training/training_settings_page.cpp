@@ -1,4 +1,4 @@
-#include "training/training_settings_page.h"
+#include "ui/training/training_settings_page.h"
 
 #include <cmath>
 

@@ -8,7 +8,7 @@
 #include <QJsonObject>
 #include <QWizardPage>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 class QComboBox;
 class QDoubleSpinBox;

@@ -1,15 +1,15 @@
-#include "training/training_wizard.h"
+#include "ui/training/training_wizard.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
 
-#include "settings/app_settings.h"
-#include "training/label_mask_import.h"
-#include "training/training_images_page.h"
-#include "training/training_previews.h"
-#include "training/training_run_page.h"
-#include "training/training_settings_page.h"
+#include "ui/settings/app_settings.h"
+#include "ui/training/label_mask_import.h"
+#include "ui/training/training_images_page.h"
+#include "ui/training/training_previews.h"
+#include "ui/training/training_run_page.h"
+#include "ui/training/training_settings_page.h"
 
 namespace partedit::ui {
 

@@ -6,8 +6,8 @@
 // checkpoint) loses nothing; opening it again shows the same project.
 #include <QWizard>
 
-#include "training/training_project.h"
-#include "worker/engine_types.h"
+#include "ui/training/training_project.h"
+#include "ui/worker/engine_types.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "widgets/mask_contact_sheet.h"
+#include "ui/widgets/mask_contact_sheet.h"
 
 #include <QCoreApplication>
 #include <QFont>
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "widgets/mask_overlay.h"
+#include "ui/widgets/mask_overlay.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "widgets/mask_overlay.h"
+#include "ui/widgets/mask_overlay.h"
 
 #include <QPainter>
 #include <QRectF>

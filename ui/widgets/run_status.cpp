@@ -1,4 +1,4 @@
-#include "widgets/run_status.h"
+#include "ui/widgets/run_status.h"
 
 #include <cmath>
 
@@ -7,7 +7,7 @@
 #include <QProgressBar>
 #include <QToolButton>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 namespace partedit::ui {
 

@@ -1,4 +1,4 @@
-#include "worker/edit_text_check.h"
+#include "ui/worker/edit_text_check.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "worker/engine_client.h"
+#include "ui/worker/engine_client.h"
 
 namespace partedit::ui {
 

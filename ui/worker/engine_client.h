@@ -6,7 +6,7 @@
 #include <QObject>
 #include <QThread>
 
-#include "worker/engine_worker.h"
+#include "ui/worker/engine_worker.h"
 
 namespace partedit::ui {
 

@@ -1,5 +1,5 @@
 // The defaults of the Qt-side settings come from core's request structs: one place.
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "worker/engine_worker.h"
+#include "ui/worker/engine_worker.h"
 
 #include <atomic>
 #include <exception>
@@ -8,8 +8,8 @@
 #include "editing/edit_instruction.h"
 #include "editing/part_edit_pipeline.h"
 #include "engine/engine.h"
-#include "worker/engine_worker_state.h"
-#include "worker/tensor_image.h"
+#include "ui/worker/engine_worker_state.h"
+#include "ui/worker/tensor_image.h"
 #include "io/image_io.h"
 #include "pipeline/diffusion_model.h"
 #include "pipeline/inversion_cache.h"

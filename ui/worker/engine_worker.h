@@ -13,7 +13,7 @@
 
 #include <QObject>
 
-#include "worker/engine_types.h"
+#include "ui/worker/engine_types.h"
 
 namespace partedit {
 struct EditJob;

@@ -10,7 +10,7 @@
 #include "engine/engine.h"
 #include "runtime/cancel.h"
 #include "runtime/request_cancels.h"
-#include "worker/engine_worker.h"
+#include "ui/worker/engine_worker.h"
 
 namespace partedit::ui {
 

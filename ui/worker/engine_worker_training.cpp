@@ -5,9 +5,9 @@
 
 #include "pipeline/diffusion_model.h"
 #include "runtime/error.h"
-#include "training/training_previews.h"
-#include "worker/engine_worker_state.h"
-#include "worker/tensor_image.h"
+#include "ui/training/training_previews.h"
+#include "ui/worker/engine_worker_state.h"
+#include "ui/worker/tensor_image.h"
 
 namespace partedit::ui {
 namespace fs = std::filesystem;

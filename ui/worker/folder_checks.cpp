@@ -1,4 +1,4 @@
-#include "worker/folder_checks.h"
+#include "ui/worker/folder_checks.h"
 
 #include <QObject>
 

@@ -1,4 +1,4 @@
-#include "worker/image_parameters.h"
+#include "ui/worker/image_parameters.h"
 
 #include <QStringList>
 

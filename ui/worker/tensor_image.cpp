@@ -1,4 +1,4 @@
-#include "worker/tensor_image.h"
+#include "ui/worker/tensor_image.h"
 
 #include <cstring>
 
