@@ -22,11 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
@@ -49,7 +44,7 @@ size_t count_of(const std::string& text, const std::string& word) {
 std::map<std::string, std::string> files_under(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file()) files[fs::relative(entry.path(), dir).string()] = read_bytes(entry.path());
+    if (entry.is_regular_file()) files[fs::relative(entry.path(), dir).string()] = test::read_bytes(entry.path());
   return files;
 }
 
@@ -152,7 +147,7 @@ class TestCliBatch : public QObject {
     QCOMPARE(rows[0]["part"].get<std::string>(), std::string("quadruped-head"));
     QCOMPARE(rows[0]["edit"].get<std::string>(), std::string("a robotic"));
     QCOMPARE(rows[4]["outputs"]["out"].get<std::string>(), std::string("sub/cat-gold.png"));
-    const auto csv = read_bytes(one / "results.csv");
+    const auto csv = test::read_bytes(one / "results.csv");
     QCOMPARE(count_of(csv, "\n"), size_t(7));
     QVERIFY(csv.rfind("line,status,part,edit,prompt,edit_prompt,seed,model,out,clip_fg,clip_bg,psnr,", 0) == 0);
 
@@ -230,7 +225,7 @@ class TestCliBatch : public QObject {
     const auto records = read_records(results);
     QCOMPARE(records.size(), size_t(3));
     for (const char* name : {"first.png", "second.png", "third.png", "second-masks.safetensors"})
-      QVERIFY2(read_bytes(out / name) == read_bytes(reference / name), name);
+      QVERIFY2(test::read_bytes(out / name) == test::read_bytes(reference / name), name);
     for (const auto& entry : fs::directory_iterator(out))  // no temporary file is left
       QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
 
@@ -311,7 +306,7 @@ class TestCliBatch : public QObject {
     // Lines 1 and 3 (model a) ran first, then 2 and 4.
     QVERIFY(r.output.find("[2/4] edits.jsonl:3") != std::string::npos);
     std::vector<std::string> images;
-    for (int i = 0; i < 4; ++i) images.push_back(read_bytes(folder / "out" / ("e" + std::to_string(i) + ".png")));
+    for (int i = 0; i < 4; ++i) images.push_back(test::read_bytes(folder / "out" / ("e" + std::to_string(i) + ".png")));
     for (const auto& bytes : images) QVERIFY(!bytes.empty());
     // The same edit on the same weights gives the same bytes, whichever model folder it came from.
     QVERIFY2(images[0] == images[1], "seed 0: the copies in a/ and b/ give different bytes");

@@ -26,17 +26,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Every file under `dir` (relative name -> bytes) but the batch's own results tables.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
     if (entry.is_regular_file() && entry.path().filename().string().rfind("results-", 0) != 0)
-      files[fs::relative(entry.path(), dir).string()] = read_bytes(entry.path());
+      files[fs::relative(entry.path(), dir).string()] = test::read_bytes(entry.path());
   return files;
 }
 

@@ -21,11 +21,6 @@ namespace {
 
 fs::path cluster_dir() { return test::data_dir().parent_path().parent_path() / "packaging" / "cluster"; }
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // bash SCRIPT ARGS with `environment` added (what Slurm would set), stdout and stderr together.
 test::CliResult run_script(const std::string& script, const QStringList& args, const std::map<QString, QString>& environment) {
   QProcess process;
@@ -94,7 +89,7 @@ class TestCliCluster : public QObject {
 
     for (const char* name : {"results.jsonl", "results.csv", "means.jsonl", "means.csv", "edit-0.png", "edit-1.png",
                              "edit-2.png", "edit-3.png", "edit-4.png"}) {
-      const std::string a = read_bytes(dir_ / "single" / name), b = read_bytes(dir_ / "array" / name);
+      const std::string a = test::read_bytes(dir_ / "single" / name), b = test::read_bytes(dir_ / "array" / name);
       QVERIFY2(!a.empty() && a == b, name);
     }
     // A requeued task (same variables again) finds its lines done.

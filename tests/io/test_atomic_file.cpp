@@ -19,11 +19,6 @@ namespace test_atomic_file {
 using namespace partedit;
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 size_t entries_in(const fs::path& folder) {
   return static_cast<size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
 }
@@ -37,9 +32,9 @@ class TestAtomicFile : public QObject {
     AtomicFile file(dir / "a.txt");
     file.write("new ");
     file.write(std::string("content"));
-    QCOMPARE(read_text(dir / "a.txt"), std::string("old"));  // readers see the old file until the commit
+    QCOMPARE(test::read_bytes(dir / "a.txt"), std::string("old"));  // readers see the old file until the commit
     file.commit();
-    QCOMPARE(read_text(dir / "a.txt"), std::string("new content"));
+    QCOMPARE(test::read_bytes(dir / "a.txt"), std::string("new content"));
     QCOMPARE(entries_in(dir.path()), size_t(1));
     QVERIFY(!test::error_of([&] { file.write("more"); }).empty());
   }
@@ -50,7 +45,7 @@ class TestAtomicFile : public QObject {
       AtomicFile file(dir / "a.txt");
       file.write("half");
     }
-    QCOMPARE(read_text(dir / "a.txt"), std::string("old"));
+    QCOMPARE(test::read_bytes(dir / "a.txt"), std::string("old"));
     QCOMPARE(entries_in(dir.path()), size_t(1));
   }
   void staleTemporariesOfTheTargetOnly() {

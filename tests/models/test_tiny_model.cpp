@@ -28,11 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Every regular file under `dir`, relative paths, sorted.
 std::vector<std::string> files_under(const fs::path& dir) {
   std::vector<std::string> files;
@@ -168,7 +163,7 @@ class TestTinyModel : public QObject {
     const auto files = files_under(a.path());
     QCOMPARE(files, files_under(b.path()));
     QCOMPARE(files, files_under(c.path()));
-    for (const auto& f : files) QVERIFY2(read_bytes(a / f) == read_bytes(b / f), f.c_str());
+    for (const auto& f : files) QVERIFY2(test::read_bytes(a / f) == test::read_bytes(b / f), f.c_str());
     for (const char* w : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors",
                           "text_encoder/model.safetensors"}) {
       SafetensorsFile fa(a / w), fc(c / w);
@@ -178,7 +173,7 @@ class TestTinyModel : public QObject {
       qInfo("%s: %d of %zu tensors differ between seeds 11 and 12", w, differing, fa.entries().size());
       QVERIFY(differing > int(fa.entries().size()) / 2);  // norm weights/biases are constant
     }
-    QVERIFY(read_bytes(a / "tokenizer/vocab.json") == read_bytes(c / "tokenizer/vocab.json"));
+    QVERIFY(test::read_bytes(a / "tokenizer/vocab.json") == test::read_bytes(c / "tokenizer/vocab.json"));
   }
 
   void mediumSdxlHasAbout91MUNetParameters() {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include <ATen/ATen.h>
@@ -54,6 +55,11 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
 double max_relative_diff(const at::Tensor& actual, const at::Tensor& reference) {
   const double scale = reference.numel() ? reference.to(at::kDouble).abs().max().item<double>() : 0.0;
   return max_abs_diff(actual, reference) / std::max(scale, 1e-30);
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 TempDir::TempDir() {

@@ -43,6 +43,9 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 // max |a - b| / max |reference|: the "relative error" quoted in issues and closing notes.
 double max_relative_diff(const at::Tensor& actual, const at::Tensor& reference);
 
+// The whole file as bytes ("" when it cannot be read).
+std::string read_bytes(const std::filesystem::path& path);
+
 // A fresh empty temporary folder, removed by the destructor.
 class TempDir {
  public:
