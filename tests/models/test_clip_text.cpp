@@ -186,8 +186,13 @@ class TestClipText : public QObject {
       const auto message = error_of([&] { model = load_clip_text_model(dir / name); });
       QVERIFY2(message.empty(), message.c_str());
       const auto out = model(ids);
-      QVERIFY2(out.last_hidden_state.equal(expected.last_hidden_state), name);  // the same computation: exact
-      QVERIFY2(out.pooled.equal(expected.pooled), name);
+      // Read positions would move every row by far more than rounding; the bound leaves room for
+      // kernels that round a second model's identical computation differently.
+      const double hidden = test::max_abs_diff(out.last_hidden_state, expected.last_hidden_state);
+      const double pooled = test::max_abs_diff(out.pooled, expected.pooled);
+      qInfo("%s position_ids: max abs diff hidden %.3g, pooled %.3g", name, hidden, pooled);
+      PE_VERIFY_LE(hidden, 1e-5);
+      PE_VERIFY_LE(pooled, 1e-5);
     }
   }
 
