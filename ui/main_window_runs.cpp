@@ -32,7 +32,11 @@ void MainWindow::connectEngine() {
     if (!info.mask.isNull()) canvas_->setMask(info.mask);
   });
   connect(worker, &EngineWorker::message, this, [this](quint64, int kind, const QString& text) {
-    statusBar()->showMessage(kind == EngineWorker::Warning ? tr("Warning: %1").arg(text) : text, 8000);
+    // While a run shows its stage and step in the status bar, the engine's plain status lines
+    // (the edit prompt, what it loads) would only be cut off beside it; notes and warnings show.
+    if (kind == EngineWorker::Status && isRunning()) return;
+    const QString line = kind == EngineWorker::Status ? text.section(QLatin1Char('\n'), 0, 0) : text;
+    statusBar()->showMessage(kind == EngineWorker::Warning ? tr("Warning: %1").arg(line) : line, 8000);
   });
   connect(worker, &EngineWorker::modelLoaded, this, [this](const ModelInfo& info) {
     model_ = info;

@@ -286,7 +286,9 @@ class TestMainWindow : public QObject {
     connect(window.engine()->worker(), &EngineWorker::progress, &window, [&](quint64, const ProgressInfo& info) {
       if (info.step == 2) window.cancelRun();
     });
-    QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
+    // The token list and the edit text's check arrive from the worker after the generation: the
+    // Apply button waits for them, and so does the test.
+    QVERIFY(wait_for([&] { return !window.isRunning() && window.editPanel()->currentCheck().ok; }));
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);
