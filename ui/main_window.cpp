@@ -268,8 +268,7 @@ bool MainWindow::isRunning() const { return engine_->busy(); }
 void MainWindow::applyEngineConfig(const EngineConfig& config) {
   AppSettings().setEngineConfig(config);
   engine_->configure(config);
-  editPanel_->setTokenFolder(config.tokenFolder);
-  engine_->listTokens();
+  engine_->listTokens();  // the edit box's part names come back with the list
   updateWizardModel();
 }
 

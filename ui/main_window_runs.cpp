@@ -43,10 +43,8 @@ void MainWindow::connectEngine() {
     updateWizardModel();
     statusBar()->showMessage(tr("Loaded %1 (%2, %3)").arg(info.name, info.family, info.compute), 5000);
   });
-  connect(worker, &EngineWorker::tokensListed, this, [this](const QVector<TokenInfo>& tokens) {
-    tokenPanel_->setTokens(tokens);
-    editPanel_->setTokenFolder(AppSettings().engineConfig().tokenFolder);
-  });
+  connect(worker, &EngineWorker::tokensListed, tokenPanel_, &TokenPanel::setTokens);
+  connect(worker, &EngineWorker::partNamesListed, editPanel_, &EditPanel::setPartVocabulary);
   connect(worker, &EngineWorker::resultReady, this, &MainWindow::onResult);
   connect(worker, &EngineWorker::captionReady, this, [this](quint64 id, const QString& caption) {
     if (id == captionId_ && editPanel_->sourcePrompt().trimmed().isEmpty()) editPanel_->setSourcePrompt(caption);

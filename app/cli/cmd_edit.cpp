@@ -149,7 +149,7 @@ PreparedEdit prepare_edit(const CLI::App& command, const EditOptions& o) {
   job.use_cache = !o.photo.no_cache;
   check_output_paths(command, o.outputs);
   EngineOptions& engine = prepared.engine;
-  engine.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
+  engine.shipped_token_dir = program_token_dir();
   for (const auto& dir : o.libraries) engine.token_dirs.emplace_back(dir);
   if (command.count("--caption-model") > 0 && o.generation.prompt->count() == 0)
     engine.caption_model = fs::path(o.photo.caption_model);

@@ -59,7 +59,7 @@ int locate(const CLI::App& command, const LocateOptions& o) {
   parse_timestep_range(o.timesteps, request.timestep_high, request.timestep_low);
   request.seed = static_cast<uint64_t>(o.seed);
   EngineOptions engine_options;
-  engine_options.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
+  engine_options.shipped_token_dir = program_token_dir();
   for (const auto& dir : o.libraries) engine_options.token_dirs.emplace_back(dir);
   Engine engine(engine_options);
   const PartToken token = token_from(command, o, engine.tokens());

@@ -41,7 +41,7 @@ Library open_library(const std::vector<std::string>& folders) {
   std::vector<fs::path> user;
   for (const auto& dir : folders) user.emplace_back(dir);
   const size_t n_user = user.empty() ? 1 : user.size();
-  return {open_token_library(find_shipped_token_dir(current_executable_dir()), std::move(user)), n_user};
+  return {open_token_library(program_token_dir(), std::move(user)), n_user};
 }
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }

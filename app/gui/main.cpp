@@ -11,21 +11,18 @@
 #include <QTimer>
 #include <QTranslator>
 
-#include <torch/version.h>
-
 #include "partedit_build_info.h"
 #include "ui/main_window.h"
-#include "runtime/error_text.h"
-#include "runtime/threads.h"
+#include "ui/worker/engine_runtime.h"
 
 int main(int argc, char** argv) {
   // --version needs no display: answered before Qt opens one.
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
-      std::cout << "partedit " << PARTEDIT_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+      std::cout << "partedit " << PARTEDIT_VERSION << " (LibTorch " << partedit::ui::libtorchVersion().toStdString() << ")\n";
       return 0;
     }
-  partedit::configure_runtime(argc, argv);
+  partedit::ui::configureEngineRuntime(argc, argv);
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("PartEdit"));
   QApplication::setOrganizationName(QStringLiteral("PartEdit"));
@@ -61,11 +58,9 @@ int main(int argc, char** argv) {
     return app.exec();
   } catch (...) {
     // In our words, without LibTorch's stack trace (PARTEDIT_DEBUG=1 adds it on stderr).
-    const std::exception_ptr error = std::current_exception();
-    if (partedit::debug_enabled()) std::cerr << "partedit: debug: " << partedit::debug_text(error) << "\n";
-    const std::string text = partedit::describe_exception(error).text();
-    std::cerr << "partedit: error: " << text << "\n";
-    QMessageBox::critical(nullptr, QStringLiteral("PartEdit"), QString::fromStdString(text));
+    const QString text = partedit::ui::describeFatalError(std::current_exception());
+    std::cerr << "partedit: error: " << text.toStdString() << "\n";
+    QMessageBox::critical(nullptr, QStringLiteral("PartEdit"), text);
     return 1;
   }
 }

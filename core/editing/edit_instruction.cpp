@@ -10,12 +10,6 @@
 namespace partedit {
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 std::string join_range(const std::vector<std::string>& words, size_t begin, size_t end, const char* sep = " ") {
   std::string out;
   for (size_t i = begin; i < end; ++i) out += (i == begin ? "" : sep) + words[i];
@@ -94,28 +88,39 @@ std::string swap_subject(const std::string& source_prompt, const std::string& su
   return join_range(out, 0, out.size());
 }
 
-bool names_available_part(const TokenLibrary& library, const std::string& text) {
-  const auto names = library.part_names();
-  auto available = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
-  if (available(part_name_from_text(text))) return true;
-  for (const auto* e : library.catalog().match_word(text))
-    if (available(e->part_name)) return true;
+PartNames::PartNames(const TokenLibrary& library) : available_(library.part_names()), catalog_(library.catalog()) {}
+
+std::optional<std::string> PartNames::resolve(const std::string& text) const {
+  auto available = [&](const std::string& name) {
+    return std::binary_search(available_.begin(), available_.end(), name);
+  };
+  const std::string name = part_name_from_text(text);
+  if (available(name)) return name;
+  std::vector<std::string> candidates;
+  for (const auto* e : catalog_.match_word(text))
+    if (available(e->part_name)) candidates.push_back(e->part_name);
+  if (candidates.size() > 1)
+    throw Error("'" + text + "' could mean several parts (" + join_range(candidates, 0, candidates.size(), ", ") +
+                "); write the part name, e.g. <" + candidates.front() + ">");
+  if (candidates.size() == 1) return candidates.front();
+  return std::nullopt;
+}
+
+bool PartNames::names_part(const std::string& text) const {
+  const std::string name = part_name_from_text(text);
+  if (std::binary_search(available_.begin(), available_.end(), name)) return true;
+  for (const auto* e : catalog_.match_word(text))
+    if (std::binary_search(available_.begin(), available_.end(), e->part_name)) return true;
   return false;
 }
 
+bool names_available_part(const TokenLibrary& library, const std::string& text) {
+  return PartNames(library).names_part(text);
+}
+
 std::filesystem::path resolve_part_path(const TokenLibrary& library, const std::string& part_text) {
-  const auto names = library.part_names();
-  auto available = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
-  const std::string name = part_name_from_text(part_text);
-  if (available(name)) return library.find_path(name);
-  std::vector<std::string> candidates;
-  for (const auto* e : library.catalog().match_word(part_text))
-    if (available(e->part_name)) candidates.push_back(e->part_name);
-  if (candidates.size() == 1) return library.find_path(candidates.front());
-  if (candidates.size() > 1)
-    throw Error("'" + part_text + "' could mean several parts (" + join_range(candidates, 0, candidates.size(), ", ") +
-                "); write the part name, e.g. <" + candidates.front() + ">");
-  return library.find_path(part_text);  // throws, listing the available parts
+  const auto name = PartNames(library).resolve(part_text);
+  return library.find_path(name ? *name : part_text);  // unknown: throws, listing the available parts
 }
 
 PartToken resolve_part(const TokenLibrary& library, const std::string& part_text) {

@@ -6,6 +6,7 @@
 //   ("cat" -> "dragon"): replace mapping.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,24 @@ std::string appended_edit_prompt(const std::string& source_prompt, const Appende
 // The source prompt with every whole-word occurrence of `subject` (one or more words)
 // replaced by `replacement`; throws Error when the subject is not in the prompt.
 std::string swap_subject(const std::string& source_prompt, const std::string& subject, const std::string& replacement);
+
+// The names an edit can give its part, as a snapshot of a library (no files are read after
+// it is made): the available part names, and the catalog words of those parts. What the
+// engine resolves and what a front end checks as the artist types are the same rule.
+class PartNames {
+ public:
+  PartNames() = default;
+  explicit PartNames(const TokenLibrary& library);
+  const std::vector<std::string>& available() const { return available_; }  // sorted
+  // The part `text` names: a part name ("human-head", "Human head") or a catalog word that
+  // only one available part has. nullopt when it names none; throws Error when ambiguous.
+  std::optional<std::string> resolve(const std::string& text) const;
+  bool names_part(const std::string& text) const;  // exactly, or as the catalog word of one
+
+ private:
+  std::vector<std::string> available_;
+  TokenCatalog catalog_;
+};
 
 // The token for a part as a user writes it: a part name ("human-head", "Human head") or a
 // catalog word ("head", "hair") that only one available token has. Ambiguous words and

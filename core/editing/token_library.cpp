@@ -12,6 +12,7 @@
 
 #include "io/json_config.h"
 #include "runtime/error.h"
+#include "runtime/executable_dir.h"
 #include "partedit_build_info.h"
 #include "runtime/text.h"
 
@@ -328,6 +329,8 @@ fs::path find_shipped_token_dir(const fs::path& executable_dir) {
     if (fs::is_regular_file(candidate / "catalog.json", ec)) return fs::weakly_canonical(candidate, ec);
   return {};
 }
+
+fs::path program_token_dir() { return find_shipped_token_dir(current_executable_dir()); }
 
 TokenLibrary open_token_library(const fs::path& shipped_dir, std::vector<fs::path> user_folders) {
   std::vector<fs::path> folders =

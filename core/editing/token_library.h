@@ -103,6 +103,8 @@ std::filesystem::path default_user_token_dir();
 // <exe_dir>/../share/partedit/tokens (installed) and the source tree's tokens/ (a build tree's
 // programs) that holds catalog.json; empty if none.
 std::filesystem::path find_shipped_token_dir(const std::filesystem::path& executable_dir);
+// The shipped token folder of the running program (find_shipped_token_dir of its folder).
+std::filesystem::path program_token_dir();
 // The standard library: `user_folders` (default: default_user_token_dir()) then the shipped
 // folder, with the shipped folder's catalog.json when present.
 TokenLibrary open_token_library(const std::filesystem::path& shipped_dir,

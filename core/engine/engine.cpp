@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <sstream>
+#include <utility>
 
+#include "editing/part_edit_pipeline.h"
 #include "io/image_photo.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/elapsed.h"
@@ -33,9 +35,7 @@ Engine::~Engine() = default;
 
 DiffusionModel& Engine::load_model(const fs::path& folder, const ComputeOptions& compute,
                                    const EngineListener& listener, const ModelLoadOptions& options) {
-  if (model_ && model_->folder() == folder && model_->compute().device == compute.device &&
-      model_->compute().dtype == compute.dtype && model_->load_options() == options)
-    return *model_;
+  if (has_model(folder, compute, options)) return *model_;
   listener.say("loading " + folder.string() + " (" + compute.describe() + ")");
   // Loaded aside, so that a folder that fails to load leaves the current model in place.
   auto loaded = std::make_unique<DiffusionModel>(DiffusionModel::load(folder, compute, options));
@@ -47,10 +47,31 @@ DiffusionModel& Engine::load_model(const fs::path& folder, const ComputeOptions&
 
 bool Engine::has_model() const { return model_ != nullptr; }
 
-DiffusionModel& Engine::model() {
+bool Engine::has_model(const fs::path& folder, const ComputeOptions& compute, const ModelLoadOptions& options) const {
+  return model_ && model_->folder() == folder && model_->compute().device == compute.device &&
+         model_->compute().dtype == compute.dtype && model_->load_options() == options;
+}
+
+std::optional<LoadedModelInfo> Engine::loaded_model() const {
+  if (!model_) return std::nullopt;
+  LoadedModelInfo info;
+  info.path = model_->folder();
+  info.name = model_->name();
+  info.family = family_name(model_->family());
+  info.token_family = model_family_code(*model_);
+  info.default_size = model_->default_image_size();
+  info.token_width = model_->prompt_encoder().embed_dim();
+  info.compute = model_->compute();
+  info.load_options = model_->load_options();
+  return info;
+}
+
+const DiffusionModel& Engine::model() const {
   if (!model_) throw Error("no diffusion model is loaded: choose an SDXL or SD 1.x/2.x diffusers folder first");
   return *model_;
 }
+
+DiffusionModel& Engine::model() { return const_cast<DiffusionModel&>(std::as_const(*this).model()); }
 
 void Engine::unload_model() { model_.reset(); }
 

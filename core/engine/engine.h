@@ -23,6 +23,7 @@
 #include "pipeline/text_to_image.h"
 #include "runtime/cancel.h"
 #include "runtime/compute.h"
+#include "runtime/threads.h"  // configure_runtime: what a program calls before its first engine
 #include "training/part_locator.h"
 #include "training/token_trainer.h"
 #include "training/training_set.h"
@@ -80,6 +81,18 @@ struct InvertResult {
   std::vector<double> step_seconds;
 };
 
+// What a front end shows of the loaded model, and what a part token must match.
+struct LoadedModelInfo {
+  std::filesystem::path path;    // the folder or single file
+  std::string name;
+  std::string family;            // "SDXL", "SD 1.x/2.x"
+  std::string token_family;      // the family part tokens record ("sdxl", "sd15", "sd21")
+  int64_t default_size = 0;      // pixels, the side it generates at by default
+  int64_t token_width = 0;       // a part token's embedding width for this model
+  ComputeOptions compute;
+  ModelLoadOptions load_options;
+};
+
 // The crop record of an inversion made from `photo`.
 PhotoCrop crop_record(const Photo& photo);
 
@@ -97,7 +110,12 @@ class Engine {
   DiffusionModel& load_model(const std::filesystem::path& folder, const ComputeOptions& compute,
                              const EngineListener& listener = {}, const ModelLoadOptions& options = {});
   bool has_model() const;
+  // True when load_model with these arguments would keep the loaded model.
+  bool has_model(const std::filesystem::path& folder, const ComputeOptions& compute,
+                 const ModelLoadOptions& options) const;
+  std::optional<LoadedModelInfo> loaded_model() const;
   DiffusionModel& model();  // throws Error when no model is loaded
+  const DiffusionModel& model() const;
   void unload_model();
 
   void set_caption_model(std::optional<std::filesystem::path> folder);
@@ -140,6 +158,9 @@ class Engine {
   // the checkpoint is written; a diverged run throws Error without overwriting it.
   TrainTokenResult train_token(const TrainTokenJob& job, const TrainingListener& listener = {},
                                const CancelToken& cancel = {});
+  // A training pair as training reads it, at the loaded model's working size (what a
+  // front end previews a validation on).
+  TrainingExample training_example(const TrainingPair& pair) const;
   // Where `token`'s part is in the photo file `image` (LocateRequest's image is ignored).
   LocateResult locate(const std::string& image, const PartToken& token, const LocateRequest& settings,
                       const EngineListener& listener = {}, const CancelToken& cancel = {});

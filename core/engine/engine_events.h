@@ -2,12 +2,16 @@
 // What a running engine request tells its front end: one progress type for every request
 // (generate, edit, invert, caption), and notes and warnings in the engine's own words. The
 // CLI prints them on stderr; the app shows them in its progress bar, canvas and status bar.
-// Callbacks run on the engine's thread, between steps; they must be quick.
+// Callbacks run on the engine's thread, between steps; they must be quick. A request that
+// fails throws Error (CancelledError when cancelled); describe_exception words any exception
+// for the user.
 #include <functional>
 #include <string>
 
 #include <ATen/core/Tensor.h>
 
+#include "runtime/error.h"
+#include "runtime/error_text.h"
 #include "runtime/progress_clock.h"
 
 namespace partedit {

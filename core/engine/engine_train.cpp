@@ -11,6 +11,14 @@
 namespace partedit {
 namespace fs = std::filesystem;
 
+namespace {
+FitOptions training_fit(const DiffusionModel& m) { return FitOptions::for_model(m.default_image_size(), m.vae_scale_factor()); }
+}  // namespace
+
+TrainingExample Engine::training_example(const TrainingPair& pair) const {
+  return load_training_example(pair, training_fit(model()));
+}
+
 TrainTokenResult Engine::train_token(const TrainTokenJob& job, const TrainingListener& listener,
                                      const CancelToken& cancel) {
   DiffusionModel& m = model();
@@ -18,7 +26,7 @@ TrainTokenResult Engine::train_token(const TrainTokenJob& job, const TrainingLis
   job.options.validate();
   if (job.pairs.empty()) throw Error("no training images: add images with their part masks");
   // 1. every image and mask, checked before any model work
-  const auto fit = FitOptions::for_model(m.default_image_size(), m.vae_scale_factor());
+  const auto fit = training_fit(m);
   engine.say("reading " + std::to_string(job.pairs.size()) + " images and masks");
   auto examples = load_training_examples(job.pairs, fit);
   TokenCheckpoint resumed;

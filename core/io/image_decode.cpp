@@ -12,14 +12,13 @@
 
 #include "io/stderr_capture.h"
 #include "runtime/error.h"
+#include "runtime/text.h"
 
 namespace partedit {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 // Library text inside our messages: printable ASCII only, and bounded.
 std::string printable(const std::string& text, size_t limit = 160) {

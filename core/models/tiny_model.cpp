@@ -10,13 +10,13 @@
 #include "io/safetensors.h"
 #include "models/clip/clip_text_model.h"
 #include "models/tiny_model_parts.h"
+#include "runtime/text.h"
 #include "models/unet/unet_2d_condition.h"
 #include "models/vae/autoencoder_kl.h"
 #include "runtime/error.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
-using tiny::ends_with;
 
 namespace {
 

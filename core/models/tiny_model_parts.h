@@ -55,11 +55,6 @@ nlohmann::json model_index(const TinyModelOptions& options);
 // stores it: a head count, not a head width).
 std::vector<int64_t> unet_heads(const TinyModelOptions& options);
 
-// A parameter name's suffix test ("...bias").
-inline bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Writes every parameter of `module` under its name to a safetensors file (metadata format
 // "pt"); returns the parameter count.
 int64_t write_parameters(const std::filesystem::path& file, const torch::nn::Module& module);

@@ -14,6 +14,19 @@ std::string lower_ascii(std::string text) {
   return text;
 }
 
+std::string trim(std::string_view text) {
+  size_t first = 0, last = text.size();
+  while (first < last && is_space_char(text[first])) ++first;
+  while (last > first && is_space_char(text[last - 1])) --last;
+  return std::string(text.substr(first, last - first));
+}
+
+bool starts_with(std::string_view text, std::string_view start) { return text.substr(0, start.size()) == start; }
+
+bool ends_with(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
 bool is_blank(std::string_view text) {
   for (char c : text)
     if (!is_space_char(c)) return false;

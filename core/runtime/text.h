@@ -1,7 +1,9 @@
 #pragma once
 // Small text helpers every layer needs (ASCII only: the texts are file names, option values,
 // prompts split on spaces; Unicode-aware processing lives in text/).
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,10 @@ namespace partedit {
 
 // A copy with the ASCII letters in lower case.
 std::string lower_ascii(std::string text);
+// The text without the spaces, tabs and line ends around it.
+std::string trim(std::string_view text);
+bool starts_with(std::string_view text, std::string_view start);
+bool ends_with(std::string_view text, std::string_view end);
 // True when the text is empty or only spaces, tabs and line ends.
 bool is_blank(std::string_view text);
 // The words of the text, split on whitespace.
@@ -21,5 +27,19 @@ std::vector<std::string> split_on_spaces(std::string_view text);
 std::string size_text(int64_t width, int64_t height);
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+// The number the whole text spells (spaces around it allowed), whatever the C locale:
+// nullopt for anything else, out-of-range values and, for unsigned types, a minus sign.
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return std::nullopt;
+  text = text.substr(first, text.find_last_not_of(" \t") - first + 1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);  // from_chars refuses it
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
 
 }  // namespace partedit

@@ -14,6 +14,7 @@
 
 #include <ATen/ATen.h>
 
+#include "editing/edit_instruction.h"
 #include "editing/part_token.h"
 #include "ui/panels/edit_panel.h"
 #include "support/test_support.h"
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 class TestEditPanel : public QObject {
   Q_OBJECT
   partedit::test::TempDir dir_;
-  QString tokens_;
+  PartVocabulary parts_;  // as the worker sends it for a library of these tokens
 
  private Q_SLOTS:
   void initTestCase() {
@@ -40,7 +41,7 @@ class TestEditPanel : public QObject {
       token.part_name = part;
       partedit::write_part_token(dir_ / "tokens" / (std::string(part) + ".safetensors"), token);
     }
-    tokens_ = QString::fromStdString((dir_ / "tokens").string());
+    parts_ = PartVocabulary(std::make_shared<const partedit::PartNames>(partedit::TokenLibrary({dir_ / "tokens"})));
   }
 
   void checkerGivesTheReasonOrTheFullPrompt_data() {
@@ -64,7 +65,7 @@ class TestEditPanel : public QObject {
     QFETCH(bool, ok);
     QFETCH(QString, expected);
     EditTextChecker checker;
-    checker.setTokenFolder(tokens_);
+    checker.setVocabulary(parts_);
     const EditTextCheck check = checker.check(text, QStringLiteral("a photo of a man"));
     QCOMPARE(check.ok, ok);
     if (ok) {
@@ -77,7 +78,7 @@ class TestEditPanel : public QObject {
 
   void unknownPartListsTheInstalledOnes() {
     EditTextChecker checker;
-    checker.setTokenFolder(tokens_);
+    checker.setVocabulary(parts_);
     const EditTextCheck check = checker.check(QStringLiteral("with a robotic <tail>"), QStringLiteral("a cat"));
     for (const char* part : {"human-head", "human-hair", "car-hood"})
       QVERIFY2(check.reason.contains(QLatin1String(part)), qPrintable(check.reason));
@@ -85,7 +86,7 @@ class TestEditPanel : public QObject {
 
   void panelShowsTheReasonAndEnablesApplyOnlyWhenRunnable() {
     EditPanel panel;
-    panel.setTokenFolder(tokens_);
+    panel.setPartVocabulary(parts_);
     panel.setPhotoSource(QStringLiteral("a photo of a man"));
     panel.show();
     auto* apply = panel.findChild<QPushButton*>(QStringLiteral("apply"));
@@ -107,7 +108,7 @@ class TestEditPanel : public QObject {
 
   void partNamesCompleteAfterTheBracket() {
     EditPanel panel;
-    panel.setTokenFolder(tokens_);
+    panel.setPartVocabulary(parts_);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     panel.editBox()->setFocus();

@@ -13,6 +13,8 @@
 #include <QTreeWidget>
 
 #include "editing/part_token.h"
+#include "editing/token_library.h"
+#include "engine/engine.h"
 #include "io/image_io.h"
 #include "ui/panels/token_panel.h"
 #include "support/test_support.h"
@@ -298,6 +300,90 @@ class TestEngineWorker : public QObject {
     QCOMPARE(back.pixelColor(3, 3), QColor(200, 10, 30));
   }
 
+  // A photo edit from the GUI's settings is the engine's edit of the same request, written
+  // out here by hand from the settings' documented meaning: same pixels (within one 8-bit
+  // level: the worker's thread may run other kernels), same mask, same parameters text (which
+  // names every setting), same source prompt.
+  void photoEditIsTheEnginesEditOfTheSameRequest() {
+    const fs::path photo = dir_ / "photo-for-equality.png";
+    auto generator = at::detail::createCPUGenerator(11);
+    write_image(photo, at::rand({3, 72, 88}, generator));
+
+    PhotoSettings photoSettings = PhotoSettings::defaults();
+    photoSettings.path = QString::fromStdString(photo.string());
+    photoSettings.sourcePrompt = QStringLiteral("a photo of a man");
+    photoSettings.seed = 7;
+    photoSettings.sourceGuidance = 4.5;
+    photoSettings.steps = 4;
+    photoSettings.skip = 0.25;
+    photoSettings.scheduler = QStringLiteral("ddim");
+    GenerateSettings generation = GenerateSettings::defaults();  // what the edit panel sends for a photo
+    generation.prompt = photoSettings.sourcePrompt;
+    generation.negative = QStringLiteral("blurry");
+    generation.guidance = 6.0;
+    generation.steps = 4;
+    generation.seed = 7;
+    EditSettings edit = robotic_head();
+    edit.editEnd = 3;
+    edit.omega = 1.3;
+    edit.feather = 2.0;
+
+    QSignalSpy results(client_->worker(), &EngineWorker::resultReady);
+    QSignalSpy finished(client_->worker(), &EngineWorker::finished);
+    QSignalSpy failed(client_->worker(), &EngineWorker::failed);
+    const quint64 id = client_->editPhoto(photoSettings, generation, edit);
+    QVERIFY(wait_finished(finished, id, 300000));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+    QCOMPARE(results.size(), 1);
+    const auto gui = results.first().at(0).value<ResultImages>();
+
+    EditJob job;
+    EditFromPhoto from;
+    from.image = photo.string();
+    from.prompt = "a photo of a man";
+    from.inversion.guidance = 4.5;
+    from.inversion.steps = 4;
+    from.inversion.skip = 0.25;
+    from.inversion.scheduler = "ddim";
+    from.inversion.zero_noise_steps = default_zero_noise_steps(4);
+    from.inversion.seed = 7;
+    job.from = from;
+    job.generation.prompt = "a photo of a man";
+    job.generation.negative = "blurry";
+    job.generation.guidance = 6.0;
+    job.generation.steps = 4;
+    job.generation.seed = 7;
+    job.instruction = EditInstruction::appended_edit(parse_appended_edit("with a robotic <head>"));
+    job.parts = {read_part_token(dir_ / "tokens" / "head.safetensors")};
+    job.edit_end_step = 3;
+    job.omega = 1.3;
+    job.feather = 2.0;
+    job.use_cache = false;
+    Engine engine;
+    engine.load_model(test::tiny_sdxl_dir(), ComputeOptions{});
+    const EditJobResult reference = engine.edit(job);
+
+    QCOMPARE(gui.parameters, QString::fromStdString(reference.parameters()));
+    QCOMPARE(gui.sourceParameters, QString::fromStdString(reference.source_parameters()));
+    QCOMPARE(gui.sourcePrompt, QStringLiteral("a photo of a man"));
+    QCOMPARE(gui.editPrompt, QString::fromStdString(reference.edit.edit_prompt));
+    const auto bytes = [](const at::Tensor& chw) {  // [H, W, C] levels, as an 8-bit image holds them
+      return chw.clamp(0, 1).mul(255).round().to(at::kInt).permute({1, 2, 0}).contiguous();
+    };
+    const at::Tensor image = bytes(reference.image()), mask = bytes(reference.mask().unsqueeze(0));
+    QCOMPARE(gui.image.size(), QSize(int(image.size(1)), int(image.size(0))));
+    QCOMPARE(gui.mask.size(), QSize(int(mask.size(1)), int(mask.size(0))));
+    int worst = 0;
+    for (int y = 0; y < gui.image.height(); ++y)
+      for (int x = 0; x < gui.image.width(); ++x) {
+        const QRgb pixel = gui.image.pixel(x, y);
+        const int channels[3] = {qRed(pixel), qGreen(pixel), qBlue(pixel)};
+        for (int c = 0; c < 3; ++c) worst = std::max(worst, std::abs(channels[c] - image[y][x][c].item<int>()));
+        worst = std::max(worst, std::abs(qGray(gui.mask.pixel(x, y)) - mask[y][x][0].item<int>()));
+      }
+    QVERIFY2(worst <= 1, qPrintable(QStringLiteral("largest difference %1 levels").arg(worst)));
+  }
+
   // The token list (and the panel's greying) gives core's answer for the loaded model, the tiny
   // SDXL model: text conditioning 64 wide (2 × 32), family sdxl.
   void tokenListGreysWhatCoreRefuses() {
@@ -327,6 +413,7 @@ class TestEngineWorker : public QObject {
     }
     EngineClient client;
     QSignalSpy listed(client.worker(), &EngineWorker::tokensListed);
+    QSignalSpy partNames(client.worker(), &EngineWorker::partNamesListed);
     QSignalSpy finished(client.worker(), &EngineWorker::finished);
     EngineConfig config;
     config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
@@ -352,6 +439,15 @@ class TestEngineWorker : public QObject {
       QCOMPARE(items.size(), 1);
       QVERIFY2(items.first()->isDisabled() == !c.usable, c.name);
     }
+    // The edit box's part names come with every listing: those of the library the engine
+    // reads, so that the GUI thread reads no token files (the shipped folder's too).
+    QCOMPARE(partNames.size(), listed.size());
+    const QStringList names = partNames.last().at(0).value<PartVocabulary>().available();
+    QStringList expected;
+    for (const auto& name : open_token_library(program_token_dir(), {folder}).part_names())
+      expected << QString::fromStdString(name);
+    QCOMPARE(names, expected);
+    for (const Case& c : cases) QVERIFY2(names.contains(QString::fromLatin1(c.name)), c.name);
   }
 };
 

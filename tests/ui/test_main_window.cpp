@@ -87,12 +87,14 @@ class TestMainWindow : public QObject {
     auto* dialog = window.findChild<PreferencesDialog*>(QStringLiteral("FirstRunDialog"));
     QVERIFY(dialog);
     dialog->setModelFolder(qpath(dir_ / "tokens"));  // a folder, but no diffusers model
+    QTRY_VERIFY(!dialog->isChecking());  // checked off the GUI thread
     QVERIFY2(dialog->modelProblem().contains(QStringLiteral("model_index.json")), qPrintable(dialog->modelProblem()));
     dialog->accept();
     QVERIFY(dialog->isVisible());  // refused
     dialog->setModelFolder(qpath(partedit::test::tiny_sdxl_dir()));
+    dialog->accept();  // while the check runs: accepted once it passes
+    QTRY_VERIFY(!dialog->isChecking());
     QVERIFY(dialog->modelProblem().isEmpty());
-    dialog->accept();
     QVERIFY(!dialog->isVisible() || dialog->result() == QDialog::Accepted);
     QCOMPARE(AppSettings().engineConfig().modelFolder, qpath(partedit::test::tiny_sdxl_dir()));
   }
@@ -103,6 +105,7 @@ class TestMainWindow : public QObject {
     PreferencesDialog dialog(tinyConfig());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QTRY_VERIFY(!dialog.isChecking());
     screenshot(&dialog, QStringLiteral("preferences.png"));
   }
 
@@ -111,13 +114,16 @@ class TestMainWindow : public QObject {
     const auto file = dir_ / "tiny-sdxl.safetensors";
     partedit::test::write_single_file_checkpoint(partedit::test::tiny_sdxl_dir(), file, {});
     PreferencesDialog dialog(tinyConfig());
+    QTRY_VERIFY(!dialog.isChecking());
     auto* configRow = dialog.findChild<QLineEdit*>(QStringLiteral("modelConfigFolder"));
     QVERIFY(configRow && !configRow->isEnabled());  // a folder has its own configs
     QVERIFY(dialog.findChild<QPushButton*>(QStringLiteral("chooseCheckpointFile")));
     dialog.setModelFolder(qpath(file));
+    QTRY_VERIFY(!dialog.isChecking());
     QVERIFY2(dialog.modelProblem().isEmpty(), qPrintable(dialog.modelProblem()));
     QVERIFY(configRow->isEnabled());
     dialog.setModelConfigFolder(qpath(partedit::test::tiny_sdxl_dir()));
+    QTRY_VERIFY(!dialog.isChecking());
     QVERIFY(dialog.modelProblem().isEmpty());
     QCOMPARE(dialog.config().modelFolder, qpath(file));
     QCOMPARE(dialog.config().modelConfigFolder, qpath(partedit::test::tiny_sdxl_dir()));
@@ -128,6 +134,7 @@ class TestMainWindow : public QObject {
     const auto lora = dir_ / "lora.safetensors";
     partedit::write_safetensors(lora, {{"lora_unet_x.lora_down.weight", at::zeros({2, 2})}});
     dialog.setModelFolder(qpath(lora));
+    QTRY_VERIFY(!dialog.isChecking());
     QVERIFY2(dialog.modelProblem().contains(QStringLiteral("not a checkpoint of a known family")),
              qPrintable(dialog.modelProblem()));
   }

@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -110,6 +111,7 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   modelConfig_ = folderRow(tr("optional: diffusers folder with the file's configs (other shapes)"), &modelConfigRow_);
   modelConfig_->setObjectName(QStringLiteral("modelConfigFolder"));
   modelsForm->addRow(tr("C&onfig folder:"), modelConfigRow_);
+  modelConfigRow_->setEnabled(false);  // until a check finds a single file
   caption_ = folderRow(tr("optional: BLIP-2 folder for photo captions"), &row);
   caption_->setObjectName(QStringLiteral("captionFolder"));
   modelsForm->addRow(tr("&Caption model:"), row);
@@ -123,7 +125,8 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   device_->setObjectName(QStringLiteral("device"));
   device_->addItem(tr("CPU"), QStringLiteral("cpu"));
   device_->addItem(tr("NVIDIA GPU (CUDA)"), QStringLiteral("cuda"));
-  if (!cudaAvailable()) disable_item(device_, 1, tr("No CUDA device is available to this build of PartEdit."));
+  const EngineDefaultsInfo defaults = engineDefaults();
+  if (!defaults.cuda) disable_item(device_, 1, tr("No CUDA device is available to this build of PartEdit."));
   dtype_ = new QComboBox(compute);
   dtype_->setObjectName(QStringLiteral("dtype"));
   dtype_->addItem(tr("32-bit float (exact, CPU and GPU)"), QStringLiteral("fp32"));
@@ -135,10 +138,10 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
 
   auto* storage = new QGroupBox(tr("Folders"), this);
   auto* storageForm = new QFormLayout(storage);
-  tokens_ = folderRow(defaultTokenFolder(), &row);
+  tokens_ = folderRow(defaults.tokenFolder, &row);
   tokens_->setObjectName(QStringLiteral("tokenFolder"));
   storageForm->addRow(tr("Part &tokens:"), row);
-  cache_ = folderRow(defaultCacheFolder(), &row);
+  cache_ = folderRow(defaults.cacheFolder, &row);
   cache_->setObjectName(QStringLiteral("cacheFolder"));
   storageForm->addRow(tr("Inversion c&ache:"), row);
   auto* cacheRow = new QWidget(storage);
@@ -168,15 +171,27 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   layout->addWidget(buttons_);
   connect(buttons_, &QDialogButtonBox::accepted, this, &PreferencesDialog::accept);
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  watcher_ = new QFutureWatcher<FolderCheckResult>(this);
+  connect(watcher_, &QFutureWatcherBase::finished, this, [this] {
+    checked_ = watcher_->result();
+    checking_ = false;
+    if (recheckAfter_) return recheck();
+    showCheck();
+    Q_EMIT checked();
+    if (acceptWhenChecked_) accept();
+  });
   connect(model_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
   connect(modelConfig_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
   connect(caption_, &QLineEdit::textChanged, this, &PreferencesDialog::recheck);
-  connect(cache_, &QLineEdit::textChanged, this, &PreferencesDialog::updateCacheUsage);
+  connect(cache_, &QLineEdit::textChanged, this, [this] {
+    cacheNote_.clear();
+    recheck();
+  });
   connect(clearCache_, &QPushButton::clicked, this, [this] {
     const auto answer = QMessageBox::question(
         this, tr("Clear the Inversion Cache"),
         tr("Remove every kept inversion (%1)? The next edit of each photo will invert it again.")
-            .arg(formatBytes(cacheUsageBytes(cache_->text()))));
+            .arg(formatBytes(checked_.cacheBytes)));
     if (answer == QMessageBox::Yes) Q_EMIT clearCacheRequested();
   });
   connect(device_, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] {
@@ -195,9 +210,8 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   Q_EMIT device_->currentIndexChanged(device_->currentIndex());
   tokens_->setText(config.tokenFolder);
   cache_->setText(config.cacheFolder);
-  cacheLimit_->setValue((config.cacheLimitBytes > 0 ? config.cacheLimitBytes : defaultCacheLimitBytes()) / kGiB);
+  cacheLimit_->setValue((config.cacheLimitBytes > 0 ? config.cacheLimitBytes : defaults.cacheLimitBytes) / kGiB);
   recheck();
-  updateCacheUsage();
   resize(sizeHint().width() + 160, sizeHint().height());
 }
 
@@ -205,7 +219,7 @@ EngineConfig PreferencesDialog::config() const {
   EngineConfig c = initial_;
   c.modelFolder = model_->text().trimmed();
   // A folder has its own configs: the config folder only travels with a single file.
-  c.modelConfigFolder = isSingleFileCheckpoint(c.modelFolder) ? modelConfig_->text().trimmed() : QString();
+  c.modelConfigFolder = checked_.singleFile ? modelConfig_->text().trimmed() : QString();
   c.captionFolder = caption_->text().trimmed();
   c.device = device_->currentData().toString();
   c.dtype = dtype_->currentData().toString();
@@ -219,30 +233,46 @@ void PreferencesDialog::setModelFolder(const QString& folder) { model_->setText(
 void PreferencesDialog::setModelConfigFolder(const QString& folder) { modelConfig_->setText(folder); }
 void PreferencesDialog::setCaptionFolder(const QString& folder) { caption_->setText(folder); }
 
-void PreferencesDialog::recheck() {
-  const bool singleFile = isSingleFileCheckpoint(model_->text().trimmed());
-  modelConfigRow_->setEnabled(singleFile);
-  QString summary;
-  modelProblem_ = modelPathProblem(model_->text().trimmed(), singleFile ? modelConfig_->text() : QString(), &summary);
-  captionProblem_ = captionFolderProblem(caption_->text().trimmed());
-  show_status(modelStatus_, modelProblem_, singleFile ? tr("✓ %1").arg(summary) : tr("✓ a diffusers model folder"),
-              !model_->text().trimmed().isEmpty());
-  show_status(captionStatus_, captionProblem_, caption_->text().trimmed().isEmpty() ? QString() : tr("✓ a BLIP-2 folder"));
-  buttons_->button(QDialogButtonBox::Ok)->setEnabled(modelProblem_.isEmpty() && captionProblem_.isEmpty());
+FolderCheckRequest PreferencesDialog::checkRequest() const {
+  FolderCheckRequest r;
+  r.modelPath = model_->text();
+  r.modelConfigFolder = modelConfig_->text();
+  r.captionFolder = caption_->text();
+  r.cacheFolder = cache_->text();
+  return r;
 }
 
-void PreferencesDialog::updateCacheUsage() {
-  cacheUsage_->setText(tr("%1 in use").arg(formatBytes(cacheUsageBytes(cache_->text().trimmed()))));
+void PreferencesDialog::recheck() {
+  recheckAfter_ = checking_;
+  if (checking_) return;  // once the running check ends
+  checking_ = true;
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(false);
+  const QString checkingText = tr("Checking…");
+  if (!model_->text().trimmed().isEmpty()) show_status(modelStatus_, checkingText, QString(), false);
+  if (!caption_->text().trimmed().isEmpty()) show_status(captionStatus_, checkingText, QString(), false);
+  watcher_->setFuture(checkFoldersInBackground(checkRequest()));
+}
+
+void PreferencesDialog::showCheck() {
+  modelConfigRow_->setEnabled(checked_.singleFile);
+  show_status(modelStatus_, checked_.modelProblem, tr("✓ %1").arg(checked_.modelSummary),
+              !model_->text().trimmed().isEmpty());
+  show_status(captionStatus_, checked_.captionProblem,
+              caption_->text().trimmed().isEmpty() ? QString() : tr("✓ a BLIP-2 folder"));
+  cacheUsage_->setText(tr("%1 in use").arg(formatBytes(checked_.cacheBytes)) +
+                       (cacheNote_.isEmpty() ? QString() : QStringLiteral(" · ") + cacheNote_));
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(checked_.modelProblem.isEmpty() && checked_.captionProblem.isEmpty());
 }
 
 void PreferencesDialog::showCacheCleared(int removed) {
-  updateCacheUsage();
-  cacheUsage_->setText(cacheUsage_->text() + QStringLiteral(" · ") + tr("%n inversion(s) removed", nullptr, removed));
+  cacheNote_ = tr("%n inversion(s) removed", nullptr, removed);
+  recheck();
 }
 
 void PreferencesDialog::accept() {
-  recheck();
-  if (!modelProblem_.isEmpty() || !captionProblem_.isEmpty()) return;  // the reasons are shown under the fields
+  acceptWhenChecked_ = checking_;
+  if (checking_) return;  // decided when the check ends
+  if (!checked_.modelProblem.isEmpty() || !checked_.captionProblem.isEmpty()) return;  // the reasons are shown under the fields
   QDialog::accept();
 }
 

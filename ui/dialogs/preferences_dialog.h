@@ -3,12 +3,16 @@
 // for a file of an unknown shape (checked as they are chosen; a folder the loader would
 // refuse is refused with its message), device and precision (CUDA only when available),
 // the part-token folder, the inversion cache folder, its size limit and a Clear button.
-// In first-run mode it explains what PartEdit needs and shows only the model folders.
-#include <functional>
-
+// In first-run mode it explains what PartEdit needs and shows only the model folders. The
+// checks run off the GUI thread (folder_checks.h): while one runs the fields say "Checking…"
+// and OK waits for it.
 #include <QDialog>
 
 #include "ui/worker/engine_types.h"
+#include "ui/worker/folder_checks.h"
+
+template <typename T>
+class QFutureWatcher;
 
 class QComboBox;
 class QDialogButtonBox;
@@ -30,11 +34,14 @@ class PreferencesDialog : public QDialog {
   void setModelFolder(const QString& folder);  // a folder or a single-file checkpoint
   void setModelConfigFolder(const QString& folder);
   void setCaptionFolder(const QString& folder);
-  QString modelProblem() const { return modelProblem_; }
-  QString captionProblem() const { return captionProblem_; }
+  // The last check's findings; meaningful once isChecking() is false.
+  QString modelProblem() const { return checked_.modelProblem; }
+  QString captionProblem() const { return checked_.captionProblem; }
+  bool isChecking() const { return checking_; }
 
  Q_SIGNALS:
   void clearCacheRequested();
+  void checked();  // a check of the fields as they are now has finished
 
  public Q_SLOTS:
   void accept() override;
@@ -44,8 +51,9 @@ class PreferencesDialog : public QDialog {
   // A line edit with a Browse… button for a folder; with `checkpointFile` also a File… button
   // for a single-file .safetensors checkpoint.
   QLineEdit* folderRow(const QString& placeholder, QWidget** row, bool checkpointFile = false);
-  void recheck();
-  void updateCacheUsage();
+  void recheck();  // checks the fields as they are now (after the running check, if any)
+  void showCheck();
+  FolderCheckRequest checkRequest() const;
   Mode mode_;
   EngineConfig initial_;
   QLineEdit* model_ = nullptr;
@@ -62,7 +70,12 @@ class PreferencesDialog : public QDialog {
   QLabel* cacheUsage_ = nullptr;
   QPushButton* clearCache_ = nullptr;
   QDialogButtonBox* buttons_ = nullptr;
-  QString modelProblem_, captionProblem_;
+  QFutureWatcher<FolderCheckResult>* watcher_ = nullptr;
+  FolderCheckResult checked_;
+  bool checking_ = false;
+  bool recheckAfter_ = false;      // the fields changed while a check ran
+  bool acceptWhenChecked_ = false; // OK was asked for while a check ran
+  QString cacheNote_;              // "3 inversions removed", after Clear
 };
 
 }  // namespace partedit::ui

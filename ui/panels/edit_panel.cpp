@@ -241,8 +241,8 @@ void EditPanel::setGeneratedSource(const GenerateSettings& generation) {
 
 void EditPanel::setSourcePrompt(const QString& prompt) { sourcePrompt_->setText(prompt); }
 
-void EditPanel::setTokenFolder(const QString& folder) {
-  checker_.setTokenFolder(folder);
+void EditPanel::setPartVocabulary(const PartVocabulary& parts) {
+  checker_.setVocabulary(parts);
   completions_->setStringList(checker_.completions());
   recheck();
 }

@@ -32,7 +32,8 @@ class EditPanel : public QWidget {
   void setSourcePrompt(const QString& prompt);  // e.g. a caption arriving
   bool isPhoto() const { return photo_; }
 
-  void setTokenFolder(const QString& folder);  // re-reads the installed parts
+  // The part names of the engine's token library (EngineWorker::partNamesListed).
+  void setPartVocabulary(const partedit::ui::PartVocabulary& parts);
   void setBusy(bool busy);                     // Apply ↔ Cancel while a request runs
 
   EditSettings editSettings() const;

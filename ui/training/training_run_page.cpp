@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "ui/training/loss_curve.h"
+#include "ui/training/training_previews.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
 
@@ -300,9 +301,9 @@ void TrainingRunPage::onValidation(const TrainingValidationInfo& v) {
                                  .arg(v.point.miou, 0, 'f', 2)
                                  .arg(v.point.step)
                            : tr("mIoU %1 on the held-out images at step %2").arg(v.point.miou, 0, 'f', 2).arg(v.point.step));
-  if (!v.preview.isNull()) {
+  if (!v.image.isNull()) {
     preview_->setPixmap(QPixmap::fromImage(
-        v.preview.scaled(preview_->contentsRect().size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        validationPreview(v.image, v.map, v.paintedMask).scaled(preview_->contentsRect().size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     previewCaption_->setText(tr("%1: the token's map in colour, your mask outlined in white.").arg(v.imageName));
   }
 }

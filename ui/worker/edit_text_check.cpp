@@ -2,9 +2,7 @@
 
 #include <QCoreApplication>
 
-#include "editing/edit_instruction.h"
-#include "editing/token_library.h"
-#include "runtime/error.h"
+#include "engine/edit_job.h"
 
 namespace partedit::ui {
 
@@ -17,24 +15,16 @@ struct EditTextCheckerText {
 
 }  // namespace
 
-struct EditTextChecker::Library {
-  TokenLibrary tokens;
-};
+PartVocabulary::PartVocabulary() : names_(std::make_shared<const PartNames>()) {}
+PartVocabulary::PartVocabulary(std::shared_ptr<const PartNames> names) : names_(std::move(names)) {}
 
-EditTextChecker::EditTextChecker() { setTokenFolder(QString()); }
-EditTextChecker::~EditTextChecker() = default;
-
-void EditTextChecker::setTokenFolder(const QString& userFolder) {
-  std::vector<std::filesystem::path> user;
-  if (!userFolder.isEmpty()) user.emplace_back(userFolder.toStdString());
-  library_ = std::make_unique<Library>(Library{open_token_library(find_shipped_token_dir(current_executable_dir()), user)});
-}
-
-QStringList EditTextChecker::completions() const {
+QStringList PartVocabulary::available() const {
   QStringList names;
-  for (const auto& name : library_->tokens.part_names()) names << QString::fromStdString(name);
+  for (const auto& name : names_->available()) names << QString::fromStdString(name);
   return names;
 }
+
+const PartNames& PartVocabulary::names() const { return *names_; }
 
 EditTextCheck EditTextChecker::check(const QString& text, const QString& sourcePrompt) const {
   EditTextCheck out;
@@ -47,11 +37,12 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
     out.reason = EditTextCheckerText::tr("Start the edit with “with”, e.g. “with a robotic <head>”.");
     return out;
   }
-  const TokenLibrary& library = library_->tokens;
+  const PartNames& parts = vocabulary_.names();
   try {
-    const AppendedEdit edit = parse_appended_edit(
-        trimmed.toStdString(), [&](const std::string& t) { return names_available_part(library, t); });
-    if (!names_available_part(library, edit.part_text)) {
+    const AppendedEdit edit =
+        parse_appended_edit(trimmed.toStdString(), [&](const std::string& t) { return parts.names_part(t); });
+    const auto part = parts.resolve(edit.part_text);  // throws for a word of several parts
+    if (!part) {
       const QStringList installed = completions();
       out.reason = installed.isEmpty()
                        ? EditTextCheckerText::tr("No part token named “%1” is installed; import one in the Part Tokens panel.")
@@ -60,7 +51,7 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
                              .arg(QString::fromStdString(edit.part_text), installed.join(QStringLiteral(", ")));
       return out;
     }
-    out.partName = QString::fromStdString(read_part_token_info(resolve_part_path(library, edit.part_text)).part_name);
+    out.partName = QString::fromStdString(*part);
     out.editPrompt = QString::fromStdString(appended_edit_prompt(sourcePrompt.toStdString(), edit));
     out.ok = true;
   } catch (const Error& e) {

@@ -13,6 +13,7 @@ void register_types() {
     qRegisterMetaType<ProgressInfo>();
     qRegisterMetaType<TokenInfo>();
     qRegisterMetaType<QVector<TokenInfo>>();
+    qRegisterMetaType<PartVocabulary>();
     qRegisterMetaType<ModelInfo>();
     qRegisterMetaType<ResultImages>();
     qRegisterMetaType<TrainingSettings>();

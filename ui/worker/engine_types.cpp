@@ -3,15 +3,8 @@
 
 #include <QCoreApplication>
 
-#include "editing/compositing.h"
 #include "engine/control_ranges.h"
-#include "editing/part_token.h"
-#include "editing/part_edit_pipeline.h"
-#include "pipeline/inversion.h"
-#include "pipeline/text_to_image.h"
-#include "runtime/error.h"
-#include "training/training_options.h"
-#include "training/training_split.h"
+#include "engine/engine.h"
 
 namespace partedit::ui {
 

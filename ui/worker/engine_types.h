@@ -161,8 +161,10 @@ struct TrainingValidationPoint {
 struct TrainingValidationInfo {
   TrainingValidationPoint point;
   bool onTrainingImages = false;  // nothing was held out: measured on the training images
-  QString imageName;              // of the preview
-  QImage preview;                 // that image with the token's current map over it (painted mask outlined)
+  QString imageName;              // the image shown; null images when none is
+  QImage image;                   // a validation image, at the working size
+  QImage map;                     // the token's current map over it (Grayscale8)
+  QImage paintedMask;             // the artist's mask of it (Grayscale8)
 };
 
 // A finished run: the token is kept by the worker until saveTrainedToken().

@@ -5,16 +5,10 @@
 
 #include <ATen/ATen.h>
 
-#include "editing/edit_instruction.h"
-#include "editing/part_edit_pipeline.h"
 #include "engine/engine.h"
+#include "engine/image_settings.h"
 #include "ui/worker/engine_worker_state.h"
 #include "ui/worker/tensor_image.h"
-#include "io/image_io.h"
-#include "pipeline/diffusion_model.h"
-#include "pipeline/inversion_cache.h"
-#include "runtime/error.h"
-#include "runtime/error_text.h"
 
 namespace partedit::ui {
 namespace fs = std::filesystem;
@@ -137,7 +131,7 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   State& s = *state_;
   if (!s.engine || !s.configured) {
     EngineOptions options;
-    options.shipped_token_dir = find_shipped_token_dir(current_executable_dir());
+    options.shipped_token_dir = program_token_dir();
     if (!s.config.tokenFolder.isEmpty()) options.token_dirs = {utf8(s.config.tokenFolder)};
     if (!s.config.captionFolder.isEmpty()) options.caption_model = fs::path(utf8(s.config.captionFolder));
     if (s.config.useCache)
@@ -159,23 +153,20 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   const fs::path folder = utf8(s.config.modelFolder);
   ModelLoadOptions load_options;
   load_options.config_dir = utf8(s.config.modelConfigFolder);
-  const bool loaded = s.engine->has_model() && s.engine->model().folder() == folder &&
-                      s.engine->model().compute().device == compute.device &&
-                      s.engine->model().compute().dtype == compute.dtype &&
-                      s.engine->model().load_options() == load_options;
-  if (loaded) return;
+  if (s.engine->has_model(folder, compute, load_options)) return;
   ProgressInfo loading;
   loading.stage = qt(stage_label(EngineStage::LoadingModel));
   loading.stageId = static_cast<int>(EngineStage::LoadingModel);
   Q_EMIT progress(id, loading);
   s.last_edit.reset();  // its state belongs to the previous model
   s.trained.reset();
-  DiffusionModel& model = s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  const LoadedModelInfo model = *s.engine->loaded_model();
   ModelInfo info;
   info.folder = s.config.modelFolder;
-  info.name = qt(model.name());
-  info.family = qt(family_name(model.family()));
-  info.defaultSize = static_cast<int>(model.default_image_size());
+  info.name = qt(model.name);
+  info.family = qt(model.family);
+  info.defaultSize = static_cast<int>(model.default_size);
   info.compute = qt(compute.describe());
   Q_EMIT modelLoaded(info);
   emitTokens();
@@ -184,9 +175,10 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
 void EngineWorker::emitTokens() {
   State& s = *state_;
   QVector<TokenInfo> tokens;
-  const bool has_model = s.engine->has_model();
-  const int64_t width = has_model ? s.engine->model().prompt_encoder().embed_dim() : 0;
-  const std::string family = has_model ? model_family_code(s.engine->model()) : "";
+  const std::optional<LoadedModelInfo> model = s.engine->loaded_model();
+  const bool has_model = model.has_value();
+  const int64_t width = has_model ? model->token_width : 0;
+  const std::string family = has_model ? model->token_family : "";
   for (const TokenListing& listing : s.engine->tokens().list()) {
     if (listing.shadowed) continue;
     TokenInfo t;
@@ -215,6 +207,7 @@ void EngineWorker::emitTokens() {
     tokens.push_back(t);
   }
   Q_EMIT tokensListed(tokens);
+  Q_EMIT partNamesListed(PartVocabulary(std::make_shared<const PartNames>(s.engine->tokens())));
 }
 
 void EngineWorker::generate(quint64 id, const GenerateSettings& settings) {

@@ -13,6 +13,7 @@
 
 #include <QObject>
 
+#include "ui/worker/edit_text_check.h"
 #include "ui/worker/engine_types.h"
 
 namespace partedit {
@@ -65,6 +66,8 @@ class EngineWorker : public QObject {
   void message(quint64 id, int kind, const QString& text);
   void modelLoaded(const partedit::ui::ModelInfo& info);
   void tokensListed(const QVector<partedit::ui::TokenInfo>& tokens);
+  // With every tokensListed: the names an edit can give its part (for EditTextChecker).
+  void partNamesListed(const partedit::ui::PartVocabulary& parts);
   void resultReady(const partedit::ui::ResultImages& result);
   void captionReady(quint64 id, const QString& caption);
   void exported(quint64 id, const QString& path);

@@ -6,10 +6,8 @@
 
 #include <QString>
 
-#include "editing/part_token.h"
 #include "engine/engine.h"
-#include "runtime/cancel.h"
-#include "runtime/request_cancels.h"
+#include "engine/request_cancels.h"
 #include "ui/worker/engine_worker.h"
 
 namespace partedit::ui {

@@ -3,9 +3,6 @@
 
 #include <ATen/ATen.h>
 
-#include "pipeline/diffusion_model.h"
-#include "runtime/error.h"
-#include "ui/training/training_previews.h"
 #include "ui/worker/engine_worker_state.h"
 #include "ui/worker/tensor_image.h"
 
@@ -52,8 +49,6 @@ void EngineWorker::trainToken(quint64 id, const TrainingSettings& settings) {
     job.checkpoint = fs::path(utf8(settings.checkpointPath));
     job.resume = settings.resume;
 
-    const DiffusionModel& model = engine.model();
-    const FitOptions fit = FitOptions::for_model(model.default_image_size(), model.vae_scale_factor());
     std::map<int64_t, TrainingExample> previews;  // the images the previews show, read once
     TrainingListener listener;
     listener.engine = listener_for(this, id);
@@ -74,11 +69,11 @@ void EngineWorker::trainToken(quint64 id, const TrainingSettings& settings) {
       const auto index = r.preview_example;
       if (index >= 0 && index < static_cast<int64_t>(job.pairs.size()) && r.preview_map.defined()) {
         auto found = previews.find(index);
-        if (found == previews.end()) found = previews.emplace(index, load_training_example(job.pairs[index], fit)).first;
+        if (found == previews.end()) found = previews.emplace(index, engine.training_example(job.pairs[index])).first;
         info.imageName = qt(job.pairs[index].name);
-        info.preview = validationPreview(image_from_tensor(found->second.image),
-                                         mask_from_tensor(r.preview_map.clamp(0, 1)),
-                                         mask_from_tensor(found->second.mask));
+        info.image = image_from_tensor(found->second.image);
+        info.map = mask_from_tensor(r.preview_map.clamp(0, 1));
+        info.paintedMask = mask_from_tensor(found->second.mask);
       }
       Q_EMIT trainingValidated(id, info);
     };

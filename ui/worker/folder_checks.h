@@ -1,23 +1,40 @@
 #pragma once
-// Quick checks and defaults the dialogs need from the engine, without loading anything:
-// whether a folder is a diffusers model or a BLIP-2 model (the loader's own first checks and
-// messages), whether CUDA is usable, where the default folders are, what the cache holds.
+// The checks Preferences makes as folders are chosen (the loaders' own first checks and
+// messages, without loading anything) and the defaults it shows. The checks read model
+// folders, which can be slow on a network disk, so they run on a pool thread, never on the
+// GUI thread, and not on the engine worker either: that one may be busy with a long edit
+// while the artist types a path.
+#include <QFuture>
 #include <QString>
 
 namespace partedit::ui {
 
-QString diffusersFolderProblem(const QString& folder);  // "" when the folder looks loadable
-// The same for a model path that may also be a single-file .safetensors checkpoint (read
-// with the configs of `configFolder`, or the shipped ones); `summary` gets what it is
-// ("SDXL single-file checkpoint, shipped configs sdxl-base-1.0").
-QString modelPathProblem(const QString& path, const QString& configFolder, QString* summary = nullptr);
-bool isSingleFileCheckpoint(const QString& path);
-QString captionFolderProblem(const QString& folder);    // "" when the folder looks loadable
-bool cudaAvailable();
-QString defaultTokenFolder();
-QString defaultCacheFolder();
-qint64 defaultCacheLimitBytes();
-qint64 cacheUsageBytes(const QString& folder);  // "" = the default folder
-QString formatBytes(qint64 bytes);              // "1.5 GB"
+struct FolderCheckRequest {
+  QString modelPath;          // a diffusers folder or a single-file .safetensors checkpoint
+  QString modelConfigFolder;  // a single file's configs ("" = the shipped ones)
+  QString captionFolder;      // "" = none (optional)
+  QString cacheFolder;        // "" = the default folder
+};
+
+struct FolderCheckResult {
+  QString modelProblem;      // "" when the model path looks loadable
+  bool singleFile = false;   // the model path is a single-file checkpoint
+  QString modelSummary;      // what the model path is ("an SDXL single-file checkpoint (shipped configs …)")
+  QString captionProblem;    // "" when loadable or not chosen
+  qint64 cacheBytes = 0;     // what the inversion cache holds
+};
+
+QFuture<FolderCheckResult> checkFoldersInBackground(const FolderCheckRequest& request);
+FolderCheckResult checkFolders(const FolderCheckRequest& request);  // on the calling thread
+
+// Where the engine looks when a setting is left empty, and whether CUDA is usable; reads
+// only the environment.
+struct EngineDefaultsInfo {
+  QString tokenFolder, cacheFolder;
+  qint64 cacheLimitBytes = 0;
+  bool cuda = false;
+};
+EngineDefaultsInfo engineDefaults();
+QString formatBytes(qint64 bytes);  // "1.5 GB"
 
 }  // namespace partedit::ui

@@ -6,7 +6,7 @@
 
 #include <ATen/ATen.h>
 
-#include "runtime/error.h"
+#include "engine/engine_events.h"  // Error
 
 namespace partedit::ui {
 

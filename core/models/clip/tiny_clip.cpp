@@ -8,11 +8,11 @@
 #include "models/blip2/blip_image_processor.h"
 #include "models/clip/clip_model.h"
 #include "models/tiny_model_parts.h"
+#include "runtime/text.h"
 #include "runtime/error.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
-using tiny::ends_with;
 
 namespace {
 

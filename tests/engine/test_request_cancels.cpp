@@ -3,7 +3,7 @@
 // request nor a late cancel mixes them up.
 #include <QtTest>
 
-#include "runtime/request_cancels.h"
+#include "engine/request_cancels.h"
 #include "support/test_registry.h"
 
 // The file's own names, apart from the other files of its unity batch.
