@@ -24,6 +24,12 @@ const QPixmap& checkerTile() {
 }
 }  // namespace
 
+QImage toPaintFormat(const QImage& image) {
+  if (image.isNull()) return image;
+  return image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
+                                                       : QImage::Format_RGB32);
+}
+
 void paintCheckerboard(QPainter& painter, const QRectF& area) {
   painter.save();
   painter.setBrushOrigin(0, 0);

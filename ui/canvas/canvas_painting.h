@@ -1,14 +1,28 @@
 #pragma once
 #include <QColor>
+#include <QImage>
 #include <QPointF>
 #include <QRectF>
 #include <QString>
 
 class QPainter;
 
-// Stateless painting pieces of the image canvas, kept apart so image_canvas.cpp stays about
-// behaviour (events, transform, modes) rather than pixels.
+// Stateless painting pieces of the image canvas and the mask painter, kept apart so their
+// files stay about behaviour (events, transform, modes) rather than pixels.
 namespace partedit::ui::canvas_painting {
+
+// The image in a format that paints without a per-paint conversion (premultiplied ARGB or
+// RGB32); null stays null.
+QImage toPaintFormat(const QImage& image);
+
+// Beyond this many device pixels per image pixel images are drawn with nearest-neighbour
+// sampling: at high zoom the artist inspects individual pixels, and bilinear filtering would
+// smear exactly the detail they zoomed in to see. Below it (and always when zoomed out)
+// smooth sampling avoids the aliasing and uneven pixel widths of nearest at odd scales.
+constexpr double kNearestAbovePixelScale = 2.0;
+inline bool samplesSmoothly(double devicePixelsPerImagePixel) {
+  return devicePixelsPerImagePixel <= kNearestAbovePixelScale;
+}
 
 // The neutral grey around the image: a fixed mid-dark tone so colours are judged against
 // the same surround whatever the desktop theme.

@@ -2,9 +2,9 @@
 #include <QColor>
 #include <QImage>
 #include <QPoint>
-#include <QWidget>
 
-#include "ui/canvas/canvas_transform.h"
+#include "ui/canvas/canvas_view.h"
+#include "ui/canvas/split_divider_tool.h"
 
 class QMimeData;
 
@@ -12,9 +12,8 @@ namespace partedit::ui {
 
 // Shows one image with zoom and pan, a checkerboard under transparency, the edit mask as a
 // coloured overlay and a before/after comparison. Works on QImage only (no engine types).
-// A plain QWidget rather than a scroll area: panning is free (clamped by CanvasTransform)
-// the way painting apps behave, and scroll bars would fight the zoom-around-cursor.
-class ImageCanvas : public QWidget {
+// Zoom, pan and the pointer are the CanvasView's; its one tool drags the split divider.
+class ImageCanvas : public CanvasView {
   Q_OBJECT
  public:
   enum class ComparisonMode {
@@ -23,8 +22,6 @@ class ImageCanvas : public QWidget {
     Split,   // before left of a draggable vertical divider, after right of it
   };
   Q_ENUM(ComparisonMode)
-
-  static constexpr double kZoomStep = 1.25;  // one zoomIn()/zoomOut() or one wheel notch
 
   explicit ImageCanvas(QWidget* parent = nullptr);
 
@@ -65,22 +62,16 @@ class ImageCanvas : public QWidget {
   // column while zooming and panning.
   void setSplitPosition(double fractionOfImageWidth);
   double splitPosition() const { return splitPosition_; }
-
-  double zoom() const { return transform_.zoom(); }
-  const CanvasTransform& viewTransform() const { return transform_; }
-  bool isFittedToWindow() const { return fitted_; }  // re-fits on resize until zoomed/panned
+  // Split mode with an image and a comparison image: the divider is on screen, at this x.
+  bool isSplitShown() const;
+  double splitDividerX() const;  // in viewport coordinates
 
  public Q_SLOTS:
-  void fitToWindow();
-  void actualSize();
-  void zoomIn();
-  void zoomOut();
   void setMaskOpacity(double opacity);  // 0..1
   void setMaskVisible(bool visible);
   void setShowingBefore(bool showing);  // used in Toggle mode (a held key or a checked action)
 
  Q_SIGNALS:
-  void zoomChanged(double zoom);
   // The logical image pixel under the cursor for the status bar; onImage is false when the
   // cursor is outside the image (or left the canvas).
   void cursorImagePositionChanged(QPoint imagePixel, bool onImage);
@@ -88,12 +79,8 @@ class ImageCanvas : public QWidget {
   void splitPositionChanged(double fractionOfImageWidth);
 
  protected:
-  void paintEvent(QPaintEvent* event) override;
-  void resizeEvent(QResizeEvent* event) override;
-  void wheelEvent(QWheelEvent* event) override;
-  void mousePressEvent(QMouseEvent* event) override;
-  void mouseMoveEvent(QMouseEvent* event) override;
-  void mouseReleaseEvent(QMouseEvent* event) override;
+  void paintCanvas(QPainter& painter, const QRect& exposed) override;
+  void pointerMoved(const QPointF& position) override;
   void keyPressEvent(QKeyEvent* event) override;
   void keyReleaseEvent(QKeyEvent* event) override;
   void focusOutEvent(QFocusEvent* event) override;
@@ -105,12 +92,6 @@ class ImageCanvas : public QWidget {
  private:
   void paintImage(QPainter& painter, const QImage& image, const QRectF& visibleArea) const;
   void paintSplitComparison(QPainter& painter, const QRectF& imageRect);
-  void zoomAround(double factor, const QPointF& anchor);
-  void viewChanged(double previousZoom);
-  double dividerX() const;  // in viewport coordinates
-  bool nearDivider(const QPointF& position) const;
-  void updateCursor();
-  void reportCursor(const QPointF& position);
   static QString droppableImagePath(const QMimeData* mime);
 
   QImage image_;   // converted once to a fast-to-paint format
@@ -127,14 +108,8 @@ class ImageCanvas : public QWidget {
   int compareHoldKey_ = Qt::Key_Backslash;
   double splitPosition_ = 0.5;
   QString placeholderText_;
-
-  CanvasTransform transform_;
-  bool fitted_ = true;
-  bool spaceHeld_ = false;
-  bool panning_ = false;
-  bool draggingDivider_ = false;
   bool dropHighlighted_ = false;
-  QPointF lastDragPosition_;
+  SplitDividerTool splitDivider_{*this};
 };
 
 }  // namespace partedit::ui
