@@ -1,12 +1,16 @@
 #include "batch_manifest.h"
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
+#include "batch_outputs.h"
 #include "cli_app.h"
+#include "content_hash.h"
 #include "edit_command.h"
 #include "runtime/error.h"
+#include "runtime/message_text.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -102,22 +106,61 @@ ordered_json resolved_entry(const ordered_json& object, const fs::path& base, co
   return entry;
 }
 
+// Parses one JSON text, refusing an object that gives a key twice (its last value would win
+// unseen). Throws Error for that, nlohmann's parse_error for text that is not JSON.
+ordered_json parse_refusing_duplicate_keys(const std::string& text) {
+  std::vector<std::set<std::string>> open_objects;  // the keys of each object being read
+  const ordered_json::parser_callback_t check = [&](int, ordered_json::parse_event_t event, ordered_json& parsed) {
+    using Event = ordered_json::parse_event_t;
+    if (event == Event::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Event::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == Event::key && !open_objects.empty() &&
+               !open_objects.back().insert(parsed.get<std::string>()).second) {
+      throw Error("the key \"" + parsed.get<std::string>() + "\" is given twice (which one is meant?); keep one");
+    }
+    return true;
+  };
+  return ordered_json::parse(text, check);
+}
+
+// The message of a parse_error without nlohmann's "[json.exception.parse_error.101] " prefix,
+// printable: it quotes the bytes it stopped at, which may be anything.
+std::string parse_error_text(const nlohmann::json::parse_error& e) {
+  const std::string what = e.what();
+  const size_t end = what.find("] ");
+  return printable_excerpt(end == std::string::npos ? what : what.substr(end + 2), 300);
+}
+
 ordered_json read_defaults(const fs::path& file) {
-  std::ifstream in(file);
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw Error("cannot read the defaults file " + file.string());
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   ordered_json defaults;
   try {
-    defaults = ordered_json::parse(in);
+    defaults = parse_refusing_duplicate_keys(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw Error(file.string() + " is not JSON: " + e.what());
+    throw Error(file.string() + " is not JSON: " + parse_error_text(e));
+  } catch (const Error& e) {
+    throw Error(file.string() + ": " + e.what());
   }
   if (!defaults.is_object()) throw Error(file.string() + " must hold one JSON object of shared keys");
   return defaults;
 }
 
+// The content hash of what the line runs: its keys over the defaults', paths resolved, outputs
+// relative to --out (so that a moved --out folder keeps its results), and the seed it draws.
+std::string line_key(const ManifestLine& line, const fs::path& out_dir, bool seed_from_line) {
+  ordered_json material = line.entry;
+  for (const auto& [key, path] : line.outputs) material[key] = path.lexically_relative(out_dir).string();
+  if (seed_from_line) material["seed"] = line.line_number;
+  return hash_hex(fnv1a64(material.dump(-1, ' ', false, ordered_json::error_handler_t::replace)));
+}
+
 void fill_line(ManifestLine& line, const ordered_json& object, const ordered_json& defaults,
                const std::map<std::string, OptionKind>& kinds, const fs::path& manifest_dir,
-               const fs::path& defaults_dir, const fs::path& out_dir) {
+               const fs::path& defaults_dir, const fs::path& out_dir, const fs::path& out_root) {
   if (!object.is_object()) throw Error("a line must be a JSON object of edit options, got " + object.dump().substr(0, 60));
   for (const auto* keys : {&defaults, &object})
     for (const auto& [key, value] : keys->items()) {
@@ -134,14 +177,20 @@ void fill_line(ManifestLine& line, const ordered_json& object, const ordered_jso
   for (const auto& [key, value] : line.entry.items()) {
     if (kNoiseKeys.count(key) && !value.is_null()) has_noise = true;
     if (key == "eval-mask") {
-      if (!value.is_null()) line.eval_mask = fs::path(value.get<std::string>());
+      if (value.is_string()) line.eval_mask = fs::path(value.get<std::string>());
+      else if (!value.is_null()) throw Error("\"eval-mask\" takes one path");
       continue;
     }
     const auto words = key_words(key, value, kinds.at(key));
     line.words.insert(line.words.end(), words.begin(), words.end());
-    if (kOutputPathKeys.count(key) && !value.is_null()) line.outputs.emplace_back(key, value.get<std::string>());
+    if (kOutputPathKeys.count(key) && value.is_string()) {
+      const fs::path output = value.get<std::string>();
+      check_output_inside(out_root, key, output);
+      line.outputs.emplace_back(key, output);
+    }
   }
   if (!has_noise) line.words.insert(line.words.end(), {"--seed", std::to_string(line.line_number)});
+  line.key = line_key(line, out_dir, !has_noise);
   auto text = [&](const char* key) { return line.entry.contains(key) ? line.entry[key].dump() : std::string("-"); };
   line.model_key = text("model") + " " + text("config") + " " + text("prediction-type");
 }
@@ -159,7 +208,8 @@ Manifest read_manifest(const fs::path& file, const std::optional<fs::path>& defa
 
   Manifest manifest;
   manifest.file = file;
-  std::map<fs::path, size_t> writers;  // output file -> the line number that writes it
+  manifest.out_root = fs::weakly_canonical(out);
+  std::map<fs::path, size_t> writers;  // output file, resolved -> the line number that writes it
   size_t number = 0;
   for (std::string text; std::getline(in, text);) {
     ++number;
@@ -170,18 +220,17 @@ Manifest read_manifest(const fs::path& file, const std::optional<fs::path>& defa
     try {
       ordered_json object;
       try {
-        object = ordered_json::parse(text);
+        object = parse_refusing_duplicate_keys(text);
       } catch (const nlohmann::json::parse_error& e) {
-        const std::string what = e.what();
-        throw Error("not JSON: " + what.substr(what.find(']') + 2));
+        throw Error("not JSON: " + parse_error_text(e));
       }
-      fill_line(line, object, defaults, kinds, manifest_dir, defaults_dir, out);
+      fill_line(line, object, defaults, kinds, manifest_dir, defaults_dir, out, manifest.out_root);
       for (const auto& [key, output] : line.outputs) {
-        const auto [it, first] = writers.emplace(output, number);
+        const auto [it, first] = writers.emplace(fs::weakly_canonical(output), number);
         if (!first)
           throw Error("writes " + output.string() + ", which line " + std::to_string(it->second) + " writes too");
       }
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // whatever a line holds, it is that line's error only
       line.error = e.what();
     }
     manifest.lines.push_back(std::move(line));

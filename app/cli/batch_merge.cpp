@@ -117,11 +117,21 @@ std::map<size_t, ordered_json> read_edit_records(const std::map<size_t, fs::path
   std::map<size_t, ordered_json> by_index;
   size_t edits = 0;
   for (const auto& [shard, file] : files) {
-    for (auto& record : read_json_lines(file)) {
+    ShardLog log = read_shard_log(file);
+    if (log.cut_short)
+      throw Error(file.string() + " ends in a record cut short (the shard was killed while writing it): run shard " +
+                  std::to_string(shard) + "/" + std::to_string(count) + " again with --resume, then merge");
+    for (auto& record : log.records) {
       const size_t index = record.at("index").get<size_t>();
+      if (!record.contains("edits") || !record.at("edits").is_number_unsigned())
+        throw Error(file.string() + " holds a record of edit " + std::to_string(index) + " without the manifest's edit count; it was not written by batch");
       const size_t total = record.at("edits").get<size_t>();
       if (edits != 0 && total != edits) throw Error(file.string() + " comes from another manifest (" + std::to_string(total) + " edits, not " + std::to_string(edits) + ")");
       edits = total;
+      if (index >= total)
+        throw Error(file.string() + " holds a record of edit " + std::to_string(index) + ", but its manifest has " +
+                    std::to_string(total) + " edits: run shard " + std::to_string(shard) + "/" + std::to_string(count) +
+                    " again with --resume (which refuses records that are not the manifest's), then merge");
       if (index % count != shard) throw Error(file.string() + " holds edit " + std::to_string(index) + ", which is not shard " + std::to_string(shard) + "'s");
       record.erase("shard");
       record.erase("seconds");
@@ -160,7 +170,7 @@ MergeSummary merge_batch_results(const fs::path& dir) {
   MergeSummary summary;
   summary.shards = count;
   for (const auto& [index, record] : by_index) {
-    jsonl += record.dump() + "\n";
+    jsonl += record_line(record);
     std::vector<ordered_json> row;
     for (const auto& key : kRowKeys) row.push_back(field(record, key));
     row.push_back(field(field(record, "outputs"), "out"));

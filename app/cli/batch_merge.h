@@ -6,7 +6,9 @@
 // - means.jsonl and means.csv: the mean scores over all edits, per part and per edit (what
 //   the part becomes); PSNR over the edits whose background changed (an identical background
 //   has no finite PSNR; those are counted in "identical_backgrounds").
-// Every shard 0..N-1 must be there and every edit of the manifest must have a record.
+// Every shard 0..N-1 must be there and every edit of the manifest must have a record; a shard
+// whose last record was cut short by a crash, or a record of an edit the manifest does not have,
+// is refused (--resume repairs both).
 #include <cstddef>
 #include <filesystem>
 #include <string>

@@ -1,13 +1,15 @@
 // partedit-cli batch: the edits of a JSON Lines manifest (batch_manifest.h), one shard of them
 // per process (--shard I/N: the lines whose index modulo N is I), with the model loaded once
 // and kept; results per shard (batch_results.h), joined by --merge (batch_merge.h). A cluster's
-// own scheduler runs the shards (packaging/cluster/).
+// own scheduler runs the shards (packaging/cluster/). Everything a batch writes is inside --out
+// (batch_outputs.h); a line's failure, whatever it is, is that line's record, never the batch's end.
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,7 @@
 #include "batch_eval.h"
 #include "batch_manifest.h"
 #include "batch_merge.h"
+#include "batch_outputs.h"
 #include "batch_results.h"
 #include "cli_app.h"
 #include "cli_common.h"
@@ -25,6 +28,7 @@
 #include "runtime/error.h"
 #include "runtime/error_text.h"
 #include "runtime/elapsed.h"
+#include "runtime/message_text.h"
 
 namespace partedit::cli {
 namespace fs = std::filesystem;
@@ -61,9 +65,16 @@ std::string edit_text(const EditInstruction& instruction) {
   return instruction.edit_prompt;
 }
 
-bool outputs_complete(const ManifestLine& line) {
-  return std::all_of(line.outputs.begin(), line.outputs.end(),
-                     [](const auto& output) { return fs::is_regular_file(output.second); });
+// Whether `record` has `key` and it equals `value` (a record read back may hold anything).
+bool field_equals(const ordered_json& record, const char* key, const ordered_json& value) {
+  return record.is_object() && record.contains(key) && record.at(key) == value;
+}
+
+// A line's error as it goes into its record and onto the terminal: printable, valid UTF-8
+// (a message may quote raw bytes of the manifest), and of bounded length.
+std::string line_error_text(const std::string& message) {
+  constexpr size_t kMaxErrorChars = 2000;
+  return printable_excerpt(message, kMaxErrorChars);
 }
 
 // Lines of one model together, models in the order the shard first needs them.
@@ -99,33 +110,49 @@ class ShardRun {
   // This shard's lines checked before any model is loaded: malformed ones recorded as failed,
   // finished ones (with --resume) skipped, the rest prepared.
   void plan() {
+    if (options_.resume) {
+      refuse_foreign_records();
+      results_.compact();  // without a torn last record, refused or superseded ones: appends follow
+    }
     size_t mine = 0;
+    std::map<fs::path, std::set<std::string>> to_write;  // folder -> the outputs about to be written there
     for (const ManifestLine& line : manifest_.lines) {
       if (line.index % shard_.count != shard_.index) continue;
       ++mine;
+      // Lines that fail here cost nothing to redo: their records are fsynced once, below.
       if (!line.error.empty()) {
-        fail(line, base_record(line), line.error);
+        fail(line, base_record(line), line.error, false);
         continue;
       }
-      const ordered_json* done = options_.resume ? results_.find(line.index) : nullptr;
-      if (done && done->at("status") == "ok" && (!options_.eval || done->contains("scores")) && outputs_complete(line)) {
+      if (finished_before(line)) {
         ++skipped_;
         continue;
       }
       try {
         for (const auto& [key, output] : line.outputs) {
-          fs::create_directories(output.parent_path());
-          remove_stale_temporaries(output);
+          check_output_inside(manifest_.out_root, key, output);  // again: the folders may have changed
+          std::error_code error;
+          fs::create_directories(output.parent_path(), error);
+          if (error)
+            throw Error("\"" + key + "\": cannot create the folder " + output.parent_path().string() + " (" +
+                        error.message() + ")");
+          check_output_inside(manifest_.out_root, key, output);
+          to_write[output.parent_path()].insert(output.filename().string());
         }
         PlannedEdit edit;
         edit.line = &line;
         edit.command = std::make_unique<EditCommandLine>(line.words);
         edit.prepared = prepare_edit(edit.command->command(), edit.command->options());
         planned_.push_back(std::move(edit));
-      } catch (const Error& e) {
-        fail(line, base_record(line), e.what());
+      } catch (...) {
+        const ErrorText error = describe_exception(std::current_exception());
+        if (error.kind == ErrorKind::Cancelled) throw;
+        fail(line, base_record(line), error.message, false);
       }
     }
+    results_.sync();
+    // What a killed run left of the files about to be written, each folder read once.
+    for (const auto& [folder, names] : to_write) remove_stale_temporaries(folder, names);
     std::cerr << "shard " << shard_.text() << ": " << mine << " of " << manifest_.lines.size() << " edits";
     if (skipped_ > 0) std::cerr << ", " << skipped_ << " done already";
     std::cerr << ", " << planned_.size() << " to run\n";
@@ -158,6 +185,7 @@ class ShardRun {
         record["edit_prompt"] = result.edit.edit_prompt;
         if (result.edit.noise_from_seed) record["seed"] = result.edit.seed;
         if (scorer) record["scores"] = scorer->score(result, line);
+        record["files"] = output_fingerprints(line.outputs);
       } catch (...) {
         const ErrorText error = describe_exception(std::current_exception());
         if (error.kind == ErrorKind::Cancelled) throw;  // Ctrl-C: the finished lines are recorded
@@ -170,6 +198,9 @@ class ShardRun {
     }
   }
 
+  // The results file rewritten: one record per line, in the order they finished.
+  void compact() { results_.compact(); }
+
   size_t edited() const { return edited_; }
   size_t skipped() const { return skipped_; }
   size_t failed() const { return failed_; }
@@ -179,7 +210,7 @@ class ShardRun {
   // The record's fields every line has, before it runs.
   ordered_json base_record(const ManifestLine& line) const {
     ordered_json record = {{"line", line.line_number}, {"index", line.index}, {"edits", manifest_.lines.size()},
-                           {"status", "error"}};
+                           {"key", line.key}, {"status", "error"}};
     if (line.entry.contains("model")) record["model"] = line.entry["model"];
     ordered_json outputs = ordered_json::object();
     for (const auto& [key, path] : line.outputs) outputs[key] = path.lexically_relative(out_).string();
@@ -188,12 +219,52 @@ class ShardRun {
     return record;
   }
 
-  void fail(const ManifestLine& line, ordered_json record, const std::string& message) {
-    std::cerr << line_place(manifest_, line) << ": error: " << message << "\n";
+  void fail(const ManifestLine& line, ordered_json record, const std::string& message, bool durable = true) {
+    const std::string text = line_error_text(message);
+    std::cerr << line_place(manifest_, line) << ": error: " << text << "\n";
     record["status"] = "error";
-    record["error"] = message;
-    results_.put(std::move(record));
+    record["error"] = text;
+    results_.put(std::move(record), durable);
     ++failed_;
+  }
+
+  // With --resume: whether the line's record says it finished, for the line as it is now, with
+  // its outputs as they were written. Says why a finished line runs again.
+  bool finished_before(const ManifestLine& line) {
+    const ordered_json* done = options_.resume ? results_.find(line.index) : nullptr;
+    if (!done || !field_equals(*done, "status", "ok") || (options_.eval && !done->contains("scores"))) return false;
+    const std::string changed = outputs_changed(done->contains("files") ? done->at("files") : ordered_json(), line.outputs);
+    if (changed.empty()) return true;
+    std::cerr << line_place(manifest_, line) << ": runs again: " << line_error_text(changed) << "\n";
+    return false;
+  }
+
+  // With --resume: the records read back that are not of a line of this shard as the manifest
+  // has it now (an index the manifest lacks, another shard's, another line's content) are
+  // dropped, with a warning: they must not stand for a line or reach the merged results.
+  void refuse_foreign_records() {
+    constexpr size_t kMaxWarnings = 10;
+    size_t refused = 0;
+    for (const size_t index : results_.indices()) {
+      const ordered_json& record = *results_.find(index);
+      std::string why;
+      if (index >= manifest_.lines.size()) {
+        why = "the manifest has " + std::to_string(manifest_.lines.size()) + " edits); left out of the results";
+      } else if (index % shard_.count != shard_.index) {
+        why = "it is not shard " + shard_.text() + "'s); left out of the results";
+      } else {
+        const ManifestLine& line = manifest_.lines[index];
+        if (!field_equals(record, "line", line.line_number) || !field_equals(record, "key", line.key))
+          why = "line " + std::to_string(line.line_number) + " of the manifest is not what it ran); it runs again";
+      }
+      if (why.empty()) continue;
+      if (++refused <= kMaxWarnings)
+        std::cerr << results_.file().filename().string() << ": refused the record of edit " << index << " (" << why
+                  << "\n";
+      results_.drop(index);
+    }
+    if (refused > kMaxWarnings)
+      std::cerr << results_.file().filename().string() << ": refused " << refused - kMaxWarnings << " more records\n";
   }
 
   const BatchOptions& options_;
@@ -204,6 +275,15 @@ class ShardRun {
   std::vector<PlannedEdit> planned_;
   size_t skipped_ = 0, failed_ = 0, edited_ = 0;
 };
+
+// --out, made when missing; a file or an unmakeable folder is said so, not as a filesystem error.
+void create_out_folder(const fs::path& out) {
+  std::error_code error;
+  if (fs::exists(out, error) && !fs::is_directory(out, error))
+    throw Error("--out " + out.string() + " is a file, not a folder (batch writes its outputs and results into a folder)");
+  fs::create_directories(out, error);
+  if (error) throw Error("--out " + out.string() + ": cannot create the folder (" + error.message() + ")");
+}
 
 int batch(const CLI::App& command, const BatchOptions& o) {
   if (!o.merge.empty()) {
@@ -218,10 +298,21 @@ int batch(const CLI::App& command, const BatchOptions& o) {
   const Shard shard = parse_shard(o.shard);
   const ComputeOptions compute = o.run.compute();
   const auto start = std::chrono::steady_clock::now();
-  fs::create_directories(o.out);
-  ShardRun run(o, shard, fs::absolute(o.out));
+  create_out_folder(o.out);
+  fs::path out = fs::absolute(o.out).lexically_normal();
+  if (!out.has_filename()) out = out.parent_path();  // "dir/": relative paths are taken from "dir"
+  ShardRun run(o, shard, out);
   run.plan();
-  run.run(compute);
+  try {
+    run.run(compute);
+  } catch (...) {
+    try {
+      run.compact();  // Ctrl-C: the lines finished so far, each once (the log is valid without it)
+    } catch (...) {
+    }
+    throw;
+  }
+  run.compact();
   const double total = seconds_since(start);
   std::cout << "shard " << shard.text() << ": " << run.edited() << " edited, " << run.skipped() << " done already, "
             << run.failed() << " failed; results in " << run.results_file().string() << "\n";
@@ -245,14 +336,15 @@ Command add_batch(CLI::App& root) {
   command->add_option("manifest", o->manifest,
                       "one edit per line: a JSON object whose keys are edit's long options without the dashes")
       ->type_name("MANIFEST");
-  command->add_option("--out", o->out, "the folder outputs are written to (relative \"out\" paths) and the results")
+  command->add_option("--out", o->out, "the folder outputs (relative \"out\" paths) and results go to; nothing is written outside it")
       ->type_name("DIR");
   command->add_option("--defaults", o->defaults, "a JSON object of keys every line shares (a line's own keys win)")
       ->type_name("FILE");
   command->add_option("--shard", o->shard, "run the lines whose index modulo N is I (0 <= I < N)")
       ->type_name("I/N")
       ->capture_default_str();
-  command->add_flag("--resume", o->resume, "skip the lines whose results and outputs are there; run the rest");
+  command->add_flag("--resume", o->resume,
+                    "skip the lines whose results are there and whose outputs are as written; run the rest");
   command->add_flag("--eval", o->eval, "score each edit (as partedit-cli eval) into its result");
   command->add_option("--clip-model", o->clip_model, "CLIP folder for --eval's CLIP scores (else PSNR and SSIM only)")
       ->type_name("DIR");

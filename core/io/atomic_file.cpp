@@ -92,4 +92,15 @@ void remove_stale_temporaries(const fs::path& path) {
     if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
 }
 
+void remove_stale_temporaries(const fs::path& folder, const std::set<std::string>& file_names) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    // ".NAME.tmp-PID-N" (temporary_prefix): NAME is what it was written for.
+    const std::string name = entry.path().filename().string();
+    const size_t tail = name.rfind(".tmp-");
+    if (name.size() < 2 || name[0] != '.' || tail == std::string::npos || tail < 1) continue;
+    if (file_names.count(name.substr(1, tail - 1))) fs::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace partedit

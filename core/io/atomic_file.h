@@ -4,6 +4,7 @@
 // killed process, leaves the previous file as it was.
 #include <cstddef>
 #include <filesystem>
+#include <set>
 #include <string>
 
 namespace partedit {
@@ -35,5 +36,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
 // Removes what a killed writer of `path` left behind: its temporary files
 // (".NAME.tmp-PID-N" next to it). Errors are ignored.
 void remove_stale_temporaries(const std::filesystem::path& path);
+
+// The same for the files `file_names` of `folder`, reading the folder once (a batch of many
+// outputs in one folder would read it once per output).
+void remove_stale_temporaries(const std::filesystem::path& folder, const std::set<std::string>& file_names);
 
 }  // namespace partedit

@@ -59,6 +59,18 @@ class TestAtomicFile : public QObject {
     QVERIFY(fs::exists(dir / "a.txt"));
     QVERIFY(fs::exists(dir / ".a.txt.bak"));
   }
+  // The folder-at-once form removes the temporaries of the named files only.
+  void staleTemporariesOfManyTargetsInOnePass() {
+    test::TempDir dir;
+    for (const char* name : {".a.txt.tmp-12-0", ".b.png.tmp-99-7", ".c.txt.tmp-12-0", "a.txt", ".a.txt.bak", ".tmp-1-2",
+                             ".x.tmp-1.png.tmp-5-6"})
+      std::ofstream(dir / name) << "x";
+    remove_stale_temporaries(dir.path(), {"a.txt", "b.png", "x.tmp-1.png"});
+    QVERIFY(!fs::exists(dir / ".a.txt.tmp-12-0"));
+    QVERIFY(!fs::exists(dir / ".b.png.tmp-99-7"));
+    QVERIFY(!fs::exists(dir / ".x.tmp-1.png.tmp-5-6"));
+    for (const char* kept : {".c.txt.tmp-12-0", "a.txt", ".a.txt.bak", ".tmp-1-2"}) QVERIFY2(fs::exists(dir / kept), kept);
+  }
   void aFolderThatCannotBeWrittenNamesTheFile() {
     if (::geteuid() == 0) QSKIP("root may write into a read-only folder");
     test::TempDir dir;
