@@ -5,11 +5,18 @@
 // public pieces it is built from are used directly: PyTorchStreamReader opens the zip,
 // the pickle is rewritten to use only MARK-based SETITEMS/APPENDS, and an Unpickler loads
 // it with every storage on the CPU and parameters unwrapped through a type resolver.
+// Nothing in the file is trusted: member sizes are checked before anything is extracted,
+// every pickle argument against the pickle's length, and each tensor's offset, sizes and
+// strides against the bytes its storage record holds before any element is read
+// (torch.save's tensor constructor is renamed in the pickle so that the type resolver
+// hands it to a checked rebuild; LibTorch's checks none of them).
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
+#include <string_view>
 
 #include <ATen/ATen.h>
 #include <caffe2/serialize/in_memory_adapter.h>
@@ -18,6 +25,8 @@
 #include <torch/csrc/jit/serialization/unpickler.h>
 
 #include "editing/part_token.h"
+#include "io/zip_directory.h"
+#include "runtime/byte_size.h"
 #include "runtime/text.h"
 #include "runtime/error.h"
 
@@ -102,15 +111,40 @@ std::optional<size_t> argument_size(const std::string& in, size_t pos, const OpI
   return size;
 }
 
+// LibTorch's unpickler allocates a length-prefixed argument before it reads it, so one
+// changed byte of a 4-byte length made a 200-byte pickle allocate 4 GiB. Every opcode's
+// argument must fit in the rest of the pickle; the walk ends where the unpickler would.
+void check_pickle_arguments(const fs::path& path, const std::string& pickle) {
+  for (size_t pos = 0; pos < pickle.size();) {
+    const size_t at = pos;
+    const uint8_t op = uint8_t(pickle[pos++]);
+    const auto info = op_info(op);
+    if (!info || info->effect == Effect::Stop) return;  // an unknown opcode is refused by the unpickler
+    const auto skip = argument_size(pickle, pos, *info);
+    if (!skip)
+      throw Error(path.string() + " is damaged or truncated: its pickle ends inside the argument of the opcode at byte " +
+                  std::to_string(at) + " (" + std::to_string(pickle.size()) + " bytes); download it again");
+    pos += *skip;
+  }
+}
+
+// torch.save's tensor constructor, and the name it is renamed to so that the type resolver
+// hands it to load_object: LibTorch's own rebuild trusts the offset, sizes and strides, and
+// silently turns a negative stride into a positive one, so the file's own values are lost.
+const std::string kTorchRebuildTensor = "torch._utils\n_rebuild_tensor_v2\n";
+const std::string kCheckedRebuildTensor = "partedit\n_rebuild_tensor_v2\n";
+
 // Returns the pickle with every SETITEM (dict, key, value) rewritten as
 // dict MARK key value SETITEMS and every APPEND as list MARK item APPENDS; that needs the
 // byte offset where each stack item's construction starts, found by simulating the stack.
+// GLOBAL torch._utils _rebuild_tensor_v2 becomes partedit _rebuild_tensor_v2.
 // Anything unexpected returns the input unchanged for the Unpickler to report.
 std::string normalise_pickle(const std::string& in) {
   std::vector<size_t> stack;                          // start offset of each stack item
   std::vector<std::pair<size_t, size_t>> marks;       // (stack size, offset of the MARK)
   std::vector<size_t> inserts;                        // offsets that get a MARK before them
   std::vector<std::pair<size_t, char>> replacements;  // (offset, new opcode), ascending
+  std::vector<size_t> renames;                        // offsets of kTorchRebuildTensor arguments, ascending
   for (size_t pos = 0; pos < in.size();) {
     const size_t at = pos;
     const uint8_t op = uint8_t(in[pos++]);
@@ -118,6 +152,7 @@ std::string normalise_pickle(const std::string& in) {
     if (!info) return in;
     const auto skip = argument_size(in, pos, *info);
     if (!skip) return in;
+    if (op == 'c' && in.compare(pos, *skip, kTorchRebuildTensor) == 0) renames.push_back(pos);
     pos += *skip;
     switch (info->effect) {
       case Effect::Keep: break;
@@ -151,14 +186,18 @@ std::string normalise_pickle(const std::string& in) {
     }
     if (!marks.empty() && marks.back().first > stack.size()) return in;
   }
-  if (inserts.empty()) return in;
+  if (inserts.empty() && renames.empty()) return in;
   std::sort(inserts.begin(), inserts.end());
   std::string out;
   out.reserve(in.size() + inserts.size());
-  size_t next_insert = 0, next_replacement = 0;
+  size_t next_insert = 0, next_replacement = 0, next_rename = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     for (; next_insert < inserts.size() && inserts[next_insert] == i; ++next_insert) out += '(';
-    if (next_replacement < replacements.size() && replacements[next_replacement].first == i)
+    if (next_rename < renames.size() && renames[next_rename] == i) {  // an opcode's argument: no insert inside
+      out += kCheckedRebuildTensor;
+      i += kTorchRebuildTensor.size() - 1;
+      ++next_rename;
+    } else if (next_replacement < replacements.size() && replacements[next_replacement].first == i)
       out += replacements[next_replacement++].second;
     else
       out += in[i];
@@ -167,6 +206,35 @@ std::string normalise_pickle(const std::string& in) {
 }
 
 // ---- reading the archive -------------------------------------------------------------
+
+// A token is a few kilobytes (a [2, 2048] float tensor is 16 KiB, its pickle a few hundred
+// bytes). Larger members are refused before they are extracted, so that a small crafted
+// archive cannot inflate to gigabytes; the storages the pickle reads are counted too (a
+// pickle can name one record many times).
+constexpr uint64_t kMaxTokenMemberBytes = uint64_t(64) << 20;
+constexpr uint64_t kMaxTokenPickleBytes = uint64_t(4) << 20;
+
+[[noreturn]] void fail_damaged_archive(const fs::path& path, const std::string& why) {
+  throw Error(path.string() + " is a damaged or truncated torch.save archive (" + why + "); download it again");
+}
+
+void check_member_sizes(const fs::path& path, const std::vector<char>& data) {
+  std::vector<ZipMember> members;
+  try {
+    members = zip_members(std::string_view(data.data(), data.size()));
+  } catch (const Error& e) {
+    fail_damaged_archive(path, e.what());
+  }
+  for (const auto& m : members) {
+    const bool pickle = m.name == "data.pkl" || ends_with(m.name, "/data.pkl");
+    const uint64_t limit = pickle ? kMaxTokenPickleBytes : kMaxTokenMemberBytes;
+    if (m.uncompressed_size > limit)
+      throw Error(path.string() + " is not a part token: its member '" + m.name + "' declares " +
+                  format_byte_size(m.uncompressed_size) + " uncompressed, over the " + format_byte_size(limit) +
+                  " a token's " + (pickle ? "pickle" : "tensor data") + " may have (a token is a few kilobytes); "
+                  "it was not extracted");
+  }
+}
 
 std::vector<char> read_bytes(const fs::path& path) {
   std::error_code ec;
@@ -196,23 +264,96 @@ bool has_magic(const std::vector<char>& data, const char* magic, size_t n) {
               "\"PK\\x03\\x04\"); expected a part token saved with torch.save or a .safetensors file");
 }
 
-// Parameters (`torch._utils._rebuild_parameter(data, requires_grad, hooks)`) become objects
-// of this class holding the tensor; anything else that needs Python is refused.
-struct ParameterTypes {
+// The bytes each storage record read holds, by the address of its data: what the tensors
+// built on it may reach.
+using RecordBytes = std::map<const void*, size_t>;
+
+// Refuses a tensor of `sizes` and `strides` at `offset` of the storage `on` holds unless
+// every element lies inside the bytes its record holds, before any element is read: the
+// numbers come from the pickle, and reading outside the record would crash or copy other
+// memory of the process into the token.
+void check_tensor_geometry(const fs::path& path, const at::Tensor& on, const RecordBytes& record_bytes, int64_t offset,
+                           c10::IntArrayRef sizes, c10::IntArrayRef strides) {
+  const std::string damaged = path.string() + " is damaged or crafted: its tensor ";
+  const std::string geometry = "(sizes " + c10::str(sizes) + ", strides " + c10::str(strides) + ", storage offset " +
+                               std::to_string(offset) + ")";
+  if (sizes.size() != strides.size())
+    throw Error(damaged + "has " + std::to_string(sizes.size()) + " sizes but " + std::to_string(strides.size()) +
+                " strides " + geometry);
+  if (offset < 0) throw Error(damaged + "starts before its storage " + geometry);
+  for (size_t d = 0; d < sizes.size(); ++d)
+    if (sizes[d] < 0 || strides[d] < 0)
+      throw Error(damaged + "has a negative size or stride " + geometry + "; torch.save never writes one");
+  for (int64_t size : sizes)
+    if (size == 0) return;  // no element is read (the shape check refuses it)
+  // Index of the last element reached, then the bytes up to its end; any wrap-around is out of bounds.
+  const auto element_size = static_cast<uint64_t>(on.element_size());
+  uint64_t last = static_cast<uint64_t>(offset), elements = 1, end = 0, reach = 0;
+  bool wraps = false;
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    wraps |= __builtin_mul_overflow(static_cast<uint64_t>(sizes[d] - 1), static_cast<uint64_t>(strides[d]), &reach);
+    wraps |= __builtin_add_overflow(last, reach, &last);
+    wraps |= __builtin_mul_overflow(elements, static_cast<uint64_t>(sizes[d]), &elements);
+  }
+  wraps |= __builtin_add_overflow(last, uint64_t(1), &end);
+  wraps |= __builtin_mul_overflow(end, element_size, &end);
+  const auto record = record_bytes.find(on.storage().data_ptr().get());
+  const uint64_t stored = record == record_bytes.end() ? 0 : std::min<uint64_t>(record->second, on.storage().nbytes());
+  if (wraps || end > stored)
+    throw Error(damaged + geometry + " reaches " + (wraps ? "beyond 2^64 bytes" : "byte " + std::to_string(end)) +
+                " of its storage, which holds " + std::to_string(stored) + " bytes; it was not read");
+  if (elements > kMaxTokenMemberBytes / element_size)  // stride 0 repeats elements without storing them
+    throw Error(path.string() + " is not a part token: its tensor " + c10::str(sizes) + " has " +
+                std::to_string(elements) + " elements (a token is a few kilobytes)");
+}
+
+// Tensors rebuilt here (kCheckedRebuildTensor) and parameters
+// (`torch._utils._rebuild_parameter(data, requires_grad, hooks)`) become objects of these
+// classes holding the tensor; anything else that needs Python is refused.
+struct TensorHolderTypes {
   std::shared_ptr<torch::jit::CompilationUnit> unit = std::make_shared<torch::jit::CompilationUnit>();
-  c10::ClassTypePtr type;
-  ParameterTypes() {
-    type = c10::ClassType::create(c10::QualifiedName("partedit.Parameter"), unit);
+  c10::ClassTypePtr parameter = holder("partedit.Parameter");
+  c10::ClassTypePtr tensor = holder("partedit.Tensor");
+
+  c10::ClassTypePtr holder(const std::string& name) {
+    auto type = c10::ClassType::create(c10::QualifiedName(name), unit);
     type->addAttribute("data", c10::TensorType::get());
+    return type;
   }
 };
 
-c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStreamReader& reader) {
+std::vector<int64_t> pickled_ints(const fs::path& path, const c10::IValue& v, const char* what) {
+  const auto fail = [&] { return Error(path.string() + " is damaged: a tensor's " + what + " are not a tuple of integers"); };
+  if (!v.isTuple()) throw fail();
+  std::vector<int64_t> out;
+  for (const auto& e : v.toTupleRef().elements()) {
+    if (!e.isInt()) throw fail();
+    out.push_back(e.toInt());
+  }
+  return out;
+}
+
+// _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, hooks), checked.
+at::Tensor rebuild_checked_tensor(const fs::path& path, const c10::IValue& args, const RecordBytes& record_bytes) {
+  if (!args.isTuple() || args.toTupleRef().elements().size() < 4 || !args.toTupleRef().elements()[0].isTensor() ||
+      !args.toTupleRef().elements()[1].isInt())
+    throw Error(path.string() + " is damaged: a tensor without its storage, offset, sizes and strides");
+  const auto& a = args.toTupleRef().elements();
+  const at::Tensor& storage = a[0].toTensor();  // the whole storage, as LibTorch's persistent load returns it
+  const int64_t offset = a[1].toInt();
+  const auto sizes = pickled_ints(path, a[2], "sizes"), strides = pickled_ints(path, a[3], "strides");
+  check_tensor_geometry(path, storage, record_bytes, offset, sizes, strides);
+  return at::empty({0}, storage.options()).set_(storage.storage(), offset, sizes, strides);
+}
+
+c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStreamReader& reader,
+                             RecordBytes& record_bytes) {
   if (!reader.hasRecord("data.pkl"))
     throw Error(path.string() + " is a zip archive but not a torch.save file (it has no data.pkl)");
   const auto [pickle_ptr, pickle_size] = reader.getRecord("data.pkl");
-  const std::string pickle =
-      normalise_pickle(std::string(static_cast<const char*>(pickle_ptr.get()), pickle_size));
+  const std::string pickled(static_cast<const char*>(pickle_ptr.get()), pickle_size);
+  check_pickle_arguments(path, pickled);
+  const std::string pickle = normalise_pickle(pickled);
   size_t offset = 0;
   const auto read = [&](char* buffer, size_t n) {
     n = std::min(n, pickle.size() - offset);
@@ -220,11 +361,12 @@ c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStr
     offset += n;
     return n;
   };
-  ParameterTypes params;
+  TensorHolderTypes holders;
   const auto resolve = [&](const c10::QualifiedName& name) -> c10::StrongTypePtr {
     const std::string q = name.qualifiedName();
     if (q == "torch._utils._rebuild_parameter" || q == "torch._utils._rebuild_parameter_with_state")
-      return c10::StrongTypePtr(params.unit, params.type);
+      return c10::StrongTypePtr(holders.unit, holders.parameter);
+    if (q == "partedit._rebuild_tensor_v2") return c10::StrongTypePtr(holders.unit, holders.tensor);
     // Container type tags ("Dict[str, Tensor]") that LibTorch's own pickler writes.
     c10::TypePtr parsed;
     try {
@@ -232,19 +374,32 @@ c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStr
     } catch (const std::exception&) {
       parsed = nullptr;
     }
-    if (parsed && !parsed->cast<c10::ClassType>()) return c10::StrongTypePtr(params.unit, parsed);
+    if (parsed && !parsed->cast<c10::ClassType>()) return c10::StrongTypePtr(holders.unit, parsed);
     throw Error(path.string() + " holds a Python object of type '" + q +
                 "', which cannot be read without Python; save the tensor itself: torch.save(tensor.detach().cpu(), '" +
                 path.filename().string() + "')");
   };
+  uint64_t bytes_read = 0;
+  const auto read_record = [&](const std::string& key) {
+    auto [record, bytes] = reader.getRecord("data/" + key);
+    bytes_read += bytes;
+    if (bytes_read > kMaxTokenMemberBytes)
+      throw Error(path.string() + " is not a part token: its pickle reads more than " +
+                  format_byte_size(kMaxTokenMemberBytes) + " of tensor data (a token is a few kilobytes)");
+    record_bytes[record.get()] = bytes;
+    return std::move(record);
+  };
   const auto load_object = [&](const c10::StrongTypePtr& type, const c10::IValue& args) {
     auto object = c10::ivalue::Object::create(type, 1);
+    if (type.type_ == holders.tensor) {
+      object->setSlot(0, rebuild_checked_tensor(path, args, record_bytes));
+      return object;
+    }
     if (!args.isTuple() || args.toTupleRef().elements().empty())
       throw Error(path.string() + ": a parameter without its tensor");
     object->setSlot(0, args.toTupleRef().elements()[0]);
     return object;
   };
-  const auto read_record = [&](const std::string& key) { return std::get<0>(reader.getRecord("data/" + key)); };
   // Every storage goes to the CPU whatever device it was saved from (tokens are trained on GPUs).
   torch::jit::Unpickler unpickler(read, resolve, load_object, read_record, at::Device(at::kCPU));
   unpickler.set_version(reader.version());
@@ -264,11 +419,16 @@ const char* python_type_name(const c10::IValue& v) {
   return v.tagKind().c_str();
 }
 
+// A tensor, or one held by a checked rebuild or a parameter (which holds the former).
 std::optional<at::Tensor> as_tensor(const c10::IValue& v) {
-  if (v.isTensor()) return v.toTensor();
-  if (v.isObject() && v.toObjectRef().type()->name() &&
-      v.toObjectRef().type()->name()->qualifiedName() == "partedit.Parameter" && v.toObjectRef().getSlot(0).isTensor())
-    return v.toObjectRef().getSlot(0).toTensor();
+  c10::IValue held = v;
+  for (int depth = 0; depth < 2 && held.isObject(); ++depth) {  // no deeper: a pickle can nest without end
+    const auto& object = held.toObjectRef();
+    const std::string name = object.type()->name() ? object.type()->name()->qualifiedName() : "";
+    if (name != "partedit.Parameter" && name != "partedit.Tensor") return std::nullopt;
+    held = object.getSlot(0);
+  }
+  if (held.isTensor()) return held.toTensor();
   return std::nullopt;
 }
 
@@ -314,25 +474,32 @@ at::Tensor single_tensor(const fs::path& path, const c10::IValue& value) {
 PartToken import_torch_token(const fs::path& path, const std::string& part_name) {
   const std::vector<char> data = read_bytes(path);
   if (!has_magic(data, "PK\x03\x04", 4)) fail_not_zip(path, data);
+  check_member_sizes(path, data);
   c10::IValue value;
+  RecordBytes record_bytes;
   try {
     auto adapter = std::make_shared<caffe2::serialize::MemoryReadAdapter>(data.data(), static_cast<off_t>(data.size()));
     caffe2::serialize::PyTorchStreamReader reader(adapter);
-    value = unpickle_archive(path, reader);
+    value = unpickle_archive(path, reader, record_bytes);
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
     std::string why = e.what_without_backtrace();
     if (auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
     if (why.find("zip archive") != std::string::npos || why.find("record") != std::string::npos)
-      throw Error(path.string() + " is a damaged or truncated torch.save archive (" + why + "); download it again");
+      fail_damaged_archive(path, why);
     throw Error(path.string() + " could not be read as a torch.save file: " + why);
   } catch (const std::exception& e) {
     throw Error(path.string() + " could not be read as a torch.save file: " + std::string(e.what()));
   }
 
   PartToken token;
-  token.embedding = validated_token_embedding(single_tensor(path, value), path.string());
+  const at::Tensor tensor = single_tensor(path, value);
+  // Again on the tensor itself: one LibTorch rebuilt (the pickle was not rewritten) is checked here.
+  if (tensor.layout() != at::kStrided || tensor.is_quantized() || !tensor.has_storage())
+    throw Error(path.string() + " holds a sparse or quantized tensor; a part token is a dense floating-point tensor");
+  check_tensor_geometry(path, tensor, record_bytes, tensor.storage_offset(), tensor.sizes(), tensor.strides());
+  token.embedding = validated_token_embedding(tensor, path.string());
   token.part_name = part_name.empty() ? part_name_from_text(path.stem().string()) : part_name;
   if (token.part_name.empty()) throw Error(path.string() + ": no part name given and none can be made from the file name");
   token.display_name = display_name_for(token.part_name);

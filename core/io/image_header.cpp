@@ -111,7 +111,10 @@ ImageHeader parse_png(const std::string& data) {
     const std::string type = data.substr(at + 4, 4);
     if (!std::all_of(type.begin(), type.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
       throw PngDamage{"a chunk at byte " + std::to_string(at) + " has no valid type (the data is damaged)"};
-    if (length > 0x7FFFFFFFu || length > b.size() - at - 12)
+    // A chunk is length, type, data, CRC: 12 bytes besides its data; `at + 8 <= size` only
+    // guarantees the first 8, so the rest is checked before it is subtracted.
+    const size_t left = b.size() - at;
+    if (length > 0x7FFFFFFFu || left < 12 || length > left - 12)
       throw PngDamage{"the file is truncated: it ends inside " + png_chunk_name(type)};
     if (crc32(data.data() + at + 4, length + 4) != b.u32(at + 8 + length)) {
       if (std::isupper(static_cast<unsigned char>(type[0])))  // critical chunk
@@ -167,7 +170,7 @@ ImageHeader parse_jpeg(const std::string& data) {
       h.truncated = eoi == std::string::npos || eoi < seg;
       break;
     }
-    if (marker == 0xE1 && !have_exif && b.starts(seg, "Exif\0\0", 6)) {
+    if (marker == 0xE1 && !have_exif && length >= 8 && b.starts(seg, "Exif\0\0", 6)) {  // 2 length + 6 prefix
       have_exif = true;
       h.orientation = exif_orientation(data.substr(seg + 6, length - 8));
     }
@@ -215,7 +218,7 @@ ImageHeader parse_webp(const std::string& data) {
       h.height = int64_t((bits >> 14) & 0x3FFF) + 1;
       h.channels = (bits >> 28) & 1 ? 4 : 3;
     } else if (b.starts(at, "EXIF", 4) && size <= b.size() - d) {
-      const size_t skip = b.starts(d, "Exif\0\0", 6) ? 6 : 0;  // some writers keep the JPEG prefix
+      const size_t skip = size >= 6 && b.starts(d, "Exif\0\0", 6) ? 6 : 0;  // some writers keep the JPEG prefix
       h.orientation = exif_orientation(data.substr(d + skip, size - skip));
     }
     at = d + size + (size & 1);

@@ -234,7 +234,7 @@ std::optional<std::string> png_parameters(const std::string& png) {
   while (at + 12 <= png.size()) {
     const uint32_t length = read_u32_be(png, at);
     const std::string type = png.substr(at + 4, 4);
-    if (length > png.size() - at - 12) return std::nullopt;  // truncated file
+    if (length > png.size() - at - 12) return std::nullopt;  // truncated (no underflow: the loop keeps 12 bytes)
     const std::string data = png.substr(at + 8, length);
     const size_t nul = data.find('\0');
     if (nul != std::string::npos && data.compare(0, nul, kParametersKey) == 0) {
@@ -266,7 +266,7 @@ std::optional<std::string> read_image_parameters(const fs::path& path) {
     const size_t length = (static_cast<uint8_t>(bytes[at + 2]) << 8) | static_cast<uint8_t>(bytes[at + 3]);
     if (length < 2 || at + 2 + length > bytes.size()) break;
     if (marker == 0xFE) return bytes.substr(at + 4, length - 2);
-    if (marker == 0xE1 && !exif_comment && bytes.compare(at + 4, 6, std::string("Exif\0\0", 6)) == 0)
+    if (marker == 0xE1 && !exif_comment && length >= 8 && bytes.compare(at + 4, 6, std::string("Exif\0\0", 6)) == 0)
       exif_comment = exif_user_comment(bytes.substr(at + 4, length - 2));
     if (marker == 0xDA) break;  // start of scan: no more header segments
     at += 2 + length;

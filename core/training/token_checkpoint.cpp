@@ -15,6 +15,8 @@ at::Tensor doubles(const std::vector<double>& values) {
   return at::tensor(values, at::TensorOptions().dtype(at::kDouble)).view({static_cast<int64_t>(values.size())});
 }
 
+int64_t checkpoint_non_finite_count(const at::Tensor& t) { return at::logical_not(at::isfinite(t)).sum().item<int64_t>(); }
+
 }  // namespace
 
 void write_token_checkpoint(const std::filesystem::path& path, const TokenCheckpoint& c) {
@@ -48,14 +50,26 @@ TokenCheckpoint read_token_checkpoint(const std::filesystem::path& path) {
     if (!file.contains(name)) throw fail(std::string("it has no '") + name + "' tensor");
   c.embedding = file.tensor("embedding").to(at::kFloat);
   if (c.embedding.dim() != 2 || c.embedding.size(0) != 2) throw fail("'embedding' is not [2, D]");
+  // Training never saves a diverged step (run_token_training), so a non-finite value means the
+  // file was altered; resuming from it would fail inside the loss with an internal error.
+  const auto check_finite = [&](const at::Tensor& t, const char* name) {
+    if (const int64_t bad = checkpoint_non_finite_count(t))
+      throw fail("its '" + std::string(name) + "' holds " + std::to_string(bad) +
+                 " non-finite values (NaN or Inf), which training never saves; delete it to train from the start");
+  };
+  check_finite(c.embedding, "embedding");
   if (file.contains("first_moment") != file.contains("second_moment")) throw fail("only one of Adam's moments is stored");
   if (file.contains("first_moment")) {
     c.first_moment = file.tensor("first_moment").to(at::kFloat);
     c.second_moment = file.tensor("second_moment").to(at::kFloat);
     if (!c.first_moment.sizes().equals(c.embedding.sizes()) || !c.second_moment.sizes().equals(c.embedding.sizes()))
       throw fail("Adam's moments do not have the embedding's shape");
+    check_finite(c.first_moment, "first_moment");
+    check_finite(c.second_moment, "second_moment");
+    if (c.second_moment.lt(0).any().item<bool>()) throw fail("Adam's 'second_moment' has negative values");
   }
   const auto losses = file.tensor("losses").to(at::kDouble).contiguous();
+  check_finite(losses, "losses");
   c.losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
   if (static_cast<int64_t>(c.losses.size()) != c.step) throw fail("it records " + std::to_string(c.losses.size()) +
                                                                   " losses for " + std::to_string(c.step) + " steps");

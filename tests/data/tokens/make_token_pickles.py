@@ -112,7 +112,7 @@ class _Pickler(pickle.Pickler):
             # reproducible.
             key = str(len(self.storages)) if not self.legacy else str(94000000000000 + 64 * len(self.storages))
             self.storages.append((key, obj))
-        numel = len(obj.values)
+        numel = getattr(obj, "declared_numel", len(obj.values))  # crafted files may declare another
         if self.legacy:  # _legacy_save adds view metadata
             return ("storage", obj.storage_type, key, obj.location, numel, None)
         return ("storage", obj.storage_type, key, obj.location, numel)
