@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kInversionFormat = "partedit-inversion";
+constexpr const char* kInversionFormat = kInversionFileFormat;
 constexpr const char* kVersion = "1";
 
 // FNV-1a, 64 bit.
@@ -131,7 +131,7 @@ ModelIdentity model_identity(const DiffusionModel& model) {
   return {model.name(), family_name(model.family()), hex};
 }
 
-void save_inversion(const fs::path& path, const Inversion& inv) {
+void save_inversion(const fs::path& path, const Inversion& inv, const std::map<std::string, std::string>& extra_metadata) {
   std::map<std::string, std::string> meta = {
       {"format", kInversionFormat},
       {"version", kVersion},
@@ -157,6 +157,9 @@ void save_inversion(const fs::path& path, const Inversion& inv) {
       {"model_family", inv.model.family},
       {"model_fingerprint", inv.model.fingerprint},
   };
+  for (const auto& [key, value] : extra_metadata)
+    if (!meta.emplace(key, value).second)
+      throw Error("cannot write " + path.string() + ": the metadata key '" + key + "' is the inversion's own");
   write_safetensors(path,
                     {{"x0", inv.x0.to(at::kFloat)},
                      {"xts", inv.xts.to(at::kFloat)},
