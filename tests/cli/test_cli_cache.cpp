@@ -1,7 +1,7 @@
 // partedit-cli cache [clear] and the size limit of the inversion cache as photo edits use it:
 // what `cache` shows, that `clear` removes only the cache's own files (inversions by content),
 // that an edit keeps the folder under --cache-limit, that an entry replaced by another photo's
-// inversion is not reused, and that bad sizes fail before any model loads.
+// inversion is not reused, and that bad sizes or a file as the folder fail.
 #include <QtTest>
 
 #include <fstream>
@@ -100,6 +100,23 @@ class TestCliCache : public QObject {
     QVERIFY(fs::exists(dir_ / "outside.bin"));
     const auto again = test::run_cli({"cache", "--cache-dir", folder.string()});
     QVERIFY2(again.output.find("entries: 0, 0 B") != std::string::npos, again.output.c_str());
+  }
+
+  // Issue 21: `cache clear --cache-dir FILE` said "removed 0 entries" and exited 0.
+  void aFileIsNoCacheFolderAndAMissingFolderHoldsNothing() {
+    write_file(dir_ / "a-file.txt", 10);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"cache", "clear", "--cache-dir", (dir_ / "a-file.txt").string()},
+          std::vector<std::string>{"cache", "--cache-dir", (dir_ / "a-file.txt").string()}})
+      test::verify_cli_fails(args, "the cache folder " + (dir_ / "a-file.txt").string() +
+                                       " is not a folder (it is a file): give the folder");
+    QVERIFY(fs::exists(dir_ / "a-file.txt"));
+    const auto missing = test::run_cli({"cache", "clear", "--cache-dir", (dir_ / "never-made").string()});
+    QVERIFY2(missing.exit_code == 0, missing.output.c_str());
+    QVERIFY2(missing.output.find("nothing cached: " + (dir_ / "never-made").string() + " does not exist") !=
+                 std::string::npos,
+             missing.output.c_str());
+    QVERIFY(!fs::exists(dir_ / "never-made"));
   }
 
   void badInputIsRefused() {
