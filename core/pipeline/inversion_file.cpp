@@ -230,6 +230,9 @@ Inversion load_inversion(const fs::path& path, const DiffusionModel& model, int6
   inv.xts = read_tensor(file, "xts", stacked(inv.steps + 1), at::kFloat);
   inv.zs = read_tensor(file, "zs", stacked(inv.steps), at::kFloat);
   inv.timesteps = read_tensor(file, "timesteps", {inv.steps}, at::kLong);
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"x0", inv.x0}, {"xts", inv.xts}, {"zs", inv.zs}})
+    if (!at::isfinite(t).all().item<bool>())
+      throw Error(what + ": tensor '" + name + "' holds NaN/Inf values (the file is damaged)");
 
   // 3. the model's schedule must give the same timesteps
   const InversionSchedule sched = make_inversion_schedule(model, inv);

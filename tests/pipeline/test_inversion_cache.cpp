@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -253,6 +254,22 @@ class TestInversionCache : public QObject {
     QVERIFY(found.has_value());
     QCOMPARE(why, std::string());
     QVERIFY(at::equal(found->xts, inversion_a.xts));
+  }
+
+  // An entry of the right key whose tensors hold NaN (a damaged disk, a crafted file) is a
+  // miss that says why, not a source of NaN edits.
+  void aDamagedEntryIsAMissThatSaysWhy() {
+    DiffusionModel model = DiffusionModel::load(test::tiny_sdxl_dir(), ComputeOptions{});
+    const InversionCache cache(folder_);
+    const InvertRequest request = small_request(5);
+    Inversion damaged = invert(model, request);
+    damaged.zs = damaged.zs.clone();
+    damaged.zs.view({-1})[3] = std::nanf("");
+    const fs::path path = cache.store(model, request, damaged);
+    std::string why;
+    QVERIFY(!cache.find(model, request, &why).has_value());
+    QVERIFY2(why.find("the cached inversion " + path.string() + " cannot be used (") == 0, why.c_str());
+    QVERIFY2(why.find("tensor 'zs' holds NaN/Inf values (the file is damaged)") != std::string::npos, why.c_str());
   }
 
   // The file at an entry's name is replaced only when it is an inversion: a link (whose target
