@@ -1,6 +1,6 @@
 // partedit-cli cache [clear]: the inversion cache that photo edits keep (pipeline/inversion_cache.h):
 // where it is, how many entries, their size against the limit; `clear` removes the entries
-// and nothing else of the folder.
+// (inversions by their content, named like entries; never a link or a folder) and nothing else.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -24,6 +24,17 @@ std::string age_text(fs::file_time_type last_used) {
   return format_duration(seconds) + " ago";
 }
 
+// A folder, or none yet; anything else (a file given by mistake) is no cache to show or clear.
+void check_cache_folder(const fs::path& folder) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(folder, ec);
+  if (status.type() == fs::file_type::not_found || fs::is_directory(status)) return;
+  if (ec) throw Error("cannot read the cache folder " + folder.string() + ": " + ec.message());
+  throw Error("the cache folder " + folder.string() + " is not a folder (" +
+              (fs::is_regular_file(status) ? "it is a file" : "it is not a directory") +
+              "): give the folder the inversions are kept in with --cache-dir DIR");
+}
+
 int show(const InversionCache& cache, bool list) {
   const auto entries = cache.entries();
   uint64_t total = 0;
@@ -43,6 +54,11 @@ int show(const InversionCache& cache, bool list) {
 }
 
 int clear(const InversionCache& cache) {
+  std::error_code ec;
+  if (!fs::exists(cache.folder(), ec)) {
+    std::cout << "nothing cached: " << cache.folder().string() << " does not exist\n";
+    return 0;
+  }
   uint64_t bytes = 0;
   for (const auto& e : cache.entries()) bytes += e.bytes;
   const size_t removed = cache.clear();
@@ -74,6 +90,7 @@ Command add_cache(CLI::App& root) {
             if (clearing && list->count() > 0) throw Error("--list shows the cache; it does not go with 'clear'");
             const InversionCache cache(o->folder.empty() ? default_inversion_cache_dir() : fs::path(o->folder),
                                        default_inversion_cache_limit());
+            check_cache_folder(cache.folder());
             return clearing ? clear(cache) : show(cache, o->list);
           }};
 }

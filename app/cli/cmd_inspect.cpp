@@ -1,7 +1,11 @@
 // partedit-cli inspect FILE|DIR: tensors (name, dtype, shape) of a safetensors file, or of
-// every component of a model folder, with its configs.
+// every component of a model folder, with its configs; and the tensors holding NaN/Inf
+// values (damaged weights make black images or a failed step: this names them).
 #include <filesystem>
 #include <iostream>
+#include <vector>
+
+#include <ATen/ATen.h>
 
 #include "commands.h"
 #include "io/json_config.h"
@@ -16,6 +20,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Counts the NaN and Inf values of every floating-point tensor, one tensor at a time (its
+// pages dropped afterwards, so that a large checkpoint is read once, not held).
+void report_non_finite(const SafetensorsFile& file) {
+  constexpr size_t kListed = 20;
+  size_t checked = 0;
+  std::vector<std::string> damaged;
+  for (const auto& e : file.entries()) {
+    const c10::ScalarType type = scalar_type_from_safetensors(e.dtype);
+    if (!at::isFloatingType(type)) continue;
+    ++checked;
+    at::Tensor values = file.view(e.name);
+    if (type != at::kFloat && type != at::kDouble) values = values.to(at::kFloat);  // half types: no CPU kernels to rely on
+    const bool finite = at::isfinite(values).all().item<bool>();
+    if (!finite) {
+      const int64_t nan = at::isnan(values).sum().item<int64_t>();
+      const int64_t inf = at::isinf(values).sum().item<int64_t>();
+      damaged.push_back(e.name + ": " + std::to_string(nan) + " NaN, " + std::to_string(inf) + " Inf of " +
+                        std::to_string(values.numel()) + " values");
+    }
+    values = at::Tensor();
+    file.release(e.name);
+  }
+  if (checked == 0) return;
+  if (damaged.empty()) {
+    std::cout << "  values: all finite (" << checked << " floating-point tensors)\n";
+    return;
+  }
+  std::cout << "  non-finite values (NaN/Inf) in " << damaged.size() << " of " << checked
+            << " floating-point tensors: the file is damaged (as weights, generation and edits stop at their first step)\n";
+  for (size_t i = 0; i < damaged.size() && i < kListed; ++i) std::cout << "    " << damaged[i] << "\n";
+  if (damaged.size() > kListed) std::cout << "    ... and " << damaged.size() - kListed << " more\n";
+}
+
 void print_file(const fs::path& path) {
   SafetensorsFile file(path);
   std::cout << "# " << path.string() << "  (" << file.entries().size() << " tensors)\n";
@@ -28,6 +65,7 @@ void print_file(const fs::path& path) {
     total += e.end - e.begin;
   }
   std::cout << "  total " << total << " bytes\n";
+  report_non_finite(file);
   // A single-file checkpoint: the family its keys say, and the shipped configs it would use.
   if (const auto family = detect_checkpoint_family(file))
     std::cout << "  single-file checkpoint: " << checkpoint_family_name(*family) << ", shipped configs "
@@ -74,7 +112,7 @@ int inspect(const std::vector<std::string>& targets) {
 
 Command add_inspect(CLI::App& root) {
   CLI::App* command =
-      root.add_subcommand("inspect", "list the tensors and configs of a safetensors file or model folder");
+      root.add_subcommand("inspect", "list the tensors and configs of a safetensors file or model folder, and tensors holding NaN/Inf");
   auto targets = std::make_shared<std::vector<std::string>>();
   command->add_option("target", *targets, "a safetensors file, a config (.json) or a model folder")
       ->type_name("FILE|DIR");

@@ -46,8 +46,9 @@ std::vector<bool> edit_word_flags(const ClipTokenizer& tokenizer, const std::str
   const auto length = static_cast<int64_t>(std::max(tokenizer.encode(source).size(), tokenizer.encode(edit).size()));
   const auto alphas = refine_mapper(tokenizer, source, edit, length).alphas;  // [length], 0 = inserted
   const auto a = alphas.accessor<float, 1>();
+  const auto positions = all_word_token_positions(tokenizer, edit);
   for (size_t w = 0; w < words.size(); ++w)
-    for (int64_t p : word_token_positions(tokenizer, edit, static_cast<int64_t>(w)))
+    for (int64_t p : positions[w])
       if (p < length && a[p] == 0.0f) flags[w] = true;
   return flags;
 }
@@ -73,13 +74,23 @@ void check_edit_words_fit(const PromptEncoder& encoder, const std::string& sourc
                           const std::vector<std::string>& edit_words) {
   const PromptLength length = prompt_length(encoder, edit_prompt);
   if (length.tokens <= length.window) return;
+  // Which words fall outside needs the prompts aligned and mapped (time and memory grow with
+  // the square of their length: minutes for thousands of words); far past the window the
+  // token count alone refuses the prompt.
+  const int64_t mapped_limit = kEditPromptWindowsMapped * length.window;
+  if (length.tokens > mapped_limit)
+    throw Error("the edit prompt uses " + std::to_string(length.tokens) + " tokens, CLIP reads " +
+                std::to_string(length.window) + ": far too long to edit (at most " + std::to_string(mapped_limit) +
+                " tokens, with the edit words in the first " + std::to_string(length.window) +
+                "); shorten the prompt");
+  const auto words = split_on_spaces(edit_prompt);
   for (const auto& tokenizer : encoder.tokenizers()) {
-    const auto words = split_on_spaces(edit_prompt);
     const auto flags = edit_word_flags(tokenizer, source_prompt, edit_prompt, p2p, edit_words);
+    const auto word_positions = all_word_token_positions(tokenizer, edit_prompt);
     std::vector<std::string> outside;
     for (size_t w = 0; w < words.size(); ++w) {
       if (!flags[w]) continue;
-      const auto positions = word_token_positions(tokenizer, edit_prompt, static_cast<int64_t>(w));
+      const auto& positions = word_positions[w];
       // Positions count the start mark: 1 .. window are read.
       const bool cut = std::any_of(positions.begin(), positions.end(), [&](int64_t p) { return p > length.window; });
       if (cut && std::find(outside.begin(), outside.end(), words[w]) == outside.end()) outside.push_back(words[w]);

@@ -3,6 +3,7 @@
 // whose edit words lie beyond that window would run to the end and change nothing (the edit
 // path's conditioning equals the source's), so it is refused before any work; and a caption
 // used as the source prompt is shortened so that the appended edit still fits.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,12 +15,18 @@ namespace partedit {
 
 class PromptEncoder;
 
+// How many windows long an edit prompt may be: a longer one is refused by its token count,
+// before any word is mapped.
+constexpr int64_t kEditPromptWindowsMapped = 4;
+
 // Throws Error ("the edit prompt uses 82 tokens, CLIP reads 75: the edit words 'robotic',
 // 'head' fall outside; shorten the prompt") when any token of an edit word lies outside the
-// window of any of the encoder's tokenizers. The edit words are `edit_words` when given, else
-// those the prompt-to-prompt mode `p2p` (nullopt: replace for prompts of equal word count,
-// else refine) finds: the swapped words, or the words of the edit prompt the source does not
-// align with (the appended "with a robotic head"), the untruncated prompts aligned.
+// window of any of the encoder's tokenizers; and ("... far too long to edit (at most 300
+// tokens ...)") from the token count alone for a prompt over kEditPromptWindowsMapped windows.
+// The edit words are `edit_words` when given, else those the prompt-to-prompt mode `p2p`
+// (nullopt: replace for prompts of equal word count, else refine) finds: the swapped words,
+// or the words of the edit prompt the source does not align with (the appended "with a
+// robotic head"), the untruncated prompts aligned.
 void check_edit_words_fit(const PromptEncoder& encoder, const std::string& source_prompt,
                           const std::string& edit_prompt, std::optional<PromptToPrompt> p2p,
                           const std::vector<std::string>& edit_words);

@@ -7,6 +7,7 @@
 
 #include "editing/mask_ops.h"
 #include "nn/attention.h"
+#include "pipeline/generation_common.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -148,6 +149,8 @@ StepMask PartEditController::finish_step() {
     mean = mean.defined() ? mean + resized : resized;
   }
   mean = mean / static_cast<double>(maps_this_step_);
+  // NaN maps (damaged weights, an fp16 overflow) would fail in the threshold's histogram.
+  check_finite_step(mean, static_cast<int>(step_) + 1);
   // 2. min-max (the release divides the maps by the step count first, which scales eps)
   StepMask out;
   out.normalized = min_max_normalize(mean, 1e-6 * static_cast<double>(step_ + 1));

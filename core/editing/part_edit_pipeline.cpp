@@ -343,6 +343,7 @@ StepOutcome reduced_step(EditLoop& loop, const at::Tensor& latents, int i) {
       loop.model.unet()
           ->forward(model_input, loop.trajectory.timestep(i), loop.reduced.text.embeds, loop.reduced.added)
           .to(at::kFloat);  // [3, C, h, w]
+  check_finite_step(pred, i + 1);  // before the step's mask: its threshold cannot take NaN maps
   const at::Tensor uncond_edit = pred.slice(0, 0, 1), cond_edit = pred.slice(0, 2, 3);
   // The source row's prediction is a stand-in: its step is replaced by the known latents.
   const at::Tensor guided = at::cat({pred.slice(0, 1, 2), uncond_edit + loop.guidance * (cond_edit - uncond_edit)});
@@ -362,6 +363,7 @@ StepOutcome full_step(EditLoop& loop, const at::Tensor& latents, int i) {
       loop.model.unet()
           ->forward(model_input, loop.trajectory.timestep(i), loop.conditioning.text.embeds, loop.conditioning.added)
           .to(at::kFloat);
+  check_finite_step(noise_pred, i + 1);  // before the step's mask: its threshold cannot take NaN maps
   const auto uncond = noise_pred.slice(0, 0, 2), cond = noise_pred.slice(0, 2, 4);  // [2, C, h, w]
   const auto inversion_step_start = SteadyClock::now();
   loop.trajectory.observe_source(uncond.slice(0, 0, 1), cond.slice(0, 0, 1), i);  // a photo's: the inversion's step

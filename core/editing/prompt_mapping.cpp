@@ -54,6 +54,23 @@ std::vector<int64_t> word_token_positions(const ClipTokenizer& tokenizer, const 
   return positions_of_words(tokenizer, text, {word_index});
 }
 
+std::vector<std::vector<int64_t>> all_word_token_positions(const ClipTokenizer& tokenizer, const std::string& text) {
+  // The walk of positions_of_words, recording every word.
+  const auto words = split_on_spaces(text);
+  std::vector<std::vector<int64_t>> out(words.size());
+  const auto lengths = decoded_token_lengths(tokenizer, tokenizer.encode_unwrapped(text));
+  size_t cur_len = 0, ptr = 0;
+  for (size_t i = 0; i < lengths.size() && ptr < words.size(); ++i) {
+    cur_len += lengths[i];
+    out[ptr].push_back(static_cast<int64_t>(i) + 1);
+    if (cur_len >= utf8_length(words[ptr])) {
+      ++ptr;
+      cur_len = 0;
+    }
+  }
+  return out;
+}
+
 std::vector<int64_t> word_token_positions(const ClipTokenizer& tokenizer, const std::string& text,
                                           const std::string& word) {
   const auto words = split_on_spaces(text);

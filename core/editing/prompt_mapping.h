@@ -17,6 +17,9 @@ namespace partedit {
 // `text.split(' ')` at `word_index`, matching words to tokens by decoded lengths.
 std::vector<int64_t> word_token_positions(const ClipTokenizer& tokenizer, const std::string& text,
                                           int64_t word_index);
+// The positions of every word's tokens at once (entry w: word w of `text.split(' ')`), as
+// word_token_positions gives them one word at a time, in one walk over the tokens.
+std::vector<std::vector<int64_t>> all_word_token_positions(const ClipTokenizer& tokenizer, const std::string& text);
 // Positions of every occurrence of `word` (exact match of a space-separated word).
 std::vector<int64_t> word_token_positions(const ClipTokenizer& tokenizer, const std::string& text,
                                           const std::string& word);

@@ -69,7 +69,10 @@ void find_or_plan_inversion(DiffusionModel& model, const InversionCache* cache, 
                             const CancelToken& cancel) {
   const InvertRequest keyed = cache_request(request, out.seed_given);
   if (cache) {
-    if (auto found = cache->find(model, keyed)) {
+    std::string not_reused;
+    auto found = cache->find(model, keyed, &not_reused);
+    if (!not_reused.empty()) listener.advise(not_reused);
+    if (found) {
       out.inversion_reused = true;
       std::string line = "reusing the inversion " + cache->path_for(InversionCache::key(model, keyed)).string();
       if (found->noise_from_seed) line += " (seed " + std::to_string(found->seed) + ")";

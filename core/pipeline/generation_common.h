@@ -25,6 +25,13 @@ void validate_generation(const DiffusionModel& model, const GenerateRequest& req
 void warn_if_truncated(const PromptEncoder& encoder, const std::string& text, const char* what,
                        std::vector<std::string>& warnings);
 
+// Throws Error("the model produced NaN/Inf at step <step> (...)") when `values` (a step's latents
+// or noise prediction) hold a value that is not finite: damaged weights or an fp16 overflow
+// would otherwise end in a black image, or in a failure far from the cause. `step` counts from
+// 1. One sum per step (and on a GPU one synchronisation, as the progress report makes); a
+// finite sum that overflows (values near 1e34, a run already lost) also counts as Inf.
+void check_finite_step(const at::Tensor& values, int step);
+
 // SDXL micro-conditioning (original size, crop (0, 0), target size), one row per batch entry.
 at::Tensor sdxl_time_ids(int64_t height, int64_t width, int64_t batch, const at::TensorOptions& options);
 

@@ -255,6 +255,7 @@ at::Tensor InversionWalker::step(int j, const at::Tensor& eps) {
   const double scale = s.sched.noise_scale(j);
   const at::Tensor z = scale > 0.0 ? (xprev - mean) / scale : xprev - mean;  // [1, C, h, w]
   const at::Tensor corrected = scale > 0.0 ? mean + z * scale : mean + z;
+  check_finite_step(corrected, j + 1);
   if (idx > 0) s.xts[idx].copy_(corrected);  // xts[0] stays x0 itself (equal up to rounding)
   // 4. the last zero_noise_steps maps are zeroed (against SDXL noise artefacts on the edit path)
   if (j < n - s.zero_noise_steps) s.zs[j].copy_(z);
@@ -317,6 +318,7 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
     const double t = sched.timestep(i);
     const at::Tensor eps = predict_source_noise(model, cond, x, t);
     x = sched.step(eps, i, x, inversion.zs[i]);
+    check_finite_step(x, i + 1);
     r.step_latents[i].copy_(x.to(at::kCPU));
     if (progress) progress({i + 1, n, t, seconds_since(step_start)});
   }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -192,9 +193,14 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
 
 // ---- files ---------------------------------------------------------------------------------
 
+// The metadata `format` of inversion files.
+inline constexpr char kInversionFileFormat[] = "partedit-inversion";
+
 // safetensors (atomic write): tensors x0, xts, zs, timesteps; metadata format
-// "partedit-inversion" version 1 with the settings, the crop record and the model identity.
-void save_inversion(const std::filesystem::path& path, const Inversion& inversion);
+// "partedit-inversion" version 1 with the settings, the crop record and the model identity,
+// plus `extra_metadata` (keys of its own, e.g. the cache's key; a clash throws Error).
+void save_inversion(const std::filesystem::path& path, const Inversion& inversion,
+                    const std::map<std::string, std::string>& extra_metadata = {});
 // Reads and validates a file (tensors, shapes, metadata); refuses an inversion made with
 // another model (family or fingerprint), and, when width/height are > 0, of another size.
 Inversion load_inversion(const std::filesystem::path& path, const DiffusionModel& model, int64_t width = 0,

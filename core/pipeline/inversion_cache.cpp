@@ -1,10 +1,17 @@
 #include "pipeline/inversion_cache.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/diffusion_model.h"
 #include "runtime/byte_size.h"
@@ -46,6 +53,64 @@ class Fnv1a {
   uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
+// Metadata keys of the cache's own in an entry.
+constexpr const char* kCacheKeyField = "cache_key";
+constexpr const char* kCacheImageField = "cache_image";
+
+// An inversion's header is a few kilobytes; a longer one is not an entry.
+constexpr uint64_t kMaxEntryHeaderBytes = uint64_t(1) << 20;
+
+bool read_whole(int fd, void* into, size_t size) {
+  auto* p = static_cast<char*>(into);
+  while (size > 0) {
+    const ssize_t got = ::read(fd, p, size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    p += got;
+    size -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+// The string metadata of a safetensors header, read without following a symbolic link and
+// without reading any tensor; nullopt for anything else (a link, a folder, a FIFO, a file that
+// is not safetensors or whose header is over the limit or not JSON).
+std::optional<std::map<std::string, std::string>> cache_entry_metadata(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 8) return std::nullopt;
+  unsigned char length_bytes[8];
+  if (!read_whole(fd, length_bytes, sizeof length_bytes)) return std::nullopt;
+  uint64_t header_bytes = 0;
+  for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | length_bytes[i];
+  if (header_bytes == 0 || header_bytes > kMaxEntryHeaderBytes || header_bytes > static_cast<uint64_t>(st.st_size) - 8)
+    return std::nullopt;
+  std::string header(static_cast<size_t>(header_bytes), '\0');
+  if (!read_whole(fd, &header[0], header.size())) return std::nullopt;
+  const auto json = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return std::nullopt;
+  std::map<std::string, std::string> metadata;
+  const auto found = json.find("__metadata__");
+  if (found == json.end()) return metadata;
+  if (!found->is_object()) return std::nullopt;
+  for (const auto& [key, value] : found->items())
+    if (value.is_string()) metadata[key] = value.get<std::string>();
+  return metadata;
+}
+
+bool has_inversion_format(const std::map<std::string, std::string>& metadata) {
+  const auto format = metadata.find("format");
+  return format != metadata.end() && format->second == kInversionFileFormat;
+}
+
+// Removes a file (never a folder; a symbolic link itself, never its target).
+bool unlink_file(const fs::path& path) { return ::unlink(path.c_str()) == 0; }
+
 }  // namespace
 
 InversionCache::InversionCache(fs::path folder, uint64_t limit_bytes) : folder_(std::move(folder)), limit_(limit_bytes) {
@@ -56,9 +121,9 @@ std::string InversionCache::key(const DiffusionModel& model, const InvertRequest
   if (!request.seed && !request.noise.defined())
     throw Error("an inversion is cached only when its noising draws are fixed (a seed or noise)");
   Fnv1a h;
-  h.add("partedit-inversion-cache-1");
+  h.add("partedit-inversion-cache-2");
   h.add(model_identity(model).fingerprint);
-  h.add(request.image);
+  h.add(image_hash(request));
   h.add(request.prompt);
   h.add(request.guidance);
   h.add(std::to_string(request.steps));
@@ -70,19 +135,44 @@ std::string InversionCache::key(const DiffusionModel& model, const InvertRequest
   return h.hex();
 }
 
+std::string InversionCache::image_hash(const InvertRequest& request) {
+  if (!request.image.defined()) throw Error("an inversion is cached only with its image");
+  Fnv1a h;
+  h.add("partedit-inversion-pixels-1");
+  h.add(request.image);
+  return h.hex();
+}
+
 fs::path InversionCache::path_for(const std::string& key) const { return folder_ / (key + ".safetensors"); }
 
-std::optional<Inversion> InversionCache::find(const DiffusionModel& model, const InvertRequest& request) const {
-  const fs::path path = path_for(key(model, request));
+std::optional<Inversion> InversionCache::find(const DiffusionModel& model, const InvertRequest& request,
+                                              std::string* why_not) const {
+  const std::string wanted = key(model, request);
+  const fs::path path = path_for(wanted);
+  const auto miss = [&](const std::string& reason) -> std::optional<Inversion> {
+    if (why_not) *why_not = "the cached inversion " + path.string() + " " + reason + ": inverting again (it will be replaced)";
+    return std::nullopt;
+  };
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  const fs::file_status status = fs::symlink_status(path, ec);
+  if (ec || !fs::is_regular_file(status)) return std::nullopt;  // none, or not an entry (store says so)
+  const auto metadata = cache_entry_metadata(path);
+  if (!metadata || !has_inversion_format(*metadata)) return std::nullopt;  // not an entry (store says so)
+  const auto recorded = metadata->find(kCacheKeyField);
+  if (recorded == metadata->end()) return miss("records no content key (an older version wrote it)");
+  if (recorded->second != wanted) {
+    const auto image = metadata->find(kCacheImageField);
+    if (image == metadata->end() || image->second != image_hash(request))
+      return miss("was made from another photo (its pixels' hash differs: the file was copied or replaced)");
+    return miss("was made with other settings (its key differs: the file was copied or replaced)");
+  }
   try {
     const int64_t width = request.image.size(-1), height = request.image.size(-2);
     Inversion inversion = load_inversion(path, model, width, height);
     touch(path);
     return inversion;
-  } catch (const Error&) {
-    return std::nullopt;  // damaged or foreign: invert again and overwrite
+  } catch (const Error& e) {
+    return miss(std::string("cannot be used (") + e.what() + ")");
   }
 }
 
@@ -91,8 +181,17 @@ fs::path InversionCache::store(const DiffusionModel& model, const InvertRequest&
   std::error_code ec;
   fs::create_directories(folder_, ec);
   if (ec) throw Error("cannot create the inversion cache folder " + folder_.string() + ": " + ec.message());
-  const fs::path path = path_for(key(model, request));
-  save_inversion(path, inversion);
+  const std::string stored_key = key(model, request);
+  const fs::path path = path_for(stored_key);
+  // Replaced only when it is an entry: a link, a folder or a file of the user's stays as it is.
+  const fs::file_status status = fs::symlink_status(path, ec);
+  if (!ec && fs::exists(status)) {
+    if (fs::is_symlink(status))
+      throw Error(path.string() + " is a symbolic link, not a cache entry: the cache leaves it alone");
+    if (!fs::is_regular_file(status) || !is_inversion_file(path))
+      throw Error(path.string() + " is not an inversion the cache wrote: the cache leaves it alone");
+  }
+  save_inversion(path, inversion, {{kCacheKeyField, stored_key}, {kCacheImageField, image_hash(request)}});
   evict(path);
   return path;
 }
@@ -104,6 +203,11 @@ bool InversionCache::is_entry_name(const std::string& filename) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+bool InversionCache::is_inversion_file(const fs::path& path) {
+  const auto metadata = cache_entry_metadata(path);
+  return metadata && has_inversion_format(*metadata);
+}
+
 // Every step tolerates files vanishing meanwhile: another process may evict or clear at once.
 std::vector<InversionCache::Entry> InversionCache::entries() const {
   std::vector<Entry> out;
@@ -113,7 +217,7 @@ std::vector<InversionCache::Entry> InversionCache::entries() const {
     const fs::path& path = it->path();
     if (!is_entry_name(path.filename().string())) continue;
     std::error_code e1, e2, e3;
-    if (!fs::is_regular_file(path, e1)) continue;
+    if (!fs::is_regular_file(fs::symlink_status(path, e1)) || !is_inversion_file(path)) continue;
     Entry entry{path, fs::file_size(path, e2), fs::last_write_time(path, e3)};
     if (!e1 && !e2 && !e3) out.push_back(std::move(entry));
   }
@@ -124,9 +228,9 @@ std::vector<InversionCache::Entry> InversionCache::entries() const {
 }
 
 bool InversionCache::touch(const fs::path& entry) {
-  std::error_code ec;
-  fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
-  return !ec;
+  // The modification time of the entry itself: a symbolic link's target is never changed.
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+  return ::utimensat(AT_FDCWD, entry.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 size_t InversionCache::evict(const fs::path& keep) const {
@@ -137,8 +241,7 @@ size_t InversionCache::evict(const fs::path& keep) const {
   for (const auto& e : all) {
     if (total <= limit_) break;
     if (!keep.empty() && e.path.filename() == keep.filename()) continue;
-    std::error_code ec;
-    if (fs::remove(e.path, ec)) ++removed;
+    if (unlink_file(e.path)) ++removed;
     total -= e.bytes;  // removed here or by another process; a file that cannot be removed is not retried
   }
   return removed;
@@ -146,10 +249,8 @@ size_t InversionCache::evict(const fs::path& keep) const {
 
 size_t InversionCache::clear() const {
   size_t removed = 0;
-  for (const auto& e : entries()) {
-    std::error_code ec;
-    if (fs::remove(e.path, ec)) ++removed;
-  }
+  for (const auto& e : entries())
+    if (unlink_file(e.path)) ++removed;
   return removed;
 }
 

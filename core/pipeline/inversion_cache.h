@@ -1,12 +1,16 @@
 #pragma once
 // Inversions of photos kept on disk, so that a second edit of the same photo with the same
 // model and inversion settings skips the inversion (issue: "costs only the edit"). The key
-// hashes the working image's pixels, every setting that changes the result and the model's
-// fingerprint; files are written atomically and validated on load (a damaged or foreign
-// file is ignored and replaced). The folder is kept under a size limit: a hit marks its
-// entry as used (its modification time), and after each store the least recently used
-// entries are removed until the total fits. Only files named like entries are ever counted
-// or removed: the folder may hold anything else.
+// hashes the working image's decoded pixels, every setting that changes the result and the
+// model's fingerprint; an entry records its key (and its pixels' hash) in its metadata, and a
+// hit is used only when the recorded key is the request's and the file validates: a damaged,
+// foreign or replaced file is a miss, inverted again and replaced. The folder is kept under a
+// size limit: a hit marks its entry as used (its modification time), and after each store the
+// least recently used entries are removed until the total fits.
+// What counts as an entry (the only files ever counted, replaced or removed): a regular file
+// named like one (16 hex digits + ".safetensors") whose safetensors header says
+// format "partedit-inversion". Symbolic links (never followed), folders and every other
+// file of the folder are left alone.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,11 +33,19 @@ class InversionCache {
   static std::string key(const DiffusionModel& model, const InvertRequest& request);
   std::filesystem::path path_for(const std::string& key) const;
 
-  // The cached inversion for this request, or nullopt (missing, unreadable or not matching).
-  // A hit marks the entry as just used.
-  std::optional<Inversion> find(const DiffusionModel& model, const InvertRequest& request) const;
-  // Stores an inversion made from `request`, then evicts down to the limit (never this
-  // entry, even when it alone exceeds the limit); returns where.
+  // 16 hex digits identifying the pixels of the request's image alone (part of the key).
+  static std::string image_hash(const InvertRequest& request);
+
+  // The cached inversion for this request, or nullopt: none, or a file at the key that is not
+  // this request's (made from other pixels or settings, by an older version, damaged) - then
+  // `why_not` (when given) says so; the store after the new inversion replaces it. A hit marks
+  // the entry as just used.
+  std::optional<Inversion> find(const DiffusionModel& model, const InvertRequest& request,
+                                std::string* why_not = nullptr) const;
+  // Stores an inversion made from `request` with its key in the metadata, then evicts down to
+  // the limit (never this entry, even when it alone exceeds the limit); returns where. Throws
+  // Error when the file at the key is not an entry (a symbolic link, a folder, another file):
+  // it is left as it is.
   std::filesystem::path store(const DiffusionModel& model, const InvertRequest& request, const Inversion& inversion) const;
 
   struct Entry {
@@ -41,8 +53,8 @@ class InversionCache {
     uint64_t bytes = 0;
     std::filesystem::file_time_type last_used;  // the file's modification time
   };
-  // The entries in the folder, least recently used first. Files that vanish meanwhile
-  // (another process evicting) are left out; a missing folder has none.
+  // The entries in the folder (see above), least recently used first. Files that vanish
+  // meanwhile (another process evicting) are left out; a missing folder has none.
   std::vector<Entry> entries() const;
   // Marks an entry as just used (it becomes the last to be evicted); false if it is gone.
   static bool touch(const std::filesystem::path& entry);
@@ -53,6 +65,10 @@ class InversionCache {
   size_t clear() const;
   // Whether `filename` is named like an entry: 16 lowercase hex digits + ".safetensors".
   static bool is_entry_name(const std::string& filename);
+  // Whether `path` is an inversion by its content: a regular file (a symbolic link is not
+  // followed) whose safetensors header's metadata has format "partedit-inversion". Reads the
+  // header only.
+  static bool is_inversion_file(const std::filesystem::path& path);
 
  private:
   std::filesystem::path folder_;

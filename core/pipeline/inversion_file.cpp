@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kInversionFormat = "partedit-inversion";
+constexpr const char* kInversionFormat = kInversionFileFormat;
 constexpr const char* kVersion = "1";
 
 // FNV-1a, 64 bit.
@@ -131,7 +131,7 @@ ModelIdentity model_identity(const DiffusionModel& model) {
   return {model.name(), family_name(model.family()), hex};
 }
 
-void save_inversion(const fs::path& path, const Inversion& inv) {
+void save_inversion(const fs::path& path, const Inversion& inv, const std::map<std::string, std::string>& extra_metadata) {
   std::map<std::string, std::string> meta = {
       {"format", kInversionFormat},
       {"version", kVersion},
@@ -157,6 +157,9 @@ void save_inversion(const fs::path& path, const Inversion& inv) {
       {"model_family", inv.model.family},
       {"model_fingerprint", inv.model.fingerprint},
   };
+  for (const auto& [key, value] : extra_metadata)
+    if (!meta.emplace(key, value).second)
+      throw Error("cannot write " + path.string() + ": the metadata key '" + key + "' is the inversion's own");
   write_safetensors(path,
                     {{"x0", inv.x0.to(at::kFloat)},
                      {"xts", inv.xts.to(at::kFloat)},
@@ -227,6 +230,9 @@ Inversion load_inversion(const fs::path& path, const DiffusionModel& model, int6
   inv.xts = read_tensor(file, "xts", stacked(inv.steps + 1), at::kFloat);
   inv.zs = read_tensor(file, "zs", stacked(inv.steps), at::kFloat);
   inv.timesteps = read_tensor(file, "timesteps", {inv.steps}, at::kLong);
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"x0", inv.x0}, {"xts", inv.xts}, {"zs", inv.zs}})
+    if (!at::isfinite(t).all().item<bool>())
+      throw Error(what + ": tensor '" + name + "' holds NaN/Inf values (the file is damaged)");
 
   // 3. the model's schedule must give the same timesteps
   const InversionSchedule sched = make_inversion_schedule(model, inv);

@@ -169,6 +169,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
     if (step_noise) variance_noise = at::randn(latents.sizes(), generator, cpu_float).to(device);
     SchedulerStepOutput out = scheduler->step(noise_pred, step, latents, variance_noise);
     latents = out.prev_sample;
+    check_finite_step(latents, i + 1);
     if (progress) report_generation_step(progress, i + 1, total, timesteps[step], out, latents, preview_map);
   }
   wait_for(latents);

@@ -100,7 +100,13 @@ class TestCliBatchEqualsEdit : public QObject {
     fs::remove_all(state());
     fs::create_directories(out());
     fs::create_directories(state() / "cache-a");
-    std::ofstream(state() / "cache-a" / "0123456789abcdef.safetensors", std::ios::binary) << std::string(4096, 'x');
+    // Its header says it is an inversion: eviction removes nothing else.
+    std::string header = R"({"__metadata__":{"format":"partedit-inversion"}})";
+    header.resize(4096 - 8, ' ');
+    std::string length(8, '\0');
+    length[0] = static_cast<char>(header.size() & 0xff);
+    length[1] = static_cast<char>(header.size() >> 8);
+    std::ofstream(state() / "cache-a" / "0123456789abcdef.safetensors", std::ios::binary) << length << header;
   }
 
   // The lines: together they give every key of `edit` a value other than its default.

@@ -1,6 +1,7 @@
 // partedit-cli cache [clear] and the size limit of the inversion cache as photo edits use it:
-// what `cache` shows, that `clear` removes only the cache's own files, that an edit keeps the
-// folder under --cache-limit, and that bad sizes fail before any model loads.
+// what `cache` shows, that `clear` removes only the cache's own files (inversions by content),
+// that an edit keeps the folder under --cache-limit, that an entry replaced by another photo's
+// inversion is not reused, and that bad sizes or a file as the folder fail.
 #include <QtTest>
 
 #include <fstream>
@@ -19,6 +20,23 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_file(const fs::path& path, size_t bytes) { std::ofstream(path, std::ios::binary) << std::string(bytes, 'x'); }
+
+// A stand-in cache entry of `bytes` bytes (>= 60): a safetensors header with the inversion
+// format in its metadata, padded with spaces.
+void write_fake_inversion(const fs::path& path, size_t bytes) {
+  std::string header = R"({"__metadata__":{"format":"partedit-inversion"}})";
+  header.resize(bytes - 8, ' ');
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+  std::ofstream(path, std::ios::binary) << length << header;
+}
+
+std::vector<fs::path> entry_files(const fs::path& folder) {
+  std::vector<fs::path> out;
+  for (const auto& f : fs::directory_iterator(folder))
+    if (f.path().extension() == ".safetensors") out.push_back(f.path());
+  return out;
+}
 
 int count_entries(const fs::path& folder) {
   int n = 0;
@@ -46,9 +64,10 @@ class TestCliCache : public QObject {
     QVERIFY2(missing.output.find("entries: 0, 0 B of a 4.0 GiB limit") != std::string::npos, missing.output.c_str());
 
     fs::create_directories(folder);
-    write_file(folder / "00000000000000a1.safetensors", 1024);
-    write_file(folder / "00000000000000a2.safetensors", 2048);
+    write_fake_inversion(folder / "00000000000000a1.safetensors", 1024);
+    write_fake_inversion(folder / "00000000000000a2.safetensors", 2048);
     write_file(folder / "readme.txt", 100000);  // not the cache's: not counted
+    write_file(folder / "00000000000000a3.safetensors", 4096);  // named like an entry, not an inversion
     qputenv("PARTEDIT_CACHE_LIMIT", "750M");
     const auto r = test::run_cli({"cache", "--cache-dir", folder.string(), "--list"});
     qunsetenv("PARTEDIT_CACHE_LIMIT");
@@ -62,19 +81,42 @@ class TestCliCache : public QObject {
   void clearRemovesOnlyTheCachesFiles() {
     const fs::path folder = dir_ / "clear";
     fs::create_directories(folder);
-    write_file(folder / "00000000000000b1.safetensors", 10);
-    write_file(folder / "00000000000000b2.safetensors", 10);
+    write_fake_inversion(folder / "00000000000000b1.safetensors", 100);
+    write_fake_inversion(folder / "00000000000000b2.safetensors", 100);
     write_file(folder / "mine.safetensors", 10);
     write_file(folder / "notes.txt", 10);
+    write_file(folder / "00000000000000b3.safetensors", 4 << 20);  // a weights file named like an entry
+    write_file(dir_ / "outside.bin", 10);
+    fs::create_symlink(dir_ / "outside.bin", folder / "00000000000000b4.safetensors");
     const auto r = test::run_cli({"cache", "clear", "--cache-dir", folder.string()});
     QVERIFY2(r.exit_code == 0, r.output.c_str());
-    QVERIFY2(r.output.find("removed 2 entries (20 B) from " + folder.string()) != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("removed 2 entries (200 B) from " + folder.string()) != std::string::npos, r.output.c_str());
     QVERIFY(!fs::exists(folder / "00000000000000b1.safetensors"));
     QVERIFY(!fs::exists(folder / "00000000000000b2.safetensors"));
     QVERIFY(fs::exists(folder / "mine.safetensors"));
     QVERIFY(fs::exists(folder / "notes.txt"));
+    QCOMPARE(fs::file_size(folder / "00000000000000b3.safetensors"), uintmax_t(4 << 20));
+    QVERIFY(fs::is_symlink(folder / "00000000000000b4.safetensors"));
+    QVERIFY(fs::exists(dir_ / "outside.bin"));
     const auto again = test::run_cli({"cache", "--cache-dir", folder.string()});
     QVERIFY2(again.output.find("entries: 0, 0 B") != std::string::npos, again.output.c_str());
+  }
+
+  // Issue 21: `cache clear --cache-dir FILE` said "removed 0 entries" and exited 0.
+  void aFileIsNoCacheFolderAndAMissingFolderHoldsNothing() {
+    write_file(dir_ / "a-file.txt", 10);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"cache", "clear", "--cache-dir", (dir_ / "a-file.txt").string()},
+          std::vector<std::string>{"cache", "--cache-dir", (dir_ / "a-file.txt").string()}})
+      test::verify_cli_fails(args, "the cache folder " + (dir_ / "a-file.txt").string() +
+                                       " is not a folder (it is a file): give the folder");
+    QVERIFY(fs::exists(dir_ / "a-file.txt"));
+    const auto missing = test::run_cli({"cache", "clear", "--cache-dir", (dir_ / "never-made").string()});
+    QVERIFY2(missing.exit_code == 0, missing.output.c_str());
+    QVERIFY2(missing.output.find("nothing cached: " + (dir_ / "never-made").string() + " does not exist") !=
+                 std::string::npos,
+             missing.output.c_str());
+    QVERIFY(!fs::exists(dir_ / "never-made"));
   }
 
   void badInputIsRefused() {
@@ -115,6 +157,39 @@ class TestCliCache : public QObject {
     QVERIFY(bad.exit_code != 0);
     QVERIFY2(bad.output.find("--cache-limit must be a size such as 500M or 4G") != std::string::npos, bad.output.c_str());
     QVERIFY2(bad.output.find("loading") == std::string::npos, bad.output.c_str());
+  }
+
+  // Issue 21: another photo's inversion copied over an entry was reused (a different edit).
+  // The edit notes the mismatch, inverts again and replaces the entry; the next edit reuses it.
+  void anEntryReplacedByAnotherPhotosInversionIsNotReused() {
+    write_image(dir_ / "photo-a.png", at::rand({3, 64, 64}, at::detail::createCPUGenerator(11)));
+    write_image(dir_ / "photo-b.png", at::rand({3, 64, 64}, at::detail::createCPUGenerator(12)));
+    const fs::path folder = dir_ / "copied";
+    const auto edit = [&](const std::string& photo) {
+      return test::run_cli({"edit", "--model", test::tiny_sdxl_dir().string(), "--image", (dir_ / photo).string(),
+                            "--prompt", "a photo of a cat", "--subject", "cat", "--edit-word", "dog", "--token",
+                            (test::data_dir() / "tokens" / "valid_2x64.pt").string(), "--steps", "2", "--seed", "3",
+                            "--cache-dir", folder.string(), "--out", (dir_ / "copied.png").string()});
+    };
+    const auto first = edit("photo-a.png");
+    QVERIFY2(first.exit_code == 0, first.output.c_str());
+    const fs::path entry_a = entry_files(folder).at(0);
+    QVERIFY2(edit("photo-b.png").exit_code == 0, "photo b");
+    fs::path entry_b;
+    for (const auto& f : entry_files(folder))
+      if (f != entry_a) entry_b = f;
+    QVERIFY(!entry_b.empty());
+    fs::copy_file(entry_b, entry_a, fs::copy_options::overwrite_existing);
+
+    const auto again = edit("photo-a.png");
+    QVERIFY2(again.exit_code == 0, again.output.c_str());
+    QVERIFY2(again.output.find("note: the cached inversion " + entry_a.string() + " was made from another photo") !=
+                 std::string::npos,
+             again.output.c_str());
+    QVERIFY2(again.output.find("reusing the inversion") == std::string::npos, again.output.c_str());
+    QVERIFY2(again.output.find("cached the inversion as " + entry_a.string()) != std::string::npos, again.output.c_str());
+    const auto third = edit("photo-a.png");
+    QVERIFY2(third.output.find("reusing the inversion " + entry_a.string()) != std::string::npos, third.output.c_str());
   }
 };
 

@@ -252,6 +252,24 @@ class TestCliEdit : public QObject {
     QVERIFY(!fs::exists(out));
   }
 
+  // Issue 21: 6,000 words took 73 s of word mapping before the refusal; the token count
+  // refuses them before the model's steps and before any mapping.
+  void aVeryLongPromptIsRefusedByItsTokenCount() {
+    std::string prompt = "a photo of a cat";
+    for (int i = 0; i < 2000; ++i) prompt += " in a park";
+    prompt += " with a hat, in the sun";  // 6,011 words
+    auto args = base_args(2);
+    args[4] = prompt;
+    const auto out = dir_ / "very-long.png";
+    args.back() = out.string();
+    const auto r = test::run_cli(with(args, {"--edit", "with a robotic <head>", "--library", (dir_ / "tokens").string()}));
+    QVERIFY2(r.exit_code != 0, r.output.c_str());
+    QVERIFY2(r.output.find("tokens, CLIP reads 75: far too long to edit (at most 300 tokens") != std::string::npos,
+             r.output.c_str());
+    QVERIFY2(r.output.find("step 1/") == std::string::npos, r.output.c_str());
+    QVERIFY(!fs::exists(out));
+  }
+
   void parametersKeepA1111sSettingsLineLast() {
     const auto lib = (dir_ / "two").string();
     const auto png = dir_ / "p.png", jpg = dir_ / "p.jpg", webp = dir_ / "p.webp", source = dir_ / "source.webp";

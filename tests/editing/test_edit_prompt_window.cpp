@@ -1,17 +1,21 @@
 // CLIP's 75-token window and the edit: an edit whose edit words fall outside it is refused
 // before any step runs (in core, so every front end gets it), one whose words are inside runs,
-// and a caption is cut at a word boundary so that the appended edit fits. Also what the edit
-// records: the A1111 settings line, the source image's own parameters, the tokens' names.
+// and a caption is cut at a word boundary so that the appended edit fits; a prompt far past the
+// window is refused by its token count alone. Also what the edit records: the A1111 settings
+// line, the source image's own parameters, the tokens' names.
 #include <QtTest>
 
 #include <algorithm>
+#include <chrono>
 
 #include <ATen/ATen.h>
 
 #include "editing/edit_prompt_window.h"
 #include "editing/part_edit_pipeline.h"
+#include "editing/prompt_mapping.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/compute.h"
+#include "runtime/text.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -95,6 +99,38 @@ class TestEditPromptWindow : public QObject {
                check_edit_words_fit(encoder(), "a cat", "a cat with a robotic head", std::nullopt, {});
              }),
              std::string());
+  }
+
+  // Issue 21: a 6,000-word prompt was aligned and mapped word by word before being refused
+  // (73 s, 464 MB). Far past the window the token count refuses it before any mapping.
+  void aVeryLongPromptIsRefusedByItsTokenCount() {
+    const std::string source = long_prompt(750);  // 6,000 words
+    const std::string edit_prompt = source + " with a robotic head";
+    const PromptLength length = prompt_length(encoder(), edit_prompt);
+    QVERIFY(length.tokens > 6000);
+    const std::string expected = "the edit prompt uses " + std::to_string(length.tokens) +
+                                 " tokens, CLIP reads 75: far too long to edit (at most 300 tokens, with the edit "
+                                 "words in the first 75); shorten the prompt";
+    const auto start = std::chrono::steady_clock::now();
+    QCOMPARE(test::error_of([&] { check_edit_words_fit(encoder(), source, edit_prompt, std::nullopt, {}); }), expected);
+    qInfo("refused in %.3f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    QCOMPARE(test::error_of([&] { edit(*model_, request(source, edit_prompt)); }), expected);
+    // Even with its edit word inside the window: a prompt of more than four windows is refused.
+    const std::string swap_source = "a cat " + long_prompt(40), swap_edit = "a dog " + long_prompt(40);
+    QVERIFY(prompt_length(encoder(), swap_edit).tokens > 300);
+    const std::string swapped =
+        test::error_of([&] { check_edit_words_fit(encoder(), swap_source, swap_edit, std::nullopt, {}); });
+    QVERIFY2(contains(swapped, "far too long to edit (at most 300 tokens"), swapped.c_str());
+  }
+
+  // The one-walk positions of every word are the per-word positions (double spaces included).
+  void allWordPositionsMatchThePerWordOnes() {
+    const ClipTokenizer& tokenizer = encoder().tokenizers().front();
+    const std::string text = "a photo  of a tabby cat, in a sunlit park with a robotic head";
+    const auto all = all_word_token_positions(tokenizer, text);
+    QCOMPARE(all.size(), split_on_spaces(text).size());
+    for (size_t w = 0; w < all.size(); ++w)
+      QVERIFY2(all[w] == word_token_positions(tokenizer, text, static_cast<int64_t>(w)), std::to_string(w).c_str());
   }
 
   void captionsAreCutSoThatTheEditFits() {

@@ -1,6 +1,7 @@
 #include "models/vae/autoencoder_kl.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -175,6 +176,18 @@ AutoencoderKL load_vae(const AutoencoderKLConfig& config, const WeightSource& we
   return vae;
 }
 
+namespace {
+
+// One sum per decode or encode (NaN and Inf propagate into it): NaN pixels would otherwise be
+// written as black.
+void throw_unless_vae_finite(const at::Tensor& values, const char* doing) {
+  if (!std::isfinite(values.sum().item<double>()))
+    throw Error(std::string("the VAE produced NaN/Inf while ") + doing +
+                " (its weights may be damaged, or fp16 overflowed: try fp32/bf16)");
+}
+
+}  // namespace
+
 at::Tensor latents_to_image(AutoencoderKL& vae, const at::Tensor& latents) {
   // pipeline_stable_diffusion_xl.py __call__ (latents_mean/std) and SD3's shift_factor
   const auto& c = vae->config();
@@ -185,6 +198,7 @@ at::Tensor latents_to_image(AutoencoderKL& vae, const at::Tensor& latents) {
     z = z / c.scaling_factor;
   if (c.shift_factor) z = z + *c.shift_factor;
   const auto image = vae->decode(z).to(at::kFloat);  // [B, 3, 8h, 8w] in about [-1, 1]
+  throw_unless_vae_finite(image, "decoding the latents");
   // image_processor.py VaeImageProcessor.denormalize
   return (image / 2 + 0.5).clamp(0, 1);
 }
@@ -194,6 +208,7 @@ at::Tensor image_to_latents(AutoencoderKL& vae, const at::Tensor& image01) {
   const auto& c = vae->config();
   const auto image = image01.to(at::kFloat) * 2.0 - 1.0;        // [B, 3, H, W] in [-1, 1]
   auto mean = vae->encode(image).mean.to(at::kFloat);           // [B, latent, H/8, W/8]
+  throw_unless_vae_finite(mean, "encoding the image");
   if (c.shift_factor) mean = mean - *c.shift_factor;
   if (!c.latents_mean.empty())
     return (mean - channel_constant(c.latents_mean, mean)) * c.scaling_factor / channel_constant(c.latents_std, mean);

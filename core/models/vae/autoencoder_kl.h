@@ -76,10 +76,13 @@ AutoencoderKL load_vae(const AutoencoderKLConfig& config, const WeightSource& we
 
 // Pipeline space (diffusers' SDXL pipeline): latents -> decode(latents / scaling_factor
 // [+ shift_factor]; with latents_mean/std: latents * std / scaling_factor + mean) ->
-// (x / 2 + 0.5).clamp(0, 1). Returns [B, 3, 8h, 8w] float32 on the VAE's device.
+// (x / 2 + 0.5).clamp(0, 1). Returns [B, 3, 8h, 8w] float32 on the VAE's device. Throws
+// Error when the decoder gives NaN/Inf (damaged weights, an fp16 overflow) instead of
+// returning an image of undefined pixels.
 at::Tensor latents_to_image(AutoencoderKL& vae, const at::Tensor& latents);
 // The inverse: image in [0, 1] [B, 3, H, W] -> scaling_factor * posterior mean (with the
-// same shift / mean-std handling). Returns [B, latent, H/8, W/8] float32.
+// same shift / mean-std handling). Returns [B, latent, H/8, W/8] float32; throws Error when
+// the encoder gives NaN/Inf.
 at::Tensor image_to_latents(AutoencoderKL& vae, const at::Tensor& image01);
 
 }  // namespace partedit
