@@ -7,7 +7,7 @@
 
 #include "batch_outputs.h"
 #include "cli_app.h"
-#include "content_hash.h"
+#include "runtime/content_hash.h"
 #include "edit_command.h"
 #include "runtime/error.h"
 #include "runtime/message_text.h"
@@ -155,7 +155,7 @@ std::string line_key(const ManifestLine& line, const fs::path& out_dir, bool see
   ordered_json material = line.entry;
   for (const auto& [key, path] : line.outputs) material[key] = path.lexically_relative(out_dir).string();
   if (seed_from_line) material["seed"] = line.line_number;
-  return hash_hex(fnv1a64(material.dump(-1, ' ', false, ordered_json::error_handler_t::replace)));
+  return content_hash_hex(material.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
 }
 
 void fill_line(ManifestLine& line, const ordered_json& object, const ordered_json& defaults,

@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "content_hash.h"
+#include "runtime/content_hash.h"
 #include "runtime/error.h"
 
 namespace partedit::cli {
@@ -37,7 +37,7 @@ ordered_json output_fingerprints(const BatchOutputs& outputs) {
   ordered_json files = ordered_json::object();
   for (const auto& [key, path] : outputs)
     if (const auto fingerprint = fingerprint_file(path))
-      files[key] = {{"bytes", fingerprint->bytes}, {"fnv1a64", fingerprint->fnv1a64}};
+      files[key] = {{"bytes", fingerprint->bytes}, {"fnv1a64", fingerprint->hash}};
   return files;
 }
 
@@ -54,7 +54,7 @@ std::string outputs_changed(const ordered_json& recorded, const BatchOutputs& ou
       return path.filename().string() + " is " + std::to_string(bytes) + " bytes, not the " +
              expected->at("bytes").dump() + " written";
     const auto found = fingerprint_file(path);
-    if (!found || expected->at("fnv1a64") != found->fnv1a64)
+    if (!found || expected->at("fnv1a64") != found->hash)
       return path.filename().string() + " has changed since it was written (another content hash)";
   }
   return "";

@@ -15,6 +15,7 @@
 
 #include "pipeline/diffusion_model.h"
 #include "runtime/byte_size.h"
+#include "runtime/content_hash.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -22,36 +23,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// FNV-1a, 64 bits: a content key, not a security boundary.
-class Fnv1a {
- public:
-  void add(const void* data, size_t size) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < size; ++i) hash_ = (hash_ ^ p[i]) * 0x100000001b3ULL;
-  }
-  void add(const std::string& text) {
-    add(text.data(), text.size());
-    add("\0", 1);  // separator: "ab"+"c" differs from "a"+"bc"
-  }
-  void add(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    add(std::string(text));
-  }
-  void add(const at::Tensor& tensor) {
-    const auto t = tensor.to(at::kCPU).to(at::kFloat).contiguous();
-    add(c10::str(t.sizes()));
-    add(t.data_ptr(), static_cast<size_t>(t.numel()) * sizeof(float));
-  }
-  std::string hex() const {
-    char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash_));
-    return out;
-  }
+// A cache key's parts, each a field of its own (runtime/content_hash.h).
+void add_cache_key_number(ContentHash& hash, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  hash.add_field(text);
+}
 
- private:
-  uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
+void add_cache_key_tensor(ContentHash& hash, const at::Tensor& tensor) {
+  const auto t = tensor.to(at::kCPU).to(at::kFloat).contiguous();
+  hash.add_field(c10::str(t.sizes()));
+  hash.add(t.data_ptr(), static_cast<size_t>(t.numel()) * sizeof(float));
+}
 
 // Metadata keys of the cache's own in an entry.
 constexpr const char* kCacheKeyField = "cache_key";
@@ -120,26 +103,26 @@ InversionCache::InversionCache(fs::path folder, uint64_t limit_bytes) : folder_(
 std::string InversionCache::key(const DiffusionModel& model, const InvertRequest& request) {
   if (!request.seed && !request.noise.defined())
     throw Error("an inversion is cached only when its noising draws are fixed (a seed or noise)");
-  Fnv1a h;
-  h.add("partedit-inversion-cache-2");
-  h.add(model_identity(model).fingerprint);
-  h.add(image_hash(request));
-  h.add(request.prompt);
-  h.add(request.guidance);
-  h.add(std::to_string(request.steps));
-  h.add(request.skip);
-  h.add(request.scheduler);
-  h.add(std::to_string(request.zero_noise_steps));
-  if (request.noise.defined()) h.add(request.noise);
-  else h.add("seed " + std::to_string(*request.seed));
+  ContentHash h;
+  h.add_field("partedit-inversion-cache-2");
+  h.add_field(model_identity(model).fingerprint);
+  h.add_field(image_hash(request));
+  h.add_field(request.prompt);
+  add_cache_key_number(h, request.guidance);
+  h.add_field(std::to_string(request.steps));
+  add_cache_key_number(h, request.skip);
+  h.add_field(request.scheduler);
+  h.add_field(std::to_string(request.zero_noise_steps));
+  if (request.noise.defined()) add_cache_key_tensor(h, request.noise);
+  else h.add_field("seed " + std::to_string(*request.seed));
   return h.hex();
 }
 
 std::string InversionCache::image_hash(const InvertRequest& request) {
   if (!request.image.defined()) throw Error("an inversion is cached only with its image");
-  Fnv1a h;
-  h.add("partedit-inversion-pixels-1");
-  h.add(request.image);
+  ContentHash h;
+  h.add_field("partedit-inversion-pixels-1");
+  add_cache_key_tensor(h, request.image);
   return h.hex();
 }
 

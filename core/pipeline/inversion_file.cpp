@@ -9,6 +9,7 @@
 #include "pipeline/diffusion_model.h"
 #include "pipeline/generation_common.h"
 #include "pipeline/inversion.h"
+#include "runtime/content_hash.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -20,23 +21,17 @@ namespace {
 constexpr const char* kInversionFormat = kInversionFileFormat;
 constexpr const char* kVersion = "1";
 
-// FNV-1a, 64 bit.
-struct Fnv64 {
-  uint64_t h = 1469598103934665603ull;
-  void add(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  }
-  void add(const std::string& s) { add(s.data(), s.size() + 1); }  // with the terminator: fields stay apart
-};
+// Model fingerprints have always begun from this value (a digit short of FNV's offset
+// basis); kept, so that saved inversions still match their model.
+constexpr uint64_t kModelFingerprintStart = 1469598103934665603ull;
 
 // Adds a file's name, size, and its first and last `edge` bytes (all of a small file).
-void hash_file(Fnv64& hash, const fs::path& path, const std::string& name, std::streamoff edge) {
+void hash_file(ContentHash& hash, const fs::path& path, const std::string& name, std::streamoff edge) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return;
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
-  hash.add(name + ":" + std::to_string(size));
+  hash.add_field(name + ":" + std::to_string(size));
   auto add_range = [&](std::streamoff from, std::streamoff count) {
     std::string buffer(static_cast<size_t>(count), '\0');
     in.seekg(from);
@@ -52,7 +47,7 @@ void hash_file(Fnv64& hash, const fs::path& path, const std::string& name, std::
 }
 
 // The weights file a component is identified by: the same choice whatever dtype is loaded.
-void hash_weights(Fnv64& hash, const fs::path& folder, const std::string& component, std::streamoff edge) {
+void hash_weights(ContentHash& hash, const fs::path& folder, const std::string& component, std::streamoff edge) {
   for (const char* name : {"diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
                            "diffusion_pytorch_model.safetensors.index.json",
                            "diffusion_pytorch_model.fp16.safetensors.index.json"}) {
@@ -120,15 +115,13 @@ at::Tensor read_tensor(const SafetensorsFile& file, const std::string& name, con
 
 ModelIdentity model_identity(const DiffusionModel& model) {
   const fs::path& folder = model.folder();
-  Fnv64 hash;
+  ContentHash hash(kModelFingerprintStart);
   for (const char* config : {"unet/config.json", "vae/config.json", "text_encoder/config.json",
                              "text_encoder_2/config.json"})
     hash_file(hash, folder / config, config, 1 << 20);
   hash_weights(hash, folder, "unet", 1 << 20);
   hash_weights(hash, folder, "vae", 1 << 18);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash.h));
-  return {model.name(), family_name(model.family()), hex};
+  return {model.name(), family_name(model.family()), hash.hex()};
 }
 
 void save_inversion(const fs::path& path, const Inversion& inv, const std::map<std::string, std::string>& extra_metadata) {
