@@ -92,8 +92,9 @@ ordered_json resolved_entry(const ordered_json& object, const fs::path& base, co
       continue;
     }
     const fs::path& folder = input ? base : out_dir;
+    const std::string& name = key;  // C++17 lambdas cannot capture a structured binding (clang refuses)
     auto path_of = [&](const ordered_json& item) {
-      if (!item.is_string()) throw Error("\"" + key + "\" takes a path, got " + item.dump());
+      if (!item.is_string()) throw Error("\"" + name + "\" takes a path, got " + item.dump());
       return resolved_against(folder, item.get<std::string>()).string();
     };
     if (value.is_array()) {

@@ -50,20 +50,37 @@ std::string append_infotext_settings(const std::string& text, const std::vector<
 
 namespace {
 
-// "Key: value" pairs split on ", " outside double-quoted values (which are JSON strings).
+// "Key: value" pairs split on ", " outside quoted values. A value is quoted (a JSON string)
+// when it starts with '"', as A1111's reader takes it; its escapes are skipped whole, so that
+// an escaped backslash before the closing quote ("C:\\dir\\") ends it. A '"' inside an
+// unquoted value (A1111 leaves `a "b" c` unquoted) is an ordinary character.
 std::vector<InfotextSetting> parse_settings_line(const std::string& line) {
   std::vector<InfotextSetting> out;
   std::vector<std::string> pairs(1);
-  bool quoted = false;
+  bool in_value = false, quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    if (c == '"' && (i == 0 || line[i - 1] != '\\')) quoted = !quoted;
-    if (!quoted && c == ',' && i + 1 < line.size() && line[i + 1] == ' ') {
+    std::string& pair = pairs.back();
+    if (quoted) {
+      pair += c;
+      if (c == '\\' && i + 1 < line.size()) pair += line[++i];
+      else if (c == '"') quoted = false;
+      continue;
+    }
+    if (c == ',' && i + 1 < line.size() && line[i + 1] == ' ') {
       pairs.emplace_back();
+      in_value = false;
       ++i;
       continue;
     }
-    pairs.back() += c;
+    pair += c;
+    if (!in_value && c == ' ' && pair.size() >= 2 && pair[pair.size() - 2] == ':') {  // the key's ": "
+      in_value = true;
+      if (i + 1 < line.size() && line[i + 1] == '"') {
+        quoted = true;
+        pair += line[++i];
+      }
+    }
   }
   for (const auto& pair : pairs) {
     const size_t colon = pair.find(": ");

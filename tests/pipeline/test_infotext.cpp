@@ -206,6 +206,27 @@ class TestInfotext : public QObject {
     verify_same_reading(text);
   }
 
+  // Found by fuzzing (tests/data/crashers/infotext): a '"' inside an unquoted value opened a
+  // "quote" that swallowed every later setting, and an escaped backslash before a quoted
+  // value's closing quote was taken for an escaped quote. Both read back now.
+  void quotesAndBackslashesInValuesReadBack_data() {
+    QTest::addColumn<QString>("value");
+    QTest::newRow("quote inside") << "a \"b\" c";
+    QTest::newRow("quote at the end") << "12\"";
+    QTest::newRow("backslash at the end") << "C:\\models\\sdxl\\";
+    QTest::newRow("escaped quote then backslash") << "say \"hi\\\", then: go";
+  }
+  void quotesAndBackslashesInValuesReadBack() {
+    QFETCH(QString, value);
+    const std::string text =
+        format_infotext("a prompt", "", {{"Steps", "20"}, {"Value", infotext_value(value.toStdString())}, {"Seed", "7"}});
+    const ParsedInfotext parsed = parse_infotext(text);
+    QVERIFY(parsed.find("Value") && parsed.find("Seed"));
+    QCOMPARE(*parsed.find("Value"), value.toStdString());
+    QCOMPARE(*parsed.find("Seed"), std::string("7"));
+    verify_same_reading(text);
+  }
+
   // Texts other tools write, read by parse_infotext as the reference reader reads them.
   void foreignTextsAreReadAsTheFormatSays_data() {
     QTest::addColumn<QString>("text");
@@ -218,6 +239,8 @@ class TestInfotext : public QObject {
     QTest::newRow("no negative") << "just a prompt\nSteps: 8, Sampler: DDIM, CFG scale: 5, Seed: 9";
     QTest::newRow("no settings") << "just a description\nover two lines\n";
     QTest::newRow("escaped quote") << "p\nSteps: 1, Seed: 2, Note: \"a \\\"b\\\", c: d\", Size: 8x8";
+    QTest::newRow("quote in an unquoted value") << "p\nSteps: 1, Model: 1.5 \"pruned\", Seed: 2, Size: 8x8";
+    QTest::newRow("escaped backslash at a value's end") << "p\nSteps: 1, Path: \"C:\\\\x\\\\\", Seed: 2";
   }
   void foreignTextsAreReadAsTheFormatSays() {
     QFETCH(QString, text);
