@@ -13,6 +13,7 @@
 #include "io/json_config.h"
 #include "pipeline/captioner.h"
 #include "runtime/compute.h"
+#include "support/sanitizer_skip.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -66,6 +67,7 @@ class TestCliCaption : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void initTestCase() {
+    PARTEDIT_SKIP_IN_ASAN_BUILD("needs the T5 tokenizer");
     if (qEnvironmentVariableIsEmpty("PARTEDIT_THREADS")) qputenv("PARTEDIT_THREADS", "1");
   }
 

@@ -18,6 +18,7 @@
 
 #include "io/image_io.h"
 #include "io/safetensors.h"
+#include "support/sanitizer_skip.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -114,6 +115,7 @@ class TestCliErrors : public QObject {
   // of the UNet's 128² level asks for gigabytes, far above the limit, so an allocation
   // fails within the first step whatever the machine has.
   void outOfMemoryIsOneLineInOurWords() {
+    PARTEDIT_SKIP_IN_ASAN_BUILD("the CLI runs under ulimit -v");
     const auto ok = run_cli_with_memory_limit(with(generate_args((dir_ / "small.png").string()),
                                                    {"--width", "64", "--height", "64"}),
                                               kMemoryLimitKiB);

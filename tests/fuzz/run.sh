@@ -52,7 +52,6 @@ trap 'rm -rf "$PARTEDIT_FUZZ_SCRATCH"' EXIT
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # Also reads of a returned function's stack (a pointer into a dead temporary).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_stack_use_after_return=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}
 export OMP_NUM_THREADS=1
 
 run_target() {
@@ -61,6 +60,10 @@ run_target() {
   local mode=()
   [[ $fork == 1 ]] && mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   [[ -f $here/dict/$t.dict ]] && mode+=(-dict="$here/dict/$t.dict")  # the format's keywords
+  # LibTorch 1.13's zip reader leaks its state (~600 bytes, in libtorch_cpu) whenever it refuses
+  # a damaged archive, which is most fuzzed inputs: leak checks would find only that, at a
+  # third of the speed. Our own code of that target holds nothing but RAII objects.
+  [[ $t == pt_token ]] && mode+=(-detect_leaks=0)
   # New inputs go to the first folder; the checked-in seeds are only read.
   # shellcheck disable=SC2086
   (cd "$crashes" && "$build/fuzz/fuzz_$t" "${mode[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \

@@ -6,6 +6,7 @@
 
 #include "pipeline/captioner.h"
 #include "runtime/error.h"
+#include "support/sanitizer_skip.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -32,6 +33,8 @@ CaptionRequest greedy12(const std::string& prompt) {
 class TestBlip2Captioner : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void initTestCase() { PARTEDIT_SKIP_IN_ASAN_BUILD("needs the T5 tokenizer"); }
+
   void captionsMatchReferenceAndRelease() {
     test::ReferenceCase ref("blip2_generate_greedy");
     Blip2Captioner captioner(test::tiny_blip2_dir(), ComputeOptions{}, greedy12("a photo of"));

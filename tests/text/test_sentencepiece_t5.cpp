@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include "runtime/error.h"
+#include "support/sanitizer_skip.h"
 #include "support/test_support.h"
 #include "text/t5_tokenizer.h"
 
@@ -32,6 +33,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 class TestSentencePieceT5 : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void initTestCase() { PARTEDIT_SKIP_IN_ASAN_BUILD("needs the T5 tokenizer"); }
+
   void moduleIsFound() {
     const auto path = sentencepiece_module_path();
     qInfo("sentencepiece module: %s", path.c_str());
