@@ -406,7 +406,8 @@ c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStr
   return unpickler.parse_ivalue();
 }
 
-const char* python_type_name(const c10::IValue& v) {
+// By value: IValue::tagKind() makes a temporary string (a const char* into it dangled).
+std::string python_type_name(const c10::IValue& v) {
   if (v.isString()) return "str";
   if (v.isInt()) return "int";
   if (v.isDouble()) return "float";
@@ -416,7 +417,7 @@ const char* python_type_name(const c10::IValue& v) {
   if (v.isList()) return "list";
   if (v.isTuple()) return "tuple";
   if (v.isObject()) return "object";
-  return v.tagKind().c_str();
+  return v.tagKind();
 }
 
 // A tensor, or one held by a checked rebuild or a parameter (which holds the former).
