@@ -124,6 +124,16 @@ void check_pickle_arguments(const fs::path& path, const std::string& pickle) {
     if (!skip)
       throw Error(path.string() + " is damaged or truncated: its pickle ends inside the argument of the opcode at byte " +
                   std::to_string(at) + " (" + std::to_string(pickle.size()) + " bytes); download it again");
+    // The unpickler sizes its memo table by the index a PUT names; a pickler numbers its
+    // memo entries from 0, one PUT each, so an index is below the pickle's size.
+    if (op == 'r' || op == 'j') {  // LONG_BINPUT, LONG_BINGET
+      uint64_t index = 0;
+      for (size_t i = 0; i < 4; ++i) index |= uint64_t(uint8_t(pickle[pos + i])) << (8 * i);
+      if (index >= pickle.size())
+        throw Error(path.string() + " is damaged or crafted: its pickle names memo entry " + std::to_string(index) +
+                    " at byte " + std::to_string(at) + ", beyond what a " + std::to_string(pickle.size()) +
+                    "-byte pickle can hold");
+    }
     pos += *skip;
   }
 }
