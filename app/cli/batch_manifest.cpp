@@ -32,8 +32,7 @@ struct OptionKind {
   bool repeatable = false;
 };
 
-// The long options of `edit`, as declared (edit_command.h), by key.
-std::map<std::string, OptionKind> edit_option_kinds() {
+std::map<std::string, OptionKind> declared_edit_option_kinds() {
   CLI::App root;
   configure_root(root, "");
   EditOptions options;
@@ -51,6 +50,13 @@ std::map<std::string, OptionKind> edit_option_kinds() {
     }
   }
   kinds["eval-mask"] = {};
+  return kinds;
+}
+
+// The long options of `edit`, as declared (edit_command.h), by key; built once (declaring
+// the command costs more than reading a short manifest).
+const std::map<std::string, OptionKind>& edit_option_kinds() {
+  static const std::map<std::string, OptionKind> kinds = declared_edit_option_kinds();
   return kinds;
 }
 
@@ -205,7 +211,7 @@ Manifest read_manifest(const fs::path& file, const std::optional<fs::path>& defa
   const fs::path manifest_dir = fs::absolute(file).parent_path();
   const fs::path defaults_dir = defaults_file ? fs::absolute(*defaults_file).parent_path() : manifest_dir;
   const fs::path out = fs::absolute(out_dir);
-  const auto kinds = edit_option_kinds();
+  const auto& kinds = edit_option_kinds();
 
   Manifest manifest;
   manifest.file = file;
