@@ -143,7 +143,7 @@ void MainWindow::createActions() {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(tr("&New from Prompt…"), QKeySequence::New, this, &MainWindow::showNewImageDialog);
+  file->addAction(tr("&New from Prompt…"), QKeySequence::New, this, [this] { showNewImageDialog(); });
   file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
     AppSettings settings;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), settings.lastFolder(),
@@ -153,6 +153,8 @@ void MainWindow::createMenus() {
     openImage(path);
   });
   recentMenu_ = file->addMenu(tr("Open &Recent"));
+  file->addAction(tr("Image &Info…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::showImageInfo)
+      ->setObjectName(QStringLiteral("imageInfoAction"));
   file->addSeparator();
   exportImage_ = file->addAction(tr("&Export Image…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                                  [this] { exportWithDialog(ExportKind::Image); });
@@ -268,6 +270,7 @@ bool MainWindow::isRunning() const { return engine_->busy(); }
 void MainWindow::applyEngineConfig(const EngineConfig& config) {
   AppSettings().setEngineConfig(config);
   engine_->configure(config);
+  checkConfiguredModel(config);
   engine_->listTokens();  // the edit box's part names come back with the list
   updateWizardModel();
 }
@@ -296,10 +299,11 @@ void MainWindow::showPreferences() {
   dialog->open();
 }
 
-void MainWindow::showNewImageDialog() {
-  GenerateSettings initial = document_.kind == Document::Kind::Generated ? document_.generation
-                                                                        : GenerateSettings::defaults();
-  auto* dialog = new NewImageDialog(initial, model_.defaultSize, this);
+void MainWindow::showNewImageDialog(const GenerateSettings* given) {
+  const GenerateSettings initial = given ? *given
+                                   : document_.kind == Document::Kind::Generated ? document_.generation
+                                                                                 : GenerateSettings::defaults();
+  auto* dialog = new NewImageDialog(initial, newImageSide(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &QDialog::accepted, this, [this, dialog] { generateImage(dialog->settings()); });
   dialog->open();

@@ -89,7 +89,10 @@ class MainWindow : public QMainWindow {
   void startRun(quint64 id, const QString& what);
   void endRun();
   void showPreferences();
-  void showNewImageDialog();
+  void showNewImageDialog(const GenerateSettings* initial = nullptr);
+  void showImageInfo();                 // File › Image Info (main_window_image_info.cpp)
+  void checkConfiguredModel(const EngineConfig& config);  // its default size, off the GUI thread
+  int newImageSide() const;             // the side New from Prompt offers
   void updateWizardModel();  // the wizard knows which model it trains for
   void exportWithDialog(ExportKind kind);
   void reportError(const QString& title, const QString& message);
@@ -125,6 +128,7 @@ class MainWindow : public QMainWindow {
   QImage beforeRun_;             // the canvas image a cancelled run restores
   QSize runSize_;                // the size a generation's previews are laid out at
   bool lastResultRerenderable_ = false;
+  int configuredModelSide_ = 0;  // the configured model's default side, read from its configs
 };
 
 }  // namespace partedit::ui

@@ -102,18 +102,16 @@ bool MainWindow::openImage(const QString& path) {
   document_.path = QFileInfo(path).absoluteFilePath();
   lastResultRerenderable_ = false;
   history_->clear();
+  // A PartEdit or A1111 image carries its settings: the panel gets them back, the history
+  // entry shows them.
+  const RestoredParameters restored = readImageParameters(path);
   HistoryEntry original;
   original.result = image;
   original.title = tr("Opened %1").arg(QFileInfo(path).fileName());
+  original.parameters = restored.text;
   history_->pushResult(original);
-
-  // A PartEdit export carries its settings: the panel gets them back.
-  const RestoredParameters restored = readImageParameters(path);
   editPanel_->setPhotoSource(restored.found ? restored.sourcePrompt : QString());
-  if (restored.found) {
-    if (!restored.instruction.isEmpty()) editPanel_->editBox()->setText(restored.instruction);
-    if (restored.editEnd) editPanel_->setEditEnd(*restored.editEnd);
-  }
+  editPanel_->restoreSettings(restored);
   AppSettings().addRecentFile(document_.path);
   setWindowTitle(tr("%1 — PartEdit").arg(QFileInfo(path).fileName()));
   statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
@@ -130,7 +128,7 @@ void MainWindow::generateImage(const GenerateSettings& settings) {
   document_.generation = settings;
   lastResultRerenderable_ = false;
   history_->clear();
-  const int side = model_.defaultSize > 0 ? model_.defaultSize : 1024;
+  const int side = newImageSide();
   runSize_ = QSize(settings.width > 0 ? settings.width : side, settings.height > 0 ? settings.height : side);
   runningId_ = engine_->generate(settings);
   editPanel_->setGeneratedSource(settings);

@@ -1,7 +1,9 @@
 #include "engine/folder_checks.h"
 
 #include "editing/token_library.h"
+#include "io/json_config.h"
 #include "pipeline/captioner.h"
+#include "pipeline/diffusion_model.h"
 #include "pipeline/inversion_cache.h"
 #include "pipeline/model_folder.h"
 #include "pipeline/single_file_checkpoint.h"
@@ -11,12 +13,27 @@
 namespace partedit {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The default side from the folder's UNet and VAE configs (the loader's rule); 0 when a
+// config does not read (the load itself then says why).
+int64_t configured_default_size(const DiffusersFolder& folder) {
+  try {
+    return default_image_size(UNet2DConditionConfig::from_json(JsonConfig::load(folder.unet / "config.json")),
+                              AutoencoderKLConfig::from_json(JsonConfig::load(folder.vae / "config.json")));
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
+}  // namespace
+
 ModelPathCheck check_model_path(const fs::path& path, const fs::path& config_dir) {
   ModelPathCheck check;
   check.single_file = !path.empty() && is_single_file_checkpoint(path);
   try {
     if (!check.single_file) {
-      inspect_diffusers_folder(path);
+      check.default_size = configured_default_size(inspect_diffusers_folder(path));
       return check;
     }
     ModelLoadOptions options;
@@ -24,6 +41,7 @@ ModelPathCheck check_model_path(const fs::path& path, const fs::path& config_dir
     const auto checkpoint = SingleFileCheckpoint::open(path, options);
     check.family = checkpoint_family_name(checkpoint.family());
     check.shape_name = checkpoint.shape_name();
+    check.default_size = configured_default_size(checkpoint.configs());
   } catch (const Error& e) {
     check.problem = e.what();
   }

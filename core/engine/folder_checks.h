@@ -16,6 +16,7 @@ struct ModelPathCheck {
   bool single_file = false;  // a single-file .safetensors checkpoint rather than a diffusers folder
   std::string family;        // a single file's family ("SDXL"), when it opened
   std::string shape_name;    // a single file's shipped config set ("sdxl-base-1.0"), when it opened
+  int64_t default_size = 0;  // the side it generates at by default (its configs'); 0 when unknown
 };
 
 // A diffusers folder, or a single-file checkpoint read with the configs of `config_dir`

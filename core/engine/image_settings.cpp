@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pipeline/infotext.h"
+#include "pipeline/text_to_image.h"
 #include "runtime/error.h"
 #include "runtime/text.h"
 
@@ -33,6 +34,12 @@ std::string instruction_from(const std::string& source, const std::string& edit_
 
 }  // namespace
 
+std::string sampler_kind_of(const std::string& display_name) {
+  for (const char* kind : {"ddim", "euler", "dpmpp-2m", "dpmpp-sde", "pndm"})
+    if (sampler_display_name(kind) == display_name) return kind;
+  return {};
+}
+
 std::optional<ImageSettings> parse_image_settings(const std::string& parameters) {
   const ParsedInfotext parsed = parse_infotext(parameters);
   if (parsed.settings.empty()) return std::nullopt;
@@ -48,6 +55,22 @@ std::optional<ImageSettings> parse_image_settings(const std::string& parameters)
     const auto words = split_words(*composited);
     if (words.size() >= 2) out.feather = parse_number<double>(words[1]);
   }
+  if (const std::string* sampler = parsed.find("Sampler")) {
+    out.sampler_name = *sampler;
+    out.sampler = sampler_kind_of(*sampler);
+  }
+  if (const std::string* size = parsed.find("Size")) {  // "1024x768"
+    const auto x = size->find('x');
+    if (x != std::string::npos) {
+      const auto width = parse_number<int>(size->substr(0, x)), height = parse_number<int>(size->substr(x + 1));
+      if (width && height && *width > 0 && *height > 0) {
+        out.width = width;
+        out.height = height;
+      }
+    }
+  }
+  if (const std::string* model = parsed.find("Model")) out.model = *model;
+  for (const auto& setting : parsed.settings) out.all.emplace_back(setting.key, setting.value);
   if (const std::string* edit = parsed.find("Edit prompt")) {
     const std::string* parts = parsed.find("Parts");
     out.instruction = instruction_from(out.source_prompt, *edit, parts ? *parts : std::string());
@@ -55,13 +78,17 @@ std::optional<ImageSettings> parse_image_settings(const std::string& parameters)
   return out;
 }
 
-std::optional<ImageSettings> read_image_settings(const std::filesystem::path& image) {
+std::optional<std::string> read_image_parameters_text(const std::filesystem::path& image) {
   try {
-    const auto text = read_image_parameters(image);
-    return text ? parse_image_settings(*text) : std::nullopt;
+    return read_image_parameters(image);
   } catch (const Error&) {
     return std::nullopt;
   }
+}
+
+std::optional<ImageSettings> read_image_settings(const std::filesystem::path& image) {
+  const auto text = read_image_parameters_text(image);
+  return text ? parse_image_settings(*text) : std::nullopt;
 }
 
 }  // namespace partedit

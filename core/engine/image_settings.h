@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/image_io.h"
 
@@ -20,11 +22,24 @@ struct ImageSettings {
   std::optional<int> steps, edit_end;
   std::optional<double> guidance, omega, feather;
   std::optional<uint64_t> seed;
+  // The scheduler kind ("dpmpp-2m", as --scheduler takes it); "" when absent or not one of ours
+  // (then `sampler_name` still says what the text named, e.g. A1111's "DPM++ 2M Karras").
+  std::string sampler, sampler_name;
+  std::optional<int> width, height;  // "Size: 1024x768"
+  std::string model;
+  // Every "Key: value" pair as written (values unquoted), for a front end to show.
+  std::vector<std::pair<std::string, std::string>> all;
 };
+
+// The scheduler kind of a sampler's display name ("DPM++ 2M" -> "dpmpp-2m"); "" for a name
+// that is not one of ours.
+std::string sampler_kind_of(const std::string& display_name);
 
 // nullopt for text without a settings line.
 std::optional<ImageSettings> parse_image_settings(const std::string& parameters);
 // nullopt for an image without parameters text, or a file that cannot be read.
 std::optional<ImageSettings> read_image_settings(const std::filesystem::path& image);
+// The parameters text itself (A1111's or ours); nullopt likewise.
+std::optional<std::string> read_image_parameters_text(const std::filesystem::path& image);
 
 }  // namespace partedit

@@ -121,11 +121,11 @@ int64_t DiffusionModel::latent_channels() const { return unet_->config().in_chan
 
 int64_t DiffusionModel::vae_scale_factor() const { return vae_->config().downscale_factor(); }
 
-int64_t DiffusionModel::default_image_size() const {
-  const int64_t sample = unet_->config().sample_size;
-  // A null sample_size in the UNet config: fall back to the VAE's training size.
-  return sample > 0 ? sample * vae_scale_factor() : vae_->config().sample_size;
+int64_t default_image_size(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae) {
+  return unet.sample_size > 0 ? unet.sample_size * vae.downscale_factor() : vae.sample_size;
 }
+
+int64_t DiffusionModel::default_image_size() const { return partedit::default_image_size(unet_->config(), vae_->config()); }
 
 std::unique_ptr<Scheduler> DiffusionModel::make_scheduler(const std::string& kind) const {
   return partedit::make_scheduler(kind, scheduler_config_);

@@ -36,6 +36,10 @@ struct LatentPreviewMap {
   at::Tensor apply(const at::Tensor& latents) const;
 };
 
+// The side a model generates at by default: the UNet's sample_size in image pixels (SDXL:
+// 128 * 8 = 1024), or the VAE's training size when the UNet leaves it null.
+int64_t default_image_size(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae);
+
 class DiffusionModel {
  public:
   // Loads every component on compute.device: UNet and text encoders in compute.dtype (the
@@ -72,7 +76,7 @@ class DiffusionModel {
 
   int64_t latent_channels() const;    // the UNet's in_channels
   int64_t vae_scale_factor() const;   // image pixels per latent pixel (8)
-  int64_t default_image_size() const;  // unet sample_size * vae_scale_factor (SDXL: 1024)
+  int64_t default_image_size() const;  // default_image_size(unet config, vae config)
 
   // A fresh scheduler of `kind` ("" = the one model_index.json/scheduler_config names)
   // configured from scheduler/scheduler_config.json.

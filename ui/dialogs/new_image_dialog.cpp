@@ -1,7 +1,5 @@
 #include "ui/dialogs/new_image_dialog.h"
 
-#include <random>
-
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -11,10 +9,10 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QSpinBox>
-#include <QToolButton>
 #include <QVBoxLayout>
+
+#include "ui/widgets/seed_field.h"
 
 namespace partedit::ui {
 
@@ -29,13 +27,7 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   negative_ = new QLineEdit(this);
   negative_->setObjectName(QStringLiteral("negative"));
   negative_->setPlaceholderText(tr("optional: what to avoid"));
-  seed_ = new QLineEdit(this);
-  seed_->setObjectName(QStringLiteral("seed"));
-  seed_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,19}")), seed_));
-  seed_->setPlaceholderText(tr("random"));
-  auto* dice = new QToolButton(this);
-  dice->setText(QStringLiteral("🎲"));
-  dice->setToolTip(tr("Roll a new seed"));
+  seed_ = new SeedField(this);
   const ControlRanges ranges = ControlRanges::fromEngine();
   steps_ = new QSpinBox(this);
   steps_->setRange(ranges.minSteps, ranges.maxSteps);
@@ -50,16 +42,15 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   scheduler_->addItem(QStringLiteral("DDIM"), QStringLiteral("ddim"));
   scheduler_->addItem(QStringLiteral("PNDM (PLMS)"), QStringLiteral("pndm"));
   width_ = new QSpinBox(this);
+  width_->setObjectName(QStringLiteral("width"));
   height_ = new QSpinBox(this);
+  height_->setObjectName(QStringLiteral("height"));
   for (QSpinBox* side : {width_, height_}) {
     side->setRange(ranges.minSide, ranges.maxSide);
     side->setSingleStep(ranges.sideStep);
     side->setSuffix(tr(" px"));
   }
 
-  auto* seedRow = new QHBoxLayout;
-  seedRow->addWidget(seed_, 1);
-  seedRow->addWidget(dice);
   auto* sizeRow = new QHBoxLayout;
   sizeRow->addWidget(width_);
   sizeRow->addWidget(new QLabel(QStringLiteral("×"), this));
@@ -68,21 +59,20 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
   auto* form = new QFormLayout;
   form->addRow(tr("&Prompt:"), prompt_);
   form->addRow(tr("&Negative prompt:"), negative_);
-  form->addRow(tr("S&eed:"), seedRow);
+  form->addRow(tr("S&eed:"), seed_);
   form->addRow(tr("&Steps:"), steps_);
   form->addRow(tr("&Guidance:"), guidance_);
   form->addRow(tr("Sa&mpler:"), scheduler_);
-  form->addRow(tr("Si&ze:"), sizeRow);
+  // A row of a layout gets no buddy from addRow(QString, …), and its '&' would show as is.
+  auto* sizeLabel = new QLabel(tr("Si&ze:"), this);
+  sizeLabel->setBuddy(width_);
+  form->addRow(sizeLabel, sizeRow);
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons_->button(QDialogButtonBox::Ok)->setText(tr("&Generate"));
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addWidget(buttons_);
 
-  connect(dice, &QToolButton::clicked, this, [this] {
-    std::random_device device;
-    seed_->setText(QString::number(device()));
-  });
   connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(prompt_, &QPlainTextEdit::textChanged, this, [this] {
@@ -91,7 +81,7 @@ NewImageDialog::NewImageDialog(const GenerateSettings& initial, int defaultSize,
 
   prompt_->setPlainText(initial.prompt);
   negative_->setText(initial.negative);
-  seed_->setText(initial.seed ? QString::number(*initial.seed) : QString());
+  seed_->setSeed(initial.seed);
   steps_->setValue(initial.steps);
   guidance_->setValue(initial.guidance);
   scheduler_->setCurrentIndex(std::max(0, scheduler_->findData(initial.scheduler)));
@@ -106,7 +96,7 @@ GenerateSettings NewImageDialog::settings() const {
   GenerateSettings s = GenerateSettings::defaults();
   s.prompt = prompt_->toPlainText().trimmed();
   s.negative = negative_->text().trimmed();
-  if (!seed_->text().isEmpty()) s.seed = seed_->text().toULongLong();
+  s.seed = seed_->seed();
   s.steps = steps_->value();
   s.guidance = guidance_->value();
   s.scheduler = scheduler_->currentData().toString();

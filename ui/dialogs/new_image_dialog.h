@@ -14,6 +14,8 @@ class QSpinBox;
 
 namespace partedit::ui {
 
+class SeedField;
+
 class NewImageDialog : public QDialog {
   Q_OBJECT
  public:
@@ -24,7 +26,7 @@ class NewImageDialog : public QDialog {
  private:
   QPlainTextEdit* prompt_ = nullptr;
   QLineEdit* negative_ = nullptr;
-  QLineEdit* seed_ = nullptr;
+  SeedField* seed_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QDoubleSpinBox* guidance_ = nullptr;
   QComboBox* scheduler_ = nullptr;

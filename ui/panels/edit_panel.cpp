@@ -1,13 +1,11 @@
 #include "ui/panels/edit_panel.h"
 
-#include <random>
 
 #include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPainter>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
@@ -18,6 +16,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include "ui/widgets/seed_field.h"
 
 namespace partedit::ui {
 
@@ -32,27 +32,6 @@ QLabel* wrapped_label(QWidget* parent) {
   font.setPointSizeF(font.pointSizeF() * 0.9);
   label->setFont(font);
   return label;
-}
-
-// A die showing five, drawn so that it needs no icon theme or emoji font.
-QIcon dice_icon() {
-  QPixmap pixmap(32, 32);
-  pixmap.fill(Qt::transparent);
-  QPainter painter(&pixmap);
-  painter.setRenderHint(QPainter::Antialiasing);
-  painter.setPen(QPen(QColor(70, 70, 70), 2));
-  painter.setBrush(Qt::white);
-  painter.drawRoundedRect(QRectF(3, 3, 26, 26), 6, 6);
-  painter.setPen(Qt::NoPen);
-  painter.setBrush(QColor(40, 40, 40));
-  for (const QPointF& pip : {QPointF(10, 10), QPointF(22, 10), QPointF(16, 16), QPointF(10, 22), QPointF(22, 22)})
-    painter.drawEllipse(pip, 2.6, 2.6);
-  return QIcon(pixmap);
-}
-
-quint64 random_seed() {
-  std::random_device device;
-  return (quint64(device()) << 32 | device()) % 4294967296ULL;  // what artists can retype
 }
 
 }  // namespace
@@ -108,14 +87,7 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   guidance_->setRange(ranges.minEditGuidance, ranges.maxGuidance);
   guidance_->setSingleStep(0.5);
   guidance_->setValue(generation.guidance);
-  seed_ = new QLineEdit(this);
-  seed_->setObjectName(QStringLiteral("seed"));
-  seed_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,19}")), seed_));
-  seed_->setPlaceholderText(tr("random"));
-  dice_ = new QToolButton(this);
-  dice_->setObjectName(QStringLiteral("dice"));
-  dice_->setIcon(dice_icon());
-  dice_->setToolTip(tr("Roll a new seed"));
+  seed_ = new SeedField(this);
   feather_ = new QDoubleSpinBox(this);
   feather_->setObjectName(QStringLiteral("feather"));
   feather_->setRange(0.0, ranges.maxFeather);
@@ -130,10 +102,6 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   cancel_->setObjectName(QStringLiteral("cancel"));
   cancel_->setEnabled(false);
 
-  auto* seedRow = new QHBoxLayout;
-  seedRow->setContentsMargins(0, 0, 0, 0);
-  seedRow->addWidget(seed_, 1);
-  seedRow->addWidget(dice_);
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   form->setRowWrapPolicy(QFormLayout::DontWrapRows);
@@ -147,9 +115,7 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Thres&hold ω:"), omega_);
   form->addRow(tr("Ste&ps:"), steps_);
   form->addRow(tr("&Guidance:"), guidance_);
-  auto* seedLabel = new QLabel(tr("See&d:"), this);
-  seedLabel->setBuddy(seed_);  // a label of a layout row has no buddy by itself
-  form->addRow(seedLabel, seedRow);
+  form->addRow(tr("See&d:"), seed_);
   featherLabel_ = new QLabel(tr("&Feather:"), this);
   featherLabel_->setBuddy(feather_);
   form->addRow(featherLabel_, feather_);
@@ -206,7 +172,6 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   connect(editEnd_, &QSlider::actionTriggered, this, [this, settle](int action) {
     if (action != QAbstractSlider::SliderMove) settle->start();
   });
-  connect(dice_, &QToolButton::clicked, this, [this] { seed_->setText(QString::number(random_seed())); });
   connect(apply_, &QPushButton::clicked, this, &EditPanel::applyRequested);
   connect(cancel_, &QPushButton::clicked, this, &EditPanel::cancelRequested);
 
@@ -233,7 +198,7 @@ void EditPanel::setGeneratedSource(const GenerateSettings& generation) {
   sourceHint_->setText(tr("The prompt that generated this image; the edit reproduces it outside the part."));
   steps_->setValue(generation.steps);
   guidance_->setValue(generation.guidance);
-  seed_->setText(generation.seed ? QString::number(*generation.seed) : QString());
+  seed_->setSeed(generation.seed);
   feather_->setVisible(false);
   featherLabel_->setVisible(false);
   recheck();
@@ -267,8 +232,7 @@ GenerateSettings EditPanel::generationSettings() const {
   s.prompt = sourcePrompt();
   s.steps = steps_->value();
   s.guidance = guidance_->value();
-  if (!seed_->text().isEmpty()) s.seed = seed_->text().toULongLong();
-  else s.seed.reset();
+  s.seed = seed_->seed();
   return s;
 }
 
@@ -281,6 +245,18 @@ void EditPanel::setEditEnd(int value) {
   editEnd_->setValue(value);
   lastEditEnd_ = value;
   updateEditEndText();
+}
+
+void EditPanel::restoreSettings(const RestoredParameters& restored) {
+  if (!restored.found) return;
+  if (photo_ && !restored.sourcePrompt.isEmpty()) sourcePrompt_->setText(restored.sourcePrompt);
+  if (restored.steps) steps_->setValue(*restored.steps);
+  if (restored.guidance) guidance_->setValue(*restored.guidance);
+  if (restored.seed) seed_->setSeed(*restored.seed);
+  if (restored.omega) omega_->setValue(*restored.omega);
+  if (restored.feather) feather_->setValue(*restored.feather);
+  if (!restored.instruction.isEmpty()) editBox_->setText(restored.instruction);
+  if (restored.editEnd) setEditEnd(*restored.editEnd);
 }
 
 void EditPanel::updateEditEndText() {

@@ -7,6 +7,7 @@
 
 #include "ui/worker/edit_text_check.h"
 #include "ui/worker/engine_types.h"
+#include "ui/worker/image_parameters.h"
 
 class QCompleter;
 class QDoubleSpinBox;
@@ -19,6 +20,8 @@ class QStringListModel;
 class QToolButton;
 
 namespace partedit::ui {
+
+class SeedField;
 
 class EditPanel : public QWidget {
   Q_OBJECT
@@ -43,6 +46,9 @@ class EditPanel : public QWidget {
   int steps() const;
   int editEnd() const;
   void setEditEnd(int value);  // without emitting editEndMoved
+  // What an image's parameters text names: steps (before t_e, whose range they set), guidance,
+  // seed, ω, feather, the edit and, for a photo, its source prompt. The rest stays.
+  void restoreSettings(const RestoredParameters& restored);
   EditTextCheck currentCheck() const { return check_; }
 
   QLineEdit* editBox() const { return editBox_; }  // for focus and tests
@@ -68,8 +74,7 @@ class EditPanel : public QWidget {
   QDoubleSpinBox* omega_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QDoubleSpinBox* guidance_ = nullptr;
-  QLineEdit* seed_ = nullptr;
-  QToolButton* dice_ = nullptr;
+  SeedField* seed_ = nullptr;
   QDoubleSpinBox* feather_ = nullptr;
   QLabel* featherLabel_ = nullptr;
   QPushButton* apply_ = nullptr;

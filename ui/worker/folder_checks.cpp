@@ -16,6 +16,7 @@ FolderCheckResult checkFolders(const FolderCheckRequest& request) {
     const QString configFolder = request.modelConfigFolder.trimmed();
     const ModelPathCheck check = check_model_path(model.toStdString(), configFolder.toStdString());
     out.singleFile = check.single_file;
+    out.modelDefaultSize = static_cast<int>(check.default_size);
     out.modelProblem = QString::fromStdString(check.problem);
     const QString family = QString::fromStdString(check.family);
     out.modelSummary = !check.single_file        ? QObject::tr("a diffusers model folder")

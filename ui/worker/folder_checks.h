@@ -22,6 +22,7 @@ struct FolderCheckResult {
   QString modelSummary;      // what the model path is ("an SDXL single-file checkpoint (shipped configs …)")
   QString captionProblem;    // "" when loadable or not chosen
   qint64 cacheBytes = 0;     // what the inversion cache holds
+  int modelDefaultSize = 0;  // the side the model generates at by default; 0 when unknown
 };
 
 QFuture<FolderCheckResult> checkFoldersInBackground(const FolderCheckRequest& request);

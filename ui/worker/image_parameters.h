@@ -3,7 +3,11 @@
 // opened again, so that the editing panel can be filled with what made it.
 #include <optional>
 
+#include <QPair>
 #include <QString>
+#include <QVector>
+
+#include "ui/worker/engine_types.h"
 
 namespace partedit::ui {
 
@@ -15,6 +19,15 @@ struct RestoredParameters {
   std::optional<int> steps, editEnd;
   std::optional<double> guidance, omega, feather;
   std::optional<quint64> seed;
+  QString sampler;       // a scheduler kind ("dpmpp-2m"); "" when absent or not one of ours
+  QString samplerName;   // as the text names it ("DPM++ 2M Karras")
+  std::optional<int> width, height;
+  QString model;
+  QVector<QPair<QString, QString>> all;  // every "Key: value" pair, in order
+  QString text;          // the whole parameters text as stored
+
+  // The generation settings these name, over `base` (what they don't name stays).
+  GenerateSettings generation(GenerateSettings base) const;
 };
 
 // Nothing found (found = false) for images without our text or unreadable files.
