@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include <QAbstractItemView>
 #include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -18,6 +19,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include "ui/history/image_document.h"
 
 namespace partedit::ui {
 
@@ -281,6 +284,40 @@ void EditPanel::setEditEnd(int value) {
   editEnd_->setValue(value);
   lastEditEnd_ = value;
   updateEditEndText();
+}
+
+QVariantMap EditPanel::settingsSnapshot() const {
+  QVariantMap m;
+  m.insert(QStringLiteral("photo"), photo_);
+  if (!photo_) m.insert(QStringLiteral("generation"), generationToMap(generated_));
+  m.insert(QStringLiteral("sourcePrompt"), sourcePrompt());
+  m.insert(QStringLiteral("instruction"), editBox_->text());
+  m.insert(QStringLiteral("steps"), steps_->value());
+  m.insert(QStringLiteral("editEnd"), editEnd_->value());
+  m.insert(QStringLiteral("omega"), omega_->value());
+  m.insert(QStringLiteral("guidance"), guidance_->value());
+  m.insert(QStringLiteral("seed"), seed_->text());
+  m.insert(QStringLiteral("feather"), feather_->value());
+  return m;
+}
+
+void EditPanel::applySettings(const QVariantMap& m) {
+  if (m.contains(QStringLiteral("photo"))) {
+    if (m.value(QStringLiteral("photo")).toBool())
+      setPhotoSource(m.value(QStringLiteral("sourcePrompt")).toString());
+    else
+      setGeneratedSource(generationFromMap(m.value(QStringLiteral("generation")).toMap()));
+  } else if (m.contains(QStringLiteral("sourcePrompt")) && photo_) {
+    setSourcePrompt(m.value(QStringLiteral("sourcePrompt")).toString());
+  }
+  if (m.contains(QStringLiteral("instruction"))) editBox_->setText(m.value(QStringLiteral("instruction")).toString());
+  // Steps first: t_e's range follows them.
+  if (m.contains(QStringLiteral("steps"))) steps_->setValue(m.value(QStringLiteral("steps")).toInt());
+  if (m.contains(QStringLiteral("editEnd"))) setEditEnd(m.value(QStringLiteral("editEnd")).toInt());
+  if (m.contains(QStringLiteral("omega"))) omega_->setValue(m.value(QStringLiteral("omega")).toDouble());
+  if (m.contains(QStringLiteral("guidance"))) guidance_->setValue(m.value(QStringLiteral("guidance")).toDouble());
+  if (m.contains(QStringLiteral("seed"))) seed_->setText(m.value(QStringLiteral("seed")).toString());
+  if (m.contains(QStringLiteral("feather"))) feather_->setValue(m.value(QStringLiteral("feather")).toDouble());
 }
 
 void EditPanel::updateEditEndText() {

@@ -3,6 +3,7 @@
 // the installed parts and checked as the artist types, with the reason next to it and the
 // full edit prompt that will run), t_e with a one-line explanation, ω, steps, guidance,
 // seed with a dice button, the photo's feather radius; Apply and Cancel.
+#include <QVariantMap>
 #include <QWidget>
 
 #include "ui/worker/edit_text_check.h"
@@ -44,6 +45,12 @@ class EditPanel : public QWidget {
   int editEnd() const;
   void setEditEnd(int value);  // without emitting editEndMoved
   EditTextCheck currentCheck() const { return check_; }
+
+  // Every setting of the panel as plain values (the source and its prompt, the edit, t_e, ω,
+  // steps, guidance, seed, feather; a generated source's own settings), kept with each result
+  // and each open image so that undo, switching images and the next start put them back.
+  QVariantMap settingsSnapshot() const;
+  void applySettings(const QVariantMap& settings);  // missing keys leave their field as it is
 
   QLineEdit* editBox() const { return editBox_; }  // for focus and tests
 
