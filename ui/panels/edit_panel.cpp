@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "ui/history/image_document.h"
+#include "ui/widgets/text_escape_guard.h"
 
 namespace partedit::ui {
 
@@ -212,6 +213,11 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   connect(dice_, &QToolButton::clicked, this, [this] { seed_->setText(QString::number(random_seed())); });
   connect(apply_, &QPushButton::clicked, this, &EditPanel::applyRequested);
   connect(cancel_, &QPushButton::clicked, this, &EditPanel::cancelRequested);
+
+  // Esc in a field or the part-name popup closes the popup; it never cancels a run.
+  auto* escapeGuard = new TextEscapeGuard(this);
+  escapeGuard->watchTextFields(this);
+  escapeGuard->watch(completer_->popup());
 
   setPhotoSource(QString());
   updateEditEndText();
