@@ -160,6 +160,16 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   cacheLayout->addWidget(cacheUsage_, 1);
   cacheLayout->addWidget(clearCache_);
   storageForm->addRow(tr("Cache &size limit:"), cacheRow);
+  // Like the cache's limit: the history kept for the next start, the oldest results dropped first.
+  sessionLimit_ = new QDoubleSpinBox(storage);
+  sessionLimit_->setObjectName(QStringLiteral("sessionLimit"));
+  sessionLimit_->setRange(0.1, 1024);
+  sessionLimit_->setDecimals(1);
+  sessionLimit_->setSuffix(tr(" GB"));
+  sessionLimit_->setValue(1.0);
+  sessionLimit_->setToolTip(tr("The open images and their history come back at the next start; beyond this size "
+                               "the oldest results are left out."));
+  storageForm->addRow(tr("History &kept between sessions:"), sessionLimit_);
   layout->addWidget(storage);
   if (mode == Mode::FirstRun) {
     compute->hide();
@@ -228,6 +238,9 @@ EngineConfig PreferencesDialog::config() const {
   c.cacheLimitBytes = static_cast<qint64>(cacheLimit_->value() * kGiB);
   return c;
 }
+
+void PreferencesDialog::setSessionLimitBytes(qint64 bytes) { sessionLimit_->setValue(bytes / kGiB); }
+qint64 PreferencesDialog::sessionLimitBytes() const { return static_cast<qint64>(sessionLimit_->value() * kGiB); }
 
 void PreferencesDialog::setModelFolder(const QString& folder) { model_->setText(folder); }
 void PreferencesDialog::setModelConfigFolder(const QString& folder) { modelConfig_->setText(folder); }
