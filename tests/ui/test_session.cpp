@@ -25,6 +25,7 @@
 #include "io/image_io.h"
 #include "support/test_support.h"
 #include "ui/canvas/image_canvas.h"
+#include "ui/dialogs/preferences_dialog.h"
 #include "ui/gui_test_helpers.h"
 #include "ui/history/history_model.h"
 #include "ui/history/session_store.h"
@@ -285,6 +286,53 @@ class TestSession : public QObject {
     QCOMPARE(results.count(), 1);
     QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")),
              qPrintable(window.statusBar()->currentMessage()));
+  }
+
+  void aResultFinishedBehindAnotherImageJoinsItsOwnHistory() {
+    MainWindow window;
+    window.applyEngineConfig(tinyConfig());
+    window.show();
+    QVERIFY(window.openImage(photo("behind.png", 9)));
+    EditPanel* panel = window.editPanel();
+    panel->setSourcePrompt(QStringLiteral("a photo of a cat"));
+    panel->editBox()->setText(QStringLiteral("with a robotic <head>"));
+    steps_box(window)->setValue(6);
+    QVERIFY(wait_for([&] { return !window.isRunning() && panel->currentCheck().ok; }));
+    QVERIFY(window.applyEdit());
+    QVERIFY(window.openImage(photo("in-front.png", 10)));  // while the edit runs
+    QSignalSpy results(&window, &MainWindow::resultShown);
+    QVERIFY(wait_for([&] { return results.count() == 1; }));
+    QCOMPARE(window.activeDocument(), 1);
+    QCOMPARE(window.history()->count(), 1);  // the shown photo is untouched
+    // Its tab cannot be closed silently: it has a result nobody exported.
+    QVERIFY(wait_for([&] { return !window.isRunning(); }));
+    QVERIFY(!window.closeDocument(0));
+    auto* box = window.findChild<QMessageBox*>(QStringLiteral("closeImageQuestion"));
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(QStringLiteral("behind.png")), qPrintable(box->text()));
+    box->button(QMessageBox::Cancel)->click();
+    QCOMPARE(window.documentCount(), 2);
+    window.activateDocument(0);
+    QCOMPARE(window.history()->count(), 2);
+    QCOMPARE(window.history()->currentRow(), 1);
+    QVERIFY(window.history()->currentEntry()->title.startsWith(QStringLiteral("with a robotic <head>")));
+    QCOMPARE(steps_box(window)->value(), 6);
+    // The image without results closes at once; the other one stays.
+    QVERIFY(window.closeDocument(1));
+    QCOMPARE(window.documentCount(), 1);
+    QCOMPARE(window.activeDocument(), 0);
+    QCOMPARE(window.history()->count(), 2);
+  }
+
+  void preferencesSetTheSessionLimit() {
+    PreferencesDialog dialog(tinyConfig());
+    dialog.setSessionLimitBytes(3LL * 1024 * 1024 * 1024);
+    QCOMPARE(dialog.sessionLimitBytes(), 3LL * 1024 * 1024 * 1024);
+    QVERIFY(dialog.findChild<QDoubleSpinBox*>(QStringLiteral("sessionLimit")));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QTRY_VERIFY(!dialog.isChecking());
+    screenshot(&dialog, QStringLiteral("preferences-session-limit.png"));
   }
 
   void aDamagedSessionFileIsReportedAndTheStartGoesOn() {

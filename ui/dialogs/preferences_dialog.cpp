@@ -161,7 +161,10 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   cacheLayout->addWidget(clearCache_);
   storageForm->addRow(tr("Cache &size limit:"), cacheRow);
   // Like the cache's limit: the history kept for the next start, the oldest results dropped first.
-  sessionLimit_ = new QDoubleSpinBox(storage);
+  auto* sessionRow = new QWidget(storage);
+  auto* sessionLayout = new QHBoxLayout(sessionRow);
+  sessionLayout->setContentsMargins(0, 0, 0, 0);
+  sessionLimit_ = new QDoubleSpinBox(sessionRow);
   sessionLimit_->setObjectName(QStringLiteral("sessionLimit"));
   sessionLimit_->setRange(0.1, 1024);
   sessionLimit_->setDecimals(1);
@@ -169,7 +172,11 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   sessionLimit_->setValue(1.0);
   sessionLimit_->setToolTip(tr("The open images and their history come back at the next start; beyond this size "
                                "the oldest results are left out."));
-  storageForm->addRow(tr("History &kept between sessions:"), sessionLimit_);
+  sessionLayout->addWidget(sessionLimit_);
+  sessionLayout->addWidget(new QLabel(tr("the oldest results are left out first"), sessionRow), 1);
+  auto* sessionLabel = new QLabel(tr("History &kept between sessions:"), storage);
+  sessionLabel->setBuddy(sessionLimit_);  // the row is a container: Alt+K goes to the limit
+  storageForm->addRow(sessionLabel, sessionRow);
   layout->addWidget(storage);
   if (mode == Mode::FirstRun) {
     compute->hide();
