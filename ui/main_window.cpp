@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -43,7 +42,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   engine_ = new EngineClient(this);
   canvas_ = new ImageCanvas(this);
   canvas_->setPlaceholderText(tr("Open a photo (Ctrl+O), drop one here, or create an image from a prompt (Ctrl+N)."));
-  setCentralWidget(canvas_);
+  setCentralWidget(createDocumentArea());
   history_ = new HistoryModel(this);
   createDocks();
   createActions();
@@ -231,16 +230,6 @@ void MainWindow::restoreLayout() {
   restoreState(settings.windowState());
 }
 
-void MainWindow::closeEvent(QCloseEvent* event) {
-  AppSettings settings;
-  settings.setWindowGeometry(saveGeometry());
-  settings.setWindowState(saveState());
-  settings.setMaskOpacity(canvas_->maskOpacity());
-  settings.setMaskVisible(canvas_->isMaskVisible());
-  if (isRunning()) engine_->cancel();  // every request sent; the worker stops within a step and the client waits for it
-  event->accept();
-}
-
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const QStringList files = AppSettings().recentFiles();
@@ -276,6 +265,7 @@ void MainWindow::applyEngineConfig(const EngineConfig& config) {
 }
 
 void MainWindow::startup() {
+  restoreSession();
   if (AppSettings().hasModel()) return;
   auto* dialog = new PreferencesDialog(AppSettings().engineConfig(), PreferencesDialog::Mode::FirstRun, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -289,7 +279,11 @@ void MainWindow::startup() {
 void MainWindow::showPreferences() {
   auto* dialog = new PreferencesDialog(AppSettings().engineConfig(), PreferencesDialog::Mode::Preferences, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this, [this, dialog] { applyEngineConfig(dialog->config()); });
+  dialog->setSessionLimitBytes(AppSettings().sessionLimitBytes());
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    AppSettings().setSessionLimitBytes(dialog->sessionLimitBytes());
+    applyEngineConfig(dialog->config());
+  });
   connect(dialog, &PreferencesDialog::clearCacheRequested, this, [this, dialog] {
     const quint64 id = engine_->clearCache();
     connect(engine_->worker(), &EngineWorker::cacheCleared, dialog, [dialog, id](quint64 done, int removed) {

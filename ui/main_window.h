@@ -7,12 +7,15 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "ui/history/image_document.h"
 #include "ui/worker/engine_types.h"
 
 class QAction;
 class QLabel;
 class QMenu;
 class QSlider;
+class QTabBar;
+class QTimer;
 
 namespace partedit::ui {
 
@@ -22,6 +25,7 @@ class HistoryModel;
 class HistoryPanel;
 class ImageCanvas;
 class RunStatus;
+class SessionSaver;
 class TokenPanel;
 class TrainingWizard;
 struct HistoryEntry;
@@ -32,8 +36,19 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // After show(): asks for the model folders when none is configured (non-blocking dialog).
+  // After show(): restores the last session's images, then asks for the model folders when
+  // none is configured (non-blocking dialog).
   void startup();
+  void restoreSession();  // the images of the last session, added to those open
+  QString saveSessionNow();  // at once (also on close); the problem in plain words, or empty
+
+  // One history per open image (ui/main_window_documents.cpp): opening or creating an image
+  // adds one; the tabs above the canvas switch between them.
+  int documentCount() const { return documents_.size(); }
+  int activeDocument() const { return activeDocument_; }
+  void activateDocument(int index);
+  bool closeDocument(int index, bool confirmed = false);  // asks when it has unexported results
+  QTabBar* documentTabs() const { return documentTabs_; }
 
   bool openImage(const QString& path);        // a photo to edit; false (and errorReported) if unreadable
   void generateImage(const GenerateSettings& settings);  // a source image from a prompt
@@ -69,11 +84,7 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
-  struct Document {
-    enum class Kind { None, Photo, Generated } kind = Kind::None;
-    QString path;                 // the photo
-    GenerateSettings generation;  // a generated image's settings (seed as used)
-  };
+  using Document = ImageDocument;
 
   void createDocks();
   void createActions();
@@ -98,6 +109,19 @@ class MainWindow : public QMainWindow {
   void reportError(const QString& title, const QString& message);
   QImage exportImage(ExportKind kind, QString* parameters) const;
 
+  // Documents and the session (ui/main_window_documents.cpp).
+  QWidget* createDocumentArea();    // the tabs over the canvas
+  void beginDocument(Document::Kind kind);  // a new current image with an empty history
+  void stashActiveDocument();       // the shown image's history and panel into documents_
+  void updateDocumentTab();
+  ImageDocument* documentById(quint64 id);
+  void pushResultTo(quint64 documentId, HistoryEntry entry, const ResultImages& result);
+  void rememberRun(quint64 id);     // which image and which settings a request runs for
+  void loadEntrySettings();         // undo or a selected entry puts its settings back
+  void scheduleSessionSave();
+  bool confirmQuit();               // true to go on closing; false: asked or refused
+  int unexportedResults() const;
+
   EngineClient* engine_ = nullptr;
   ImageCanvas* canvas_ = nullptr;
   EditPanel* editPanel_ = nullptr;
@@ -121,7 +145,22 @@ class MainWindow : public QMainWindow {
   QAction* maskOnly_ = nullptr;
   QPointer<TrainingWizard> wizard_;
 
-  Document document_;
+  Document document_;              // the shown image (its history lives in history_)
+  QVector<ImageDocument> documents_;  // every open image; the shown one's state is in document_
+  int activeDocument_ = -1;
+  quint64 nextDocumentId_ = 1;
+  QTabBar* documentTabs_ = nullptr;
+  SessionSaver* sessionSaver_ = nullptr;
+  QTimer* sessionTimer_ = nullptr;  // gathers saves after results and navigation
+  quint64 runDocumentId_ = 0;      // the image the running request's result belongs to
+  QVariantMap runSettings_;        // the panel as the running request started
+  bool runActive_ = false;         // a generation or edit of the window's has not ended yet
+  quint64 captionDocumentId_ = 0;
+  quint64 rerenderDocumentId_ = 0; // the image whose latest edit t_e can re-render
+  bool pushingResult_ = false;     // a new entry is current: the panel keeps what is typed
+  bool switchingDocument_ = false;
+  bool quitConfirmed_ = false;
+  bool quitAfterRun_ = false;
   ModelInfo model_;
   quint64 runningId_ = 0;        // the request whose progress the canvas shows
   quint64 captionId_ = 0;        // a caption on its way into the source prompt

@@ -47,6 +47,10 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path, bool overwr
   }
   if (QFileInfo::exists(path) && !overwriteConfirmed) return false;  // the caller asks first
   engine_->exportImage(image, path, parameters);
+  if (kind == ExportKind::Image) {
+    document_.unexported = 0;  // quitting need not ask about this image
+    scheduleSessionSave();
+  }
   return true;
 }
 

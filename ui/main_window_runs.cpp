@@ -25,6 +25,7 @@ void MainWindow::connectEngine() {
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
     if (id != runningId_) return;
     runStatus_->update(info);
+    if (runDocumentId_ != document_.id) return;  // another image is shown
     // The edit path's estimate at latent resolution, laid out at the image's size, and the
     // mask of this step over it.
     if (!info.preview.isNull())
@@ -47,7 +48,8 @@ void MainWindow::connectEngine() {
   connect(worker, &EngineWorker::partNamesListed, editPanel_, &EditPanel::setPartVocabulary);
   connect(worker, &EngineWorker::resultReady, this, &MainWindow::onResult);
   connect(worker, &EngineWorker::captionReady, this, [this](quint64 id, const QString& caption) {
-    if (id == captionId_ && editPanel_->sourcePrompt().trimmed().isEmpty()) editPanel_->setSourcePrompt(caption);
+    if (id == captionId_ && captionDocumentId_ == document_.id && editPanel_->sourcePrompt().trimmed().isEmpty())
+      editPanel_->setSourcePrompt(caption);
   });
   connect(worker, &EngineWorker::failed, this, &MainWindow::onFailed);
   connect(worker, &EngineWorker::cancelled, this, [this](quint64 id) {
@@ -72,7 +74,7 @@ void MainWindow::connectEngine() {
       statusBar()->showMessage(tr("t_e moves instantly for the latest edit; apply the edit to change this one."), 8000);
       return;
     }
-    runningId_ = engine_->rerender(editEnd);
+    rememberRun(engine_->rerender(editEnd));
   });
   connect(tokenPanel_, &TokenPanel::importRequested, this, [this](const QString& file) { engine_->importToken(file); });
   connect(tokenPanel_, &TokenPanel::partChosen, this, [this](const QString& part) {
@@ -85,7 +87,9 @@ void MainWindow::connectEngine() {
   });
   connect(history_, &HistoryModel::currentChanged, this, [this] {
     showEntry(history_->currentEntry());
+    loadEntrySettings();
     updateActions();
+    scheduleSessionSave();
   });
 }
 
@@ -97,42 +101,44 @@ bool MainWindow::openImage(const QString& path) {
     reportError(tr("Cannot open image"), tr("%1 could not be read: %2").arg(path, reader.errorString()));
     return false;
   }
-  document_ = Document{};
-  document_.kind = Document::Kind::Photo;
+  // Another image gets its own history; this one's stays a tab away.
+  beginDocument(Document::Kind::Photo);
   document_.path = QFileInfo(path).absoluteFilePath();
-  lastResultRerenderable_ = false;
-  history_->clear();
+
   // A PartEdit or A1111 image carries its settings: the panel gets them back, the history
   // entry shows them.
   const RestoredParameters restored = readImageParameters(path);
+  editPanel_->setPhotoSource(restored.found ? restored.sourcePrompt : QString());
+  editPanel_->restoreSettings(restored);
   HistoryEntry original;
   original.result = image;
   original.title = tr("Opened %1").arg(QFileInfo(path).fileName());
   original.parameters = restored.text;
+  original.settings = editPanel_->settingsSnapshot();
+  pushingResult_ = true;
   history_->pushResult(original);
-  editPanel_->setPhotoSource(restored.found ? restored.sourcePrompt : QString());
-  editPanel_->restoreSettings(restored);
+  pushingResult_ = false;
   AppSettings().addRecentFile(document_.path);
-  setWindowTitle(tr("%1 — PartEdit").arg(QFileInfo(path).fileName()));
+  updateDocumentTab();
+  scheduleSessionSave();
   statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
   // The caption appears in the editable source prompt before anything else runs.
-  if (!restored.found && !AppSettings().engineConfig().captionFolder.isEmpty())
+  if (!restored.found && !AppSettings().engineConfig().captionFolder.isEmpty()) {
     captionId_ = engine_->caption(document_.path);
+    captionDocumentId_ = document_.id;
+  }
   updateActions();
   return true;
 }
 
 void MainWindow::generateImage(const GenerateSettings& settings) {
-  document_ = Document{};
-  document_.kind = Document::Kind::Generated;
+  beginDocument(Document::Kind::Generated);
   document_.generation = settings;
-  lastResultRerenderable_ = false;
-  history_->clear();
   const int side = newImageSide();
   runSize_ = QSize(settings.width > 0 ? settings.width : side, settings.height > 0 ? settings.height : side);
-  runningId_ = engine_->generate(settings);
   editPanel_->setGeneratedSource(settings);
-  setWindowTitle(tr("%1 — PartEdit").arg(settings.prompt.left(40)));
+  rememberRun(engine_->generate(settings));
+  updateDocumentTab();
   updateActions();
 }
 
@@ -155,9 +161,9 @@ bool MainWindow::applyEdit() {
     photo.seed = editPanel_->generationSettings().seed;
     GenerateSettings generation = editPanel_->generationSettings();
     generation.prompt = photo.sourcePrompt;
-    runningId_ = engine_->editPhoto(photo, generation, edit);
+    rememberRun(engine_->editPhoto(photo, generation, edit));
   } else {
-    runningId_ = engine_->editGenerated(editPanel_->generationSettings(), edit);
+    rememberRun(engine_->editGenerated(editPanel_->generationSettings(), edit));
   }
   updateActions();
   return true;
@@ -180,6 +186,7 @@ void MainWindow::startRun(quint64 id, const QString& what) {
 }
 
 void MainWindow::endRun() {
+  runActive_ = false;
   runStatus_->stop();
   // A run that brought no result leaves the current entry on the canvas, not its last preview.
   showEntry(history_->currentEntry());
@@ -189,27 +196,40 @@ void MainWindow::endRun() {
 
 void MainWindow::onResult(const ResultImages& result) {
   if (result.requestId != runningId_) return;
+  const bool shown = runDocumentId_ == document_.id;
   HistoryEntry entry;
   entry.result = result.image;
   entry.before = result.source;
   entry.mask = result.mask;
   entry.stepMasks = result.stepMasks;
   entry.parameters = result.parameters;
+  // The settings it was made with, for undo and the next start: the panel as the run began.
+  entry.settings = runSettings_;
   if (result.isEdit) {
-    const EditSettings edit = editPanel_->editSettings();
-    entry.title = tr("%1 (t_e %2)").arg(edit.instruction).arg(result.editEnd);
-    entry.settings.insert(QStringLiteral("instruction"), edit.instruction);
+    const QString instruction = runSettings_.value(QStringLiteral("instruction")).toString().trimmed();
+    entry.title = tr("%1 (t_e %2)").arg(instruction).arg(result.editEnd);
     entry.settings.insert(QStringLiteral("editEnd"), result.editEnd);
-    editPanel_->setEditEnd(result.editEnd);
-    if (document_.kind == Document::Kind::Photo && editPanel_->sourcePrompt().trimmed().isEmpty())
-      editPanel_->setSourcePrompt(result.sourcePrompt);  // the caption it ran with
+    const bool photo = runSettings_.value(QStringLiteral("photo")).toBool();
+    if (photo && runSettings_.value(QStringLiteral("sourcePrompt")).toString().trimmed().isEmpty())
+      entry.settings.insert(QStringLiteral("sourcePrompt"), result.sourcePrompt);  // the caption it ran with
+    if (shown) {
+      editPanel_->setEditEnd(result.editEnd);
+      if (photo && editPanel_->sourcePrompt().trimmed().isEmpty()) editPanel_->setSourcePrompt(result.sourcePrompt);
+    }
   } else {
     entry.title = tr("Generated: %1").arg(result.sourcePrompt.left(48));
-    document_.generation.seed = result.seed;  // edits reproduce this very image
-    editPanel_->setGeneratedSource(document_.generation);
+    GenerateSettings generation = generationFromMap(runSettings_.value(QStringLiteral("generation")).toMap());
+    generation.seed = result.seed;  // edits reproduce this very image
+    entry.settings.insert(QStringLiteral("generation"), generationToMap(generation));
+    entry.settings.insert(QStringLiteral("seed"), QString::number(result.seed));
+    if (shown) {
+      document_.generation.seed = result.seed;
+      editPanel_->setGeneratedSource(document_.generation);
+    }
   }
-  lastResultRerenderable_ = result.canRerender;
-  history_->pushResult(entry);
+  lastResultRerenderable_ = shown && result.canRerender;
+  rerenderDocumentId_ = result.canRerender ? runDocumentId_ : 0;
+  pushResultTo(runDocumentId_, std::move(entry), result);
   QString done = result.rerendered ? tr("Re-rendered with t_e %1 in %2").arg(result.editEnd).arg(formatSeconds(result.seconds))
                  : result.isEdit ? tr("Edited in %1").arg(formatSeconds(result.seconds))
                                : tr("Generated in %1 (seed %2)").arg(formatSeconds(result.seconds)).arg(result.seed);

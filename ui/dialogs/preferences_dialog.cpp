@@ -160,6 +160,23 @@ PreferencesDialog::PreferencesDialog(const EngineConfig& config, Mode mode, QWid
   cacheLayout->addWidget(cacheUsage_, 1);
   cacheLayout->addWidget(clearCache_);
   storageForm->addRow(tr("Cache &size limit:"), cacheRow);
+  // Like the cache's limit: the history kept for the next start, the oldest results dropped first.
+  auto* sessionRow = new QWidget(storage);
+  auto* sessionLayout = new QHBoxLayout(sessionRow);
+  sessionLayout->setContentsMargins(0, 0, 0, 0);
+  sessionLimit_ = new QDoubleSpinBox(sessionRow);
+  sessionLimit_->setObjectName(QStringLiteral("sessionLimit"));
+  sessionLimit_->setRange(0.1, 1024);
+  sessionLimit_->setDecimals(1);
+  sessionLimit_->setSuffix(tr(" GB"));
+  sessionLimit_->setValue(1.0);
+  sessionLimit_->setToolTip(tr("The open images and their history come back at the next start; beyond this size "
+                               "the oldest results are left out."));
+  sessionLayout->addWidget(sessionLimit_);
+  sessionLayout->addWidget(new QLabel(tr("the oldest results are left out first"), sessionRow), 1);
+  auto* sessionLabel = new QLabel(tr("History &kept between sessions:"), storage);
+  sessionLabel->setBuddy(sessionLimit_);  // the row is a container: Alt+K goes to the limit
+  storageForm->addRow(sessionLabel, sessionRow);
   layout->addWidget(storage);
   if (mode == Mode::FirstRun) {
     compute->hide();
@@ -228,6 +245,9 @@ EngineConfig PreferencesDialog::config() const {
   c.cacheLimitBytes = static_cast<qint64>(cacheLimit_->value() * kGiB);
   return c;
 }
+
+void PreferencesDialog::setSessionLimitBytes(qint64 bytes) { sessionLimit_->setValue(bytes / kGiB); }
+qint64 PreferencesDialog::sessionLimitBytes() const { return static_cast<qint64>(sessionLimit_->value() * kGiB); }
 
 void PreferencesDialog::setModelFolder(const QString& folder) { model_->setText(folder); }
 void PreferencesDialog::setModelConfigFolder(const QString& folder) { modelConfig_->setText(folder); }

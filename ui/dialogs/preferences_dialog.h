@@ -38,6 +38,9 @@ class PreferencesDialog : public QDialog {
   QString modelProblem() const { return checked_.modelProblem; }
   QString captionProblem() const { return checked_.captionProblem; }
   bool isChecking() const { return checking_; }
+  // The history kept between sessions (not part of the engine's configuration).
+  void setSessionLimitBytes(qint64 bytes);
+  qint64 sessionLimitBytes() const;
 
  Q_SIGNALS:
   void clearCacheRequested();
@@ -68,6 +71,7 @@ class PreferencesDialog : public QDialog {
   QLineEdit* cache_ = nullptr;
   QDoubleSpinBox* cacheLimit_ = nullptr;
   QLabel* cacheUsage_ = nullptr;
+  QDoubleSpinBox* sessionLimit_ = nullptr;
   QPushButton* clearCache_ = nullptr;
   QDialogButtonBox* buttons_ = nullptr;
   QFutureWatcher<FolderCheckResult>* watcher_ = nullptr;

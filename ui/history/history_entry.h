@@ -20,6 +20,7 @@ struct HistoryEntry {
   QVariantMap settings;        // the request settings that produced it, to restore the panel
   QDateTime createdAt;         // set on push when left invalid
   QImage thumbnail;            // made once on push when left null (longer side 96 px)
+  QString storageKey;          // names its files in the saved session; set once on push
 };
 
 // The image scaled (smoothly) so its longer side is `side`, keeping the aspect ratio; small

@@ -4,6 +4,7 @@
 #include <QFont>
 #include <QUndoCommand>
 #include <QUndoStack>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -78,6 +79,7 @@ void HistoryModel::pushResult(HistoryEntry entry) {
   }
   if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
   if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();
+  if (entry.storageKey.isEmpty()) entry.storageKey = QUuid::createUuid().toString(QUuid::Id128);
   const QString title = entry.title.isEmpty() ? tr("Result %1").arg(entries_.size() + 1) : entry.title;
   const int row = entries_.size();
   beginInsertRows(QModelIndex(), row, row);
@@ -101,13 +103,34 @@ void HistoryModel::clear() {
   Q_EMIT currentChanged(-1);
 }
 
+void HistoryModel::restore(QVector<HistoryEntry> entries, int currentRow) {
+  const int excess = maximumEntries_ > 0 ? std::max(0, int(entries.size()) - maximumEntries_) : 0;
+  entries.erase(entries.begin(), entries.begin() + excess);
+  currentRow = std::clamp(currentRow - excess, entries.isEmpty() ? -1 : 0, int(entries.size()) - 1);
+  beginResetModel();
+  restoring_ = true;
+  undoStack_->clear();
+  for (HistoryEntry& entry : entries) {
+    if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
+    if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();
+    if (entry.storageKey.isEmpty()) entry.storageKey = QUuid::createUuid().toString(QUuid::Id128);
+    undoStack_->push(new HistoryEntryCommand(entry.title.isEmpty() ? tr("Result") : entry.title));
+  }
+  undoStack_->setIndex(currentRow + 1);
+  entries_ = std::move(entries);
+  currentRow_ = currentRow;
+  restoring_ = false;
+  endResetModel();
+  Q_EMIT currentChanged(currentRow_);
+}
+
 const HistoryEntry* HistoryModel::currentEntry() const {
   return currentRow_ >= 0 && currentRow_ < entries_.size() ? &entries_.at(currentRow_) : nullptr;
 }
 
 void HistoryModel::followUndoIndex(int undoIndex) {
   const int row = undoIndex - 1;
-  if (row == currentRow_) return;
+  if (restoring_ || row == currentRow_) return;
   currentRow_ = row;
   // Greying and the bold current row change for every row between old and new current.
   if (!entries_.isEmpty()) Q_EMIT dataChanged(index(0), index(entries_.size() - 1), {Qt::ForegroundRole, Qt::FontRole, IsUndoneRole});

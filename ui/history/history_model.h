@@ -40,6 +40,11 @@ class HistoryModel : public QAbstractListModel {
   void setCurrentRow(int row);
   // A new document: forgets every entry and the undo stack.
   void clear();
+  // Switching images: every entry, and which one is current, to put back later with
+  // restore(). Restore replaces the entries (the oldest dropped beyond the limit), rebuilds
+  // the undo stack and emits currentChanged once.
+  QVector<HistoryEntry> entries() const { return entries_; }
+  void restore(QVector<HistoryEntry> entries, int currentRow);
 
   int count() const { return entries_.size(); }
   int maximumEntries() const { return maximumEntries_; }
@@ -58,6 +63,7 @@ class HistoryModel : public QAbstractListModel {
   QUndoStack* undoStack_ = nullptr;
   int currentRow_ = -1;
   int maximumEntries_;
+  bool restoring_ = false;  // the stack's index follows the rebuild, not the other way round
 };
 
 }  // namespace partedit::ui

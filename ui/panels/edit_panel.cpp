@@ -1,6 +1,7 @@
 #include "ui/panels/edit_panel.h"
 
 
+#include <QAbstractItemView>
 #include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -17,7 +18,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/history/image_document.h"
 #include "ui/widgets/seed_field.h"
+#include "ui/widgets/text_escape_guard.h"
 
 namespace partedit::ui {
 
@@ -175,6 +178,11 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   connect(apply_, &QPushButton::clicked, this, &EditPanel::applyRequested);
   connect(cancel_, &QPushButton::clicked, this, &EditPanel::cancelRequested);
 
+  // Esc in a field or the part-name popup closes the popup; it never cancels a run.
+  auto* escapeGuard = new TextEscapeGuard(this);
+  escapeGuard->watchTextFields(this);
+  escapeGuard->watch(completer_->popup());
+
   setPhotoSource(QString());
   updateEditEndText();
   recheck();
@@ -257,6 +265,40 @@ void EditPanel::restoreSettings(const RestoredParameters& restored) {
   if (restored.feather) feather_->setValue(*restored.feather);
   if (!restored.instruction.isEmpty()) editBox_->setText(restored.instruction);
   if (restored.editEnd) setEditEnd(*restored.editEnd);
+}
+
+QVariantMap EditPanel::settingsSnapshot() const {
+  QVariantMap m;
+  m.insert(QStringLiteral("photo"), photo_);
+  if (!photo_) m.insert(QStringLiteral("generation"), generationToMap(generated_));
+  m.insert(QStringLiteral("sourcePrompt"), sourcePrompt());
+  m.insert(QStringLiteral("instruction"), editBox_->text());
+  m.insert(QStringLiteral("steps"), steps_->value());
+  m.insert(QStringLiteral("editEnd"), editEnd_->value());
+  m.insert(QStringLiteral("omega"), omega_->value());
+  m.insert(QStringLiteral("guidance"), guidance_->value());
+  m.insert(QStringLiteral("seed"), seed_->lineEdit()->text());
+  m.insert(QStringLiteral("feather"), feather_->value());
+  return m;
+}
+
+void EditPanel::applySettings(const QVariantMap& m) {
+  if (m.contains(QStringLiteral("photo"))) {
+    if (m.value(QStringLiteral("photo")).toBool())
+      setPhotoSource(m.value(QStringLiteral("sourcePrompt")).toString());
+    else
+      setGeneratedSource(generationFromMap(m.value(QStringLiteral("generation")).toMap()));
+  } else if (m.contains(QStringLiteral("sourcePrompt")) && photo_) {
+    setSourcePrompt(m.value(QStringLiteral("sourcePrompt")).toString());
+  }
+  if (m.contains(QStringLiteral("instruction"))) editBox_->setText(m.value(QStringLiteral("instruction")).toString());
+  // Steps first: t_e's range follows them.
+  if (m.contains(QStringLiteral("steps"))) steps_->setValue(m.value(QStringLiteral("steps")).toInt());
+  if (m.contains(QStringLiteral("editEnd"))) setEditEnd(m.value(QStringLiteral("editEnd")).toInt());
+  if (m.contains(QStringLiteral("omega"))) omega_->setValue(m.value(QStringLiteral("omega")).toDouble());
+  if (m.contains(QStringLiteral("guidance"))) guidance_->setValue(m.value(QStringLiteral("guidance")).toDouble());
+  if (m.contains(QStringLiteral("seed"))) seed_->lineEdit()->setText(m.value(QStringLiteral("seed")).toString());
+  if (m.contains(QStringLiteral("feather"))) feather_->setValue(m.value(QStringLiteral("feather")).toDouble());
 }
 
 void EditPanel::updateEditEndText() {

@@ -3,6 +3,7 @@
 // the installed parts and checked as the artist types, with the reason next to it and the
 // full edit prompt that will run), t_e with a one-line explanation, ω, steps, guidance,
 // seed with a dice button, the photo's feather radius; Apply and Cancel.
+#include <QVariantMap>
 #include <QWidget>
 
 #include "ui/worker/edit_text_check.h"
@@ -50,6 +51,12 @@ class EditPanel : public QWidget {
   // seed, ω, feather, the edit and, for a photo, its source prompt. The rest stays.
   void restoreSettings(const RestoredParameters& restored);
   EditTextCheck currentCheck() const { return check_; }
+
+  // Every setting of the panel as plain values (the source and its prompt, the edit, t_e, ω,
+  // steps, guidance, seed, feather; a generated source's own settings), kept with each result
+  // and each open image so that undo, switching images and the next start put them back.
+  QVariantMap settingsSnapshot() const;
+  void applySettings(const QVariantMap& settings);  // missing keys leave their field as it is
 
   QLineEdit* editBox() const { return editBox_; }  // for focus and tests
 

@@ -61,6 +61,12 @@ QString AppSettings::lastFolder() const {
 }
 void AppSettings::setLastFolder(const QString& folder) { settings_.setValue(QStringLiteral("lastFolder"), folder); }
 
+qint64 AppSettings::sessionLimitBytes() const {
+  const qint64 bytes = settings_.value(QStringLiteral("session/limitBytes"), kDefaultSessionLimitBytes).toLongLong();
+  return bytes > 0 ? bytes : kDefaultSessionLimitBytes;
+}
+void AppSettings::setSessionLimitBytes(qint64 bytes) { settings_.setValue(QStringLiteral("session/limitBytes"), bytes); }
+
 QString AppSettings::trainingProject() const { return settings_.value(QStringLiteral("training/project")).toString(); }
 
 void AppSettings::setTrainingProject(const QString& folder) {

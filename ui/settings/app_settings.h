@@ -33,6 +33,10 @@ class AppSettings {
   void setMaskVisible(bool visible);
   QString lastFolder() const;  // of the last open or export dialog
   void setLastFolder(const QString& folder);
+  // How much of the history the session keeps on disk for the next start (oldest dropped first).
+  qint64 sessionLimitBytes() const;
+  void setSessionLimitBytes(qint64 bytes);
+  static constexpr qint64 kDefaultSessionLimitBytes = 1024LL * 1024 * 1024;  // 1 GB
   QString trainingProject() const;  // the folder of the wizard's last project; "" = none yet
   void setTrainingProject(const QString& folder);
 
