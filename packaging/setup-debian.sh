@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ ninja-build ccache pkg-config
   qt6-base-dev qt6-tools-dev qt6-l10n-tools
-  libtorch-dev libopencv-dev libsentencepiece-dev nlohmann-json3-dev libcli11-dev
+  libtorch-dev libopencv-dev libsentencepiece-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libopenblas0-pthread xvfb xauth
   qt6-translations-l10n
 )

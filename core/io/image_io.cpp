@@ -21,6 +21,7 @@
 #include "io/image_decode.h"
 #include "io/image_header.h"
 #include "io/webp_metadata.h"
+#include "io/zlib_inflate.h"
 #include "runtime/error.h"
 #include "runtime/text.h"
 
@@ -227,6 +228,10 @@ at::Tensor read_image(const fs::path& path, std::vector<std::string>* warnings) 
   return mat_to_rgb_tensor(orient_image(decoded.mat, orientation), path);
 }
 
+// More than any parameters text (a prompt is a few kilobytes); a compressed chunk that
+// claims more is refused rather than inflated.
+constexpr size_t kMaxPngTextBytes = 1 << 20;
+
 std::optional<std::string> png_parameters(const std::string& png) {
   if (png.size() < kPngSignatureSize || png.compare(0, kPngSignatureSize, kPngSignature, kPngSignatureSize) != 0)
     return std::nullopt;
@@ -239,10 +244,19 @@ std::optional<std::string> png_parameters(const std::string& png) {
     const size_t nul = data.find('\0');
     if (nul != std::string::npos && data.compare(0, nul, kParametersKey) == 0) {
       if (type == "tEXt") return data.substr(nul + 1);
-      if (type == "iTXt" && nul + 2 < data.size() && data[nul + 1] == 0) {  // uncompressed only
+      // zTXt: keyword, 0, method 0 (deflate), text compressed. Qt, Krita and GIMP write long
+      // text this way; it is Latin-1 like tEXt.
+      if (type == "zTXt" && nul + 1 < data.size() && data[nul + 1] == 0)
+        return inflate_bounded(std::string_view(data).substr(nul + 2), kMaxPngTextBytes);
+      // iTXt: keyword, 0, compressed flag, method, language, 0, translated keyword, 0, UTF-8 text.
+      if (type == "iTXt" && nul + 2 < data.size()) {
+        const bool compressed = data[nul + 1] == 1;
         const size_t lang_end = data.find('\0', nul + 3);
         const size_t key_end = lang_end == std::string::npos ? lang_end : data.find('\0', lang_end + 1);
-        if (key_end != std::string::npos) return data.substr(key_end + 1);
+        if (key_end != std::string::npos) {
+          if (!compressed) return data.substr(key_end + 1);
+          if (data[nul + 2] == 0) return inflate_bounded(std::string_view(data).substr(key_end + 1), kMaxPngTextBytes);
+        }
       }
     }
     if (type == "IEND") break;

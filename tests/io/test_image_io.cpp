@@ -76,6 +76,42 @@ class TestImageIo : public QObject {
     QCOMPARE(read_image_parameters(dir / "u.png").value_or(""), text);
   }
 
+  // Qt, Krita and GIMP write long text compressed (zTXt, or iTXt with its flag set); a
+  // compressed chunk that inflates past 1 MiB is read as no parameters, not inflated whole.
+  void pngCompressedParametersAreRead() {
+    test::TempDir dir;
+    write_image(dir / "plain.png", test_image(8, 8));
+    const std::string png = file_bytes(dir / "plain.png");
+    const auto with_chunk = [&](const std::string& type, const std::string& data) {
+      std::string chunk(4, '\0');
+      for (int i = 0; i < 4; ++i) chunk[i] = char((data.size() >> (24 - 8 * i)) & 0xFF);
+      const std::string body = type + data;
+      const uint32_t crc = crc32(body.data(), body.size());
+      chunk += body;
+      for (int i = 0; i < 4; ++i) chunk += char((crc >> (24 - 8 * i)) & 0xFF);
+      std::string out = png;
+      out.insert(33, chunk);  // after the signature and IHDR
+      return out;
+    };
+    const auto write = [&](const fs::path& path, const std::string& bytes) {
+      std::ofstream(path, std::ios::binary) << bytes;
+      return path;
+    };
+    // kParameters deflated by zlib.compress (level 9), as a zTXt and as a compressed iTXt.
+    const std::string deflated = test::read_bytes(test::data_dir() / "png_text" / "parameters.zlib");
+    const std::string key = std::string("parameters") + '\0';
+    QCOMPARE(read_image_parameters(write(dir / "z.png", with_chunk("zTXt", key + '\0' + deflated))).value_or(""),
+             kParameters);
+    QCOMPARE(read_image_parameters(write(dir / "i.png", with_chunk("iTXt", key + "\x01" + '\0' + "en" + '\0' + '\0' +
+                                                                          deflated)))
+                 .value_or(""),
+             kParameters);
+    QVERIFY(!read_image_parameters(write(dir / "cut.png", with_chunk("zTXt", key + '\0' + deflated.substr(0, 20))))
+                 .has_value());
+    const std::string bomb = test::read_bytes(test::data_dir() / "png_text" / "zeros_2mib.zlib");
+    QVERIFY(!read_image_parameters(write(dir / "bomb.png", with_chunk("zTXt", key + '\0' + bomb))).has_value());
+  }
+
   void pngWithoutParametersHasNone() {
     test::TempDir dir;
     write_image(dir / "n.png", test_image(8, 8));

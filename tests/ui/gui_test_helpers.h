@@ -5,6 +5,8 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QString>
 #include <QWidget>
 #include <QtTest>
@@ -31,5 +33,17 @@ inline bool wait_for(const std::function<bool()>& done, int timeout_ms = 300000)
 }
 
 inline QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+// Settings, recent files and the saved session of this test process alone, under `home`:
+// CTest runs the GUI tests side by side, and one test's QSettings().clear() or saved
+// session must not reach another's window.
+inline void use_private_app_data(const std::filesystem::path& home) {
+  std::filesystem::create_directories(home);
+  qputenv("HOME", home.string().c_str());
+  qputenv("XDG_CONFIG_HOME", (home / ".config").string().c_str());
+  qputenv("XDG_DATA_HOME", (home / ".local/share").string().c_str());
+  QStandardPaths::setTestModeEnabled(true);
+  QSettings().clear();
+}
 
 }  // namespace partedit::test

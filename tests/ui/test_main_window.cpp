@@ -5,6 +5,7 @@
 // saves edit-running.png, edit-done.png, photo-edit-done.png, history.png, preferences.png.
 #include <QtTest>
 
+#include <QAction>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
@@ -23,6 +24,7 @@
 #include <fstream>
 
 #include "ui/canvas/image_canvas.h"
+#include "ui/dialogs/image_info_dialog.h"
 #include "ui/dialogs/preferences_dialog.h"
 #include "editing/part_token.h"
 #include "ui/history/history_model.h"
@@ -68,8 +70,7 @@ class TestMainWindow : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location, not the user's
-    QSettings().clear();
+    partedit::test::use_private_app_data(dir_ / "home");  // not the user's, nor another test's
     auto generator = at::detail::createCPUGenerator(1);
     partedit::PartToken token;
     token.embedding = at::randn({2, 64}, generator);
@@ -214,6 +215,7 @@ class TestMainWindow : public QObject {
     generation.steps = 4;
     generation.width = generation.height = 64;
     generation.seed = 5;
+    generation.guidance = 6.5;
     generation.scheduler = QStringLiteral("ddim");
     window.generateImage(generation);
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
@@ -251,11 +253,24 @@ class TestMainWindow : public QObject {
     QCOMPARE(QImage(mask).size(), QSize(64, 64));
     QVERIFY(!QImage(sheet).isNull());
 
-    // 5. Re-opening the export restores its edit into the panel.
+    // 5. Re-opening the export restores every setting into the panel (steps before t_e: the
+    // panel had other steps), and Image Info lists them, sampler and size included.
+    panel->findChild<QSpinBox*>(QStringLiteral("steps"))->setValue(33);
+    panel->findChild<QLineEdit*>(QStringLiteral("seed"))->clear();
     QVERIFY(window.openImage(out));
     QCOMPARE(panel->sourcePrompt(), QStringLiteral("a photo of a cat in a park"));
     QCOMPARE(panel->editBox()->text(), QStringLiteral("with a robotic <head>"));
+    QCOMPARE(panel->steps(), 4);
     QCOMPARE(panel->editEnd(), 2);
+    QCOMPARE(panel->generationSettings().guidance, 6.5);
+    QCOMPARE(panel->generationSettings().seed.value_or(0), quint64(5));
+    QVERIFY(window.history()->currentEntry()->parameters.contains(QStringLiteral("t_e: 2")));
+    window.findChild<QAction*>(QStringLiteral("imageInfoAction"))->trigger();
+    auto* info = window.findChild<ImageInfoDialog*>();
+    QVERIFY(info && info->isVisible());
+    QCOMPARE(info->parameters().sampler, QStringLiteral("ddim"));
+    QCOMPARE(info->parameters().width.value_or(0), 64);
+    info->close();
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
   }
 

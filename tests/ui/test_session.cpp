@@ -6,6 +6,8 @@
 // With PARTEDIT_SCREENSHOT_DIR set it saves session-restored.png.
 #include <QtTest>
 
+#include <QUndoStack>
+
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QDockWidget>
@@ -90,10 +92,7 @@ class TestSession : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     // Settings and the session folder of this test alone (other GUI tests run beside it).
-    fs::create_directories(dir_ / "home");
-    qputenv("HOME", (dir_ / "home").string().c_str());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
+    partedit::test::use_private_app_data(dir_ / "home");
     AppSettings().setEngineConfig(tinyConfig());  // the start asks for no model folder
     auto generator = at::detail::createCPUGenerator(1);
     partedit::PartToken token;

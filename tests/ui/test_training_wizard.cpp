@@ -108,8 +108,7 @@ class TestTrainingWizard : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
+    partedit::test::use_private_app_data(dir_.path().toStdString() + "/home");
   }
 
   // Picking an optimizer sets its rate (the CLI's defaults: SGD 30, Adam 0.3) unless the artist

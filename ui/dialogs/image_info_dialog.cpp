@@ -54,7 +54,7 @@ ImageInfoDialog::ImageInfoDialog(QWidget* parent) : QDialog(parent) {
   settings_->verticalHeader()->hide();
   settings_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   settings_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  settings_->setWordWrap(true);
+  settings_->setWordWrap(false);  // one line a setting; the whole value is its tooltip
 
   auto* form = new QFormLayout;
   form->addRow(tr("Prompt:"), prompt_);
@@ -116,9 +116,10 @@ void ImageInfoDialog::showFile(const QString& path) {
     QString shown = value;
     if (key == QLatin1String("Sampler") && parameters_.sampler.isEmpty())
       shown = tr("%1 (not available here: the model's own sampler is used)").arg(value);
-    settings_->setItem(row, 1, new QTableWidgetItem(shown));
+    auto* item = new QTableWidgetItem(shown);
+    item->setToolTip(shown);
+    settings_->setItem(row, 1, item);
   }
-  settings_->resizeRowsToContents();
   updateButtons();
 }
 
