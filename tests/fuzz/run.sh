@@ -63,10 +63,13 @@ run_target() {
   # LibTorch 1.13's zip reader leaks its state (~600 bytes, in libtorch_cpu) whenever it refuses
   # a damaged archive, which is most fuzzed inputs: leak checks would find only that, at a
   # third of the speed. Our own code of that target holds nothing but RAII objects.
-  [[ $t == pt_token ]] && mode+=(-detect_leaks=0)
+  # -detect_leaks=0 stops libFuzzer's per-input checks; LeakSanitizer's check at the exit of
+  # each fork job needs ASAN_OPTIONS too, or every job would end as a "crash".
+  local asan=$ASAN_OPTIONS
+  [[ $t == pt_token ]] && mode+=(-detect_leaks=0) && asan="$asan:detect_leaks=0"
   # New inputs go to the first folder; the checked-in seeds are only read.
   # shellcheck disable=SC2086
-  (cd "$crashes" && "$build/fuzz/fuzz_$t" "${mode[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+  (cd "$crashes" && ASAN_OPTIONS=$asan "$build/fuzz/fuzz_$t" "${mode[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
      -print_final_stats=1 -artifact_prefix="$crashes/" ${PARTEDIT_FUZZ_FLAGS:-} \
      "$corpus" "$here/corpus/$t") >"$log" 2>&1 || true
 }
