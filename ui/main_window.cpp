@@ -16,6 +16,7 @@
 #include <QWidgetAction>
 
 #include "ui/canvas/image_canvas.h"
+#include "ui/dialogs/help_dialogs.h"
 #include "ui/dialogs/new_image_dialog.h"
 #include "ui/dialogs/preferences_dialog.h"
 #include "ui/history/history_model.h"
@@ -172,6 +173,12 @@ void MainWindow::createMenus() {
   edit->addSeparator();
   edit->addAction(applyAction_);
   edit->addAction(cancelAction_);
+  edit->addSeparator();
+  copyImage_ = edit->addAction(tr("&Copy Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
+                               &MainWindow::copyImage);
+  copyImage_->setObjectName(QStringLiteral("copyImageAction"));
+  edit->addAction(tr("&Paste Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this, [this] { pasteImage(); })
+      ->setObjectName(QStringLiteral("pasteImageAction"));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &ImageCanvas::fitToWindow);
@@ -192,6 +199,9 @@ void MainWindow::createMenus() {
       ->setToolTip(tr("Teach PartEdit a new part from a few images with painted masks"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Getting Started"), QKeySequence::HelpContents, this, [this] { showGettingStarted(this); });
+  help->addAction(tr("&Keyboard Shortcuts"), this, [this] { showKeyboardShortcuts(this); });
+  help->addSeparator();
   help->addAction(tr("&About PartEdit"), this, [this] {
     QMessageBox::about(this, tr("About PartEdit"),
                        tr("<h3>PartEdit %1</h3><p>Part-level image editing with diffusion models: type "
@@ -248,6 +258,7 @@ void MainWindow::updateActions() {
   exportMask_->setEnabled(hasMask);
   exportOverlay_->setEnabled(hasMask);
   exportSteps_->setEnabled(hasResult && !entry->stepMasks.isEmpty());
+  copyImage_->setEnabled(hasResult && !entry->result.isNull());
   applyAction_->setEnabled(!running && document_.kind != Document::Kind::None &&
                            editPanel_->currentCheck().ok);
   cancelAction_->setEnabled(running);

@@ -54,6 +54,8 @@ class MainWindow : public QMainWindow {
   void generateImage(const GenerateSettings& settings);  // a source image from a prompt
   bool applyEdit();                            // the edit panel's edit on the current image
   void cancelRun();
+  void copyImage();   // Edit › Copy Image (main_window_clipboard.cpp)
+  bool pasteImage();  // Edit › Paste Image: opened as a photo; false (and errorReported) without one
   void applyEngineConfig(const EngineConfig& config);  // and remember it
 
   enum class ExportKind { Image, Mask, MaskOverlay, StepMasks };
@@ -76,6 +78,7 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   // Every error shown to the user, also observable by tests and logs.
   void errorReported(const QString& message);
+  void warningReported(const QString& message);  // e.g. an image opened in part (truncated)
   void resultShown();    // a new result entered the history
   void runFinished();    // a request ended (result, failure or cancel)
   void exportFinished(const QString& path);
@@ -137,6 +140,7 @@ class MainWindow : public QMainWindow {
   QAction* exportMask_ = nullptr;
   QAction* exportOverlay_ = nullptr;
   QAction* exportSteps_ = nullptr;
+  QAction* copyImage_ = nullptr;
   QAction* applyAction_ = nullptr;
   QAction* cancelAction_ = nullptr;
   QAction* showMask_ = nullptr;

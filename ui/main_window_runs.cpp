@@ -1,7 +1,9 @@
 // MainWindow: documents (a photo or a generated image) and the engine's requests, progress
 // and results.
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QImageReader>
+#include <QMessageBox>
 #include <QLineEdit>
 #include <QStatusBar>
 
@@ -77,6 +79,9 @@ void MainWindow::connectEngine() {
     rememberRun(engine_->rerender(editEnd));
   });
   connect(tokenPanel_, &TokenPanel::importRequested, this, [this](const QString& file) { engine_->importToken(file); });
+  connect(tokenPanel_, &TokenPanel::renameRequested, this,
+          [this](const QString& part, const QString& name) { engine_->renameToken(part, name); });
+  connect(tokenPanel_, &TokenPanel::deleteRequested, this, [this](const QString& part) { engine_->deleteToken(part); });
   connect(tokenPanel_, &TokenPanel::partChosen, this, [this](const QString& part) {
     QString text = editPanel_->editBox()->text().trimmed();
     const int open = text.lastIndexOf(QLatin1Char('<'));
@@ -122,6 +127,22 @@ bool MainWindow::openImage(const QString& path) {
   updateDocumentTab();
   scheduleSessionSave();
   statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
+  // Damage the decoder worked around (a truncated JPEG) is said as the CLI says it.
+  auto* warnings = new QFutureWatcher<QStringList>(this);
+  connect(warnings, &QFutureWatcher<QStringList>::finished, this, [this, warnings, opened = document_.path] {
+    const QStringList found = warnings->result();
+    warnings->deleteLater();
+    if (found.isEmpty()) return;
+    Q_EMIT warningReported(found.join(QLatin1Char('\n')));
+    statusBar()->showMessage(found.first());
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("The image is damaged"),
+                                tr("%1 opened, but not all of it could be read:").arg(QFileInfo(opened).fileName()),
+                                QMessageBox::Ok, this);
+    box->setInformativeText(found.join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  });
+  warnings->setFuture(imageWarningsInBackground(document_.path));
   // The caption appears in the editable source prompt before anything else runs.
   if (!restored.found && !AppSettings().engineConfig().captionFolder.isEmpty()) {
     captionId_ = engine_->caption(document_.path);

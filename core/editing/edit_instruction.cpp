@@ -114,6 +114,10 @@ bool PartNames::names_part(const std::string& text) const {
   return false;
 }
 
+std::vector<std::string> PartNames::suggestions(const std::string& text) const {
+  return closest_matches(part_name_from_text(text), available_);
+}
+
 bool names_available_part(const TokenLibrary& library, const std::string& text) {
   return PartNames(library).names_part(text);
 }

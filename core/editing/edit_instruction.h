@@ -45,6 +45,8 @@ class PartNames {
   // only one available part has. nullopt when it names none; throws Error when ambiguous.
   std::optional<std::string> resolve(const std::string& text) const;
   bool names_part(const std::string& text) const;  // exactly, or as the catalog word of one
+  // The available parts a mistyped `text` most likely meant ("hed" -> human-head), nearest first.
+  std::vector<std::string> suggestions(const std::string& text) const;
 
  private:
   std::vector<std::string> available_;

@@ -264,12 +264,56 @@ fs::path TokenLibrary::find_path(const std::string& part_name) const {
     std::vector<std::string> meant;
     for (const auto* e : catalog_.match_word(part_name)) meant.push_back(e->part_name);
     if (!meant.empty()) msg += ". '" + part_name + "' is a word for: " + join(meant, ", ");
+    else if (const auto near = closest_matches(name, available); !near.empty())
+      msg += ". Did you mean " + join(near, " or ") + "?";
   }
   if (!broken.empty()) msg += ". Unreadable token files: " + join(broken, "; ");
   throw Error(msg);
 }
 
 PartToken TokenLibrary::find(const std::string& part_name) const { return read_part_token(find_path(part_name)); }
+
+namespace {
+
+// The token file of `part_name` when it lies in `user_folder`; Error otherwise.
+fs::path user_token_file(const TokenLibrary& library, const std::string& part_name, const char* action) {
+  const fs::path path = library.find_path(part_name);
+  std::error_code ec;
+  if (!fs::equivalent(path.parent_path(), library.user_folder(), ec))
+    throw Error("cannot " + std::string(action) + " " + part_name + ": its file " + path.string() +
+                " is not in your token folder " + library.user_folder().string() + " (other folders are read-only here)");
+  return path;
+}
+
+}  // namespace
+
+fs::path TokenLibrary::rename(const std::string& part_name, const std::string& new_name) const {
+  const fs::path old_path = user_token_file(*this, part_name, "rename");
+  const std::string name = part_name_from_text(new_name);
+  if (!is_valid_part_name(name))
+    throw Error("'" + new_name + "' is not a part name: use letters, digits and single dashes, e.g. human-head");
+  PartToken token = read_part_token(old_path);
+  if (name == token.part_name) return old_path;
+  for (const auto& listing : list())
+    if (listing.problem.empty() && listing.info.part_name == name)
+      throw Error("a part token named " + name + " is installed already (" + listing.info.path.string() + ")");
+  token.part_name = name;
+  token.display_name.clear();  // derived from the new name on writing
+  const fs::path new_path = user_folder() / (name + ".safetensors");
+  write_part_token(new_path, token);
+  std::error_code ec;
+  if (!fs::equivalent(old_path, new_path, ec)) fs::remove(old_path, ec);
+  if (ec) throw Error("renamed to " + new_path.string() + " but could not remove " + old_path.string() + ": " + ec.message());
+  return new_path;
+}
+
+fs::path TokenLibrary::remove(const std::string& part_name) const {
+  const fs::path path = user_token_file(*this, part_name, "delete");
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec) throw Error("cannot delete " + path.string() + ": " + ec.message());
+  return path;
+}
 
 ImportResult TokenLibrary::import_file(const fs::path& source, const std::string& part_name, bool overwrite) const {
   PreparedImport p = prepare_import(catalog_, source, part_name);

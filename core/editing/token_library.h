@@ -92,6 +92,13 @@ class TokenLibrary {
   // catalog's preferred file wins (torso_custom.pt over partimage_human_torso.pt).
   std::vector<ImportResult> import_folder(const std::filesystem::path& folder, bool overwrite = false) const;
 
+  // Renames a token of the user folder: written as <new-name>.safetensors with that part name
+  // (atomically), then the old file removed. Refuses an invalid name, one an installed token
+  // already has, and tokens of other folders (shipped ones are read-only). Returns the new file.
+  std::filesystem::path rename(const std::string& part_name, const std::string& new_name) const;
+  // Deletes a token's file from the user folder (refused for other folders); returns it.
+  std::filesystem::path remove(const std::string& part_name) const;
+
  private:
   std::vector<std::filesystem::path> folders_;
   TokenCatalog catalog_;

@@ -86,6 +86,16 @@ std::optional<std::string> read_image_parameters_text(const std::filesystem::pat
   }
 }
 
+std::vector<std::string> image_file_warnings(const std::filesystem::path& image) {
+  std::vector<std::string> warnings;
+  try {
+    read_image(image, &warnings);
+  } catch (const Error& e) {
+    return {e.what()};
+  }
+  return warnings;
+}
+
 std::optional<ImageSettings> read_image_settings(const std::filesystem::path& image) {
   const auto text = read_image_parameters_text(image);
   return text ? parse_image_settings(*text) : std::nullopt;

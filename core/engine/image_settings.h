@@ -39,6 +39,9 @@ std::string sampler_kind_of(const std::string& display_name);
 std::optional<ImageSettings> parse_image_settings(const std::string& parameters);
 // nullopt for an image without parameters text, or a file that cannot be read.
 std::optional<ImageSettings> read_image_settings(const std::filesystem::path& image);
+// What decoding the image had to work around (a truncated JPEG: which part is missing), in
+// the words the CLI prints; one line saying why when it cannot be decoded at all.
+std::vector<std::string> image_file_warnings(const std::filesystem::path& image);
 // The parameters text itself (A1111's or ours); nullopt likewise.
 std::optional<std::string> read_image_parameters_text(const std::filesystem::path& image);
 

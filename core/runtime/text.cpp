@@ -1,5 +1,6 @@
 #include "runtime/text.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace partedit {
@@ -64,6 +65,48 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     if (i) out += separator;
     out += items[i];
   }
+  return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Optimal string alignment: three rows of the Damerau-Levenshtein table.
+  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        current[j] = std::min(current[j], before[j - 2] + 1);
+    }
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+std::vector<std::string> closest_matches(std::string_view word, const std::vector<std::string>& candidates,
+                                         size_t limit) {
+  const std::string typed = lower_ascii(std::string(word));
+  if (typed.empty()) return {};
+  const size_t allowed = std::max<size_t>(1, typed.size() / 3);
+  std::vector<std::pair<size_t, std::string>> near;  // (distance, candidate)
+  for (const std::string& candidate : candidates) {
+    const std::string lower = lower_ascii(candidate);
+    size_t best = edit_distance(typed, lower);
+    size_t start = 0;
+    for (size_t dash = lower.find('-'); start <= lower.size(); dash = lower.find('-', start)) {
+      const size_t end = dash == std::string::npos ? lower.size() : dash;
+      if (end > start) best = std::min(best, edit_distance(typed, std::string_view(lower).substr(start, end - start)));
+      if (dash == std::string::npos) break;
+      start = dash + 1;
+    }
+    if (best <= allowed) near.emplace_back(best, candidate);
+  }
+  std::stable_sort(near.begin(), near.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < near.size() && out.size() < limit; ++i) out.push_back(near[i].second);
   return out;
 }
 

@@ -28,6 +28,14 @@ std::string size_text(int64_t width, int64_t height);
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
+// Edits (insertions, deletions, substitutions, swaps of neighbours) between two texts.
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidates a mistyped `word` most likely meant, nearest first (at most `limit`): those
+// within a few edits of it (a third of its length, at least one), or one of whose
+// '-'-separated words is ("hed" -> "human-head"). Case is ignored.
+std::vector<std::string> closest_matches(std::string_view word, const std::vector<std::string>& candidates,
+                                         size_t limit = 3);
+
 // The number the whole text spells (spaces around it allowed), whatever the C locale:
 // nullopt for anything else, out-of-range values and, for unsigned types, a minus sign.
 template <typename Number>

@@ -129,6 +129,29 @@ class TestTokenLibrary : public QObject {
 
     const TokenLibrary empty({dir / "nothing"});
     VERIFY_CONTAINS(error_of([&] { empty.find("human-head"); }), "available: none");
+    VERIFY_CONTAINS(error_of([&] { plain.find("chair-set"); }), "Did you mean chair-seat?");
+  }
+
+  void renameAndRemoveInTheUserFolderOnly() {
+    test::TempDir dir;
+    write_token(dir / "user" / "my-hat.safetensors", "my-hat");
+    write_token(dir / "user" / "human-head.safetensors", "human-head");
+    write_token(dir / "shipped" / "chair-seat.safetensors", "chair-seat");
+    const TokenLibrary lib({dir / "user", dir / "shipped"});
+    const fs::path renamed = lib.rename("my-hat", "Red Hat");
+    QCOMPARE(renamed, dir / "user" / "red-hat.safetensors");
+    QVERIFY(!fs::exists(dir / "user" / "my-hat.safetensors"));
+    const PartToken token = read_part_token(renamed);
+    QCOMPARE(token.part_name, std::string("red-hat"));
+    QCOMPARE(token.display_name, std::string("Red hat"));
+    VERIFY_CONTAINS(error_of([&] { lib.rename("red-hat", "human-head"); }), "installed already");
+    VERIFY_CONTAINS(error_of([&] { lib.rename("red-hat", "--"); }), "is not a part name");
+    VERIFY_CONTAINS(error_of([&] { lib.rename("chair-seat", "seat"); }), "read-only");
+    VERIFY_CONTAINS(error_of([&] { lib.remove("chair-seat"); }), "read-only");
+    QVERIFY(fs::exists(dir / "shipped" / "chair-seat.safetensors"));
+    QCOMPARE(lib.remove("red-hat"), renamed);
+    QVERIFY(!fs::exists(renamed));
+    VERIFY_CONTAINS(error_of([&] { lib.remove("red-hat"); }), "no part token 'red-hat'");
   }
 
   void shippedCatalog() {

@@ -84,6 +84,19 @@ class TestEditPanel : public QObject {
       QVERIFY2(check.reason.contains(QLatin1String(part)), qPrintable(check.reason));
   }
 
+  void aMistypedPartSuggestsTheClosestInstalledOnes() {
+    EditTextChecker checker;
+    checker.setVocabulary(parts_);
+    EditTextCheck check = checker.check(QStringLiteral("with a robotic <hed>"), QStringLiteral("a cat"));
+    QVERIFY(!check.ok);
+    QCOMPARE(check.suggestions, QStringList{QStringLiteral("<human-head>")});
+    QVERIFY2(check.reason.contains(QStringLiteral("did you mean <human-head>?")), qPrintable(check.reason));
+    check = checker.check(QStringLiteral("with blonde <human-hiar>"), QStringLiteral("a cat"));  // swapped letters
+    QCOMPARE(check.suggestions.value(0), QStringLiteral("<human-hair>"));
+    check = checker.check(QStringLiteral("with a robotic <tail>"), QStringLiteral("a cat"));  // nothing near
+    QVERIFY(check.suggestions.isEmpty());
+  }
+
   void panelShowsTheReasonAndEnablesApplyOnlyWhenRunnable() {
     EditPanel panel;
     panel.setPartVocabulary(parts_);

@@ -386,6 +386,49 @@ class TestEngineWorker : public QObject {
 
   // The token list (and the panel's greying) gives core's answer for the loaded model, the tiny
   // SDXL model: text conditioning 64 wide (2 × 32), family sdxl.
+  // The panel's Rename and Delete go through the worker (the GUI thread touches no token
+  // files); a refusal comes back as `failed` with core's words, and the list follows.
+  void tokensAreRenamedAndDeletedThroughTheWorker() {
+    const fs::path folder = dir_ / "editable-tokens";
+    fs::create_directories(folder);
+    PartToken token;
+    token.embedding = at::randn({2, 64});
+    token.part_name = "old-name";
+    write_part_token(folder / "old-name.safetensors", token);
+    token.part_name = "taken";
+    write_part_token(folder / "taken.safetensors", token);
+    EngineClient client;
+    QSignalSpy listed(client.worker(), &EngineWorker::tokensListed);
+    QSignalSpy failed(client.worker(), &EngineWorker::failed);
+    QSignalSpy finished(client.worker(), &EngineWorker::finished);
+    EngineConfig config;
+    config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
+    config.tokenFolder = QString::fromStdString(folder.string());
+    config.cacheFolder = QString::fromStdString((dir_ / "cache").string());
+    client.configure(config);
+    const auto names = [&] {
+      QStringList out;
+      for (const TokenInfo& t : listed.last().at(0).value<QVector<TokenInfo>>())
+        if (t.editable) out << t.partName;
+      return out;
+    };
+    quint64 id = client.renameToken(QStringLiteral("old-name"), QStringLiteral("New Name"));
+    QVERIFY(wait_finished(finished, id));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(names().contains(QStringLiteral("new-name")) && !names().contains(QStringLiteral("old-name")));
+    QVERIFY(fs::exists(folder / "new-name.safetensors") && !fs::exists(folder / "old-name.safetensors"));
+    id = client.renameToken(QStringLiteral("new-name"), QStringLiteral("taken"));
+    QVERIFY(wait_finished(finished, id));
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("installed already")),
+             qPrintable(failed.last().at(1).toString()));
+    id = client.deleteToken(QStringLiteral("new-name"));
+    QVERIFY(wait_finished(finished, id));
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(!fs::exists(folder / "new-name.safetensors"));
+    QCOMPARE(names(), QStringList{QStringLiteral("taken")});
+  }
+
   void tokenListGreysWhatCoreRefuses() {
     struct Case {
       const char* name;
@@ -437,7 +480,10 @@ class TestEngineWorker : public QObject {
       QVERIFY2(found->usable == found->reason.isEmpty(), qPrintable(name + QStringLiteral(": ") + found->reason));
       const auto items = list->findItems(name, Qt::MatchExactly, 0);
       QCOMPARE(items.size(), 1);
-      QVERIFY2(items.first()->isDisabled() == !c.usable, c.name);
+      // Unusable tokens are greyed with the reason; those of the user's folder stay selectable
+      // (Rename, Delete).
+      QVERIFY2(items.first()->toolTip(0).startsWith(QStringLiteral("Cannot be used")) == !c.usable, c.name);
+      QVERIFY2(!items.first()->isDisabled(), c.name);
     }
     // The edit box's part names come with every listing: those of the library the engine
     // reads, so that the GUI thread reads no token files (the shipped folder's too).

@@ -44,7 +44,14 @@ EditTextCheck EditTextChecker::check(const QString& text, const QString& sourceP
     const auto part = parts.resolve(edit.part_text);  // throws for a word of several parts
     if (!part) {
       const QStringList installed = completions();
-      out.reason = installed.isEmpty()
+      QStringList near;
+      for (const auto& name : parts.suggestions(edit.part_text)) near << QStringLiteral("<%1>").arg(QString::fromStdString(name));
+      out.suggestions = near;
+      out.reason = !near.isEmpty()
+                       ? EditTextCheckerText::tr("No part token named “%1”; did you mean %2?")
+                             .arg(QString::fromStdString(edit.part_text),
+                                  near.join(EditTextCheckerText::tr(" or ")))
+                   : installed.isEmpty()
                        ? EditTextCheckerText::tr("No part token named “%1” is installed; import one in the Part Tokens panel.")
                              .arg(QString::fromStdString(edit.part_text))
                        : EditTextCheckerText::tr("No part token named “%1”; installed: %2.")

@@ -33,6 +33,7 @@ struct EditTextCheck {
   QString reason;       // why not (translated), shown next to the box
   QString editPrompt;   // the full edit prompt when ok (source prompt + " with …")
   QString partName;     // the resolved part token when ok
+  QStringList suggestions;  // for an unknown part: the installed ones it likely meant, "<name>"
 };
 
 class EditTextChecker {

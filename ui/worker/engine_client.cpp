@@ -100,6 +100,20 @@ quint64 EngineClient::importToken(const QString& file) {
   return id;
 }
 
+quint64 EngineClient::renameToken(const QString& partName, const QString& newName) {
+  const quint64 id = next();
+  QMetaObject::invokeMethod(worker_, [w = worker_, id, partName, newName] { w->renameToken(id, partName, newName); },
+                            Qt::QueuedConnection);
+  return id;
+}
+
+quint64 EngineClient::deleteToken(const QString& partName) {
+  const quint64 id = next();
+  QMetaObject::invokeMethod(worker_, [w = worker_, id, partName] { w->deleteToken(id, partName); },
+                            Qt::QueuedConnection);
+  return id;
+}
+
 quint64 EngineClient::exportImage(const QImage& image, const QString& path, const QString& parameters) {
   const quint64 id = next();
   QMetaObject::invokeMethod(worker_, [w = worker_, id, image, path, parameters] { w->exportImage(id, image, path, parameters); },

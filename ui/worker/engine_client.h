@@ -27,6 +27,8 @@ class EngineClient : public QObject {
   quint64 caption(const QString& photoPath);
   quint64 rerender(int editEnd);
   quint64 importToken(const QString& file);
+  quint64 renameToken(const QString& partName, const QString& newName);
+  quint64 deleteToken(const QString& partName);
   quint64 exportImage(const QImage& image, const QString& path, const QString& parameters);
   quint64 clearCache();
   quint64 trainToken(const TrainingSettings& settings);

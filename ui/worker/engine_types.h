@@ -81,6 +81,7 @@ struct TokenInfo {
   qint64 width = 0;
   bool usable = true;
   QString reason;               // why it cannot be used with the loaded model
+  bool editable = false;        // in the user's token folder: can be renamed and deleted
 };
 
 struct ModelInfo {

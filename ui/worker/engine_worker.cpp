@@ -188,6 +188,9 @@ void EngineWorker::emitTokens() {
     t.baseModel = qt(listing.info.base_model_family);
     t.width = listing.info.embedding_dim;
     t.source = qt(listing.info.path.parent_path().string());
+    std::error_code ec;
+    t.editable = listing.problem.empty() &&
+                 fs::equivalent(listing.info.path.parent_path(), s.engine->tokens().user_folder(), ec);
     // Core's rule (token_fit), the one an edit with the token would apply; worded here to be translated.
     const TokenFit fit = has_model ? token_fit(listing.info.embedding_dim, listing.info.base_model_family, width, family)
                                    : TokenFit::Fits;
@@ -308,6 +311,28 @@ void EngineWorker::importToken(quint64 id, const QString& file) {
     Q_EMIT message(id, Status, r.unchanged ? tr("%1 is already installed").arg(qt(r.part_name))
                                            : tr("Installed the part token %1").arg(qt(r.part_name)));
     state_->configured = false;  // the library is read again
+    prepare(id, false);
+    emitTokens();
+  }, Cancellable::No);
+}
+
+void EngineWorker::renameToken(quint64 id, const QString& partName, const QString& newName) {
+  run(id, tr("Renaming a part token"), [&] {
+    prepare(id, false);
+    const fs::path renamed = state_->engine->tokens().rename(utf8(partName), utf8(newName));
+    Q_EMIT message(id, Status, tr("Renamed the part token %1 to %2").arg(partName, qt(renamed.stem().string())));
+    state_->configured = false;  // the library is read again
+    prepare(id, false);
+    emitTokens();
+  }, Cancellable::No);
+}
+
+void EngineWorker::deleteToken(quint64 id, const QString& partName) {
+  run(id, tr("Deleting a part token"), [&] {
+    prepare(id, false);
+    const fs::path removed = state_->engine->tokens().remove(utf8(partName));
+    Q_EMIT message(id, Status, tr("Deleted the part token %1 (%2)").arg(partName, qt(removed.string())));
+    state_->configured = false;
     prepare(id, false);
     emitTokens();
   }, Cancellable::No);

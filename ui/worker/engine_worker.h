@@ -48,6 +48,8 @@ class EngineWorker : public QObject {
   void rerender(quint64 id, int editEnd);
   void listTokens();
   void importToken(quint64 id, const QString& file);
+  void renameToken(quint64 id, const QString& partName, const QString& newName);
+  void deleteToken(quint64 id, const QString& partName);
   // Writes `image` (and its parameters) atomically: PNG, JPEG or WebP by extension.
   void exportImage(quint64 id, const QImage& image, const QString& path, const QString& parameters);
   void clearCache(quint64 id);

@@ -1,5 +1,7 @@
 #include "ui/worker/image_parameters.h"
 
+#include <QtConcurrent/QtConcurrentRun>
+
 #include "engine/image_settings.h"
 
 namespace partedit::ui {
@@ -44,6 +46,14 @@ GenerateSettings RestoredParameters::generation(GenerateSettings base) const {
     base.height = *height;
   }
   return base;
+}
+
+QFuture<QStringList> imageWarningsInBackground(const QString& path) {
+  return QtConcurrent::run([path] {
+    QStringList out;
+    for (const auto& warning : image_file_warnings(path.toStdString())) out << QString::fromStdString(warning);
+    return out;
+  });
 }
 
 RestoredParameters parseImageParameters(const QString& text) {

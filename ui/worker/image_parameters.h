@@ -3,7 +3,9 @@
 // opened again, so that the editing panel can be filled with what made it.
 #include <optional>
 
+#include <QFuture>
 #include <QPair>
+#include <QStringList>
 #include <QString>
 #include <QVector>
 
@@ -29,6 +31,10 @@ struct RestoredParameters {
   // The generation settings these name, over `base` (what they don't name stays).
   GenerateSettings generation(GenerateSettings base) const;
 };
+
+// What decoding `path` had to work around (a truncated JPEG), read on a pool thread: the
+// warnings the CLI prints for the same file.
+QFuture<QStringList> imageWarningsInBackground(const QString& path);
 
 // Nothing found (found = false) for images without our text or unreadable files.
 RestoredParameters readImageParameters(const QString& path);
