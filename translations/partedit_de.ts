@@ -1122,6 +1122,10 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>Locating the part</source>
         <translation>Teil wird gesucht</translation>
     </message>
+    <message>
+        <source>Compositing into the photo</source>
+        <translation>Wird ins Foto eingefügt</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TokenPanel</name>

@@ -32,6 +32,7 @@ QString stageName(int stageId) {
     case 8: return RunStatus::tr("Preparing the training");
     case 9: return RunStatus::tr("Training");
     case 10: return RunStatus::tr("Locating the part");
+    case 11: return RunStatus::tr("Compositing into the photo");
   }
   return RunStatus::tr("Working");
 }
