@@ -43,10 +43,18 @@ ProgressInfo to_progress(const EngineProgress& p) {
   return info;
 }
 
+// The history's list picture (its side: ui/history kHistoryThumbnailSide), made here so that a
+// large photo's result costs the GUI thread nothing.
+QImage result_thumbnail(const QImage& image) {
+  constexpr int kSide = 96;
+  return image.scaled(kSide, kSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
 ResultImages edit_images(const EditJobResult& r) {
   ResultImages out;
   out.isEdit = true;
   out.image = image_from_tensor(r.image());
+  out.thumbnail = result_thumbnail(out.image);
   out.source = image_from_tensor(r.source_image());
   out.mask = mask_from_tensor(r.mask());
   for (int64_t i = 0; i < r.edit.masks.size(0); ++i) out.stepMasks.push_back(mask_from_tensor(r.edit.masks[i]));
@@ -217,6 +225,7 @@ void EngineWorker::generate(quint64 id, const GenerateSettings& settings) {
     ResultImages out;
     out.requestId = id;
     out.image = image_from_tensor(r.image);
+    out.thumbnail = result_thumbnail(out.image);
     out.parameters = qt(r.parameters);
     out.sourcePrompt = settings.prompt;
     out.seed = r.seed;
