@@ -259,7 +259,7 @@ void MainWindow::updateActions() {
   exportSteps_->setEnabled(hasResult && !entry->stepMasks.isEmpty());
   applyAction_->setEnabled(!running && document_.kind != Document::Kind::None &&
                            editPanel_->currentCheck().ok);
-  cancelAction_->setEnabled(running);
+  cancelAction_->setEnabled(running && !runStatus_->isCancelling());
   editPanel_->setBusy(running);
 }
 

@@ -29,7 +29,7 @@ void MainWindow::connectEngine() {
   connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
   connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
-    if (id == runningId_) progress_->offer(info);
+    if (id == runningId_ && !runStatus_->isCancelling()) progress_->offer(info);
   });
   connect(progress_, &ProgressThrottle::show, this, &MainWindow::showProgress);
   connect(worker, &EngineWorker::message, this, [this](quint64, int kind, const QString& text) {
@@ -173,6 +173,11 @@ void MainWindow::cancelRun() {
   // wizard's Cancel.
   engine_->cancel(runningId_);
   engine_->cancel(captionId_);
+  // Said at once; the engine stops within a fraction of a step, then "Cancelled" replaces it.
+  progress_->clear();
+  runStatus_->setCancelling();
+  editPanel_->setCancelling();
+  updateActions();
 }
 
 void MainWindow::startRun(quint64 id, const QString& what) {
@@ -180,6 +185,7 @@ void MainWindow::startRun(quint64 id, const QString& what) {
   beforeRun_ = canvas_->image();
   progress_->clear();
   runStatus_->start(what);
+  editPanel_->setCancelling(false);
   updateActions();
 }
 

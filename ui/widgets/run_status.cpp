@@ -51,8 +51,11 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
   bar_->setTextVisible(false);
   cancel_ = new QToolButton(this);
   cancel_->setObjectName(QStringLiteral("runCancel"));
+  // Wide enough for "Cancelling…" too: the status bar does not shift when it shows.
+  cancel_->setText(tr("Cancelling…"));
+  cancel_->setMinimumWidth(cancel_->sizeHint().width());
   cancel_->setText(tr("Cancel"));
-  cancel_->setToolTip(tr("Stop after the current step; the previous result stays (Esc)"));
+  cancel_->setToolTip(tr("Stop the run within a moment; the previous result stays (Esc)"));
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(label_);
@@ -64,12 +67,16 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
 
 void RunStatus::start(const QString& what) {
   what_ = what;
+  cancelling_ = false;
+  cancel_->setEnabled(true);
+  cancel_->setText(tr("Cancel"));
   label_->setText(what + QStringLiteral("…"));
   bar_->setRange(0, 0);  // busy until the first step reports
   show();
 }
 
 void RunStatus::update(const ProgressInfo& info) {
+  if (cancelling_) return;
   if (info.total <= 0) {
     label_->setText(stageName(info.stageId) + QStringLiteral("…"));
     bar_->setRange(0, 0);
@@ -86,7 +93,17 @@ void RunStatus::update(const ProgressInfo& info) {
   label_->setText(text);
 }
 
-void RunStatus::stop() { hide(); }
+void RunStatus::setCancelling() {
+  cancelling_ = true;
+  label_->setText(tr("Cancelling…"));
+  cancel_->setEnabled(false);
+  cancel_->setText(tr("Cancelling…"));
+}
+
+void RunStatus::stop() {
+  cancelling_ = false;
+  hide();
+}
 
 QString RunStatus::text() const { return label_->text(); }
 

@@ -16,7 +16,10 @@ class RunStatus : public QWidget {
  public:
   explicit RunStatus(QWidget* parent = nullptr);
   void start(const QString& what);  // shows the indicator, busy until the first step
-  void update(const ProgressInfo& info);
+  void update(const ProgressInfo& info);  // ignored while cancelling
+  // Cancel was pressed: "Cancelling…" at once, the button disabled, until stop() or start().
+  void setCancelling();
+  bool isCancelling() const { return cancelling_; }
   void stop();
   QString text() const;
 
@@ -28,6 +31,7 @@ class RunStatus : public QWidget {
   QProgressBar* bar_ = nullptr;
   QToolButton* cancel_ = nullptr;
   QString what_;
+  bool cancelling_ = false;
 };
 
 // "42 s", "3 min 05 s", "1 h 02 min".
