@@ -202,7 +202,9 @@ void MainWindow::endRun() {
   progress_->clear();  // a report still waiting belongs to the run that ended
   runStatus_->stop();
   // A run that brought no result leaves the current entry on the canvas, not its last preview.
-  showEntry(history_->currentEntry());
+  // (A result is on it already: showing a large photo's twice would stall the GUI thread.)
+  const HistoryEntry* current = history_->currentEntry();
+  if (!current || canvas_->image().cacheKey() != current->result.cacheKey()) showEntry(current);
   updateActions();
   Q_EMIT runFinished();
 }

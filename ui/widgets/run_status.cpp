@@ -89,7 +89,8 @@ void RunStatus::update(const ProgressInfo& info) {
                      .arg(info.step)
                      .arg(info.total)
                      .arg(formatSeconds(info.elapsed));
-  if (info.step < info.total) text += tr(" · %1 left").arg(formatSeconds(info.remaining));
+  // Time left once a step has given a pace to estimate from.
+  if (info.step > 0 && info.step < info.total) text += tr(" · %1 left").arg(formatSeconds(info.remaining));
   label_->setText(text);
 }
 
