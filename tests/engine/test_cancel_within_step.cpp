@@ -1,12 +1,14 @@
 // A cancel lands inside a step: at 1024x1024 one step of the tiny model takes seconds, and the
 // UNet (between blocks and layers), a large attention (between chunks of queries) and the VAE
 // (between blocks) check the request's token, so the run stops well within a second of the
-// cancel instead of at the end of the step; the engine then serves the next request.
+// cancel instead of at the end of the step; the engine then serves the next request. A model
+// load stops between tensors and keeps the model in use.
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "engine/engine.h"
+#include "pipeline/diffusion_model.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -71,6 +73,7 @@ GenerateRequest large_request(int steps) {
   request.steps = steps;
   request.width = request.height = 1024;
   request.seed = 2;
+  request.guidance = 1.0;  // one UNet batch per step: the test takes half as long
   request.preview = true;
   return request;
 }
@@ -105,6 +108,27 @@ class TestCancelWithinStep : public QObject {
     QVERIFY2(run.failure.empty(), run.failure.c_str());
     QVERIFY(run.cancelled);
     PE_VERIFY_LE(run.latency_seconds, 1.0);
+  }
+
+  // Loading (seconds for a real model) checks between tensors: a cancelled load of another
+  // folder throws CancelledError and leaves the loaded model in place.
+  void aCancelledLoadKeepsTheLoadedModel() {
+    const test::TempDir dir;
+    const std::filesystem::path copy = dir / "tiny-sdxl-copy";
+    std::filesystem::copy(test::tiny_sdxl_dir(), copy, std::filesystem::copy_options::recursive);
+    const DiffusionModel* before = &engine_->model();
+    CancelToken cancel;
+    cancel.cancel();
+    bool cancelled = false;
+    try {
+      const CancelScope scope(cancel);
+      engine_->load_model(copy, ComputeOptions{});
+    } catch (const CancelledError&) {
+      cancelled = true;
+    }
+    QVERIFY(cancelled);
+    QCOMPARE(&engine_->model(), before);
+    QVERIFY(engine_->model().folder() == test::tiny_sdxl_dir());
   }
 
   // The engine serves the next request as if nothing had happened.

@@ -168,7 +168,11 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   Q_EMIT progress(id, loading);
   s.last_edit.reset();  // its state belongs to the previous model
   s.trained.reset();
-  s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  {
+    // Cancel lands between tensors of a load (the engine loads aside, keeping the old model).
+    const CancelScope loading(s.cancel);
+    s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  }
   const LoadedModelInfo model = *s.engine->loaded_model();
   ModelInfo info;
   info.folder = s.config.modelFolder;
