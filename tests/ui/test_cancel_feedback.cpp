@@ -68,8 +68,10 @@ class TestCancelFeedback : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);
 
-    // A 1024x1024 run, cancelled once its first step has shown.
-    window.generateImage(square_generation(1024, 3));
+    // A 1024x1024 run (one UNet batch a step: no guidance), cancelled once its first step has shown.
+    GenerateSettings large = square_generation(1024, 3);
+    large.guidance = 1.0;
+    window.generateImage(large);
     QVERIFY(wait_for([&] { return window.runStatus()->text().contains(QStringLiteral("step 1 of 3")); }, 120000));
     QElapsedTimer sinceCancel;
     sinceCancel.start();
