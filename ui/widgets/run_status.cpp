@@ -62,7 +62,22 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
   layout->addWidget(bar_);
   layout->addWidget(cancel_);
   connect(cancel_, &QToolButton::clicked, this, &RunStatus::cancelRequested);
+  waitingTicks_.setInterval(1000);
+  connect(&waitingTicks_, &QTimer::timeout, this, [this] {
+    label_->setText(tr("%1… %2").arg(waitingFor_, formatSeconds(waiting_.elapsed() / 1000.0)));
+  });
   hide();
+}
+
+void RunStatus::showWaiting(const QString& what) {
+  if (!waitingTicks_.isActive() || waitingFor_ != what) {
+    waitingFor_ = what;
+    waiting_.restart();
+    label_->setText(what + QStringLiteral("…"));
+    waitingTicks_.start();
+  }
+  bar_->setRange(0, 1);  // empty until the first step: no busy animation
+  bar_->setValue(0);
 }
 
 void RunStatus::start(const QString& what) {
@@ -70,18 +85,18 @@ void RunStatus::start(const QString& what) {
   cancelling_ = false;
   cancel_->setEnabled(true);
   cancel_->setText(tr("Cancel"));
-  label_->setText(what + QStringLiteral("…"));
-  bar_->setRange(0, 0);  // busy until the first step reports
+  waitingTicks_.stop();
+  showWaiting(what);  // until the first step reports
   show();
 }
 
 void RunStatus::update(const ProgressInfo& info) {
   if (cancelling_) return;
   if (info.total <= 0) {
-    label_->setText(stageName(info.stageId) + QStringLiteral("…"));
-    bar_->setRange(0, 0);
+    showWaiting(stageName(info.stageId));
     return;
   }
+  waitingTicks_.stop();
   bar_->setRange(0, info.total);
   bar_->setValue(info.step);
   QString text = tr("%1 — step %2 of %3 · %4 elapsed")
@@ -96,6 +111,7 @@ void RunStatus::update(const ProgressInfo& info) {
 
 void RunStatus::setCancelling() {
   cancelling_ = true;
+  waitingTicks_.stop();
   label_->setText(tr("Cancelling…"));
   cancel_->setEnabled(false);
   cancel_->setText(tr("Cancelling…"));
@@ -103,6 +119,7 @@ void RunStatus::setCancelling() {
 
 void RunStatus::stop() {
   cancelling_ = false;
+  waitingTicks_.stop();
   hide();
 }
 
