@@ -154,6 +154,10 @@
         <source>Ste&amp;ps:</source>
         <translation>&amp;Schritte:</translation>
     </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::EditTextChecker</name>
@@ -1095,8 +1099,8 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Stop after the current step; the previous result stays (Esc)</source>
-        <translation>Nach dem aktuellen Schritt anhalten; das vorherige Ergebnis bleibt erhalten (Esc)</translation>
+        <source>Stop the run within a moment; the previous result stays (Esc)</source>
+        <translation>Den Lauf sofort anhalten; das vorherige Ergebnis bleibt erhalten (Esc)</translation>
     </message>
     <message>
         <source>%1 — step %2 of %3 · %4 elapsed</source>
@@ -1121,6 +1125,14 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <message>
         <source>Locating the part</source>
         <translation>Teil wird gesucht</translation>
+    </message>
+    <message>
+        <source>Compositing into the photo</source>
+        <translation>Wird ins Foto eingefügt</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
     </message>
 </context>
 <context>

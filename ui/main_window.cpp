@@ -261,7 +261,7 @@ void MainWindow::updateActions() {
   copyImage_->setEnabled(hasResult && !entry->result.isNull());
   applyAction_->setEnabled(!running && document_.kind != Document::Kind::None &&
                            editPanel_->currentCheck().ok);
-  cancelAction_->setEnabled(running);
+  cancelAction_->setEnabled(running && !runStatus_->isCancelling());
   editPanel_->setBusy(running);
 }
 

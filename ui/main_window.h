@@ -24,6 +24,7 @@ class EngineClient;
 class HistoryModel;
 class HistoryPanel;
 class ImageCanvas;
+class ProgressThrottle;
 class RunStatus;
 class SessionSaver;
 class TokenPanel;
@@ -101,6 +102,7 @@ class MainWindow : public QMainWindow {
   void onResult(const ResultImages& result);
   void onFailed(quint64 id, const QString& message);
   void startRun(quint64 id, const QString& what);
+  void showProgress(const ProgressInfo& info);
   void endRun();
   void showPreferences();
   void showNewImageDialog(const GenerateSettings* initial = nullptr);
@@ -132,6 +134,7 @@ class MainWindow : public QMainWindow {
   HistoryPanel* historyPanel_ = nullptr;
   TokenPanel* tokenPanel_ = nullptr;
   RunStatus* runStatus_ = nullptr;
+  ProgressThrottle* progress_ = nullptr;  // the engine's reports, shown at a bounded rate
   QLabel* zoomLabel_ = nullptr;
   QLabel* cursorLabel_ = nullptr;
   QSlider* opacity_ = nullptr;

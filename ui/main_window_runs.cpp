@@ -14,26 +14,26 @@
 #include "ui/panels/token_panel.h"
 #include "ui/settings/app_settings.h"
 #include "ui/training/training_wizard.h"
+#include "ui/widgets/progress_throttle.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
 #include "ui/worker/image_parameters.h"
 
 namespace partedit::ui {
 
+// Progress shown at most ~8 times a second: the GUI thread stays nearly idle however fast the
+// engine steps, and the preview still moves.
+constexpr int kProgressIntervalMs = 120;
+
 void MainWindow::connectEngine() {
   EngineWorker* worker = engine_->worker();
+  progress_ = new ProgressThrottle(kProgressIntervalMs, this);
   connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
   connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
-    if (id != runningId_) return;
-    runStatus_->update(info);
-    if (runDocumentId_ != document_.id) return;  // another image is shown
-    // The edit path's estimate at latent resolution, laid out at the image's size, and the
-    // mask of this step over it.
-    if (!info.preview.isNull())
-      canvas_->setImage(info.preview, canvas_->hasImage() ? canvas_->logicalImageSize() : runSize_);
-    if (!info.mask.isNull()) canvas_->setMask(info.mask);
+    if (id == runningId_ && !runStatus_->isCancelling()) progress_->offer(info);
   });
+  connect(progress_, &ProgressThrottle::show, this, &MainWindow::showProgress);
   connect(worker, &EngineWorker::message, this, [this](quint64, int kind, const QString& text) {
     // While a run shows its stage and step in the status bar, the engine's plain status lines
     // (the edit prompt, what it loads) would only be cut off beside it; notes and warnings show.
@@ -197,20 +197,40 @@ void MainWindow::cancelRun() {
   // wizard's Cancel.
   engine_->cancel(runningId_);
   engine_->cancel(captionId_);
+  // Said at once; the engine stops within a fraction of a step, then "Cancelled" replaces it.
+  progress_->clear();
+  runStatus_->setCancelling();
+  editPanel_->setCancelling();
+  updateActions();
 }
 
 void MainWindow::startRun(quint64 id, const QString& what) {
   if (id != runningId_) return;
   beforeRun_ = canvas_->image();
+  progress_->clear();
   runStatus_->start(what);
+  editPanel_->setCancelling(false);
   updateActions();
+}
+
+void MainWindow::showProgress(const ProgressInfo& info) {
+  runStatus_->update(info);
+  if (runDocumentId_ != document_.id) return;  // another image is shown
+  // The edit path's estimate at latent resolution, laid out at the image's size, and the
+  // mask of this step over it.
+  if (!info.preview.isNull())
+    canvas_->setImage(info.preview, canvas_->hasImage() ? canvas_->logicalImageSize() : runSize_);
+  if (!info.mask.isNull()) canvas_->setMask(info.mask);
 }
 
 void MainWindow::endRun() {
   runActive_ = false;
+  progress_->clear();  // a report still waiting belongs to the run that ended
   runStatus_->stop();
   // A run that brought no result leaves the current entry on the canvas, not its last preview.
-  showEntry(history_->currentEntry());
+  // (A result is on it already: showing a large photo's twice would stall the GUI thread.)
+  const HistoryEntry* current = history_->currentEntry();
+  if (!current || canvas_->image().cacheKey() != current->result.cacheKey()) showEntry(current);
   updateActions();
   Q_EMIT runFinished();
 }
@@ -220,6 +240,7 @@ void MainWindow::onResult(const ResultImages& result) {
   const bool shown = runDocumentId_ == document_.id;
   HistoryEntry entry;
   entry.result = result.image;
+  entry.thumbnail = result.thumbnail;  // made on the worker's thread
   entry.before = result.source;
   entry.mask = result.mask;
   entry.stepMasks = result.stepMasks;

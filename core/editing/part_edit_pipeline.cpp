@@ -485,6 +485,7 @@ EditResult edit(DiffusionModel& model, const EditRequest& original_request, cons
   result.noise_from_seed = !kept && !from_photo && !request.source.initial_latents.defined();
   result.seed = request.source.seed ? *request.source.seed : std::random_device{}();
   InferenceGuard inference(model.compute().device);
+  const CancelScope within_steps(cancel);  // cancellation_point() inside the models
   cancel.throw_if_cancelled();
 
   // 1. Prompts and the controller that localises the parts.
@@ -583,6 +584,7 @@ EditResult rerender_edit(DiffusionModel& model, const EditResult& previous, int6
   result.invert_seconds = 0;
   result.inversion = nullptr;
   InferenceGuard inference(model.compute().device);
+  const CancelScope within_steps(cancel);  // cancellation_point() inside the models
   cancel.throw_if_cancelled();
   const int total = static_cast<int>(kept_state.latents.size());
   const int first = static_cast<int>(std::min<int64_t>(first_changed_step(old_end, edit_end_step), total));

@@ -115,16 +115,25 @@ std::string fitted_caption(const PromptEncoder& encoder, const EditInstruction& 
   return fitted;
 }
 
-// A photo comes back at its own size, its pixels restored outside the edited part.
-void composite_into_photo(EditJobResult& out) {
+// A photo comes back at its own size, its pixels restored outside the edited part. A stage of
+// its own (seconds for a large photo), reported before and after each of its two images.
+void composite_into_photo(EditJobResult& out, const EngineListener& listener, const CancelToken& cancel) {
   const Photo& photo = *out.photo;
+  ProgressClock clock;
+  const auto report = [&](int done) {
+    if (listener.progress) listener.progress(step_progress(EngineStage::Compositing, clock, done, 2, 0));
+  };
+  report(0);
   const std::vector<InfotextSetting> composited = {{"Composited", "feather " + number_text(out.feather)}};
   const CompositeResult edited = composite_photo(photo.original, out.edit.edited, out.edit.final_mask, photo.fit,
                                                  out.feather);
+  report(1);
+  cancel.throw_if_cancelled();
   // The source path replays the inversion: composited like the edit, so that both images
   // have the photo's size and differ only inside the edited part.
   const CompositeResult source_image = composite_photo(photo.original, out.edit.source, out.edit.final_mask,
                                                        photo.fit, out.feather);
+  report(2);
   out.composited = edited.image;
   out.composite_mask = edited.mask;
   out.composited_source = source_image.image;
@@ -153,7 +162,7 @@ EditJobResult Engine::rerender(const EditJobResult& previous, int64_t edit_end_s
   }, cancel);
   out.caption_seconds = out.invert_seconds = 0;
   out.inversion_reused = false;  // nothing was inverted or read: the steps restart from kept state
-  if (previous.composited.defined()) composite_into_photo(out);
+  if (previous.composited.defined()) composite_into_photo(out, listener, cancel);
   return out;
 }
 
@@ -291,7 +300,7 @@ EditJobResult Engine::edit(const EditJob& job, const EngineListener& listener, c
   out.invert_seconds = source.invert_seconds;
   out.feather = job.feather;
   out.photo = std::move(source.photo);
-  if (out.photo && job.composite) composite_into_photo(out);
+  if (out.photo && job.composite) composite_into_photo(out, listener, cancel);
   return out;
 }
 

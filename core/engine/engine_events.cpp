@@ -15,6 +15,7 @@ const char* stage_label(EngineStage stage) {
     case EngineStage::PreparingTraining: return "preparing the training";
     case EngineStage::Training: return "training";
     case EngineStage::Locating: return "locating the part";
+    case EngineStage::Compositing: return "compositing into the photo";
   }
   return "working";
 }

@@ -21,7 +21,7 @@ namespace partedit {
 // finding a token's part in an image.
 enum class EngineStage {
   LoadingModel, Captioning, Inverting, Replaying, Generating, Editing, Decoding, InvertingAndEditing,
-  PreparingTraining, Training, Locating
+  PreparingTraining, Training, Locating, Compositing
 };
 const char* stage_label(EngineStage stage);  // "loading the model", "captioning", "inverting", ...
 

@@ -9,6 +9,7 @@
 
 #include "io/json_config.h"
 #include "io/safetensors_header.h"
+#include "runtime/cancel.h"
 #include "runtime/error.h"
 #include "runtime/message_text.h"
 
@@ -185,9 +186,11 @@ void load_weights(torch::nn::Module& module, const WeightSource& weights, const 
   // One pass per tensor, straight from the mapped file (copy_ converts the dtype); each
   // source tensor is made just before its copy. This is what fills the parameters:
   // nn/layers.h allocates them uninitialised, and the checks above guarantee that every
-  // parameter not named in `ignore` is in `copies`.
+  // parameter not named in `ignore` is in `copies`. A cancel (the app's, while a model loads
+  // aside of the one in use) stops between tensors.
   at::NoGradGuard no_grad;
   for (auto& [target, name] : copies) {
+    cancellation_point();
     target.copy_(weights.tensor(name));
     weights.release(name);
   }

@@ -1,9 +1,13 @@
 #include "nn/attention.h"
 
 #include <torch/version.h>
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include <ATen/ATen.h>
+
+#include "runtime/cancel.h"
 
 namespace partedit {
 
@@ -41,8 +45,24 @@ at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k
 #else
   // Explicit form (diffusers' AttnProcessor: baddbmm with alpha = scale), softmax in the input
   // dtype. Scaling q ([.., N, d]) instead of the scores ([.., N, M]) saves a pass over the scores.
-  auto scores = at::matmul(q * scale, k.transpose(-1, -2));  // [B, heads, N, M]
-  return at::matmul(scores.softmax(-1), v);                       // [B, heads, N, d]
+  // A large one (the VAE's mid block or a 1024-px UNet) runs in chunks of queries: each row's
+  // softmax is its own, so the result is the same, the scores never take gigabytes, and a
+  // cancel lands between chunks instead of after seconds.
+  const auto attend_rows = [&](const at::Tensor& rows) {
+    return at::matmul(at::matmul(rows * scale, k.transpose(-1, -2)).softmax(-1), v);  // [B, heads, n, d]
+  };
+  constexpr int64_t kScoresPerChunk = int64_t{1} << 24;  // 64 MB of float scores
+  const int64_t n = q.size(-2);
+  if (n < 2 || q.numel() == 0) return attend_rows(q);
+  const int64_t scores_per_query = q.numel() / (n * q.size(-1)) * k.size(-2);  // batch x heads x M
+  if (scores_per_query * n <= kScoresPerChunk) return attend_rows(q);
+  const int64_t chunk = std::max<int64_t>(1, kScoresPerChunk / scores_per_query);
+  std::vector<at::Tensor> parts;
+  for (int64_t start = 0; start < n; start += chunk) {
+    cancellation_point();
+    parts.push_back(attend_rows(q.slice(-2, start, std::min(n, start + chunk))));
+  }
+  return at::cat(parts, -2);
 #endif
 }
 
@@ -54,6 +74,7 @@ at::Tensor AttentionImpl::attend(const at::Tensor& q, const at::Tensor& k, const
 }
 
 at::Tensor AttentionImpl::forward(const at::Tensor& hidden, const at::Tensor& context, int64_t height, int64_t width) {
+  cancellation_point();
   // 1. VAE form: [B, C, H, W] -> group norm -> [B, H*W, C]
   at::Tensor x = hidden;
   const bool spatial = hidden.dim() == 4;

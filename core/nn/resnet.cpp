@@ -1,5 +1,7 @@
 #include "nn/resnet.h"
 
+#include "runtime/cancel.h"
+
 #include <ATen/ATen.h>
 
 namespace partedit {
@@ -26,6 +28,7 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(const ResnetBlock2DOptions& o) : output_sca
 
 at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb) {
   // diffusers resnet.py ResnetBlock2D.forward, time_embedding_norm "default"
+  cancellation_point();  // a cancel lands within one block, even in a step of a huge image
   auto h = conv1(at::silu(norm1(x)));                       // [B, C_out, H, W]
   if (time_emb_proj && temb.defined())
     h = h + time_emb_proj(at::silu(temb)).unsqueeze(-1).unsqueeze(-1);

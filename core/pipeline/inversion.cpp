@@ -280,6 +280,7 @@ Inversion InversionWalker::finish() {
 Inversion invert(DiffusionModel& model, const InvertRequest& request, const InvertProgressCallback& progress,
                  const CancelToken& cancel) {
   InferenceGuard inference(model.compute().device);
+  const CancelScope within_steps(cancel);  // cancellation_point() inside the models
   cancel.throw_if_cancelled();
   StageScope stage("encoding the photo");
   InversionWalker walker(model, request);
@@ -304,6 +305,7 @@ Reconstruction reconstruct(DiffusionModel& model, const Inversion& inversion, bo
   InversionSchedule sched = make_inversion_schedule(model, inversion);
   const c10::Device device = model.compute().device;
   InferenceGuard inference(device);
+  const CancelScope within_steps(cancel);  // cancellation_point() inside the models
   const SourceConditioning cond =
       source_conditioning(model, inversion.prompt, inversion.guidance, inversion.width, inversion.height);
   const int n = inversion.steps;

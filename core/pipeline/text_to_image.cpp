@@ -119,6 +119,7 @@ GenerateResult generate(DiffusionModel& model, const GenerateRequest& request, c
   result.noise_from_seed = !request.initial_latents.defined();
   result.seed = request.seed ? *request.seed : std::random_device{}();
   InferenceGuard inference(model.compute().device);
+  const CancelScope within_steps(cancel);  // cancellation_point() inside the models
   cancel.throw_if_cancelled();
 
   // 1. Prompt encoding: the batch [uncond, cond] with guidance, [cond] without.

@@ -1,8 +1,12 @@
 #include "runtime/threads.h"
 
+#include <dirent.h>
+#include <limits.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -20,6 +24,39 @@ const char* preferred_openblas_coretype() {
 #endif
   return "";
 }
+
+namespace {
+
+// The program's own file: exec'ing it by this path keeps the process's name (exec'ing
+// /proc/self/exe would rename every thread "exe" in top and ps).
+std::string own_executable() {
+  char buffer[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string("/proc/self/exe");
+}
+
+// OpenBLAS starts its worker threads when it loads, from the main thread, so they carry the
+// main thread's name: top -H then shows the GUI thread "at 100 %" while it sleeps and a BLAS
+// thread computes. Threads that exist this early and share the main thread's name get a
+// name of their own.
+void name_library_threads() {
+  char main_name[16] = {};
+  if (prctl(PR_GET_NAME, main_name) != 0) return;
+  const std::string self = std::to_string(getpid());
+  DIR* tasks = opendir("/proc/self/task");
+  if (!tasks) return;
+  while (const dirent* entry = readdir(tasks)) {
+    const std::string tid = entry->d_name;
+    if (tid == "." || tid == ".." || tid == self) continue;
+    const std::string comm = "/proc/self/task/" + tid + "/comm";
+    std::string name;
+    std::getline(std::ifstream(comm), name);
+    if (name == main_name) std::ofstream(comm) << "blas-worker";
+  }
+  closedir(tasks);
+}
+
+}  // namespace
 
 int configure_threads() {
   int threads = static_cast<int>(std::thread::hardware_concurrency());
@@ -48,9 +85,10 @@ void configure_runtime(int argc, char** argv) {
   }
   if (changed) {
     setenv("PARTEDIT_NO_REEXEC", "1", 1);  // never loop
-    execv("/proc/self/exe", argv);
+    execv(own_executable().c_str(), argv);
     // exec failed: carry on with the libraries' own choices.
   }
+  name_library_threads();
   configure_threads();
 }
 

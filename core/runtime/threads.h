@@ -10,6 +10,9 @@ namespace partedit {
 //    PARTEDIT_NO_REEXEC=1 disables the re-exec; explicit variables are respected.
 // 2. Use every core for intra-op parallelism (LibTorch defaults to one thread here), or
 //    PARTEDIT_THREADS if set.
+// 3. Threads that libraries started before main() (OpenBLAS's workers) are named
+//    "blas-worker", so that top -H tells them from the main (GUI) thread whose name they
+//    inherited.
 void configure_runtime(int argc, char** argv);
 
 // The OpenBLAS kernel family configure_runtime would choose on this CPU ("" = leave it).

@@ -1,7 +1,7 @@
 // The engine object (core/engine): one progress type and one cancellation convention for
-// every request, the photo workflow (caption → inversion cache → edit → compositing), model
-// swapping that keeps the loaded model when a folder fails, and instant t_e: a re-render
-// from the kept per-step state equals a full edit with the new t_e.
+// every request, the photo workflow (caption → inversion cache → edit → compositing, a stage
+// with its own progress), model swapping that keeps the loaded model when a folder fails, and
+// instant t_e: a re-render from the kept per-step state equals a full edit with the new t_e.
 #include <atomic>
 
 #include <ATen/ATen.h>
@@ -175,6 +175,12 @@ class TestEngine : public QObject {
     QCOMPARE(a.composited.sizes(), (at::IntArrayRef{3, 70, 101}));  // the photo's own size
     QCOMPARE(a.image().sizes(), a.composited.sizes());
     QVERIFY(!first.notes.empty());  // the working size differs from the photo's: said so
+    // Compositing (seconds for a large photo) is a stage of its own, reported as it goes.
+    std::vector<int> compositing_steps;
+    for (const auto& p : first.progress)
+      if (p.stage == EngineStage::Compositing) compositing_steps.push_back(p.estimate.step);
+    QCOMPARE(compositing_steps, (std::vector<int>{0, 1, 2}));
+    QCOMPARE(first.progress.back().stage, EngineStage::Compositing);
 
     // The same photo with its (now typed) prompt: the inversion is reused, not computed.
     job.from = [&] {

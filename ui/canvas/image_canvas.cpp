@@ -52,16 +52,30 @@ void ImageCanvas::setPlaceholderText(const QString& text) {
   if (!hasImage()) update();
 }
 
+namespace {
+
+// The tint is drawn stretched over the image: a large photo's full-size mask (25 MP) would cost
+// the GUI thread a tint pass over every pixel for no visible gain, so it is tinted from a
+// nearest-sampled copy at most this many pixels on a side.
+constexpr int kMaxTintSide = 2048;
+
+QImage tintSource(const QImage& grey) {
+  if (grey.width() <= kMaxTintSide && grey.height() <= kMaxTintSide) return grey;
+  return grey.scaled(kMaxTintSide, kMaxTintSide, Qt::KeepAspectRatio, Qt::FastTransformation);
+}
+
+}  // namespace
+
 void ImageCanvas::setMask(const QImage& greyMask) {
   mask_ = toGreyMask(greyMask);
-  maskTint_ = maskTint(mask_, maskColour_);
+  maskTint_ = maskTint(tintSource(mask_), maskColour_);
   // Only the image area changes: no layout, one repaint of that rectangle.
   if (hasImage()) updateImageArea(QRectF(QPointF(), QSizeF(logicalSize_)));
 }
 
 void ImageCanvas::setMaskColour(const QColor& colour) {
   maskColour_ = colour;
-  maskTint_ = maskTint(mask_, maskColour_);
+  maskTint_ = maskTint(tintSource(mask_), maskColour_);
   update();
 }
 
@@ -118,7 +132,9 @@ void ImageCanvas::paintCanvas(QPainter& painter, const QRect&) {
   }
   const QRectF imageRect = viewTransform().imageRectInViewport();
   const QRectF visible = imageRect.intersected(QRectF(rect()));
-  canvas_painting::paintCheckerboard(painter, visible);
+  // Transparency shows over a checkerboard; an opaque image (every result and preview) covers it.
+  if (image_.hasAlphaChannel() || (!before_.isNull() && before_.hasAlphaChannel()))
+    canvas_painting::paintCheckerboard(painter, visible);
   const bool haveBefore = !before_.isNull();
   if (isSplitShown()) {
     paintSplitComparison(painter, imageRect);

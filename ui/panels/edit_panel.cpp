@@ -222,8 +222,15 @@ void EditPanel::setPartVocabulary(const PartVocabulary& parts) {
 
 void EditPanel::setBusy(bool busy) {
   busy_ = busy;
-  cancel_->setEnabled(busy);
+  if (!busy) setCancelling(false);
+  cancel_->setEnabled(busy && !cancelling_);
   apply_->setEnabled(!busy && check_.ok);
+}
+
+void EditPanel::setCancelling(bool cancelling) {
+  cancelling_ = cancelling;
+  cancel_->setText(cancelling ? tr("Cancelling…") : tr("Cancel"));
+  cancel_->setEnabled(busy_ && !cancelling);
 }
 
 EditSettings EditPanel::editSettings() const {

@@ -39,6 +39,9 @@ class EditPanel : public QWidget {
   // The part names of the engine's token library (EngineWorker::partNamesListed).
   void setPartVocabulary(const partedit::ui::PartVocabulary& parts);
   void setBusy(bool busy);                     // Apply ↔ Cancel while a request runs
+  // Cancel was pressed: the button says "Cancelling…" and waits, until setBusy(false) or
+  // setCancelling(false) (another run starts).
+  void setCancelling(bool cancelling = true);
 
   EditSettings editSettings() const;
   // The generation settings of the edit (steps, guidance, seed, …; for a generated source its own).
@@ -93,6 +96,7 @@ class EditPanel : public QWidget {
   GenerateSettings generated_;
   bool photo_ = false;
   bool busy_ = false;
+  bool cancelling_ = false;
   int lastEditEnd_ = 0;
 };
 

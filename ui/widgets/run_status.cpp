@@ -32,6 +32,7 @@ QString stageName(int stageId) {
     case 8: return RunStatus::tr("Preparing the training");
     case 9: return RunStatus::tr("Training");
     case 10: return RunStatus::tr("Locating the part");
+    case 11: return RunStatus::tr("Compositing into the photo");
   }
   return RunStatus::tr("Working");
 }
@@ -50,30 +51,52 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
   bar_->setTextVisible(false);
   cancel_ = new QToolButton(this);
   cancel_->setObjectName(QStringLiteral("runCancel"));
+  // Wide enough for "Cancelling…" too: the status bar does not shift when it shows.
+  cancel_->setText(tr("Cancelling…"));
+  cancel_->setMinimumWidth(cancel_->sizeHint().width());
   cancel_->setText(tr("Cancel"));
-  cancel_->setToolTip(tr("Stop after the current step; the previous result stays (Esc)"));
+  cancel_->setToolTip(tr("Stop the run within a moment; the previous result stays (Esc)"));
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(label_);
   layout->addWidget(bar_);
   layout->addWidget(cancel_);
   connect(cancel_, &QToolButton::clicked, this, &RunStatus::cancelRequested);
+  waitingTicks_.setInterval(1000);
+  connect(&waitingTicks_, &QTimer::timeout, this, [this] {
+    label_->setText(tr("%1… %2").arg(waitingFor_, formatSeconds(waiting_.elapsed() / 1000.0)));
+  });
   hide();
+}
+
+void RunStatus::showWaiting(const QString& what) {
+  if (!waitingTicks_.isActive() || waitingFor_ != what) {
+    waitingFor_ = what;
+    waiting_.restart();
+    label_->setText(what + QStringLiteral("…"));
+    waitingTicks_.start();
+  }
+  bar_->setRange(0, 1);  // empty until the first step: no busy animation
+  bar_->setValue(0);
 }
 
 void RunStatus::start(const QString& what) {
   what_ = what;
-  label_->setText(what + QStringLiteral("…"));
-  bar_->setRange(0, 0);  // busy until the first step reports
+  cancelling_ = false;
+  cancel_->setEnabled(true);
+  cancel_->setText(tr("Cancel"));
+  waitingTicks_.stop();
+  showWaiting(what);  // until the first step reports
   show();
 }
 
 void RunStatus::update(const ProgressInfo& info) {
+  if (cancelling_) return;
   if (info.total <= 0) {
-    label_->setText(stageName(info.stageId) + QStringLiteral("…"));
-    bar_->setRange(0, 0);
+    showWaiting(stageName(info.stageId));
     return;
   }
+  waitingTicks_.stop();
   bar_->setRange(0, info.total);
   bar_->setValue(info.step);
   QString text = tr("%1 — step %2 of %3 · %4 elapsed")
@@ -81,11 +104,24 @@ void RunStatus::update(const ProgressInfo& info) {
                      .arg(info.step)
                      .arg(info.total)
                      .arg(formatSeconds(info.elapsed));
-  if (info.step < info.total) text += tr(" · %1 left").arg(formatSeconds(info.remaining));
+  // Time left once a step has given a pace to estimate from.
+  if (info.step > 0 && info.step < info.total) text += tr(" · %1 left").arg(formatSeconds(info.remaining));
   label_->setText(text);
 }
 
-void RunStatus::stop() { hide(); }
+void RunStatus::setCancelling() {
+  cancelling_ = true;
+  waitingTicks_.stop();
+  label_->setText(tr("Cancelling…"));
+  cancel_->setEnabled(false);
+  cancel_->setText(tr("Cancelling…"));
+}
+
+void RunStatus::stop() {
+  cancelling_ = false;
+  waitingTicks_.stop();
+  hide();
+}
 
 QString RunStatus::text() const { return label_->text(); }
 

@@ -94,8 +94,11 @@ struct ModelInfo {
 struct ResultImages {
   quint64 requestId = 0;
   bool isEdit = false;
+  // Images in the canvas's paint format (RGB32), converted on the worker's thread: a large
+  // photo's result costs the GUI thread no conversion.
   QImage image;                 // what the artist sees (a photo edit: composited at the photo's size)
   QImage source;                // the source image (a photo edit: the photo's reconstruction, composited)
+  QImage thumbnail;             // `image` scaled for lists (longer side 96 px), also made on the worker
   QImage mask;                  // Grayscale8 final mask (a photo edit: the compositing mask)
   QVector<QImage> stepMasks;    // Grayscale8 per-step masks, step 1 first (edits)
   QString parameters;           // A1111-style text written into exported images

@@ -43,10 +43,18 @@ ProgressInfo to_progress(const EngineProgress& p) {
   return info;
 }
 
+// The history's list picture (its side: ui/history kHistoryThumbnailSide), made here so that a
+// large photo's result costs the GUI thread nothing.
+QImage result_thumbnail(const QImage& image) {
+  constexpr int kSide = 96;
+  return image.scaled(kSide, kSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
 ResultImages edit_images(const EditJobResult& r) {
   ResultImages out;
   out.isEdit = true;
   out.image = image_from_tensor(r.image());
+  out.thumbnail = result_thumbnail(out.image);
   out.source = image_from_tensor(r.source_image());
   out.mask = mask_from_tensor(r.mask());
   for (int64_t i = 0; i < r.edit.masks.size(0); ++i) out.stepMasks.push_back(mask_from_tensor(r.edit.masks[i]));
@@ -160,7 +168,11 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   Q_EMIT progress(id, loading);
   s.last_edit.reset();  // its state belongs to the previous model
   s.trained.reset();
-  s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  {
+    // Cancel lands between tensors of a load (the engine loads aside, keeping the old model).
+    const CancelScope loading(s.cancel);
+    s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+  }
   const LoadedModelInfo model = *s.engine->loaded_model();
   ModelInfo info;
   info.folder = s.config.modelFolder;
@@ -220,6 +232,7 @@ void EngineWorker::generate(quint64 id, const GenerateSettings& settings) {
     ResultImages out;
     out.requestId = id;
     out.image = image_from_tensor(r.image);
+    out.thumbnail = result_thumbnail(out.image);
     out.parameters = qt(r.parameters);
     out.sourcePrompt = settings.prompt;
     out.seed = r.seed;

@@ -4,8 +4,8 @@
 // requests by queued call (EngineClient) and receive progress and results as signals with
 // QImages. Requests run one after another in the order sent.
 // Cancellation is per request: each id has its own token, so a cancel reaches the request it
-// names and no other, whenever it lands. A running request stops within one step and its
-// result is dropped; a queued one never starts (cancelled, then finished, without started).
+// names and no other, whenever it lands. A running request stops within a fraction of a step
+// (core checks inside the UNet and the VAE) and its result is dropped; a queued one never starts (cancelled, then finished, without started).
 // Requests that write or list files the artist asked for (export, import, save token, clear
 // cache, list tokens) always run to their end: a cancel does not reach them.
 #include <functional>

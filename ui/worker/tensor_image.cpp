@@ -27,7 +27,8 @@ QImage image_from_tensor(const at::Tensor& rgb) {
   for (int y = 0; y < height; ++y)
     std::memcpy(image.scanLine(y), bytes.data_ptr<uint8_t>() + static_cast<size_t>(y) * width * 3,
                 static_cast<size_t>(width) * 3);
-  return image;
+  // The format the canvas paints: converted here, on the caller's (the worker's) thread.
+  return image.convertToFormat(QImage::Format_RGB32);
 }
 
 QImage mask_from_tensor(const at::Tensor& mask) {

@@ -7,7 +7,7 @@
 
 namespace partedit::ui {
 
-// [3, H, W] float RGB in [0, 1] (any device) -> RGB888, rounded.
+// [3, H, W] float RGB in [0, 1] (any device) -> RGB32 (the canvas's paint format), rounded.
 QImage image_from_tensor(const at::Tensor& rgb);
 // [H, W] float in [0, 1] -> Grayscale8, rounded.
 QImage mask_from_tensor(const at::Tensor& mask);

@@ -9,6 +9,7 @@
 
 #include "io/json_config.h"
 #include "io/weights.h"
+#include "runtime/cancel.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -219,11 +220,19 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sample, double ti
   x = conv_in(x);  // [B, C0, h, w]
   // 3. down
   std::vector<at::Tensor> skips{x};
-  for (auto& block : down_) x = block->forward(x, temb, context, skips);  // [B, C_i, h/2^i, w/2^i]
+  // (cancellation_point(): a cancel lands between blocks, and within them between layers.)
+  for (auto& block : down_) {
+    cancellation_point();
+    x = block->forward(x, temb, context, skips);  // [B, C_i, h/2^i, w/2^i]
+  }
   // 4. mid
+  cancellation_point();
   if (mid_block) x = mid_block(x, temb, context);
   // 5. up
-  for (auto& block : up_) x = block->forward(x, skips, temb, context);  // [B, C0, h, w] at the end
+  for (auto& block : up_) {
+    cancellation_point();
+    x = block->forward(x, skips, temb, context);  // [B, C0, h, w] at the end
+  }
   // 6. post-process
   x = conv_norm_out(x);
   x = at::GradMode::is_enabled() ? at::silu(x) : at::silu_(x);

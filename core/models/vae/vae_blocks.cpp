@@ -4,6 +4,7 @@
 
 #include "nn/attention.h"
 #include "nn/resnet.h"
+#include "runtime/cancel.h"
 
 namespace partedit::vae {
 
@@ -144,7 +145,10 @@ at::Tensor EncoderImpl::forward(const at::Tensor& image) {
   // 1. in
   auto h = conv_in(image);  // [B, C_0, H, W]
   // 2. down
-  for (const auto& block : *down_blocks) h = block->as<DownEncoderBlock2D>()->forward(h);  // [B, C_n, H/f, W/f]
+  for (const auto& block : *down_blocks) {
+    cancellation_point();  // a long encode stops between blocks (and their resnets)
+    h = block->as<DownEncoderBlock2D>()->forward(h);  // [B, C_n, H/f, W/f]
+  }
   // 3. mid
   h = mid_block(h);  // [B, C_n, H/f, W/f]
   // 4. out
@@ -177,7 +181,10 @@ at::Tensor DecoderImpl::forward(const at::Tensor& z) {
   // 2. mid, then to the up blocks' dtype (vae.py: upscale_dtype)
   h = mid_block(h).to(parameter_dtype(*up_blocks));  // [B, C_n, h, w]
   // 3. up
-  for (const auto& block : *up_blocks) h = block->as<UpDecoderBlock2D>()->forward(h);  // [B, C_0, h*f, w*f]
+  for (const auto& block : *up_blocks) {
+    cancellation_point();  // a long decode stops between blocks (and their resnets)
+    h = block->as<UpDecoderBlock2D>()->forward(h);  // [B, C_0, h*f, w*f]
+  }
   // 4. out
   return conv_out(at::silu(conv_norm_out(h)));  // [B, C_out, h*f, w*f]
 }
