@@ -12,6 +12,7 @@
 #include "ui/panels/token_panel.h"
 #include "ui/settings/app_settings.h"
 #include "ui/training/training_wizard.h"
+#include "ui/widgets/finish_notifier.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
 #include "ui/worker/image_parameters.h"
@@ -20,6 +21,7 @@ namespace partedit::ui {
 
 void MainWindow::connectEngine() {
   EngineWorker* worker = engine_->worker();
+  (new FinishNotifier(this))->watch(worker);  // a desktop notification when a long run ends unseen
   connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
   connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
