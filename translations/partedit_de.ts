@@ -810,6 +810,22 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>One image pixel per screen pixel</source>
         <translation>Ein Bildpixel pro Bildschirmpixel</translation>
     </message>
+    <message>
+        <source>Make the photo's area of similar colour under the cursor part (F); the right button makes it background</source>
+        <translation>Macht die Fläche ähnlicher Farbe unter dem Zeiger im Foto zum Teil (F); die rechte Taste macht sie zum Hintergrund</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Fill tolerance: how far a colour may differ from the clicked one and still be filled (0 % = exactly that colour)</source>
+        <translation>Toleranz der Füllung: wie weit eine Farbe von der angeklickten abweichen darf und noch gefüllt wird (0 % = genau diese Farbe)</translation>
+    </message>
+    <message>
+        <source>Tolerance</source>
+        <translation>Toleranz</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::NewImageDialog</name>
@@ -1300,6 +1316,61 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>Always train on it</source>
         <translation>Immer damit trainieren</translation>
     </message>
+    <message>
+        <source>Import Masks…</source>
+        <translation>Masken importieren…</translation>
+    </message>
+    <message>
+        <source>Use a mask image (white or opaque = part) or a part dataset's label image such as PASCAL-Part or PartImageNet. Choose several masks at once to give each image the mask of its name (cat1.jpg takes cat1.png or cat1_mask.png).</source>
+        <translation>Ein Maskenbild (weiß oder deckend = Teil) oder das Labelbild eines Teil-Datensatzes wie PASCAL-Part oder PartImageNet verwenden. Mehrere Masken auf einmal gewählt: Jedes Bild erhält die Maske seines Namens (cat1.jpg erhält cat1.png oder cat1_mask.png).</translation>
+    </message>
+    <message>
+        <source>Import Masks or Label Image</source>
+        <translation>Masken oder Labelbild importieren</translation>
+    </message>
+    <message>
+        <source>%1 is a label image with several parts: import it alone, on %2, to pick the part's labels.</source>
+        <translation>%1 ist ein Labelbild mit mehreren Teilen: allein auf %2 importieren, um die Labels des Teils zu wählen.</translation>
+    </message>
+    <message>
+        <source>%1 is not used: its image %2 cannot be read.</source>
+        <translation>%1 wird nicht verwendet: sein Bild %2 kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1 (for %2): %3</source>
+        <translation>%1 (für %2): %3</translation>
+    </message>
+    <message>
+        <source>%1 is not used: the mask of %2 could not be written.</source>
+        <translation>%1 wird nicht verwendet: Die Maske von %2 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Imported the mask of %1.</source>
+        <translation>Die Maske von %1 importiert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported the masks of %n images.</source>
+        <translation>
+            <numerusform>Die Maske von %n Bild importiert.</numerusform>
+            <numerusform>Die Masken von %n Bildern importiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No mask was imported.</source>
+        <translation>Es wurde keine Maske importiert.</translation>
+    </message>
+    <message>
+        <source>Imported the masks of %1.</source>
+        <translation>Die Masken von %1 importiert.</translation>
+    </message>
+    <message>
+        <source>A mask is matched to its image by file name: cat1.jpg takes cat1.png, cat1_mask.png or cat1-label.png.</source>
+        <translation>Eine Maske wird ihrem Bild über den Dateinamen zugeordnet: cat1.jpg erhält cat1.png, cat1_mask.png oder cat1-label.png.</translation>
+    </message>
+    <message>
+        <source>Import masks</source>
+        <translation>Masken importieren</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TrainingProject</name>
@@ -1538,6 +1609,46 @@ erscheint hier.</translation>
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
     </message>
+    <message>
+        <source>(held out)</source>
+        <translation>(zurückgehalten)</translation>
+    </message>
+    <message>
+        <source>A stopped run is kept at its checkpoint. Resume continues it.</source>
+        <translation>Ein angehaltener Lauf ist im Checkpoint erhalten. „Fortsetzen“ macht weiter.</translation>
+    </message>
+    <message>
+        <source>Trained %1 steps before. Resume brings the token back to save it; Train continues or starts over.</source>
+        <translation>Zuvor %1 Schritte trainiert. „Fortsetzen“ holt das Token zum Speichern zurück; „Trainieren“ trainiert weiter oder beginnt neu.</translation>
+    </message>
+    <message>
+        <source>The token has been trained for %1 steps. Continue training it for %2 more steps (%3 in all), or start over from the beginning?</source>
+        <translation>Das Token wurde %1 Schritte trainiert. %2 Schritte weitertrainieren (%3 insgesamt) oder von vorn beginnen?</translation>
+    </message>
+    <message>
+        <source>The last run stopped at step %1 of %2. Continue it from there, or start over from the beginning?</source>
+        <translation>Der letzte Lauf hielt bei Schritt %1 von %2 an. Dort weitermachen oder von vorn beginnen?</translation>
+    </message>
+    <message>
+        <source>A stopped run is kept at its checkpoint. Continue it, or start over from the beginning?</source>
+        <translation>Ein angehaltener Lauf ist im Checkpoint erhalten. Weitermachen oder von vorn beginnen?</translation>
+    </message>
+    <message>
+        <source>Starting over discards the trained token: it is not saved in the library.</source>
+        <translation>Ein Neubeginn verwirft das trainierte Token: Es ist nicht in der Bibliothek gespeichert.</translation>
+    </message>
+    <message>
+        <source>Continue or start over?</source>
+        <translation>Weitermachen oder neu beginnen?</translation>
+    </message>
+    <message>
+        <source>Continue Training</source>
+        <translation>Weitertrainieren</translation>
+    </message>
+    <message>
+        <source>Start Over</source>
+        <translation>Neu beginnen</translation>
+    </message>
 </context>
 <context>
     <name>partedit::ui::TrainingSettings</name>
@@ -1706,6 +1817,64 @@ erscheint hier.</translation>
     <message>
         <source>Training project</source>
         <translation>Trainingsprojekt</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::MaskMatching</name>
+    <message>
+        <source>%1 is one of the training images, not a mask.</source>
+        <translation>%1 ist eines der Trainingsbilder, keine Maske.</translation>
+    </message>
+    <message>
+        <source>%1 matches no training image by name.</source>
+        <translation>%1 passt dem Namen nach zu keinem Trainingsbild.</translation>
+    </message>
+    <message>
+        <source>%1 fits several images of the same name (%2): import it onto the right one alone.</source>
+        <translation>%1 passt zu mehreren gleichnamigen Bildern (%2): allein auf das richtige importieren.</translation>
+    </message>
+    <message>
+        <source>%1 is not used: %2 already gets %3.</source>
+        <translation>%1 wird nicht verwendet: %2 erhält bereits %3.</translation>
+    </message>
+    <message>
+        <source>%1 is not used: %2 gets %3, whose name is its own.</source>
+        <translation>%1 wird nicht verwendet: %2 erhält %3, das genau seinen Namen trägt.</translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::FinishNotifier</name>
+    <message>
+        <source>Edit finished</source>
+        <translation>Bearbeitung fertig</translation>
+    </message>
+    <message>
+        <source>Image generated</source>
+        <translation>Bild erzeugt</translation>
+    </message>
+    <message>
+        <source>The edit “%1” is done.</source>
+        <translation>Die Bearbeitung „%1“ ist fertig.</translation>
+    </message>
+    <message>
+        <source>The new image is ready.</source>
+        <translation>Das neue Bild ist fertig.</translation>
+    </message>
+    <message>
+        <source>Training finished</source>
+        <translation>Training fertig</translation>
+    </message>
+    <message>
+        <source>The part token “%1” is trained (%2 steps): save it to the library.</source>
+        <translation>Das Teil-Token „%1“ ist trainiert (%2 Schritte): in der Bibliothek speichern.</translation>
+    </message>
+    <message>
+        <source>The run stopped</source>
+        <translation>Der Lauf wurde abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1 (took %2)</source>
+        <translation>%1 (Dauer %2)</translation>
     </message>
 </context>
 </TS>

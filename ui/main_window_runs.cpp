@@ -15,6 +15,7 @@
 #include "ui/settings/app_settings.h"
 #include "ui/training/training_wizard.h"
 #include "ui/widgets/progress_throttle.h"
+#include "ui/widgets/finish_notifier.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
 #include "ui/worker/image_parameters.h"
@@ -28,6 +29,7 @@ constexpr int kProgressIntervalMs = 120;
 void MainWindow::connectEngine() {
   EngineWorker* worker = engine_->worker();
   progress_ = new ProgressThrottle(kProgressIntervalMs, this);
+  (new FinishNotifier(this))->watch(worker);  // a desktop notification when a long run ends unseen
   connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
   connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {

@@ -1,12 +1,12 @@
 // The mask model of the training wizard, checked pixel by pixel against naive reference
 // loops written here from the rules in training/mask_document.h: the brush profile, strokes,
-// the eraser, flood fill, undo/redo and the binary threshold.
+// the eraser, filling a region, undo/redo and the binary threshold.
 #include <QtTest>
 
 #include <QUndoStack>
 
 #include <cmath>
-#include <deque>
+#include <algorithm>
 
 #include "support/test_registry.h"
 #include "ui/training/mask_document.h"
@@ -34,26 +34,19 @@ void dab(MaskDocument& document, QPointF centre, double diameter, double hardnes
   document.endStroke();
 }
 
-// A 4-connected breadth-first search over equal binary values: the reference fill.
-QImage referenceFill(const QImage& mask, QPoint seed, int newValue) {
-  QImage result = mask.copy();
-  const bool seedPart = value(mask, seed.x(), seed.y()) >= 128;
-  QVector<bool> seen(mask.width() * mask.height(), false);
-  std::deque<QPoint> queue{seed};
-  seen[seed.y() * mask.width() + seed.x()] = true;
-  while (!queue.empty()) {
-    const QPoint p = queue.front();
-    queue.pop_front();
-    result.scanLine(p.y())[p.x()] = static_cast<uchar>(newValue);
-    for (const QPoint step : {QPoint(1, 0), QPoint(-1, 0), QPoint(0, 1), QPoint(0, -1)}) {
-      const QPoint n = p + step;
-      if (!mask.rect().contains(n) || seen[n.y() * mask.width() + n.x()]) continue;
-      if ((value(mask, n.x(), n.y()) >= 128) != seedPart) continue;
-      seen[n.y() * mask.width() + n.x()] = true;
-      queue.push_back(n);
-    }
-  }
-  return result;
+// The region of every pixel whose value in `image` is at least `threshold`, as the fill
+// tool hands it to the document (the flood itself is test_colour_flood's).
+partedit::ui::PixelRegion regionAtLeast(const QImage& image, int threshold) {
+  partedit::ui::PixelRegion region;
+  region.pixels = QImage(image.size(), QImage::Format_Grayscale8);
+  region.pixels.fill(0);
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x)
+      if (value(image, x, y) >= threshold) {
+        region.pixels.scanLine(y)[x] = 255;
+        region.bounds |= QRect(x, y, 1, 1);
+      }
+  return region;
 }
 
 // A ring (part) with a hole, drawn directly: the fill must stay inside the ring.
@@ -166,29 +159,30 @@ class TestMaskDocument : public QObject {
       for (int x = 0; x < 50; ++x) QVERIFY(value(document.mask(), x, y) <= value(before, x, y));
   }
 
-  void fillFillsExactlyTheEnclosedRegion() {
+  void fillRegionSetsExactlyItsPixels() {
     MaskDocument document;
-    QVERIFY(document.reset(QSize(60, 50), ringMask()));
-    QVERIFY(document.fill(QPoint(30, 25), MaskOp::Paint));  // inside the hole
-    QCOMPARE(document.mask(), referenceFill(ringMask(), QPoint(30, 25), 255));
-    QCOMPARE(value(document.mask(), 0, 0), 0);  // the ring held: outside untouched
-    QCOMPARE(value(document.mask(), 30, 25), 255);
+    QImage soft(20, 10, QImage::Format_Grayscale8);
+    for (int y = 0; y < 10; ++y)
+      for (int x = 0; x < 20; ++x) soft.scanLine(y)[x] = static_cast<uchar>(x * 12);  // soft values, 0..228
+    QVERIFY(document.reset(soft.size(), soft));
+    const auto region = regionAtLeast(ringMask().copy(20, 15, 20, 10), 128);  // a piece of the ring
+    QVERIFY(!region.isEmpty());
+    QVERIFY(document.fillRegion(region, MaskOp::Paint));
+    for (int y = 0; y < 10; ++y)
+      for (int x = 0; x < 20; ++x)
+        QCOMPARE(value(document.mask(), x, y), value(region.pixels, x, y) ? 255 : value(soft, x, y));
     QCOMPARE(document.undoStack()->count(), 1);
-    // Background fill from the stray pixel removes just it.
-    QVERIFY(document.reset(QSize(60, 50), ringMask()));
-    QVERIFY(document.fill(QPoint(5, 25), MaskOp::Erase));
-    QCOMPARE(document.mask(), referenceFill(ringMask(), QPoint(5, 25), 0));
-    QVERIFY(!document.fill(QPoint(5, 25), MaskOp::Erase));  // nothing left to change: no step
+    QVERIFY(!document.fillRegion(region, MaskOp::Paint));  // nothing left to change: no step
     QCOMPARE(document.undoStack()->count(), 1);
-  }
-
-  void fillCrossesSoftEdgesBelowHalf() {
-    MaskDocument document;
-    QImage mask(20, 1, QImage::Format_Grayscale8);
-    for (int x = 0; x < 20; ++x) mask.scanLine(0)[x] = static_cast<uchar>(x < 10 ? x * 12 : 255);  // 0..108 then part
-    QVERIFY(document.reset(mask.size(), mask));
-    QVERIFY(document.fill(QPoint(0, 0), MaskOp::Paint));
-    for (int x = 0; x < 20; ++x) QCOMPARE(value(document.mask(), x, 0), 255);  // no ring of soft background left
+    QVERIFY(document.fillRegion(region, MaskOp::Erase));
+    for (int y = 0; y < 10; ++y)
+      for (int x = 0; x < 20; ++x)
+        QCOMPARE(value(document.mask(), x, y), value(region.pixels, x, y) ? 0 : value(soft, x, y));
+    document.undoStack()->undo();
+    document.undoStack()->undo();
+    QCOMPARE(document.mask(), soft);
+    // A region of another size (a photo that is not this mask's) changes nothing.
+    QVERIFY(!document.fillRegion(regionAtLeast(ringMask(), 128), MaskOp::Paint));
   }
 
   void undoRedoRestoreExactPixels() {
@@ -199,7 +193,10 @@ class TestMaskDocument : public QObject {
     for (int i = 0; i <= 20; ++i) document.strokeTo(QPointF(5 + i * 2.5, 10 + i * 1.3));
     document.endStroke();
     states.append(document.mask().copy());
-    QVERIFY(document.fill(QPoint(60, 45), MaskOp::Paint));
+    QImage corner(64, 48, QImage::Format_Grayscale8);
+    corner.fill(0);
+    for (int y = 30; y < 48; ++y) std::fill(corner.scanLine(y) + 40, corner.scanLine(y) + 64, uchar(255));
+    QVERIFY(document.fillRegion(regionAtLeast(corner, 128), MaskOp::Paint));
     states.append(document.mask().copy());
     dab(document, QPointF(30, 30), 16.0, 0.0, MaskOp::Erase);
     states.append(document.mask().copy());

@@ -67,7 +67,7 @@ class TestTrainingProject : public QObject {
     QCOMPARE(project.saveMask(0, halfMask(QSize(16, 12))), QString());
     const QJsonObject settings{{QStringLiteral("steps"), 500}, {QStringLiteral("layers"), QJsonArray{3, 4}}};
     QCOMPARE(project.setSettings(settings), QString());
-    QCOMPARE(project.setLastCheckpoint(folder + QStringLiteral("/checkpoints/step-200.safetensors")), QString());
+    QCOMPARE(project.setLastCheckpoint(folder + QStringLiteral("/checkpoints/step-200.safetensors"), 120, 200), QString());
     QVERIFY(TrainingProject::exists(folder));
 
     TrainingProject loaded;
@@ -81,6 +81,8 @@ class TestTrainingProject : public QObject {
     QVERIFY(!loaded.entries()[0].imageMissing);
     QCOMPARE(loaded.settings(), settings);
     QCOMPARE(loaded.lastCheckpoint(), folder + QStringLiteral("/checkpoints/step-200.safetensors"));
+    QCOMPARE(loaded.lastCheckpointStep(), 120);
+    QCOMPARE(loaded.lastCheckpointOf(), 200);
     QVERIFY(loaded.hasMask(0));
     QVERIFY(!loaded.hasMask(1));
     // The mask file: 8-bit grey, 0/255, thresholded at 128.

@@ -14,6 +14,9 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QSpinBox>
@@ -270,42 +273,123 @@ class TestTrainingWizard : public QObject {
     QTest::keyClicks(box, QStringLiteral("bright"));
     QCOMPARE(completer->completionCount(), 1);
     QCOMPARE(completer->currentCompletion(), QStringLiteral("bright-disc"));
+
+    // 5. Train again after the finished run: the wizard asks. Continue trains 6 more steps on
+    // the same token (12 in all) and Save is offered again; Start Over trains a new one.
+    const auto answerTrainAgain = [&](const char* button) {
+      QTest::mouseClick(run->findChild<QPushButton*>(QStringLiteral("train")), Qt::LeftButton);
+      QMessageBox* question = nullptr;
+      QVERIFY(wait_for([&] { return (question = run->findChild<QMessageBox*>(QStringLiteral("trainAgainQuestion"))) && question->isVisible(); }, 5000));
+      QVERIFY(!run->isTraining());  // nothing starts before the answer
+      QVERIFY2(question->text().contains(QStringLiteral("trained for 6 steps")) ||
+                   question->text().contains(QStringLiteral("trained for 12 steps")),
+               qPrintable(question->text()));
+      if (qstrcmp(button, "continueTraining") == 0) screenshot(question, QStringLiteral("training-continue-question.png"));
+      QTest::mouseClick(question->findChild<QPushButton*>(QString::fromLatin1(button)), Qt::LeftButton);
+    };
+    answerTrainAgain("continueTraining");
+    QVERIFY(run->isTraining());
+    QVERIFY(wait_for([&] { return finished.count() == 2; }));
+    QCOMPARE(finished.at(1).at(0).toBool(), true);
+    QCOMPARE(run->lossCurve()->lossCount(), 12);  // the 6 steps before and 6 more
+    QVERIFY2(run->statusText().startsWith(QStringLiteral("Trained 12 steps")), qPrintable(run->statusText()));
+    QVERIFY(run->hasTrainedToken());
+    QVERIFY(run->findChild<QPushButton*>(QStringLiteral("saveToken"))->isEnabled());
+    answerTrainAgain("startOver");
+    QVERIFY(wait_for([&] { return finished.count() == 3; }));
+    QCOMPARE(finished.at(2).at(0).toBool(), true);
+    QCOMPARE(run->lossCurve()->lossCount(), 6);  // a new run from the beginning
+    QVERIFY2(run->statusText().startsWith(QStringLiteral("Trained 6 steps")), qPrintable(run->statusText()));
+    QVERIFY(run->findChild<QPushButton*>(QStringLiteral("saveToken"))->isEnabled());
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
   }
 
   void cancelThenResumeContinuesTheRun() {
+    const QString project = dir_.filePath(QStringLiteral("project"));
+    {
+      MainWindow window;
+      window.applyEngineConfig(tinyConfig());
+      TrainingWizard* wizard = window.showTrainingWizard(project);
+      QVERIFY(QTest::qWaitForWindowExposed(wizard));
+      // Closing the wizard lost nothing: the images and their masks are back.
+      QCOMPARE(wizard->project().entryCount(), 3);
+      QVERIFY(wizard->imagesPage()->isComplete());
+      QCOMPARE(wizard->settingsPage()->partName(), QStringLiteral("bright-disc"));
+      wizard->next();
+      fillSettings(wizard, 8);
+      wizard->next();
+      TrainingRunPage* run = wizard->runPage();
+      QSignalSpy finished(run, &TrainingRunPage::trainingFinished);
+      // Cancel from the worker's thread right after step 3, as a click would between steps.
+      EngineClient* engine = window.engine();
+      auto stopper = connect(engine->worker(), &EngineWorker::trainingStep, engine->worker(),
+                             [engine](quint64, const TrainingStepInfo& s) { if (s.step == 3) engine->cancel(); },
+                             Qt::DirectConnection);
+      QVERIFY(run->startTraining());
+      QVERIFY(wait_for([&] { return finished.count() == 1; }));
+      disconnect(stopper);
+      QCOMPARE(finished.first().at(0).toBool(), false);
+      QVERIFY2(run->statusText().contains(QStringLiteral("Stopped at step 3 of 8")), qPrintable(run->statusText()));
+      auto* resume = run->findChild<QPushButton*>(QStringLiteral("resumeTraining"));
+      QVERIFY(resume->isVisible() && resume->isEnabled());
+      QVERIFY(QFileInfo::exists(wizard->checkpointPath()));
+      QCOMPARE(run->lossCurve()->lossCount(), 3);
+      wizard->close();
+    }
+
+    // The app closed and opened again: the wizard tells the real state, and Resume goes on.
+    MainWindow window;
+    window.applyEngineConfig(tinyConfig());
+    TrainingWizard* wizard = window.showTrainingWizard(project);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    wizard->next();
+    wizard->next();
+    TrainingRunPage* run = wizard->runPage();
+    QVERIFY2(run->statusText() == QStringLiteral("Stopped at step 3 of 8. Resume continues from the checkpoint."),
+             qPrintable(run->statusText()));
+    auto* resume = run->findChild<QPushButton*>(QStringLiteral("resumeTraining"));
+    QVERIFY(resume->isVisible() && resume->isEnabled());
+    auto* bar = run->findChild<QProgressBar*>(QStringLiteral("trainingProgress"));
+    QCOMPARE(bar->value(), 3);
+    QCOMPARE(bar->maximum(), 8);
+    screenshot(wizard, QStringLiteral("training-reopened.png"));
+    QSignalSpy finished(run, &TrainingRunPage::trainingFinished);
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QVERIFY(wait_for([&] { return finished.count() == 1; }));
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QCOMPARE(run->lossCurve()->lossCount(), 8);  // 3 before the stop, 5 after
+    QVERIFY(run->hasTrainedToken());
+    QVERIFY2(run->statusText().startsWith(QStringLiteral("Trained 8 steps")), qPrintable(run->statusText()));
+    // The held-out image says so on a line of its own, in a cell that does not reach its neighbour.
+    auto* thumbnails = run->findChild<QListWidget*>(QStringLiteral("trainingThumbnails"));
+    QCOMPARE(thumbnails->count(), 3);
+    int heldOut = 0;
+    for (int i = 0; i < thumbnails->count(); ++i) {
+      const QRect cell = thumbnails->visualItemRect(thumbnails->item(i));
+      if (thumbnails->item(i)->text().endsWith(QStringLiteral("\n(held out)"))) {
+        ++heldOut;
+        QVERIFY(cell.width() >= thumbnails->fontMetrics().horizontalAdvance(QStringLiteral("(held out)")));
+      }
+      if (i + 1 < thumbnails->count()) QVERIFY(!cell.intersects(thumbnails->visualItemRect(thumbnails->item(i + 1))));
+    }
+    QCOMPARE(heldOut, 1);
+    screenshot(wizard, QStringLiteral("training-held-out.png"));
+  }
+
+  // A finished run's checkpoint, reopened: Resume brings the token back to save.
+  void reopenedAfterAFinishedRun() {
     MainWindow window;
     window.applyEngineConfig(tinyConfig());
     TrainingWizard* wizard = window.showTrainingWizard(dir_.filePath(QStringLiteral("project")));
     QVERIFY(QTest::qWaitForWindowExposed(wizard));
-    // Closing the wizard lost nothing: the images and their masks are back.
-    QCOMPARE(wizard->project().entryCount(), 3);
-    QVERIFY(wizard->imagesPage()->isComplete());
-    QCOMPARE(wizard->settingsPage()->partName(), QStringLiteral("bright-disc"));
-    wizard->next();
-    fillSettings(wizard, 8);
-    wizard->next();
     TrainingRunPage* run = wizard->runPage();
-    QSignalSpy finished(run, &TrainingRunPage::trainingFinished);
-    // Cancel from the worker's thread right after step 3, as a click would between steps.
-    EngineClient* engine = window.engine();
-    auto stopper = connect(engine->worker(), &EngineWorker::trainingStep, engine->worker(),
-                           [engine](quint64, const TrainingStepInfo& s) { if (s.step == 3) engine->cancel(); },
-                           Qt::DirectConnection);
-    QVERIFY(run->startTraining());
-    QVERIFY(wait_for([&] { return finished.count() == 1; }));
-    disconnect(stopper);
-    QCOMPARE(finished.first().at(0).toBool(), false);
-    QVERIFY2(run->statusText().contains(QStringLiteral("Stopped at step 3 of 8")), qPrintable(run->statusText()));
-    auto* resume = run->findChild<QPushButton*>(QStringLiteral("resumeTraining"));
-    QVERIFY(resume->isVisible() && resume->isEnabled());
-    QVERIFY(QFileInfo::exists(wizard->checkpointPath()));
-    QCOMPARE(run->lossCurve()->lossCount(), 3);
-
-    QTest::mouseClick(resume, Qt::LeftButton);
-    QVERIFY(wait_for([&] { return finished.count() == 2; }));
-    QCOMPARE(finished.at(1).at(0).toBool(), true);
-    QCOMPARE(run->lossCurve()->lossCount(), 8);  // 3 before the stop, 5 after
-    QVERIFY(run->hasTrainedToken());
+    QVERIFY2(run->statusText().startsWith(QStringLiteral("Trained 8 steps before. Resume brings the token back")),
+             qPrintable(run->statusText()));
+    QVERIFY(run->findChild<QPushButton*>(QStringLiteral("resumeTraining"))->isEnabled());
+    // And a project without a run says so.
+    QVERIFY(wizard->openProject(dir_.filePath(QStringLiteral("empty-project"))).isEmpty());
+    QCOMPARE(run->statusText(), QStringLiteral("Not started."));
+    QVERIFY(run->findChild<QPushButton*>(QStringLiteral("resumeTraining"))->isHidden());
   }
 
   // The German texts are longer: every page still fits the wizard's default size.

@@ -190,57 +190,24 @@ QRect MaskDocument::paintSegment(const QPointF& from, const QPointF& to) {
 
 // ---- whole-region operations ------------------------------------------------------------
 
-bool MaskDocument::fill(const QPoint& seed, MaskOp op) {
+bool MaskDocument::fillRegion(const PixelRegion& region, MaskOp op) {
   endStroke();
-  if (!mask_.rect().contains(seed)) return false;
-  const int width = mask_.width(), height = mask_.height();
-  const bool seedIsPart = mask_.constScanLine(seed.y())[seed.x()] >= kPartThreshold;
-  auto matches = [&](int x, int y) { return (mask_.constScanLine(y)[x] >= kPartThreshold) == seedIsPart; };
-
-  // Scanline fill into a region bitmap first, so the undo step can copy just its bounds.
-  std::vector<uchar> region(static_cast<size_t>(width) * height, 0);
-  std::vector<QPoint> pending{seed};
-  int left = seed.x(), right = seed.x(), top = seed.y(), bottom = seed.y();
-  while (!pending.empty()) {
-    const QPoint start = pending.back();
-    pending.pop_back();
-    uchar* regionRow = region.data() + static_cast<size_t>(start.y()) * width;
-    if (regionRow[start.x()]) continue;
-    int x0 = start.x(), x1 = start.x();
-    while (x0 > 0 && !regionRow[x0 - 1] && matches(x0 - 1, start.y())) --x0;
-    while (x1 < width - 1 && !regionRow[x1 + 1] && matches(x1 + 1, start.y())) ++x1;
-    std::fill(regionRow + x0, regionRow + x1 + 1, uchar(1));
-    left = std::min(left, x0);
-    right = std::max(right, x1);
-    top = std::min(top, start.y());
-    bottom = std::max(bottom, start.y());
-    for (const int y : {start.y() - 1, start.y() + 1}) {
-      if (y < 0 || y >= height) continue;
-      const uchar* neighbourRow = region.data() + static_cast<size_t>(y) * width;
-      bool inRun = false;  // one seed per run of matching pixels
-      for (int x = x0; x <= x1; ++x) {
-        const bool open = !neighbourRow[x] && matches(x, y);
-        if (open && !inRun) pending.emplace_back(x, y);
-        inRun = open;
-      }
-    }
-  }
-
-  const QRect bounds(QPoint(left, top), QPoint(right, bottom));
-  const QImage before = mask_.copy(bounds);
+  if (region.isEmpty() || region.pixels.size() != mask_.size()) return false;
+  const QRect bounds = region.bounds & mask_.rect();
   const uchar value = op == MaskOp::Paint ? 255 : 0;
   bool anyChange = false;
-  for (int y = top; y <= bottom; ++y) {
-    const uchar* regionRow = region.data() + static_cast<size_t>(y) * width;
+  for (int y = bounds.top(); y <= bounds.bottom() && !anyChange; ++y) {
+    const uchar* inside = region.pixels.constScanLine(y);
     const uchar* current = mask_.constScanLine(y);
-    for (int x = left; x <= right; ++x) anyChange |= regionRow[x] && current[x] != value;
+    for (int x = bounds.left(); x <= bounds.right(); ++x) anyChange |= inside[x] && current[x] != value;
   }
   if (!anyChange) return false;
-  for (int y = top; y <= bottom; ++y) {
-    const uchar* regionRow = region.data() + static_cast<size_t>(y) * width;
+  const QImage before = mask_.copy(bounds);
+  for (int y = bounds.top(); y <= bounds.bottom(); ++y) {
+    const uchar* inside = region.pixels.constScanLine(y);
     uchar* row = mask_.scanLine(y);
-    for (int x = left; x <= right; ++x)
-      if (regionRow[x]) row[x] = value;
+    for (int x = bounds.left(); x <= bounds.right(); ++x)
+      if (inside[x]) row[x] = value;
   }
   Q_EMIT changed(bounds);
   pushPatch(op == MaskOp::Paint ? tr("Fill") : tr("Fill with background"), bounds, before);

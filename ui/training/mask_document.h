@@ -20,6 +20,8 @@
 #include <QPointF>
 #include <QRect>
 
+#include "ui/training/colour_flood.h"
+
 class QUndoStack;
 
 namespace partedit::ui {
@@ -55,11 +57,10 @@ class MaskDocument : public QObject {
   void endStroke();  // pushes the step when the stroke changed anything
   bool isStroking() const { return stroking_; }
 
-  // Flood fill (4-connected) from `seed` of the region of pixels on the same side of the part
-  // threshold as the seed, i.e. equal in binaryMask(): soft edge pixels below 50 % are filled
-  // too, so filling inside a soft outline leaves no background ring. Paint sets the region
-  // to 255, Erase to 0. These return false (and push no step) when nothing changed.
-  bool fill(const QPoint& seed, MaskOp op);
+  // Sets every pixel of `region` (PixelRegion, the photo's size: the fill tool's colour
+  // flood) to 255 (Paint) or 0 (Erase), soft values included. These return false (and push no
+  // step) when nothing changed.
+  bool fillRegion(const PixelRegion& region, MaskOp op);
   bool clear();
   bool invert();
   // An imported mask of the same size (any format, made grey; values kept). False when the

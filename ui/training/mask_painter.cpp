@@ -19,7 +19,7 @@ MaskPainter::MaskPainter(QWidget* parent)
       overlayColour_(defaultMaskColour()),
       brush_(*document_, MaskOp::Paint, tip_),
       eraser_(*document_, MaskOp::Erase, tip_),
-      fill_(*document_) {
+      fill_(*document_, photo_, fillTolerance_) {
   setObjectName(QStringLiteral("maskPainter"));
   setContextMenuPolicy(Qt::PreventContextMenu);  // the right button paints
   setMinimumSize(160, 120);
@@ -79,6 +79,8 @@ void MaskPainter::setBrushHardness(double hardness) {
   tip_.hardness = std::clamp(std::isfinite(hardness) ? hardness : 1.0, 0.0, 1.0);
   update(toolOverlayRect());
 }
+
+void MaskPainter::setFillTolerance(int percent) { fillTolerance_ = std::clamp(percent, 0, 100); }
 
 void MaskPainter::setOverlayColour(const QColor& colour) {
   overlayColour_ = colour;

@@ -1,9 +1,10 @@
 #pragma once
 // Painting a part mask over its photo: the photo with the mask as a coloured overlay, zoom
 // and pan as on the main canvas (the same CanvasView: wheel around the cursor, space- or
-// middle-drag pan), and three tools (MaskBrushTool as brush and eraser, MaskFillTool). Left
-// button uses the tool; right button does its opposite (Brush erases, Eraser paints, Fill
-// fills with background), so correcting needs no tool switch. Keys: [ and ] brush size,
+// middle-drag pan), and three tools (MaskBrushTool as brush and eraser, MaskFillTool: a
+// colour-similarity flood on the photo). Left button uses the tool; right button does its
+// opposite (Brush erases, Eraser paints, Fill fills with background), so correcting needs no
+// tool switch. Keys: [ and ] brush size,
 // B / E / F tools, space pan; Ctrl+Z / Ctrl+Shift+Z when no action of the window claims them.
 // The pixels live in the MaskDocument.
 #include <QColor>
@@ -43,6 +44,7 @@ class MaskPainter : public CanvasView {
   Tool tool() const { return tool_; }
   double brushSize() const { return tip_.diameter; }      // diameter in image pixels
   double brushHardness() const { return tip_.hardness; }  // 0..1, 1 = hard edge
+  int fillTolerance() const { return fillTolerance_; }    // percent, colour_flood.h's rule
   QColor overlayColour() const { return overlayColour_; }
   double overlayOpacity() const { return overlayOpacity_; }
   bool isOverlayVisible() const { return overlayVisible_; }
@@ -51,6 +53,7 @@ class MaskPainter : public CanvasView {
   void setTool(partedit::ui::MaskPainter::Tool tool);
   void setBrushSize(double diameter);
   void setBrushHardness(double hardness);
+  void setFillTolerance(int percent);  // 0..100
   void setOverlayColour(const QColor& colour);
   void setOverlayOpacity(double opacity);  // 0..1
   void setOverlayVisible(bool visible);
@@ -81,6 +84,7 @@ class MaskPainter : public CanvasView {
 
   Tool tool_ = Tool::Brush;
   MaskBrushTip tip_;
+  int fillTolerance_ = kDefaultFillTolerance;
   MaskBrushTool brush_;
   MaskBrushTool eraser_;
   MaskFillTool fill_;

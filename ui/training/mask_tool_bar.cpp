@@ -50,13 +50,27 @@ MaskToolBar::MaskToolBar(MaskPainter* painter, QWidget* parent) : QWidget(parent
                       static_cast<int>(MaskPainter::Tool::Brush));
   eraser_ = toolButton(tr("Eraser"), tr("Give pixels back to the background (E); the right button paints"),
                        static_cast<int>(MaskPainter::Tool::Eraser));
-  fill_ = toolButton(tr("Fill"), tr("Fill the enclosed area with the part (F); the right button fills with background"),
+  fill_ = toolButton(tr("Fill"), tr("Make the photo's area of similar colour under the cursor part (F); the right "
+                                    "button makes it background"),
                      static_cast<int>(MaskPainter::Tool::Fill));
   auto* group = new QButtonGroup(this);
   for (QToolButton* b : {brush_, eraser_, fill_}) {
     group->addButton(b);
     row->addWidget(b);
   }
+  // The fill's tolerance sits beside it, as in Krita's and GIMP's tool options.
+  tolerance_ = new QSpinBox(this);
+  tolerance_->setObjectName(QStringLiteral("fillTolerance"));
+  tolerance_->setRange(0, 100);
+  tolerance_->setSuffix(tr(" %"));
+  tolerance_->setValue(painter_->fillTolerance());
+  tolerance_->setToolTip(tr("Fill tolerance: how far a colour may differ from the clicked one and still be "
+                            "filled (0 % = exactly that colour)"));
+  connect(tolerance_, QOverload<int>::of(&QSpinBox::valueChanged), painter_, &MaskPainter::setFillTolerance);
+  auto* toleranceLabel = new QLabel(tr("Tolerance"), this);
+  toleranceLabel->setBuddy(tolerance_);
+  row->addWidget(toleranceLabel);
+  row->addWidget(tolerance_);
   syncTool();
   connect(painter_, &MaskPainter::toolChanged, this, &MaskToolBar::syncTool);
   row->addWidget(separator(this));

@@ -1,6 +1,6 @@
 #pragma once
-// The controls of a MaskPainter in two rows: brush / eraser / fill, brush size, hardness and
-// overlay opacity; clear, undo, redo, fit and 100 %. Kept in step with the painter both
+// The controls of a MaskPainter in two rows: brush / eraser / fill with its colour
+// tolerance, brush size, hardness and overlay opacity; clear, undo, redo, fit and 100 %. Kept in step with the painter both
 // ways (its [ ] keys change the size shown here).
 #include <QWidget>
 
@@ -26,6 +26,7 @@ class MaskToolBar : public QWidget {
   QToolButton* brush_ = nullptr;
   QToolButton* eraser_ = nullptr;
   QToolButton* fill_ = nullptr;
+  QSpinBox* tolerance_ = nullptr;
   QSpinBox* size_ = nullptr;
   QSlider* hardness_ = nullptr;
   QSlider* opacity_ = nullptr;

@@ -20,6 +20,7 @@
 #include "ui/training/label_mask_import.h"
 #include "ui/training/label_picker_dialog.h"
 #include "ui/training/mask_document.h"
+#include "ui/training/mask_name_matching.h"
 #include "ui/training/mask_painter.h"
 #include "ui/training/mask_tool_bar.h"
 #include "ui/training/training_previews.h"
@@ -72,9 +73,11 @@ TrainingImagesPage::TrainingImagesPage(TrainingProject* project, QWidget* parent
   left->addLayout(listButtons);
 
   painter_ = new MaskPainter(this);
-  importMask_ = new QPushButton(tr("Import Mask…"), this);
+  importMask_ = new QPushButton(tr("Import Masks…"), this);
+  importMask_->setObjectName(QStringLiteral("importMasks"));
   importMask_->setToolTip(tr("Use a mask image (white or opaque = part) or a part dataset's label image "
-                             "such as PASCAL-Part or PartImageNet"));
+                             "such as PASCAL-Part or PartImageNet. Choose several masks at once to give each "
+                             "image the mask of its name (cat1.jpg takes cat1.png or cat1_mask.png)."));
   auto* tools = new MaskToolBar(painter_, this);
   tools->addTrailingWidget(importMask_);
   notes_ = new QLabel(this);
@@ -230,20 +233,111 @@ void TrainingImagesPage::chooseImages() {
 void TrainingImagesPage::importMask() {
   if (!painter_->hasPhoto()) return;
   AppSettings settings;
-  const QString path = QFileDialog::getOpenFileName(this, tr("Import Mask or Label Image"), settings.lastFolder(),
-                                                    imageFilter());
-  if (path.isEmpty()) return;
-  settings.setLastFolder(QFileInfo(path).absolutePath());
+  // One file goes onto the image shown; several are matched to the images by name.
+  const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import Masks or Label Image"),
+                                                          settings.lastFolder(), imageFilter());
+  if (paths.isEmpty()) return;
+  settings.setLastFolder(QFileInfo(paths.first()).absolutePath());
+  if (paths.size() == 1) return importMaskForCurrent(paths.first());
+  const MaskImportReport report = importMasks(paths);
+  if (!report.problems.isEmpty()) reportImport(report);
+}
+
+void TrainingImagesPage::importMaskForCurrent(const QString& path) {
   QString error;
   const QImage image = readImageFile(path, &error);
   if (image.isNull()) return reportError(tr("%1 cannot be read: %2").arg(QFileInfo(path).fileName(), error));
   // A class map (few small values, or many colours) is a dataset's label image: the artist
   // picks the labels that make up the part.
-  const bool colourMap = labelEncoding(image) == LabelEncoding::Colour && distinctLabels(image).size() > 2;
-  if (looksLikeLabelImage(image) || colourMap) return importLabelImage(image);
+  if (isClassMap(image)) return importLabelImage(image);
   const MaskImport imported = importMaskFile(path, painter_->photo().size());
   if (!imported.error.isEmpty()) return reportError(imported.error);
   applyImportedMask(imported.mask, imported.notes);
+}
+
+bool TrainingImagesPage::isClassMap(const QImage& image) {
+  const bool colourMap = labelEncoding(image) == LabelEncoding::Colour && distinctLabels(image).size() > 2;
+  return looksLikeLabelImage(image) || colourMap;
+}
+
+TrainingImagesPage::MaskImportReport TrainingImagesPage::importMasks(const QStringList& paths) {
+  MaskImportReport report;
+  QStringList imagePaths;
+  for (const TrainingEntry& entry : project_->entries()) imagePaths << entry.imagePath;
+  const MaskMatching matching = matchMasksToImages(paths, imagePaths);
+  report.problems = matching.problems;
+  for (const MaskMatch& match : matching.matched) {
+    const QString maskName = QFileInfo(match.maskPath).fileName();
+    const QString imageName = QFileInfo(imagePaths[match.image]).fileName();
+    QString error;
+    const QImage image = readImageFile(match.maskPath, &error);
+    if (image.isNull()) {
+      report.problems << tr("%1 cannot be read: %2").arg(maskName, error);
+      continue;
+    }
+    if (isClassMap(image)) {
+      report.problems << tr("%1 is a label image with several parts: import it alone, on %2, to pick the part's "
+                            "labels.")
+                             .arg(maskName, imageName);
+      continue;
+    }
+    const QImage photo = readImageFile(imagePaths[match.image], &error);
+    if (photo.isNull()) {
+      report.problems << tr("%1 is not used: its image %2 cannot be read.").arg(maskName, imageName);
+      continue;
+    }
+    const MaskImport imported = importMaskFile(match.maskPath, photo.size());
+    if (!imported.error.isEmpty()) {
+      report.problems << tr("%1 (for %2): %3").arg(maskName, imageName, imported.error);
+      continue;
+    }
+    if (!storeImportedMask(match.image, imported.mask)) {
+      report.problems << tr("%1 is not used: the mask of %2 could not be written.").arg(maskName, imageName);
+      continue;
+    }
+    report.imported << imageName;
+  }
+  if (!report.imported.isEmpty()) {
+    notes_->setText(report.imported.size() == 1 ? tr("Imported the mask of %1.").arg(report.imported.first())
+                                                : tr("Imported the masks of %n images.", nullptr, report.imported.size()));
+    notes_->show();
+  }
+  return report;
+}
+
+// The image shown takes the mask through its document (undoable like a stroke, saved by
+// maskChanged); any other image's mask file is written directly.
+bool TrainingImagesPage::storeImportedMask(int index, const QImage& mask) {
+  if (index == current_) {
+    painter_->document()->setMask(mask);  // false when equal: nothing to do
+    return true;
+  }
+  const QString error = project_->saveMask(index, mask);
+  if (!error.isEmpty()) return false;
+  bool part = false;
+  for (int y = 0; y < mask.height() && !part; ++y)
+    for (int x = 0; x < mask.width() && !part; ++x) part = mask.constScanLine(y)[x] >= MaskDocument::kPartThreshold;
+  const bool changed = hasPart_[index] != part;
+  hasPart_[index] = part;
+  refreshItem(index);
+  updateSummary();
+  Q_EMIT entriesChanged();
+  if (changed) Q_EMIT completeChanged();
+  return true;
+}
+
+void TrainingImagesPage::reportImport(const MaskImportReport& report) {
+  QString text = report.imported.isEmpty()
+                     ? tr("No mask was imported.")
+                     : tr("Imported the masks of %1.").arg(report.imported.join(QStringLiteral(", ")));
+  text += QStringLiteral("\n\n") + report.problems.join(QLatin1Char('\n'));
+  text += QStringLiteral("\n\n") +
+          tr("A mask is matched to its image by file name: cat1.jpg takes cat1.png, cat1_mask.png or cat1-label.png.");
+  auto* box = new QMessageBox(report.imported.isEmpty() ? QMessageBox::Warning : QMessageBox::Information,
+                              tr("Import masks"), text, QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("maskImportReport"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
 }
 
 void TrainingImagesPage::importLabelImage(const QImage& labelImage) {

@@ -1,7 +1,8 @@
 #pragma once
 // The wizard's first page: the training images and their part masks. Images are added by
 // file dialog or dropped; each mask is painted (MaskPainter and its tool bar) or imported
-// from a mask PNG or a part dataset's label image. Every finished change of a mask is
+// from a mask PNG or a part dataset's label image, or several masks at once matched to the
+// images by file name. Every finished change of a mask is
 // written into the project at once. Complete when every image has a part to learn.
 #include <QVector>
 #include <QWizardPage>
@@ -28,6 +29,13 @@ class TrainingImagesPage : public QWizardPage {
   MaskPainter* painter() const { return painter_; }
   bool hasPart(int index) const { return index >= 0 && index < hasPart_.size() && hasPart_[index]; }
   QString problem() const;  // why training cannot start yet; empty when it can
+
+  // Several mask files at once, each onto the image of its name (mask_name_matching.h).
+  struct MaskImportReport {
+    QStringList imported;  // the images that got a mask, by file name
+    QStringList problems;  // one sentence per mask file that was not used
+  };
+  MaskImportReport importMasks(const QStringList& maskPaths);
   bool isComplete() const override;
 
  Q_SIGNALS:
@@ -43,6 +51,10 @@ class TrainingImagesPage : public QWizardPage {
   void showEntry(int index);
   void saveCurrentMask();
   void importMask();
+  void importMaskForCurrent(const QString& path);
+  static bool isClassMap(const QImage& image);
+  bool storeImportedMask(int index, const QImage& mask);
+  void reportImport(const MaskImportReport& report);
   void importLabelImage(const QImage& labelImage);
   void applyImportedMask(const QImage& mask, const QStringList& notes);
   void refreshItem(int index);

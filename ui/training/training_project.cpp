@@ -139,7 +139,9 @@ QJsonObject TrainingProject::toJson() const {
                      {QStringLiteral("entries"), entries},
                      {QStringLiteral("next_mask_number"), nextMaskNumber_},
                      {QStringLiteral("settings"), settings_},
-                     {QStringLiteral("last_checkpoint"), lastCheckpoint_}};
+                     {QStringLiteral("last_checkpoint"), lastCheckpoint_},
+                     {QStringLiteral("last_checkpoint_step"), lastCheckpointStep_},
+                     {QStringLiteral("last_checkpoint_of"), lastCheckpointOf_}};
 }
 
 QString TrainingProject::fromJson(const QJsonObject& json) {
@@ -149,6 +151,8 @@ QString TrainingProject::fromJson(const QJsonObject& json) {
   partName_ = json.value(QStringLiteral("part_name")).toString();
   settings_ = json.value(QStringLiteral("settings")).toObject();
   lastCheckpoint_ = json.value(QStringLiteral("last_checkpoint")).toString();
+  lastCheckpointStep_ = std::max(0, json.value(QStringLiteral("last_checkpoint_step")).toInt());
+  lastCheckpointOf_ = std::max(0, json.value(QStringLiteral("last_checkpoint_of")).toInt());
   nextMaskNumber_ = std::max(1, json.value(QStringLiteral("next_mask_number")).toInt(1));
   entries_.clear();
   QSet<QString> maskFiles;
@@ -273,9 +277,11 @@ QString TrainingProject::setSettings(const QJsonObject& settings) {
   return commit(before);
 }
 
-QString TrainingProject::setLastCheckpoint(const QString& path) {
+QString TrainingProject::setLastCheckpoint(const QString& path, int step, int ofSteps) {
   const TrainingProject before = *this;
   lastCheckpoint_ = path;
+  lastCheckpointStep_ = std::max(0, step);
+  lastCheckpointOf_ = std::max(0, ofSteps);
   return commit(before);
 }
 

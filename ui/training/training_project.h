@@ -10,7 +10,10 @@
 // project.json (version 1):
 //   { "format": "partedit-training-project", "version": 1, "part_name": "...",
 //     "entries": [ { "image": "/abs/photo.jpg", "mask": "3.png", "validation": "auto" } ],
-//     "next_mask_number": 4, "settings": { ... }, "last_checkpoint": "..." }
+//     "next_mask_number": 4, "settings": { ... }, "last_checkpoint": "...",
+//     "last_checkpoint_step": 120, "last_checkpoint_of": 200 }
+// The checkpoint's step and its run's total say what a reopened wizard's Resume does (0 when
+// unknown: a project from before they were kept).
 // "validation" is "auto" (the trainer decides), "always" or "never".
 #include <QCoreApplication>
 #include <QImage>
@@ -77,7 +80,9 @@ class TrainingProject {
   QJsonObject settings() const { return settings_; }
   QString setSettings(const QJsonObject& settings);
   QString lastCheckpoint() const { return lastCheckpoint_; }
-  QString setLastCheckpoint(const QString& path);
+  int lastCheckpointStep() const { return lastCheckpointStep_; }    // steps done; 0 unknown
+  int lastCheckpointOf() const { return lastCheckpointOf_; }        // the run's total; 0 unknown
+  QString setLastCheckpoint(const QString& path, int step = 0, int ofSteps = 0);
 
  private:
   QJsonObject toJson() const;
@@ -92,6 +97,8 @@ class TrainingProject {
   int nextMaskNumber_ = 1;  // mask numbers are never reused, so a stale file never matches
   QJsonObject settings_;
   QString lastCheckpoint_;
+  int lastCheckpointStep_ = 0;
+  int lastCheckpointOf_ = 0;
 };
 
 }  // namespace partedit::ui

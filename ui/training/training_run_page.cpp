@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -13,6 +14,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include "ui/training/loss_curve.h"
@@ -100,7 +102,15 @@ TrainingRunPage::TrainingRunPage(EngineClient* engine, QWidget* parent) : QWizar
   thumbnails_->setFlow(QListView::LeftToRight);
   thumbnails_->setWrapping(false);
   thumbnails_->setIconSize(QSize(kRunThumbnailSide, kRunThumbnailSide));
-  thumbnails_->setFixedHeight(kRunThumbnailSide + fontMetrics().height() + 22);
+  // A fixed cell with room for two lines under the tile: "(held out)", added after training,
+  // goes on its own line instead of widening the cell over its neighbour (an icon view does
+  // not lay its cells out again when a text changes).
+  const int cellWidth = std::max(kRunThumbnailSide + 36, fontMetrics().horizontalAdvance(tr("(held out)")) + 12);
+  thumbnails_->setGridSize(QSize(cellWidth, kRunThumbnailSide + 2 * fontMetrics().lineSpacing() + 12));
+  thumbnails_->setWordWrap(true);
+  thumbnails_->setTextElideMode(Qt::ElideMiddle);
+  thumbnails_->setFixedHeight(thumbnails_->gridSize().height() + 2 * thumbnails_->frameWidth() +
+                              style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
   thumbnails_->setSelectionMode(QAbstractItemView::NoSelection);
   thumbnails_->setMovement(QListView::Static);
   thumbnails_->setFocusPolicy(Qt::NoFocus);
@@ -129,7 +139,7 @@ TrainingRunPage::TrainingRunPage(EngineClient* engine, QWidget* parent) : QWizar
   layout->addWidget(thumbnails_);
   layout->addLayout(saveRow);
 
-  connect(train_, &QPushButton::clicked, this, [this] { startTraining(false); });
+  connect(train_, &QPushButton::clicked, this, &TrainingRunPage::requestTraining);
   connect(resume_, &QPushButton::clicked, this, [this] { startTraining(true); });
   connect(cancel_, &QPushButton::clicked, this, &TrainingRunPage::cancelTraining);
   connect(save_, &QPushButton::clicked, this, [this] { saveToken(false); });
@@ -156,7 +166,7 @@ void TrainingRunPage::connectWorker() {
   connect(w, &EngineWorker::trainingCheckpoint, this, [this](quint64 id, const QString& path, int step) {
     if (id != activeId_) return;
     checkpoint_ = true;
-    Q_EMIT checkpointWritten(path, step);
+    Q_EMIT checkpointWritten(path, step, totalSteps_);
   });
   connect(w, &EngineWorker::tokenTrained, this, [this](quint64 id, const TrainedTokenInfo& t) {
     if (id == activeId_) onTrained(t);
@@ -167,6 +177,7 @@ void TrainingRunPage::connectWorker() {
   connect(w, &EngineWorker::tokenSaved, this, [this](quint64 id, const QString& name, const QString& path) {
     if (id != activeId_) return;
     saved_->setText(tr("Saved to the library: type <%1> in the edit box.").arg(name));
+    tokenSaved_ = true;
     Q_EMIT tokenSaved(name, path);
   });
   connect(w, &EngineWorker::cancelled, this, [this](quint64 id) {
@@ -194,26 +205,101 @@ void TrainingRunPage::setModel(const ModelInfo& loaded, const QString& configure
   updateButtons();
 }
 
-void TrainingRunPage::setCheckpointAvailable(bool available) {
+void TrainingRunPage::setCheckpointAvailable(bool available, int step, int ofSteps) {
   checkpoint_ = available;
+  if (activeId_ == 0 && !trained_) {
+    lastStep_ = available ? step : 0;
+    totalSteps_ = available ? ofSteps : 0;
+    if (!available)
+      stage_->setText(tr("Not started."));
+    else if (step <= 0 || ofSteps <= 0)
+      stage_->setText(tr("A stopped run is kept at its checkpoint. Resume continues it."));
+    else if (step < ofSteps)
+      stage_->setText(tr("Stopped at step %1 of %2. Resume continues from the checkpoint.").arg(step).arg(ofSteps));
+    else
+      stage_->setText(tr("Trained %1 steps before. Resume brings the token back to save it; Train continues or "
+                         "starts over.").arg(step));
+    // The bar where the run stopped, as it stood when the wizard was closed.
+    bar_->setRange(0, available && step > 0 && ofSteps > 0 ? ofSteps : 1);
+    bar_->setValue(available && step > 0 && ofSteps > 0 ? std::min(step, ofSteps) : 0);
+  }
   updateButtons();
 }
 
 void TrainingRunPage::setThumbnails(const QVector<QImage>& thumbnails, const QStringList& names) {
   thumbnails_->clear();
   thumbnailNames_ = names;
-  for (int i = 0; i < thumbnails.size() && i < names.size(); ++i)
-    thumbnails_->addItem(new QListWidgetItem(QIcon(QPixmap::fromImage(thumbnails[i])), names[i]));
+  for (int i = 0; i < thumbnails.size() && i < names.size(); ++i) {
+    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(thumbnails[i])), names[i]);
+    item->setSizeHint(thumbnails_->gridSize() - QSize(4, 4));  // both lines' room, from the start
+    thumbnails_->addItem(item);
+  }
 }
 
-bool TrainingRunPage::startTraining(bool resume) {
+bool TrainingRunPage::startTraining(bool resume) { return launch(resume, 0); }
+
+void TrainingRunPage::requestTraining() {
+  if (activeId_ != 0 || !modelConfigured_ || !source_) return;
+  if (!hasRunToContinue()) {
+    startTraining(false);
+    return;
+  }
+  const bool finished = trained_ || (totalSteps_ > 0 && lastStep_ >= totalSteps_);
+  const int more = source_().steps;
+  QString text;
+  if (finished)
+    text = tr("The token has been trained for %1 steps. Continue training it for %2 more steps (%3 in all), or "
+              "start over from the beginning?")
+               .arg(lastStep_)
+               .arg(more)
+               .arg(lastStep_ + more);
+  else if (lastStep_ > 0 && totalSteps_ > 0)
+    text = tr("The last run stopped at step %1 of %2. Continue it from there, or start over from the beginning?")
+               .arg(lastStep_)
+               .arg(totalSteps_);
+  else
+    text = tr("A stopped run is kept at its checkpoint. Continue it, or start over from the beginning?");
+  if (trained_ && !tokenSaved_) text += QLatin1Char(' ') + tr("Starting over discards the trained token: it is not saved in the library.");
+  auto* box = new QMessageBox(QMessageBox::Question, tr("Continue or start over?"), text, QMessageBox::NoButton, this);
+  box->setObjectName(QStringLiteral("trainAgainQuestion"));
+  QPushButton* continueButton = box->addButton(tr("Continue Training"), QMessageBox::AcceptRole);
+  continueButton->setObjectName(QStringLiteral("continueTraining"));
+  QPushButton* overButton = box->addButton(tr("Start Over"), QMessageBox::DestructiveRole);
+  overButton->setObjectName(QStringLiteral("startOver"));
+  box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(continueButton);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::buttonClicked, this, [this, continueButton, overButton](QAbstractButton* clicked) {
+    if (clicked == continueButton) continueTraining();
+    else if (clicked == overButton) startTraining(false);
+  });
+  box->open();
+}
+
+bool TrainingRunPage::continueTraining() {
+  if (!hasRunToContinue() || !source_) return false;
+  const bool finished = trained_ || (totalSteps_ > 0 && lastStep_ >= totalSteps_);
+  const int setting = source_().steps;
+  // A finished run gets the Steps setting's number of steps more; a stopped one runs on to the
+  // setting (or that many more when it is already past it).
+  const int steps = finished || lastStep_ >= setting ? lastStep_ + setting : setting;
+  return launch(true, steps);
+}
+
+bool TrainingRunPage::launch(bool resume, int steps) {
   if (activeId_ != 0 || !modelConfigured_ || !source_) return false;
   TrainingSettings settings = source_();
   settings.resume = resume;
+  if (steps > 0) settings.steps = steps;
   if (!resume) {
     curve_->clear();
-    trained_ = false;
+    lastStep_ = 0;
+    // Starting over: a stop before the new run's first checkpoint must not resume the old run.
+    if (checkpoint_ && !settings.checkpointPath.isEmpty()) QFile::remove(settings.checkpointPath);
+    checkpoint_ = false;
   }
+  trained_ = false;  // the worker lets go of its trained token when a run starts
+  tokenSaved_ = false;
   totalSteps_ = settings.steps;
   curve_->setTotalSteps(settings.steps);
   cancelled_ = false;
@@ -310,12 +396,13 @@ void TrainingRunPage::onValidation(const TrainingValidationInfo& v) {
 
 void TrainingRunPage::onTrained(const TrainedTokenInfo& token) {
   trained_ = true;
+  lastStep_ = token.steps;
   QVector<QPointF> validations;
   for (const TrainingValidationPoint& p : token.validations) validations.push_back({double(p.step), p.loss});
   curve_->setHistory(token.losses, validations);
   for (int i = 0; i < thumbnails_->count() && i < thumbnailNames_.size(); ++i)
     if (token.validationImages.contains(thumbnailNames_[i]))
-      thumbnails_->item(i)->setText(tr("%1 (held out)").arg(thumbnailNames_[i]));
+      thumbnails_->item(i)->setText(thumbnailNames_[i] + QLatin1Char('\n') + tr("(held out)"));
   stage_->setText(tr("Trained %1 steps. Name the part and save it to the library.").arg(token.steps));
   if (partName_->text().isEmpty()) partName_->setText(token.partName);
 }

@@ -2,8 +2,10 @@
 // The wizard's last page: training and saving. Train starts a run on the engine worker;
 // while it runs the page shows the stage, step k of N with the time left, the loss curve,
 // the validation mIoU and the current map of a validation image. Cancel stops after the
-// step in progress (a checkpoint is written), Resume continues from that checkpoint. A
-// trained token is saved into the library under the part name.
+// step in progress (a checkpoint is written), Resume continues from that checkpoint. Train
+// when a run has finished or stopped asks first whether to continue it (the Steps setting's
+// number of steps more, from its checkpoint) or to start over. A trained token is saved into
+// the library under the part name.
 #include <functional>
 
 #include <QSet>
@@ -34,11 +36,18 @@ class TrainingRunPage : public QWizardPage {
   void setSettingsSource(std::function<TrainingSettings()> source) { source_ = std::move(source); }
   // The loaded model (folder empty: none loaded yet) and the one configured (empty: none).
   void setModel(const ModelInfo& loaded, const QString& configuredFolder);
-  void setCheckpointAvailable(bool available);  // Resume can continue a stopped run
+  // Resume can continue a run stopped (or finished) at `step` of `ofSteps` (0: not known):
+  // a reopened wizard says so instead of "Not started".
+  void setCheckpointAvailable(bool available, int step = 0, int ofSteps = 0);
   // The training images with their masks, as shown under the curve.
   void setThumbnails(const QVector<QImage>& thumbnails, const QStringList& names);
 
   bool startTraining(bool resume = false);
+  // Train's button: asks "continue or start over?" (a QMessageBox named trainAgainQuestion)
+  // when a run finished or stopped before; else starts at once.
+  void requestTraining();
+  // The finished or stopped run trained on for the Steps setting's number of steps more.
+  bool continueTraining();
   void cancelTraining();
   bool saveToken(bool overwrite = false);  // under the part name field's name
   void setPartName(const QString& name);
@@ -52,7 +61,7 @@ class TrainingRunPage : public QWizardPage {
 
  Q_SIGNALS:
   void trainingFinished(bool trained);  // a run ended: trained, cancelled or failed
-  void checkpointWritten(const QString& path, int step);
+  void checkpointWritten(const QString& path, int step, int ofSteps);
   void tokenSaved(const QString& partName, const QString& path);
   void errorReported(const QString& message);
 
@@ -67,6 +76,8 @@ class TrainingRunPage : public QWizardPage {
   void onEnded();
   void showError(const QString& message);
   void updateButtons();
+  bool hasRunToContinue() const { return trained_ || checkpoint_; }
+  bool launch(bool resume, int steps);
 
   EngineClient* engine_ = nullptr;
   std::function<TrainingSettings()> source_;
@@ -77,6 +88,7 @@ class TrainingRunPage : public QWizardPage {
   bool checkpoint_ = false;
   bool trained_ = false;
   bool cancelled_ = false;
+  bool tokenSaved_ = false;  // the trained token is in the library
   int lastStep_ = 0;
   double remaining_ = 0;  // seconds left, from the last progress report
   int totalSteps_ = 0;

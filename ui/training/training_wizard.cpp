@@ -41,8 +41,8 @@ TrainingWizard::TrainingWizard(EngineClient* engine, QWidget* parent) : QWizard(
     }
     if (id == RunPageId) updateThumbnails();
   });
-  connect(run_, &TrainingRunPage::checkpointWritten, this, [this](const QString& path, int) {
-    reportProjectError(project_.setLastCheckpoint(path));
+  connect(run_, &TrainingRunPage::checkpointWritten, this, [this](const QString& path, int step, int ofSteps) {
+    reportProjectError(project_.setLastCheckpoint(path, step, ofSteps));
   });
   connect(run_, &TrainingRunPage::tokenSaved, this, &TrainingWizard::tokenSaved);
   connect(run_, &TrainingRunPage::errorReported, this, &TrainingWizard::errorReported);
@@ -63,7 +63,10 @@ QString TrainingWizard::openProject(const QString& folder) {
   settings_->setSettings(settings);
   run_->setPartName(settings.partName);
   restoring_ = false;
-  run_->setCheckpointAvailable(QFileInfo::exists(checkpointPath()));
+  // The real state of a run left earlier: "Stopped at step N of M", not "Not started".
+  const bool known = QDir(project_.folder()).filePath(QFileInfo(project_.lastCheckpoint()).fileName()) == checkpointPath();
+  run_->setCheckpointAvailable(QFileInfo::exists(checkpointPath()), known ? project_.lastCheckpointStep() : 0,
+                               known ? project_.lastCheckpointOf() : 0);
   return {};
 }
 
