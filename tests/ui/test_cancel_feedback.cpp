@@ -54,8 +54,7 @@ class TestCancelFeedback : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location, not the user's
-    QSettings().clear();
+    partedit::test::use_private_app_data(dir_ / "home");  // not the user's, nor another test's
   }
 
   void cancelSaysCancellingAtOnceAndTheWindowStaysUsable() {

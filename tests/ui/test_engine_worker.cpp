@@ -18,6 +18,7 @@
 #include "io/image_io.h"
 #include "ui/panels/token_panel.h"
 #include "support/test_support.h"
+#include "ui/gui_engine_fixtures.h"
 #include "ui/worker/engine_client.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -85,12 +86,7 @@ class TestEngineWorker : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    auto generator = at::detail::createCPUGenerator(1);
-    PartToken token;
-    token.embedding = at::randn({2, 64}, generator);
-    token.part_name = "head";
-    fs::create_directories(dir_ / "tokens");
-    write_part_token(dir_ / "tokens" / "head.safetensors", token);
+    test::install_test_token(dir_ / "tokens");
     client_ = std::make_unique<EngineClient>();
     EngineConfig config;
     config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
@@ -390,21 +386,14 @@ class TestEngineWorker : public QObject {
   // files); a refusal comes back as `failed` with core's words, and the list follows.
   void tokensAreRenamedAndDeletedThroughTheWorker() {
     const fs::path folder = dir_ / "editable-tokens";
-    fs::create_directories(folder);
-    PartToken token;
-    token.embedding = at::randn({2, 64});
-    token.part_name = "old-name";
-    write_part_token(folder / "old-name.safetensors", token);
-    token.part_name = "taken";
-    write_part_token(folder / "taken.safetensors", token);
+    test::install_test_token(folder, "old-name");
+    test::install_test_token(folder, "taken");
     EngineClient client;
     QSignalSpy listed(client.worker(), &EngineWorker::tokensListed);
     QSignalSpy failed(client.worker(), &EngineWorker::failed);
     QSignalSpy finished(client.worker(), &EngineWorker::finished);
-    EngineConfig config;
-    config.modelFolder = QString::fromStdString(test::tiny_sdxl_dir().string());
-    config.tokenFolder = QString::fromStdString(folder.string());
-    config.cacheFolder = QString::fromStdString((dir_ / "cache").string());
+    EngineConfig config = test::tiny_engine_config(dir_.path());
+    config.tokenFolder = test::qpath(folder);
     client.configure(config);
     const auto names = [&] {
       QStringList out;

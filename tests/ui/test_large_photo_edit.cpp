@@ -18,6 +18,7 @@
 #include "editing/part_token.h"
 #include "support/test_support.h"
 #include "ui/canvas/image_canvas.h"
+#include "ui/gui_engine_fixtures.h"
 #include "ui/gui_test_helpers.h"
 #include "ui/main_window.h"
 #include "ui/panels/edit_panel.h"
@@ -48,14 +49,8 @@ class TestLargePhotoEdit : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location, not the user's
-    QSettings().clear();
-    auto generator = at::detail::createCPUGenerator(1);
-    partedit::PartToken token;
-    token.embedding = at::randn({2, 64}, generator);
-    token.part_name = "head";
-    fs::create_directories(dir_ / "tokens");
-    partedit::write_part_token(dir_ / "tokens" / "head.safetensors", token);
+    partedit::test::use_private_app_data(dir_ / "home");  // not the user's, nor another test's
+    partedit::test::install_test_token(dir_ / "tokens");
   }
 
   void compositingIsAStageOfItsOwnOffTheGuiThread() {

@@ -35,6 +35,7 @@
 #include "ui/settings/app_settings.h"
 #include "support/checkpoint_writer.h"
 #include "support/test_support.h"
+#include "ui/gui_engine_fixtures.h"
 #include "ui/gui_test_helpers.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
@@ -60,23 +61,12 @@ class TestMainWindow : public QObject {
   Q_OBJECT
   partedit::test::TempDir dir_;
 
-  EngineConfig tinyConfig() {
-    EngineConfig config;
-    config.modelFolder = qpath(partedit::test::tiny_sdxl_dir());
-    config.tokenFolder = qpath(dir_ / "tokens");
-    config.cacheFolder = qpath(dir_ / "cache");
-    return config;
-  }
+  EngineConfig tinyConfig() { return partedit::test::tiny_engine_config(dir_.path()); }
 
  private Q_SLOTS:
   void initTestCase() {
     partedit::test::use_private_app_data(dir_ / "home");  // not the user's, nor another test's
-    auto generator = at::detail::createCPUGenerator(1);
-    partedit::PartToken token;
-    token.embedding = at::randn({2, 64}, generator);
-    token.part_name = "head";
-    fs::create_directories(dir_ / "tokens");
-    partedit::write_part_token(dir_ / "tokens" / "head.safetensors", token);
+    partedit::test::install_test_token(dir_ / "tokens");
   }
 
   void firstStartAsksForTheModelAndRefusesABadFolder() {

@@ -28,6 +28,7 @@
 #include "support/test_support.h"
 #include "ui/canvas/image_canvas.h"
 #include "ui/dialogs/preferences_dialog.h"
+#include "ui/gui_engine_fixtures.h"
 #include "ui/gui_test_helpers.h"
 #include "ui/history/history_model.h"
 #include "ui/history/session_store.h"
@@ -75,13 +76,7 @@ class TestSession : public QObject {
   Q_OBJECT
   partedit::test::TempDir dir_;
 
-  EngineConfig tinyConfig() {
-    EngineConfig config;
-    config.modelFolder = qpath(partedit::test::tiny_sdxl_dir());
-    config.tokenFolder = qpath(dir_ / "tokens");
-    config.cacheFolder = qpath(dir_ / "cache");
-    return config;
-  }
+  EngineConfig tinyConfig() { return partedit::test::tiny_engine_config(dir_.path()); }
 
   QString photo(const std::string& name, int seed) {
     auto generator = at::detail::createCPUGenerator(seed);
@@ -94,12 +89,7 @@ class TestSession : public QObject {
     // Settings and the session folder of this test alone (other GUI tests run beside it).
     partedit::test::use_private_app_data(dir_ / "home");
     AppSettings().setEngineConfig(tinyConfig());  // the start asks for no model folder
-    auto generator = at::detail::createCPUGenerator(1);
-    partedit::PartToken token;
-    token.embedding = at::randn({2, 64}, generator);
-    token.part_name = "head";
-    fs::create_directories(dir_ / "tokens");
-    partedit::write_part_token(dir_ / "tokens" / "head.safetensors", token);
+    partedit::test::install_test_token(dir_ / "tokens");
   }
 
   void init() {
