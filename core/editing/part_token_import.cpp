@@ -148,8 +148,15 @@ const std::string kCheckedRebuildTensor = "partedit\n_rebuild_tensor_v2\n";
 // dict MARK key value SETITEMS and every APPEND as list MARK item APPENDS; that needs the
 // byte offset where each stack item's construction starts, found by simulating the stack.
 // GLOBAL torch._utils _rebuild_tensor_v2 becomes partedit _rebuild_tensor_v2.
-// Anything unexpected returns the input unchanged for the Unpickler to report.
-std::string normalise_pickle(const std::string& in) {
+// An unknown opcode returns the input unchanged for the Unpickler to report; an opcode that
+// takes more from the stack than it holds is refused here: LibTorch's unpickler reads past
+// its empty stack (a crafted file crashed it).
+std::string normalise_pickle(const fs::path& path, const std::string& in) {
+  const auto underflow = [&](size_t at, uint8_t op) {
+    return Error(path.string() + " is damaged or crafted: its pickle's opcode 0x" +
+                 std::string(1, "0123456789abcdef"[op >> 4]) + "0123456789abcdef"[op & 15] + " at byte " +
+                 std::to_string(at) + " takes a value its stack does not hold");
+  };
   std::vector<size_t> stack;                          // start offset of each stack item
   std::vector<std::pair<size_t, size_t>> marks;       // (stack size, offset of the MARK)
   std::vector<size_t> inserts;                        // offsets that get a MARK before them
@@ -165,18 +172,24 @@ std::string normalise_pickle(const std::string& in) {
     if (op == 'c' && in.compare(pos, *skip, kTorchRebuildTensor) == 0) renames.push_back(pos);
     pos += *skip;
     switch (info->effect) {
-      case Effect::Keep: break;
-      case Effect::Push: case Effect::Dup: stack.push_back(at); break;
+      case Effect::Keep:  // PROTO and FRAME need nothing; the PUTs memoise the top of the stack
+        if (stack.empty() && op != 0x80 && op != 0x95) throw underflow(at, op);
+        break;
+      case Effect::Dup:
+        if (stack.empty()) throw underflow(at, op);
+        stack.push_back(at);
+        break;
+      case Effect::Push: stack.push_back(at); break;
       case Effect::Mark: marks.emplace_back(stack.size(), at); break;
       case Effect::FromMark: case Effect::PopToMark: {
-        if (marks.empty() || marks.back().first > stack.size()) return in;
+        if (marks.empty() || marks.back().first > stack.size()) throw underflow(at, op);
         stack.resize(marks.back().first);
         if (info->effect == Effect::FromMark) stack.push_back(marks.back().second);
         marks.pop_back();
         break;
       }
       case Effect::Combine: {  // pop n, push one that starts where the deepest started
-        if (stack.size() < size_t(info->pops)) return in;
+        if (stack.size() < size_t(info->pops)) throw underflow(at, op);
         const size_t start = stack[stack.size() - info->pops];
         stack.resize(stack.size() - info->pops);
         stack.push_back(start);
@@ -184,7 +197,7 @@ std::string normalise_pickle(const std::string& in) {
       }
       case Effect::Pop: {
         const bool into_container = op != '0';  // APPEND / SETITEM keep the container
-        if (stack.size() < size_t(info->pops) + (into_container ? 1 : 0)) return in;
+        if (stack.size() < size_t(info->pops) + (into_container ? 1 : 0)) throw underflow(at, op);
         if (into_container) {
           inserts.push_back(stack[stack.size() - info->pops]);  // before the item / the key
           replacements.emplace_back(at, op == 's' ? 'u' : 'e');
@@ -194,7 +207,7 @@ std::string normalise_pickle(const std::string& in) {
       }
       case Effect::Stop: pos = in.size(); break;
     }
-    if (!marks.empty() && marks.back().first > stack.size()) return in;
+    if (!marks.empty() && marks.back().first > stack.size()) throw underflow(at, op);
   }
   if (inserts.empty() && renames.empty()) return in;
   std::sort(inserts.begin(), inserts.end());
@@ -363,7 +376,7 @@ c10::IValue unpickle_archive(const fs::path& path, caffe2::serialize::PyTorchStr
   const auto [pickle_ptr, pickle_size] = reader.getRecord("data.pkl");
   const std::string pickled(static_cast<const char*>(pickle_ptr.get()), pickle_size);
   check_pickle_arguments(path, pickled);
-  const std::string pickle = normalise_pickle(pickled);
+  const std::string pickle = normalise_pickle(path, pickled);
   size_t offset = 0;
   const auto read = [&](char* buffer, size_t n) {
     n = std::min(n, pickle.size() - offset);

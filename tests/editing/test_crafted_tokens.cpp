@@ -109,6 +109,16 @@ class TestCraftedTokens : public QObject {
              error.c_str());
   }
 
+  // Found by fuzzing: LibTorch's unpickler read past its empty stack (a SEGV) for an opcode
+  // that pops first; and a memo index of 1.6e9 made it reserve 26 GB.
+  void pickleStackUnderflowAndHugeMemoIndexAreRefused() {
+    std::string error = import_error(crafted("pickle_binpersid_on_an_empty_stack.pt"));
+    QVERIFY2(error.find("opcode 0x51 at byte 2 takes a value its stack does not hold") != std::string::npos,
+             error.c_str());
+    error = import_error(crafted("pickle_memo_index_1.6e9_reserves_26gb.pt"));
+    QVERIFY2(error.find("names memo entry 1667785588") != std::string::npos, error.c_str());
+  }
+
   // Strides and offsets are legitimate while every element is inside the storage.
   void viewsInsideTheirStorageImport() {
     test::TempDir dir;
