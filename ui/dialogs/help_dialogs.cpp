@@ -109,7 +109,7 @@ void showGettingStarted(QWidget* window) {
       "<i>with a robotic &lt;head&gt;</i>, <i>with blonde &lt;hair&gt;</i>. Type &lt; to see the installed "
       "parts. Apply edit (Enter) runs it; the mask of the part appears while it runs.</li>"
       "<li><b>Tune it.</b> The t_e slider blends for fewer steps (the edit may spill beyond the part) and "
-      "re-renders at once; ω makes the mask tighter. View › Compare shows before and after.</li>"
+      "re-renders at once; ω makes the mask tighter. View › Show Before and Split View compare before and after.</li>"
       "<li><b>Keep it.</b> File › Export Image… writes the result with its settings (File › Image Info reads "
       "them back, also from AUTOMATIC1111 images); Edit › Copy Image puts it on the clipboard for Krita or "
       "GIMP. Every result stays in the History; the session is kept for the next start.</li>"
