@@ -34,6 +34,7 @@
 #include "ui/panels/edit_panel.h"
 #include "ui/settings/app_settings.h"
 #include "support/checkpoint_writer.h"
+#include "support/sanitizer_skip.h"
 #include "support/test_support.h"
 #include "ui/gui_engine_fixtures.h"
 #include "ui/gui_test_helpers.h"
@@ -265,6 +266,7 @@ class TestMainWindow : public QObject {
   }
 
   void aPhotoIsCaptionedIntoTheSourcePromptBeforeAnythingRuns() {
+    PARTEDIT_SKIP_IN_ASAN_BUILD("needs the T5 tokenizer");
     MainWindow window;
     EngineConfig config = tinyConfig();
     config.captionFolder = qpath(partedit::test::tiny_blip2_dir());
