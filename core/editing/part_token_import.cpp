@@ -183,6 +183,13 @@ std::string normalise_pickle(const fs::path& path, const std::string& in) {
       case Effect::Mark: marks.emplace_back(stack.size(), at); break;
       case Effect::FromMark: case Effect::PopToMark: {
         if (marks.empty() || marks.back().first > stack.size()) throw underflow(at, op);
+        // SETITEMS takes key-value pairs into the dict below the mark, APPENDS items into the
+        // list below it: LibTorch's unpickler reads a missing value or container as garbage.
+        const size_t taken = stack.size() - marks.back().first;
+        if ((op == 'u' || op == 'e') && marks.back().first == 0) throw underflow(at, op);
+        if (op == 'u' && taken % 2 != 0)
+          throw Error(path.string() + " is damaged or crafted: its pickle's SETITEMS at byte " + std::to_string(at) +
+                      " has a key without a value");
         stack.resize(marks.back().first);
         if (info->effect == Effect::FromMark) stack.push_back(marks.back().second);
         marks.pop_back();
