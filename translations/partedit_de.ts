@@ -121,44 +121,6 @@
     </message>
 </context>
 <context>
-    <name>main</name>
-    <message>
-        <source>Part-level image editing with Stable Diffusion.</source>
-        <translation type="vanished">Gezielte Bearbeitung einzelner Bildteile mit Stable Diffusion.</translation>
-    </message>
-    <message>
-        <source>An image to open.</source>
-        <translation type="vanished">Zu öffnendes Bild.</translation>
-    </message>
-    <message>
-        <source>Print the versions of PartEdit and LibTorch, and exit.</source>
-        <translation type="vanished">Die Versionen von PartEdit und LibTorch ausgeben und beenden.</translation>
-    </message>
-</context>
-<context>
-    <name>partedit::ui</name>
-    <message>
-        <source>The file holds only the values 0 and 1: 1 was taken as the part.</source>
-        <translation type="vanished">Die Datei enthält nur die Werte 0 und 1: 1 wurde als Teil genommen.</translation>
-    </message>
-    <message>
-        <source>%1 % of the pixels were neither dark nor bright; those of 50 % or more became part.</source>
-        <translation type="vanished">%1 % der Pixel waren weder dunkel noch hell; die mit 50 % oder mehr wurden zum Teil.</translation>
-    </message>
-    <message>
-        <source>Could not read “%1”: %2</source>
-        <translation type="vanished">„%1“ konnte nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>The mask is %1 × %2 pixels but the photo is %3 × %4 pixels. A mask must have exactly the size of its photo.</source>
-        <translation type="vanished">Die Maske ist %1 × %2 Pixel groß, das Foto aber %3 × %4 Pixel. Eine Maske muss genau so groß sein wie ihr Foto.</translation>
-    </message>
-    <message>
-        <source>It looks turned by 90°: one of the two files may carry a rotation (EXIF orientation) that the other lacks.</source>
-        <translation type="vanished">Sie wirkt um 90° gedreht: Eine der beiden Dateien trägt vielleicht eine Drehung (EXIF-Ausrichtung), die der anderen fehlt.</translation>
-    </message>
-</context>
-<context>
     <name>partedit::ui::EditPanel</name>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="50"/>
@@ -171,14 +133,6 @@
         <source>with a robotic &lt;head&gt;</source>
         <extracomment>Keep in English: the edit box reads English edits starting with &quot;with&quot;.</extracomment>
         <translation>with a robotic &lt;head&gt;</translation>
-    </message>
-    <message>
-        <source>random</source>
-        <translation type="vanished">zufällig</translation>
-    </message>
-    <message>
-        <source>Roll a new seed</source>
-        <translation type="vanished">Neuen Seed würfeln</translation>
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="97"/>
@@ -197,62 +151,62 @@
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="104"/>
-        <location filename="../ui/panels/edit_panel.cpp" line="232"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="253"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="111"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="121"/>
         <source>&amp;Source prompt:</source>
         <translation>&amp;Quell-Prompt:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="113"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="123"/>
         <source>&amp;Edit:</source>
         <translation>Bearbeit&amp;ung:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="120"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="140"/>
         <source>&amp;Guidance:</source>
         <translation>&amp;Guidance:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="121"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="141"/>
         <source>See&amp;d:</source>
         <translation>S&amp;eed:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="122"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="142"/>
         <source>&amp;Feather:</source>
         <translation>Weiche &amp;Kante:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="195"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="216"/>
         <source>Describe the photo, or leave it empty to caption it when the edit runs.</source>
         <translation>Foto beschreiben oder leer lassen, um es beim Bearbeiten automatisch beschreiben zu lassen.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="206"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="227"/>
         <source>The prompt that generated this image; the edit reproduces it outside the part.</source>
         <translation>Der Prompt, mit dem dieses Bild generiert wurde; die Bearbeitung reproduziert das Bild damit außerhalb des Teils.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="314"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="335"/>
         <source>Blend at every step (%1 of %2): everything outside the part stays as it was.</source>
         <translation>Überblenden in jedem Schritt (%1 von %2): Alles außerhalb des Teils bleibt unverändert.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="317"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="338"/>
         <source>Blend for the first %1 of %2 steps: lower values let the edit spill beyond the part.</source>
         <translation>Überblenden in den ersten %1 von %2 Schritten: Niedrigere Werte lassen die Bearbeitung über den Teil hinaus wirken.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="332"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="353"/>
         <source>(caption)</source>
         <translation>(Bildbeschreibung)</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="336"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="357"/>
         <source>Runs: “%1” (part: %2)</source>
         <translation>Ausgeführt wird: „%1“ (Teil: %2)</translation>
     </message>
@@ -262,129 +216,110 @@
         <translation>Wie streng der Teil ausgeschnitten wird: Wo die Aufmerksamkeit des Teils das ω-Fache ihres automatischen Schwellwerts erreicht, zählt sie ganz zum Teil. Höhere Werte ergeben eine engere Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="116"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="136"/>
         <source>Blend &amp;until (t_e):</source>
         <translation>Überblenden &amp;bis (t_e):</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="118"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="138"/>
         <source>Thres&amp;hold ω:</source>
         <translation>Sch&amp;wellwert ω:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="119"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="139"/>
         <source>Ste&amp;ps:</source>
         <translation>&amp;Schritte:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="232"/>
+        <location filename="../ui/panels/edit_panel.cpp" line="253"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
 </context>
 <context>
-    <name>partedit::ui::EditTextChecker</name>
-    <message>
-        <source>Type an edit such as “with a robotic &lt;head&gt;”.</source>
-        <translation type="vanished">Bearbeitung eingeben, z. B. „with a robotic &lt;head&gt;“.</translation>
-    </message>
-    <message>
-        <source>Start the edit with “with”, e.g. “with a robotic &lt;head&gt;”.</source>
-        <translation type="vanished">Bearbeitung mit „with“ beginnen, z. B. „with a robotic &lt;head&gt;“.</translation>
-    </message>
-    <message>
-        <source>No part token named “%1”; installed: %2.</source>
-        <translation type="vanished">Kein Teil-Token namens „%1“; installiert: %2.</translation>
-    </message>
-    <message>
-        <source>No part token named “%1” is installed; import one in the Part Tokens panel.</source>
-        <translation type="vanished">Kein Teil-Token namens „%1“ installiert – im Bedienfeld „Teil-Token“ eines importieren.</translation>
-    </message>
-</context>
-<context>
     <name>partedit::ui::EngineWorker</name>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="219"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="226"/>
         <source>trained for %1; the loaded model is %2</source>
         <translation>trainiert für %1; das geladene Modell ist %2</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="229"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="236"/>
         <source>Generating</source>
         <translation>Wird generiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="246"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="253"/>
         <source>Editing</source>
         <translation>Wird bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="257"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="264"/>
         <source>Editing the photo</source>
         <translation>Foto wird bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="289"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="296"/>
         <source>Re-rendering</source>
         <translation>Wird neu gerendert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="303"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="310"/>
         <source>Captioning</source>
         <translation>Bildbeschreibung wird erstellt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="313"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="320"/>
         <source>Listing part tokens</source>
         <translation>Teil-Token werden aufgelistet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="320"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="327"/>
         <source>Importing a part token</source>
         <translation>Teil-Token wird importiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="324"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="331"/>
         <source>%1 is already installed</source>
         <translation>%1 ist bereits installiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="333"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="340"/>
         <source>Renaming a part token</source>
         <translation>Teil-Token wird umbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="336"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="343"/>
         <source>Renamed the part token %1 to %2</source>
         <translation>Teil-Token %1 in %2 umbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="344"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="351"/>
         <source>Deleting a part token</source>
         <translation>Teil-Token wird gelöscht</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="347"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="354"/>
         <source>Deleted the part token %1 (%2)</source>
         <translation>Teil-Token %1 (%2) gelöscht</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="355"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="362"/>
         <source>Exporting</source>
         <translation>Wird exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="362"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="369"/>
         <source>Clearing the inversion cache</source>
         <translation>Inversions-Cache wird geleert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="214"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="221"/>
         <source>its embedding is %1 wide but the loaded model needs %2: it was trained for another model family</source>
         <translation>seine Einbettung ist %1 breit, das geladene Modell braucht aber %2: Es wurde für eine andere Modellfamilie trainiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="325"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="332"/>
         <source>Installed the part token %1</source>
         <translation>Teil-Token %1 installiert</translation>
     </message>
@@ -459,22 +394,22 @@
 <context>
     <name>partedit::ui::HistoryPanel</name>
     <message>
-        <location filename="../ui/history/history_panel.cpp" line="31"/>
+        <location filename="../ui/history/history_panel.cpp" line="53"/>
         <source>The parameters of the selected result appear here.</source>
         <translation>Hier erscheinen die Parameter des ausgewählten Ergebnisses.</translation>
     </message>
     <message>
-        <location filename="../ui/history/history_panel.cpp" line="37"/>
+        <location filename="../ui/history/history_panel.cpp" line="59"/>
         <source>&amp;Parameters</source>
         <translation>&amp;Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/history/history_panel.cpp" line="52"/>
+        <location filename="../ui/history/history_panel.cpp" line="74"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../ui/history/history_panel.cpp" line="56"/>
+        <location filename="../ui/history/history_panel.cpp" line="78"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
@@ -681,6 +616,14 @@
     </message>
 </context>
 <context>
+    <name>partedit::ui::LogPanel</name>
+    <message>
+        <location filename="../ui/widgets/status_line.cpp" line="31"/>
+        <source>What PartEdit did and noticed this session appears here.</source>
+        <translation>Hier erscheint, was PartEdit in dieser Sitzung getan und bemerkt hat.</translation>
+    </message>
+</context>
+<context>
     <name>partedit::ui::LossCurve</name>
     <message>
         <location filename="../ui/training/loss_curve.cpp" line="83"/>
@@ -711,268 +654,268 @@
 <context>
     <name>partedit::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="39"/>
-        <location filename="../ui/main_window_documents.cpp" line="159"/>
+        <location filename="../ui/main_window.cpp" line="43"/>
+        <location filename="../ui/main_window_documents.cpp" line="160"/>
         <source>PartEdit</source>
         <translation>PartEdit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="227"/>
-        <source>Ready</source>
-        <translation>Bereit</translation>
-    </message>
-    <message>
-        <location filename="../ui/main_window.cpp" line="145"/>
+        <location filename="../ui/main_window.cpp" line="159"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="147"/>
+        <location filename="../ui/main_window.cpp" line="161"/>
         <source>&amp;Open…</source>
         <translation>Ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="168"/>
+        <location filename="../ui/main_window.cpp" line="182"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="201"/>
+        <location filename="../ui/main_window.cpp" line="227"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="205"/>
+        <location filename="../ui/main_window.cpp" line="231"/>
         <source>&amp;About PartEdit</source>
         <translation>Ü&amp;ber PartEdit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="206"/>
+        <location filename="../ui/main_window.cpp" line="232"/>
         <source>About PartEdit</source>
         <translation>Über PartEdit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="149"/>
+        <location filename="../ui/main_window.cpp" line="163"/>
         <source>Open Image</source>
         <translation>Bild öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="150"/>
+        <location filename="../ui/main_window.cpp" line="164"/>
         <source>Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="108"/>
+        <location filename="../ui/main_window_runs.cpp" line="112"/>
         <source>Cannot open image</source>
         <translation>Bild kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="108"/>
+        <location filename="../ui/main_window_runs.cpp" line="112"/>
         <source>%1 could not be read: %2</source>
         <translation>%1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="131"/>
-        <source>%1 — %2 × %3</source>
-        <translation>%1 — %2 × %3</translation>
-    </message>
-    <message>
-        <location filename="../ui/main_window.cpp" line="45"/>
+        <location filename="../ui/main_window.cpp" line="49"/>
         <source>Open a photo (Ctrl+O), drop one here, or create an image from a prompt (Ctrl+N).</source>
         <translation>Foto öffnen (Strg+O), hierher ziehen oder ein Bild aus einem Prompt erstellen (Strg+N).</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="65"/>
+        <location filename="../ui/main_window.cpp" line="70"/>
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="71"/>
+        <location filename="../ui/main_window.cpp" line="76"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="77"/>
+        <location filename="../ui/main_window.cpp" line="82"/>
         <source>Part Tokens</source>
         <translation>Teil-Token</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="88"/>
+        <location filename="../ui/main_window.cpp" line="90"/>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="102"/>
         <source>&amp;Apply Edit</source>
         <translation>Bearbeitung &amp;anwenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="91"/>
+        <location filename="../ui/main_window.cpp" line="105"/>
         <source>&amp;Cancel</source>
         <translation>A&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="95"/>
+        <location filename="../ui/main_window.cpp" line="109"/>
         <source>Show &amp;Mask</source>
         <translation>&amp;Maske anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="99"/>
+        <location filename="../ui/main_window.cpp" line="113"/>
         <source>Show the part mask as a coloured overlay (M)</source>
         <translation>Teilmaske als farbige Überlagerung anzeigen (M)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="101"/>
+        <location filename="../ui/main_window.cpp" line="115"/>
         <source>Show &amp;Before</source>
         <translation>Vor&amp;her anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="104"/>
+        <location filename="../ui/main_window.cpp" line="118"/>
         <source>Show the image before the edit (B)</source>
         <translation>Bild vor der Bearbeitung anzeigen (B)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="110"/>
+        <location filename="../ui/main_window.cpp" line="124"/>
         <source>&amp;Split View</source>
         <translation>&amp;Geteilte Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="113"/>
+        <location filename="../ui/main_window.cpp" line="127"/>
         <source>Before on the left, after on the right; drag the divider (S)</source>
         <translation>Vorher links, nachher rechts; Trennlinie ziehen (S)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="118"/>
+        <location filename="../ui/main_window.cpp" line="132"/>
         <source>Mask &amp;Only</source>
         <translation>&amp;Nur Maske</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="120"/>
+        <location filename="../ui/main_window.cpp" line="134"/>
         <source>Show the final mask alone, in grey</source>
         <translation>Nur die endgültige Maske in Grau anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="128"/>
+        <location filename="../ui/main_window.cpp" line="142"/>
         <source>Mask opacity</source>
         <translation>Maskendeckkraft</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="131"/>
+        <location filename="../ui/main_window.cpp" line="145"/>
         <source>View</source>
         <translation>Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="133"/>
+        <location filename="../ui/main_window.cpp" line="147"/>
         <source>Fit</source>
         <translation>Einpassen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="134"/>
+        <location filename="../ui/main_window.cpp" line="148"/>
         <source>100 %</source>
         <translation>100 %</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="146"/>
+        <location filename="../ui/main_window.cpp" line="160"/>
         <source>&amp;New from Prompt…</source>
         <translation>&amp;Neu aus Prompt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="155"/>
+        <location filename="../ui/main_window.cpp" line="169"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="156"/>
+        <location filename="../ui/main_window.cpp" line="170"/>
         <source>Image &amp;Info…</source>
         <translation>Bild&amp;informationen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="159"/>
+        <location filename="../ui/main_window.cpp" line="173"/>
         <source>&amp;Export Image…</source>
         <translation>Bild e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="161"/>
+        <location filename="../ui/main_window.cpp" line="175"/>
         <source>Export &amp;Mask…</source>
         <translation>&amp;Maske exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="162"/>
+        <location filename="../ui/main_window.cpp" line="176"/>
         <source>Export Mask &amp;Overlay…</source>
         <translation>Masken&amp;überlagerung exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="164"/>
+        <location filename="../ui/main_window.cpp" line="178"/>
         <source>Export &amp;Step Masks…</source>
         <translation>Masken je &amp;Schritt exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="166"/>
+        <location filename="../ui/main_window.cpp" line="180"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="170"/>
+        <location filename="../ui/main_window.cpp" line="184"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="177"/>
+        <location filename="../ui/main_window.cpp" line="191"/>
         <source>&amp;Copy Image</source>
         <translation>Bild &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="180"/>
+        <location filename="../ui/main_window.cpp" line="194"/>
         <source>&amp;Paste Image</source>
         <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="183"/>
+        <location filename="../ui/main_window.cpp" line="197"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="184"/>
+        <location filename="../ui/main_window.cpp" line="198"/>
         <source>&amp;Fit to Window</source>
         <translation>An &amp;Fenster anpassen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="185"/>
+        <location filename="../ui/main_window.cpp" line="199"/>
         <source>&amp;Actual Size</source>
         <translation>&amp;Originalgröße</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="186"/>
+        <location filename="../ui/main_window.cpp" line="200"/>
         <source>Zoom &amp;In</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="187"/>
+        <location filename="../ui/main_window.cpp" line="201"/>
         <source>Zoom &amp;Out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="194"/>
+        <location filename="../ui/main_window.cpp" line="208"/>
         <source>&amp;Panels</source>
         <translation>&amp;Bedienfelder</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="202"/>
+        <location filename="../ui/main_window.cpp" line="214"/>
+        <source>&amp;Log</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="228"/>
         <source>&amp;Getting Started</source>
         <translation>&amp;Erste Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="203"/>
+        <location filename="../ui/main_window.cpp" line="229"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="207"/>
+        <location filename="../ui/main_window.cpp" line="233"/>
         <source>&lt;h3&gt;PartEdit %1&lt;/h3&gt;&lt;p&gt;Part-level image editing with diffusion models: type “with a robotic &amp;lt;head&amp;gt;” and only that part changes.&lt;/p&gt;&lt;p&gt;Based on the paper “PartEdit: Fine-Grained Image Editing using Pre-Trained Diffusion Models”.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;PartEdit %1&lt;/h3&gt;&lt;p&gt;Gezielte Bearbeitung einzelner Bildteile mit Diffusionsmodellen: „with a robotic &amp;lt;head&amp;gt;“ eingeben, und nur dieser Teil ändert sich.&lt;/p&gt;&lt;p&gt;Basiert auf der Veröffentlichung „PartEdit: Fine-Grained Image Editing using Pre-Trained Diffusion Models“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="248"/>
+        <location filename="../ui/main_window.cpp" line="300"/>
         <source>No recent files</source>
         <translation>Keine zuletzt geöffneten Dateien</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="285"/>
+        <location filename="../ui/main_window.cpp" line="340"/>
         <source>Model folder set: %1</source>
         <translation>Modellordner festgelegt: %1</translation>
     </message>
@@ -1007,27 +950,22 @@
         <translation>PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="44"/>
-        <source>Warning: %1</source>
-        <translation>Warnung: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/main_window_runs.cpp" line="49"/>
+        <location filename="../ui/main_window_runs.cpp" line="53"/>
         <source>Loaded %1 (%2, %3)</source>
         <translation>%1 geladen (%2, %3)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="61"/>
+        <location filename="../ui/main_window_runs.cpp" line="65"/>
         <source>Cancelled; the previous result is unchanged.</source>
         <translation>Abgebrochen; das vorherige Ergebnis bleibt unverändert.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="64"/>
+        <location filename="../ui/main_window_runs.cpp" line="68"/>
         <source>Exported %1</source>
         <translation>%1 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="122"/>
+        <location filename="../ui/main_window_runs.cpp" line="126"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
@@ -1065,12 +1003,12 @@
         <translation>Ohne Export schließen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="210"/>
+        <location filename="../ui/main_window_documents.cpp" line="221"/>
         <source>The last session</source>
         <translation>Die letzte Sitzung</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="241"/>
+        <location filename="../ui/main_window_documents.cpp" line="252"/>
         <source>Restored %n image(s) of the last session.</source>
         <translation>
             <numerusform>%n Bild der letzten Sitzung wiederhergestellt.</numerusform>
@@ -1078,7 +1016,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="242"/>
+        <location filename="../ui/main_window_documents.cpp" line="253"/>
         <source>%n photo(s) are no longer where they were: their history shows, new edits need the file back.</source>
         <translation>
             <numerusform>%n Foto liegt nicht mehr am bisherigen Ort: Sein Verlauf bleibt sichtbar, für neue Bearbeitungen wird die Datei wieder benötigt.</numerusform>
@@ -1086,33 +1024,33 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="259"/>
-        <location filename="../ui/main_window_documents.cpp" line="313"/>
+        <location filename="../ui/main_window_documents.cpp" line="270"/>
+        <location filename="../ui/main_window_documents.cpp" line="324"/>
         <source>Quit PartEdit</source>
         <translation>PartEdit beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="265"/>
+        <location filename="../ui/main_window_documents.cpp" line="276"/>
         <source>PartEdit is still working on an image.</source>
         <translation>PartEdit bearbeitet noch ein Bild.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="266"/>
+        <location filename="../ui/main_window_documents.cpp" line="277"/>
         <source>Quitting stops the run first; what it has not finished is lost. Your history is kept and comes back the next time you start PartEdit.</source>
         <translation>Beim Beenden wird zuerst der Lauf angehalten; was er noch nicht abgeschlossen hat, geht verloren. Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="268"/>
+        <location filename="../ui/main_window_documents.cpp" line="279"/>
         <source>Stop and Quit</source>
         <translation>Anhalten und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="269"/>
+        <location filename="../ui/main_window_documents.cpp" line="280"/>
         <source>Keep Working</source>
         <translation>Weiterarbeiten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="271"/>
+        <location filename="../ui/main_window_documents.cpp" line="282"/>
         <source>%n result(s) have not been exported.</source>
         <translation>
             <numerusform>%n Ergebnis wurde noch nicht exportiert.</numerusform>
@@ -1120,27 +1058,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="272"/>
+        <location filename="../ui/main_window_documents.cpp" line="283"/>
         <source>They stay in the history, which comes back the next time you start PartEdit. Export the current image first?</source>
         <translation>Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da. Zuerst das aktuelle Bild exportieren?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="274"/>
+        <location filename="../ui/main_window_documents.cpp" line="285"/>
         <source>Export Image…</source>
         <translation>Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="275"/>
+        <location filename="../ui/main_window_documents.cpp" line="286"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="301"/>
+        <location filename="../ui/main_window_documents.cpp" line="312"/>
         <source>Stopping the run, then quitting…</source>
         <translation>Der Lauf wird angehalten, danach wird PartEdit beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="314"/>
+        <location filename="../ui/main_window_documents.cpp" line="325"/>
         <source>The history could not be kept for the next start: %1
 
 Quit anyway and lose it?</source>
@@ -1149,57 +1087,57 @@ Quit anyway and lose it?</source>
 Trotzdem beenden und den Verlauf verlieren?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="171"/>
+        <location filename="../ui/main_window_runs.cpp" line="175"/>
         <source>Nothing to edit</source>
         <translation>Nichts zu bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="171"/>
+        <location filename="../ui/main_window_runs.cpp" line="175"/>
         <source>Open a photo or create an image from a prompt first.</source>
         <translation>Zuerst ein Foto öffnen oder ein Bild aus einem Prompt erstellen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="175"/>
+        <location filename="../ui/main_window_runs.cpp" line="179"/>
         <source>The edit cannot run</source>
         <translation>Die Bearbeitung kann nicht ausgeführt werden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="254"/>
+        <location filename="../ui/main_window_runs.cpp" line="259"/>
         <source>%1 (t_e %2)</source>
         <translation>%1 (t_e %2)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="264"/>
+        <location filename="../ui/main_window_runs.cpp" line="269"/>
         <source>Generated: %1</source>
         <translation>Generiert: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="278"/>
+        <location filename="../ui/main_window_runs.cpp" line="283"/>
         <source>Edited in %1</source>
         <translation>Bearbeitet in %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="279"/>
+        <location filename="../ui/main_window_runs.cpp" line="284"/>
         <source>Generated in %1 (seed %2)</source>
         <translation>Generiert in %1 (Seed %2)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="280"/>
+        <location filename="../ui/main_window_runs.cpp" line="285"/>
         <source> · the photo&apos;s inversion was reused</source>
         <translation> · die Inversion des Fotos wurde wiederverwendet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="288"/>
+        <location filename="../ui/main_window_runs.cpp" line="293"/>
         <source>The photo could not be captioned: %1 — type its description instead.</source>
         <translation>Das Foto konnte nicht automatisch beschrieben werden: %1 — stattdessen eine Beschreibung eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="291"/>
+        <location filename="../ui/main_window_runs.cpp" line="297"/>
         <source>The request failed</source>
         <translation>Der Vorgang ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="292"/>
+        <location filename="../ui/main_window_runs.cpp" line="298"/>
         <source>%1
 
 Nothing was changed. Check the model folders in Preferences if this keeps happening.</source>
@@ -1208,37 +1146,42 @@ Nothing was changed. Check the model folders in Preferences if this keeps happen
 Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in den Einstellungen prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="78"/>
+        <location filename="../ui/main_window_runs.cpp" line="82"/>
         <source>t_e moves instantly for the latest edit; apply the edit to change this one.</source>
         <translation>t_e ändert sich sofort nur für die letzte Bearbeitung; für dieses Ergebnis die Bearbeitung erneut anwenden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="140"/>
+        <location filename="../ui/main_window_runs.cpp" line="135"/>
+        <source>Opened %1 (%2 × %3)</source>
+        <translation>%1 geöffnet (%2 × %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_runs.cpp" line="144"/>
         <source>The image is damaged</source>
         <translation>Das Bild ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="141"/>
+        <location filename="../ui/main_window_runs.cpp" line="145"/>
         <source>%1 opened, but not all of it could be read:</source>
         <translation>%1 wurde geöffnet, konnte aber nicht vollständig gelesen werden:</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="277"/>
+        <location filename="../ui/main_window_runs.cpp" line="282"/>
         <source>Re-rendered with t_e %1 in %2</source>
         <translation>Mit t_e %1 in %2 neu berechnet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="197"/>
+        <location filename="../ui/main_window.cpp" line="223"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="198"/>
+        <location filename="../ui/main_window.cpp" line="224"/>
         <source>&amp;Train Part Token…</source>
         <translation>Teil-Token &amp;trainieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="199"/>
+        <location filename="../ui/main_window.cpp" line="225"/>
         <source>Teach PartEdit a new part from a few images with painted masks</source>
         <translation>PartEdit ein neues Teil beibringen, aus wenigen Bildern mit gemalten Masken</translation>
     </message>
@@ -1259,24 +1202,49 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Bild (%1 × %2) in die Zwischenablage kopiert</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_clipboard.cpp" line="32"/>
+        <location filename="../ui/main_window_clipboard.cpp" line="30"/>
         <source>Nothing to paste</source>
         <translation>Nichts zum Einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_clipboard.cpp" line="32"/>
+        <location filename="../ui/main_window_clipboard.cpp" line="30"/>
         <source>The clipboard holds no image. Copy one in another program first.</source>
         <translation>Die Zwischenablage enthält kein Bild. Zuerst in einem anderen Programm eines kopieren.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_clipboard.cpp" line="42"/>
+        <location filename="../ui/main_window_clipboard.cpp" line="40"/>
         <source>Cannot paste the image</source>
         <translation>Bild kann nicht eingefügt werden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_clipboard.cpp" line="42"/>
+        <location filename="../ui/main_window_clipboard.cpp" line="40"/>
         <source>%1 could not be written: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_model.cpp" line="15"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_model.cpp" line="27"/>
+        <source>The model in %1 could not be loaded: %2</source>
+        <translation>Das Modell in %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_model.cpp" line="37"/>
+        <source>The model is gone</source>
+        <translation>Das Modell ist nicht mehr da</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_model.cpp" line="37"/>
+        <source>%1 no longer exists; it was removed from the list.</source>
+        <translation>%1 existiert nicht mehr und wurde aus der Liste entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_model.cpp" line="44"/>
+        <source>Model: %1 (it loads with the next run)</source>
+        <translation>Modell: %1 (wird beim nächsten Lauf geladen)</translation>
     </message>
 </context>
 <context>
@@ -1389,10 +1357,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Füllen</translation>
     </message>
     <message>
-        <source>Fill the enclosed area with the part (F); the right button fills with background</source>
-        <translation type="vanished">Die umschlossene Fläche mit dem Teil füllen (F); die rechte Maustaste füllt mit Hintergrund</translation>
-    </message>
-    <message>
         <location filename="../ui/training/mask_tool_bar.cpp" line="78"/>
         <source>Size</source>
         <translation>Größe</translation>
@@ -1499,6 +1463,44 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     </message>
 </context>
 <context>
+    <name>partedit::ui::ModelSwitcher</name>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="29"/>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="58"/>
+        <source>No model chosen</source>
+        <translation>Kein Modell gewählt</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="64"/>
+        <source>Other Model Folder…</source>
+        <translation>Anderer Modellordner…</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="102"/>
+        <source>%1 · loads with the first run</source>
+        <translation>%1 · wird beim ersten Lauf geladen</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="104"/>
+        <source>%1 · loading…</source>
+        <translation>%1 · wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="106"/>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/model_switcher.cpp" line="109"/>
+        <source>%1 · failed to load</source>
+        <translation>%1 · konnte nicht geladen werden</translation>
+    </message>
+</context>
+<context>
     <name>partedit::ui::NewImageDialog</name>
     <message>
         <location filename="../ui/dialogs/new_image_dialog.cpp" line="21"/>
@@ -1514,14 +1516,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <location filename="../ui/dialogs/new_image_dialog.cpp" line="29"/>
         <source>optional: what to avoid</source>
         <translation>optional: was vermieden werden soll</translation>
-    </message>
-    <message>
-        <source>random</source>
-        <translation type="vanished">zufällig</translation>
-    </message>
-    <message>
-        <source>Roll a new seed</source>
-        <translation type="vanished">Neuen Seed würfeln</translation>
     </message>
     <message>
         <location filename="../ui/dialogs/new_image_dialog.cpp" line="38"/>
@@ -1585,10 +1579,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <location filename="../ui/dialogs/preferences_dialog.cpp" line="63"/>
         <source>Choose a Folder</source>
         <translation>Ordner auswählen</translation>
-    </message>
-    <message>
-        <source>Choose a File</source>
-        <translation type="vanished">Datei auswählen</translation>
     </message>
     <message>
         <location filename="../ui/dialogs/preferences_dialog.cpp" line="84"/>
@@ -1787,10 +1777,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Alle gespeicherten Inversionen (%1) entfernen? Bei der nächsten Bearbeitung wird jedes Foto erneut invertiert.</translation>
     </message>
     <message>
-        <source>✓ a diffusers model folder</source>
-        <translation type="vanished">✓ ein Diffusers-Modellordner</translation>
-    </message>
-    <message>
         <location filename="../ui/dialogs/preferences_dialog.cpp" line="281"/>
         <source>✓ a BLIP-2 folder</source>
         <translation>✓ ein BLIP-2-Ordner</translation>
@@ -1924,8 +1910,8 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     </message>
     <message>
         <location filename="../ui/widgets/run_status.cpp" line="55"/>
-        <location filename="../ui/widgets/run_status.cpp" line="115"/>
-        <location filename="../ui/widgets/run_status.cpp" line="117"/>
+        <location filename="../ui/widgets/run_status.cpp" line="121"/>
+        <location filename="../ui/widgets/run_status.cpp" line="123"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
@@ -1952,6 +1938,24 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
             <numerusform>%n Ergebnis der gespeicherten Sitzung konnte nicht aus %1 gelesen werden und wurde weggelassen.</numerusform>
             <numerusform>%n Ergebnisse der gespeicherten Sitzung konnten nicht aus %1 gelesen werden und wurden weggelassen.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>partedit::ui::StatusLine</name>
+    <message>
+        <location filename="../ui/widgets/status_line.cpp" line="14"/>
+        <source>Warning: </source>
+        <translation>Warnung: </translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/status_line.cpp" line="15"/>
+        <source>Error: </source>
+        <translation>Fehler: </translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/status_line.cpp" line="81"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
     </message>
 </context>
 <context>
@@ -2062,10 +2066,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Teil-Token „%1“ löschen? Seine Datei %2 wird entfernt; Bearbeitungen, die es nennen, lassen sich dann nicht mehr ausführen.</translation>
     </message>
     <message>
-        <source>No part tokens installed: import one.</source>
-        <translation type="vanished">Keine Teil-Token installiert: eines importieren.</translation>
-    </message>
-    <message>
         <location filename="../ui/panels/token_panel.cpp" line="46"/>
         <source>Install a part token file: PartEdit&apos;s .safetensors or the authors&apos; .pt / .pth</source>
         <translation>Eine Teil-Token-Datei installieren: .safetensors von PartEdit oder .pt / .pth der Autoren</translation>
@@ -2099,14 +2099,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Das Bild und seine Maske aus dem Projekt entfernen (die Bilddatei bleibt)</translation>
     </message>
     <message>
-        <source>Import Mask…</source>
-        <translation type="vanished">Maske importieren…</translation>
-    </message>
-    <message>
-        <source>Use a mask image (white or opaque = part) or a part dataset&apos;s label image such as PASCAL-Part or PartImageNet</source>
-        <translation type="vanished">Ein Maskenbild (weiß oder deckend = Teil) oder das Labelbild eines Teile-Datensatzes wie PASCAL-Part oder PartImageNet verwenden</translation>
-    </message>
-    <message>
         <location filename="../ui/training/training_images_page.cpp" line="137"/>
         <location filename="../ui/training/training_images_page.cpp" line="249"/>
         <location filename="../ui/training/training_images_page.cpp" line="275"/>
@@ -2127,10 +2119,6 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <location filename="../ui/training/training_images_page.cpp" line="227"/>
         <source>Add Training Images</source>
         <translation>Trainingsbilder hinzufügen</translation>
-    </message>
-    <message>
-        <source>Import Mask or Label Image</source>
-        <translation type="vanished">Maske oder Labelbild importieren</translation>
     </message>
     <message>
         <location filename="../ui/training/training_images_page.cpp" line="367"/>
@@ -2544,10 +2532,6 @@ erscheint hier.</translation>
         <location filename="../ui/training/training_run_page.cpp" line="393"/>
         <source>%1: the token&apos;s map in colour, your mask outlined in white.</source>
         <translation>%1: die Karte des Tokens in Farbe, die gemalte Maske weiß umrandet.</translation>
-    </message>
-    <message>
-        <source>%1 (held out)</source>
-        <translation type="vanished">%1 (zurückgehalten)</translation>
     </message>
     <message>
         <location filename="../ui/training/training_run_page.cpp" line="406"/>

@@ -3,12 +3,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSlider>
 #include <QStatusBar>
 #include <QToolBar>
@@ -25,7 +27,9 @@
 #include "ui/panels/token_panel.h"
 #include "ui/settings/app_settings.h"
 #include "ui/training/training_wizard.h"
+#include "ui/widgets/model_switcher.h"
 #include "ui/widgets/run_status.h"
+#include "ui/widgets/status_line.h"
 #include "ui/worker/engine_client.h"
 
 // resources.qrc is compiled into the static partedit_ui library; nothing references its
@@ -46,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setCentralWidget(createDocumentArea());
   history_ = new HistoryModel(this);
   createDocks();
+  createModelBar();
   createActions();
   createMenus();
   createStatusBar();
@@ -79,9 +84,18 @@ void MainWindow::createDocks() {
   tokenDock->setWidget(tokenPanel_);
   addDockWidget(Qt::RightDockWidgetArea, tokenDock);
   tabifyDockWidget(historyDock, tokenDock);
+
+  // View › Log: the notes the status line showed, and the engine's commentary. Closed at first.
+  log_ = new LogPanel(this);
+  auto* logDock = new QDockWidget(tr("Log"), this);
+  logDock->setObjectName(QStringLiteral("logDock"));
+  logDock->setWidget(log_);
+  addDockWidget(Qt::RightDockWidgetArea, logDock);
+  tabifyDockWidget(tokenDock, logDock);  // beside the history: the canvas keeps its height
+  logDock->hide();
   historyDock->raise();
   resizeDocks({editDock}, {380}, Qt::Horizontal);
-  resizeDocks({editDock, historyDock}, {500, 260}, Qt::Vertical);
+  resizeDocks({editDock, historyDock}, {440, 320}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {
@@ -192,7 +206,19 @@ void MainWindow::createMenus() {
   view->addAction(maskOnly_);
   view->addSeparator();
   QMenu* panels = view->addMenu(tr("&Panels"));
-  for (QDockWidget* dock : findChildren<QDockWidget*>()) panels->addAction(dock->toggleViewAction());
+  for (QDockWidget* dock : findChildren<QDockWidget*>())
+    if (dock->widget() != log_) panels->addAction(dock->toggleViewAction());
+  for (QDockWidget* dock : findChildren<QDockWidget*>())
+    if (dock->widget() == log_) {
+      QAction* showLog = dock->toggleViewAction();
+      showLog->setText(tr("&Log"));
+      showLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+      showLog->setObjectName(QStringLiteral("showLogAction"));
+      connect(showLog, &QAction::triggered, dock, [dock](bool shown) {
+        if (shown) dock->raise();  // its tab comes to the front
+      });
+      view->addAction(showLog);
+    }
 
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));
   tools->addAction(tr("&Train Part Token…"), this, [this] { showTrainingWizard(); })
@@ -216,6 +242,8 @@ void MainWindow::createMenus() {
 
 void MainWindow::createStatusBar() {
   runStatus_ = new RunStatus(this);
+  status_ = new StatusLine(log_, this);
+  statusBar()->addWidget(status_, 1);
   zoomLabel_ = new QLabel(this);
   zoomLabel_->setObjectName(QStringLiteral("zoomLabel"));
   cursorLabel_ = new QLabel(this);
@@ -224,7 +252,6 @@ void MainWindow::createStatusBar() {
   statusBar()->addPermanentWidget(runStatus_);
   statusBar()->addPermanentWidget(cursorLabel_);
   statusBar()->addPermanentWidget(zoomLabel_);
-  statusBar()->showMessage(tr("Ready"));
   connect(runStatus_, &RunStatus::cancelRequested, this, &MainWindow::cancelRun);
   connect(canvas_, &ImageCanvas::zoomChanged, this,
           [this](double zoom) { zoomLabel_->setText(QStringLiteral("%1 %").arg(qRound(zoom * 100))); });
@@ -236,8 +263,33 @@ void MainWindow::createStatusBar() {
 
 void MainWindow::restoreLayout() {
   const AppSettings settings;
-  if (!restoreGeometry(settings.windowGeometry())) resize(1280, 820);
+  if (!restoreGeometry(settings.windowGeometry())) placeWindow();
   restoreState(settings.windowState());
+}
+
+void MainWindow::placeWindow() {
+  // 1280 × 820 where there is room; on a smaller screen (1280 × 800, a laptop) the whole
+  // available area, so that no panel or the status bar lies below the screen's edge.
+  const QScreen* screen = QGuiApplication::primaryScreen();
+  const QRect available = screen ? screen->availableGeometry() : QRect(0, 0, 1280, 820);
+  const QSize wanted(1280, 820);
+  // The frame the window manager adds (title bar, borders) is not known before the window
+  // shows: keep a margin for it.
+  constexpr int kFrameMargin = 48;
+  if (available.width() < wanted.width() + kFrameMargin / 2 || available.height() < wanted.height() + kFrameMargin) {
+    resize(available.size() - QSize(kFrameMargin / 2, kFrameMargin));
+    setWindowState(windowState() | Qt::WindowMaximized);
+  } else {
+    resize(wanted);
+  }
+}
+
+bool MainWindow::event(QEvent* event) {
+  // QMainWindow shows a menu item's status tip in the status bar (and clears it with an empty
+  // one): it would overwrite the status line and collide with the run indicator. The items
+  // have tooltips instead.
+  if (event->type() == QEvent::StatusTip) return true;
+  return QMainWindow::event(event);
 }
 
 void MainWindow::updateRecentMenu() {
@@ -263,6 +315,7 @@ void MainWindow::updateActions() {
                            editPanel_->currentCheck().ok);
   cancelAction_->setEnabled(running && !runStatus_->isCancelling());
   editPanel_->setBusy(running);
+  modelSwitcher_->setEnabled(!running);  // a switch waits for the run to end
 }
 
 bool MainWindow::isRunning() const { return engine_->busy(); }
@@ -271,6 +324,8 @@ void MainWindow::applyEngineConfig(const EngineConfig& config) {
   AppSettings().setEngineConfig(config);
   engine_->configure(config);
   checkConfiguredModel(config);
+  AppSettings().addRecentModel(config.modelFolder, config.modelConfigFolder);
+  updateModelSwitcher();
   engine_->listTokens();  // the edit box's part names come back with the list
   updateWizardModel();
 }
@@ -282,7 +337,7 @@ void MainWindow::startup() {
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
     applyEngineConfig(dialog->config());
-    statusBar()->showMessage(tr("Model folder set: %1").arg(dialog->config().modelFolder));
+    status_->note(tr("Model folder set: %1").arg(dialog->config().modelFolder));
   });
   dialog->open();
 }
@@ -315,7 +370,7 @@ void MainWindow::showNewImageDialog(const GenerateSettings* given) {
 }
 
 void MainWindow::reportError(const QString& title, const QString& message) {
-  statusBar()->showMessage(message);
+  status_->note(message, NoteKind::Error);
   Q_EMIT errorReported(message);
   auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
   box->setAttribute(Qt::WA_DeleteOnClose);

@@ -1,6 +1,7 @@
 #pragma once
 // The application's main window: the canvas in the centre; docks for the edit panel, the
-// history and the part tokens; menus File/Edit/View/Help; a status bar with the run
+// history, the part tokens and the log (View › Log); the model switcher above the canvas;
+// menus File/Edit/View/Help; a status bar with one message line (StatusLine), the run
 // indicator, the zoom and the pixel under the cursor. Every engine request goes through the
 // EngineClient (one worker thread); the window never blocks on it.
 #include <QImage>
@@ -24,9 +25,12 @@ class EngineClient;
 class HistoryModel;
 class HistoryPanel;
 class ImageCanvas;
+class LogPanel;
+class ModelSwitcher;
 class ProgressThrottle;
 class RunStatus;
 class SessionSaver;
+class StatusLine;
 class TokenPanel;
 class TrainingWizard;
 struct HistoryEntry;
@@ -74,6 +78,9 @@ class MainWindow : public QMainWindow {
   ImageCanvas* canvas() const { return canvas_; }
   HistoryModel* history() const { return history_; }
   RunStatus* runStatus() const { return runStatus_; }
+  StatusLine* statusLine() const { return status_; }
+  LogPanel* logPanel() const { return log_; }
+  ModelSwitcher* modelSwitcher() const { return modelSwitcher_; }
   bool isRunning() const;
 
  Q_SIGNALS:
@@ -86,6 +93,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  bool event(QEvent* event) override;  // menu hover tips stay out of the status line
 
  private:
   using Document = ImageDocument;
@@ -107,6 +115,12 @@ class MainWindow : public QMainWindow {
   void showPreferences();
   void showNewImageDialog(const GenerateSettings* initial = nullptr);
   void showImageInfo();                 // File › Image Info (main_window_image_info.cpp)
+  // The model switcher (main_window_model.cpp): another recent folder, or one chosen.
+  void createModelBar();
+  void switchModel(const QString& folder);
+  void chooseModelFolder();
+  void updateModelSwitcher();
+  void placeWindow();                   // the first start: fits the screen it opens on
   void checkConfiguredModel(const EngineConfig& config);  // its default size, off the GUI thread
   int newImageSide() const;             // the side New from Prompt offers
   void updateWizardModel();  // the wizard knows which model it trains for
@@ -121,6 +135,9 @@ class MainWindow : public QMainWindow {
   void updateDocumentTab();
   ImageDocument* documentById(quint64 id);
   void pushResultTo(quint64 documentId, HistoryEntry entry, const ResultImages& result);
+  // A generation that failed or was cancelled before its first result leaves no empty image
+  // behind (the window must not look as if one were loaded).
+  void dropEmptyDocument(quint64 documentId);
   void rememberRun(quint64 id);     // which image and which settings a request runs for
   void loadEntrySettings();         // undo or a selected entry puts its settings back
   void scheduleSessionSave();
@@ -134,6 +151,9 @@ class MainWindow : public QMainWindow {
   HistoryPanel* historyPanel_ = nullptr;
   TokenPanel* tokenPanel_ = nullptr;
   RunStatus* runStatus_ = nullptr;
+  StatusLine* status_ = nullptr;
+  LogPanel* log_ = nullptr;
+  ModelSwitcher* modelSwitcher_ = nullptr;
   ProgressThrottle* progress_ = nullptr;  // the engine's reports, shown at a bounded rate
   QLabel* zoomLabel_ = nullptr;
   QLabel* cursorLabel_ = nullptr;

@@ -8,11 +8,11 @@
 #include <QMimeData>
 #include <QSaveFile>
 #include <QStandardPaths>
-#include <QStatusBar>
 
 #include "ui/history/history_entry.h"
 #include "ui/history/history_model.h"
 #include "ui/main_window.h"
+#include "ui/widgets/status_line.h"
 
 namespace partedit::ui {
 
@@ -20,9 +20,7 @@ void MainWindow::copyImage() {
   const HistoryEntry* entry = history_->currentEntry();
   if (!entry || entry->result.isNull()) return;
   QApplication::clipboard()->setImage(entry->result);
-  statusBar()->showMessage(tr("Copied the image (%1 × %2) to the clipboard")
-                               .arg(entry->result.width())
-                               .arg(entry->result.height()));
+  status_->note(tr("Copied the image (%1 × %2) to the clipboard").arg(entry->result.width()).arg(entry->result.height()));
 }
 
 bool MainWindow::pasteImage() {

@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QStatusBar>
 #include <QTabBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -17,6 +16,7 @@
 #include "ui/panels/edit_panel.h"
 #include "ui/settings/app_settings.h"
 #include "ui/worker/engine_client.h"
+#include "ui/widgets/status_line.h"
 
 namespace partedit::ui {
 
@@ -41,7 +41,7 @@ QWidget* MainWindow::createDocumentArea() {
 
   sessionSaver_ = new SessionSaver(SessionStore(), this);
   connect(sessionSaver_, &SessionSaver::saved, this, [this](const QString& problem) {
-    if (!problem.isEmpty()) statusBar()->showMessage(tr("The session could not be kept: %1").arg(problem), 10000);
+    if (!problem.isEmpty()) status_->note(tr("The session could not be kept: %1").arg(problem), NoteKind::Warning);
   });
   sessionTimer_ = new QTimer(this);
   sessionTimer_->setSingleShot(true);
@@ -122,8 +122,8 @@ bool MainWindow::closeDocument(int index, bool confirmed) {
   stashActiveDocument();
   const ImageDocument& document = documents_[index];
   if (runActive_ && runDocumentId_ == document.id) {
-    statusBar()->showMessage(tr("%1 is being worked on: cancel the run before closing it.").arg(document.displayName()),
-                             8000);
+    status_->note(tr("%1 is being worked on: cancel the run before closing it.").arg(document.displayName()),
+                  NoteKind::Warning);
     return false;
   }
   if (!confirmed && document.unexported > 0) {
@@ -156,6 +156,7 @@ bool MainWindow::closeDocument(int index, bool confirmed) {
     if (documents_.isEmpty()) {
       document_ = ImageDocument{};
       history_->clear();
+      editPanel_->setPhotoSource(QString());  // no generated prompt is left to edit
       setWindowTitle(tr("PartEdit"));
     } else {
       activateDocument(std::min(index, int(documents_.size()) - 1));
@@ -164,6 +165,16 @@ bool MainWindow::closeDocument(int index, bool confirmed) {
   updateActions();
   scheduleSessionSave();
   return true;
+}
+
+void MainWindow::dropEmptyDocument(quint64 documentId) {
+  for (int i = 0; i < documents_.size(); ++i) {
+    if (documents_[i].id != documentId) continue;
+    const bool active = i == activeDocument_;
+    const int entries = active ? history_->count() : documents_[i].entries.size();
+    if (entries == 0) closeDocument(i, true);
+    return;
+  }
 }
 
 void MainWindow::pushResultTo(quint64 documentId, HistoryEntry entry, const ResultImages& result) {
@@ -241,7 +252,7 @@ void MainWindow::restoreSession() {
   QString note = tr("Restored %n image(s) of the last session.", nullptr, loaded.session.documents.size());
   if (missing > 0) note += QLatin1Char(' ') + tr("%n photo(s) are no longer where they were: their history shows, "
                                                  "new edits need the file back.", nullptr, missing);
-  if (loaded.problem.isEmpty()) statusBar()->showMessage(note, 10000);
+  if (loaded.problem.isEmpty()) status_->note(note);
 }
 
 int MainWindow::unexportedResults() const {
@@ -298,7 +309,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     // worker is idle (busyChanged).
     quitAfterRun_ = true;
     engine_->cancel();
-    statusBar()->showMessage(tr("Stopping the run, then quitting…"));
+    status_->note(tr("Stopping the run, then quitting…"), NoteKind::Info, 0);
     event->ignore();
     return;
   }

@@ -5,7 +5,6 @@
 #include <QImageReader>
 #include <QMessageBox>
 #include <QLineEdit>
-#include <QStatusBar>
 
 #include "ui/canvas/image_canvas.h"
 #include "ui/history/history_model.h"
@@ -16,7 +15,9 @@
 #include "ui/training/training_wizard.h"
 #include "ui/widgets/progress_throttle.h"
 #include "ui/widgets/finish_notifier.h"
+#include "ui/widgets/model_switcher.h"
 #include "ui/widgets/run_status.h"
+#include "ui/widgets/status_line.h"
 #include "ui/worker/engine_client.h"
 #include "ui/worker/image_parameters.h"
 
@@ -33,20 +34,23 @@ void MainWindow::connectEngine() {
   connect(engine_, &EngineClient::busyChanged, this, [this] { updateActions(); });
   connect(worker, &EngineWorker::started, this, &MainWindow::startRun);
   connect(worker, &EngineWorker::progress, this, [this](quint64 id, const ProgressInfo& info) {
+    if (info.stageId == 0) modelSwitcher_->setLoading();  // EngineStage::LoadingModel
     if (id == runningId_ && !runStatus_->isCancelling()) progress_->offer(info);
   });
   connect(progress_, &ProgressThrottle::show, this, &MainWindow::showProgress);
   connect(worker, &EngineWorker::message, this, [this](quint64, int kind, const QString& text) {
-    // While a run shows its stage and step in the status bar, the engine's plain status lines
-    // (the edit prompt, what it loads) would only be cut off beside it; notes and warnings show.
-    if (kind == EngineWorker::Status && isRunning()) return;
-    const QString line = kind == EngineWorker::Status ? text.section(QLatin1Char('\n'), 0, 0) : text;
-    statusBar()->showMessage(kind == EngineWorker::Warning ? tr("Warning: %1").arg(line) : line, 8000);
+    // The engine's commentary (what it loads, the prompt it runs, where it cached an
+    // inversion) is for the log; its advice and warnings are for the artist too.
+    if (kind == EngineWorker::Status)
+      status_->logOnly(text);
+    else
+      status_->note(text, kind == EngineWorker::Warning ? NoteKind::Warning : NoteKind::Info);
   });
   connect(worker, &EngineWorker::modelLoaded, this, [this](const ModelInfo& info) {
     model_ = info;
     updateWizardModel();
-    statusBar()->showMessage(tr("Loaded %1 (%2, %3)").arg(info.name, info.family, info.compute), 5000);
+    runStatus_->modelReady();
+    status_->logOnly(tr("Loaded %1 (%2, %3)").arg(info.name, info.family, info.compute));
   });
   connect(worker, &EngineWorker::tokensListed, tokenPanel_, &TokenPanel::setTokens);
   connect(worker, &EngineWorker::partNamesListed, editPanel_, &EditPanel::setPartVocabulary);
@@ -58,10 +62,10 @@ void MainWindow::connectEngine() {
   connect(worker, &EngineWorker::failed, this, &MainWindow::onFailed);
   connect(worker, &EngineWorker::cancelled, this, [this](quint64 id) {
     if (id != runningId_) return;
-    statusBar()->showMessage(tr("Cancelled; the previous result is unchanged."), 8000);
+    status_->note(tr("Cancelled; the previous result is unchanged."));
   });
   connect(worker, &EngineWorker::exported, this, [this](quint64, const QString& path) {
-    statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    status_->note(tr("Exported %1").arg(path));
     Q_EMIT exportFinished(path);
   });
   connect(worker, &EngineWorker::finished, this, [this](quint64 id) {
@@ -75,7 +79,7 @@ void MainWindow::connectEngine() {
     // Instant t_e: the last edit re-rendered from the first step that changes.
     if (!lastResultRerenderable_ || isRunning()) return;
     if (history_->currentRow() != history_->count() - 1) {  // the kept state is the latest edit's
-      statusBar()->showMessage(tr("t_e moves instantly for the latest edit; apply the edit to change this one."), 8000);
+      status_->note(tr("t_e moves instantly for the latest edit; apply the edit to change this one."));
       return;
     }
     rememberRun(engine_->rerender(editEnd));
@@ -128,7 +132,7 @@ bool MainWindow::openImage(const QString& path) {
   AppSettings().addRecentFile(document_.path);
   updateDocumentTab();
   scheduleSessionSave();
-  statusBar()->showMessage(tr("%1 — %2 × %3").arg(path).arg(image.width()).arg(image.height()));
+  status_->note(tr("Opened %1 (%2 × %3)").arg(path).arg(image.width()).arg(image.height()));
   // Damage the decoder worked around (a truncated JPEG) is said as the CLI says it.
   auto* warnings = new QFutureWatcher<QStringList>(this);
   connect(warnings, &QFutureWatcher<QStringList>::finished, this, [this, warnings, opened = document_.path] {
@@ -136,7 +140,7 @@ bool MainWindow::openImage(const QString& path) {
     warnings->deleteLater();
     if (found.isEmpty()) return;
     Q_EMIT warningReported(found.join(QLatin1Char('\n')));
-    statusBar()->showMessage(found.first());
+    for (const QString& warning : found) status_->note(warning, NoteKind::Warning);
     auto* box = new QMessageBox(QMessageBox::Warning, tr("The image is damaged"),
                                 tr("%1 opened, but not all of it could be read:").arg(QFileInfo(opened).fileName()),
                                 QMessageBox::Ok, this);
@@ -233,6 +237,7 @@ void MainWindow::endRun() {
   // (A result is on it already: showing a large photo's twice would stall the GUI thread.)
   const HistoryEntry* current = history_->currentEntry();
   if (!current || canvas_->image().cacheKey() != current->result.cacheKey()) showEntry(current);
+  dropEmptyDocument(runDocumentId_);  // a generation that brought no image
   updateActions();
   Q_EMIT runFinished();
 }
@@ -278,14 +283,15 @@ void MainWindow::onResult(const ResultImages& result) {
                  : result.isEdit ? tr("Edited in %1").arg(formatSeconds(result.seconds))
                                : tr("Generated in %1 (seed %2)").arg(formatSeconds(result.seconds)).arg(result.seed);
   if (result.inversionReused) done += tr(" · the photo's inversion was reused");
-  statusBar()->showMessage(done, 10000);
+  status_->note(done);
   Q_EMIT resultShown();
 }
 
 void MainWindow::onFailed(quint64 id, const QString& message) {
   if (wizard_ && wizard_->ownsRequest(id)) return;  // the wizard shows its own
   if (id == captionId_) {
-    statusBar()->showMessage(tr("The photo could not be captioned: %1 — type its description instead.").arg(message));
+    status_->note(tr("The photo could not be captioned: %1 — type its description instead.").arg(message),
+                  NoteKind::Warning, 0);
     return;
   }
   reportError(tr("The request failed"),

@@ -1,10 +1,10 @@
 // MainWindow: the Train Part Token wizard.
-#include <QStatusBar>
 
 #include "ui/main_window.h"
 #include "ui/settings/app_settings.h"
 #include "ui/training/training_project.h"
 #include "ui/training/training_wizard.h"
+#include "ui/widgets/status_line.h"
 
 namespace partedit::ui {
 
@@ -20,7 +20,7 @@ TrainingWizard* MainWindow::showTrainingWizard(const QString& projectFolder) {
       wizard_->openProject(TrainingProject::defaultLocation(QStringLiteral("part-new")));
     }
     connect(wizard_, &TrainingWizard::tokenSaved, this, [this](const QString& partName, const QString&) {
-      statusBar()->showMessage(tr("The part token %1 is in the library: type <%1> in the edit box.").arg(partName), 10000);
+      status_->note(tr("The part token %1 is in the library: type <%1> in the edit box.").arg(partName));
     });
     updateWizardModel();
   } else if (!projectFolder.isEmpty() && projectFolder != wizard_->project().folder()) {

@@ -5,11 +5,18 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QString>
+#include <QTranslator>
 #include <QWidget>
 #include <QtTest>
+
+// The ui library's resources (translations, icons) without a MainWindow, which registers
+// them too. At global scope: Q_INIT_RESOURCE declares an unqualified function.
+inline void partedit_test_init_ui_resources() { Q_INIT_RESOURCE(resources); }
 
 namespace partedit::test {
 
@@ -45,5 +52,29 @@ inline void use_private_app_data(const std::filesystem::path& home) {
   QStandardPaths::setTestModeEnabled(true);
   QSettings().clear();
 }
+
+// While it lives: our German texts and Qt's own (the wizard's "Weiter >", the dialogs'
+// buttons), installed as the app installs them for a German system. Construct it before the
+// windows it should translate.
+class GermanTranslation {
+ public:
+  GermanTranslation() {
+    partedit_test_init_ui_resources();
+    if (!app_.load(QStringLiteral(":/i18n/partedit_de.qm"))) qFatal("no compiled-in German translation");
+    QCoreApplication::installTranslator(&app_);
+    if (qt_.load(QLocale(QLocale::German), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+      QCoreApplication::installTranslator(&qt_);
+  }
+  ~GermanTranslation() {
+    QCoreApplication::removeTranslator(&qt_);
+    QCoreApplication::removeTranslator(&app_);
+  }
+  GermanTranslation(const GermanTranslation&) = delete;
+  GermanTranslation& operator=(const GermanTranslation&) = delete;
+
+ private:
+  QTranslator app_, qt_;
+};
 
 }  // namespace partedit::test

@@ -18,6 +18,7 @@
 #include "ui/panels/edit_panel.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
+#include "ui/widgets/status_line.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_cancel_feedback {
@@ -93,8 +94,8 @@ class TestCancelFeedback : public QObject {
     // The engine stops within a fraction of a step (tests/engine/test_cancel_within_step
     // measures it on the engine's side); here the window's whole round trip, generously.
     PE_VERIFY_LE(sinceCancel.elapsed() / 1000.0, 3.0);
-    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")),
-             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusLine()->current().contains(QStringLiteral("Cancelled")),
+             qPrintable(window.statusLine()->current()));
     QCOMPARE(panelCancel->text(), QStringLiteral("Cancel"));
     QVERIFY(!window.runStatus()->isVisible());
 

@@ -40,6 +40,7 @@
 #include "ui/gui_test_helpers.h"
 #include "ui/widgets/run_status.h"
 #include "ui/worker/engine_client.h"
+#include "ui/widgets/status_line.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_main_window {
@@ -190,8 +191,8 @@ class TestMainWindow : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));  // opening a photo may still be captioning or listing tokens
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
-    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("inversion was reused")),
-             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusLine()->current().contains(QStringLiteral("inversion was reused")),
+             qPrintable(window.statusLine()->current()));
 
     // 2. Undo returns to the first edit, redo to the second.
     QCOMPARE(window.history()->currentRow(), 2);
@@ -221,8 +222,8 @@ class TestMainWindow : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 3);
     QVERIFY(window.history()->currentEntry()->parameters.contains(QStringLiteral("t_e: 2")));
-    QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Re-rendered with t_e 2")),
-             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusLine()->current().startsWith(QStringLiteral("Re-rendered with t_e 2")),
+             qPrintable(window.statusLine()->current()));
     window.findChild<QDockWidget*>(QStringLiteral("historyDock"))->raise();
     screenshot(&window, QStringLiteral("history.png"));
 
@@ -308,7 +309,7 @@ class TestMainWindow : public QObject {
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);
     QCOMPARE(window.canvas()->image(), before);
-    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")));
+    QVERIFY(window.statusLine()->current().contains(QStringLiteral("Cancelled")));
   }
 
   void germanTranslationIsCompiledIn() {
@@ -318,7 +319,7 @@ class TestMainWindow : public QObject {
     QVERIFY(QCoreApplication::installTranslator(&translator));
     {
       MainWindow window;
-      QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Bereit"));
+      QCOMPARE(window.statusLine()->current(), QStringLiteral("Bereit"));
     }
     QCoreApplication::removeTranslator(&translator);
   }

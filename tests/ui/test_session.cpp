@@ -36,6 +36,7 @@
 #include "ui/panels/edit_panel.h"
 #include "ui/settings/app_settings.h"
 #include "ui/worker/engine_client.h"
+#include "ui/widgets/status_line.h"
 
 // The file's own names, apart from the other files of its unity batch.
 namespace test_session {
@@ -199,7 +200,7 @@ class TestSession : public QObject {
     QCOMPARE(window.editPanel()->editBox()->text(), QStringLiteral("with a golden <head>"));
     QCOMPARE(steps_box(window)->value(), 40);
     QCOMPARE(window.editPanel()->sourcePrompt(), QStringLiteral("a photo of a cat"));
-    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Restored 2 image")));
+    QVERIFY(window.statusLine()->current().contains(QStringLiteral("Restored 2 image")));
     window.findChild<QDockWidget*>(QStringLiteral("historyDock"))->raise();
     screenshot(&window, QStringLiteral("session-restored.png"));
     // The restored photo edits again (its inversion is made anew or reused).
@@ -262,7 +263,7 @@ class TestSession : public QObject {
     QTest::keyClick(panel->editBox(), Qt::Key_Escape);
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(results.count(), 1);  // not cancelled
-    QVERIFY(!window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")));
+    QVERIFY(!window.statusLine()->current().contains(QStringLiteral("Cancelled")));
 
     // Esc with the focus outside text fields still cancels.
     panel->editBox()->setText(QStringLiteral("with a robotic <head>"));
@@ -273,8 +274,8 @@ class TestSession : public QObject {
     QTest::keyClick(window.canvas(), Qt::Key_Escape);
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(results.count(), 1);
-    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")),
-             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusLine()->current().contains(QStringLiteral("Cancelled")),
+             qPrintable(window.statusLine()->current()));
   }
 
   void aResultFinishedBehindAnotherImageJoinsItsOwnHistory() {

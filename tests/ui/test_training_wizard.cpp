@@ -22,6 +22,8 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QFileInfo>
+#include <QLibraryInfo>
 #include <QTranslator>
 
 #include "ui/main_window.h"
@@ -394,11 +396,9 @@ class TestTrainingWizard : public QObject {
 
   // The German texts are longer: every page still fits the wizard's default size.
   void germanTextsFit() {
-    QTranslator translator;
     MainWindow window;  // registers the resources that hold the translations
-    QVERIFY(translator.load(QStringLiteral(":/i18n/partedit_de.qm")));
-    QCoreApplication::installTranslator(&translator);
     {
+      const partedit::test::GermanTranslation german;
       MainWindow germanWindow;
       germanWindow.applyEngineConfig(tinyConfig());
       TrainingWizard* wizard = germanWindow.showTrainingWizard(dir_.filePath(QStringLiteral("project")));
@@ -410,8 +410,11 @@ class TestTrainingWizard : public QObject {
       wizard->next();
       wizard->next();
       screenshot(wizard, QStringLiteral("training-wizard-de.png"));
+      // Qt's own buttons are German too, where the system has Qt's translations.
+      if (QFileInfo::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + QStringLiteral("/qtbase_de.qm")))
+        QVERIFY2(!wizard->buttonText(QWizard::NextButton).contains(QStringLiteral("Next")),
+                 qPrintable(wizard->buttonText(QWizard::NextButton)));
     }
-    QCoreApplication::removeTranslator(&translator);
   }
 };
 

@@ -8,6 +8,7 @@
 namespace partedit::ui {
 
 constexpr int kHistoryThumbnailSide = 96;
+constexpr int kHistoryListIconSide = 56;  // as the history list shows them
 
 // One result in the edit history, with everything needed to show, compare and export it.
 struct HistoryEntry {

@@ -6,6 +6,7 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -13,18 +14,39 @@
 
 namespace partedit::ui {
 
+namespace {
+
+// The thumbnails (QImage) drawn at the list's icon size: the delegate would draw an image at
+// its own size (96 px), a row too tall to show more than one or two in a short dock.
+class ThumbnailDelegate : public QStyledItemDelegate {
+ public:
+  using QStyledItemDelegate::QStyledItemDelegate;
+
+ protected:
+  void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+    QStyledItemDelegate::initStyleOption(option, index);
+    const QSize bound(kHistoryListIconSide, kHistoryListIconSide);
+    if (option->decorationSize.width() > bound.width() || option->decorationSize.height() > bound.height())
+      option->decorationSize = option->decorationSize.scaled(bound, Qt::KeepAspectRatio);
+  }
+};
+
+}  // namespace
+
 HistoryPanel::HistoryPanel(HistoryModel* model, QWidget* parent)
     : QWidget(parent), model_(model), list_(new QListView(this)), parameters_(new QPlainTextEdit(this)) {
   setObjectName(QStringLiteral("historyPanel"));
   list_->setObjectName(QStringLiteral("historyList"));
   list_->setModel(model_);
   list_->setViewMode(QListView::ListMode);
-  list_->setIconSize(QSize(kHistoryThumbnailSide, kHistoryThumbnailSide));
+  // Smaller than the thumbnails are made: several rows fit in a short dock (1280 × 800).
+  list_->setIconSize(QSize(kHistoryListIconSide, kHistoryListIconSide));
   list_->setUniformItemSizes(true);
   list_->setWordWrap(true);
   list_->setSelectionMode(QAbstractItemView::SingleSelection);
   list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   list_->setSpacing(2);
+  list_->setItemDelegate(new ThumbnailDelegate(list_));
 
   parameters_->setObjectName(QStringLiteral("historyParameters"));
   parameters_->setReadOnly(true);

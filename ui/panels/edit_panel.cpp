@@ -4,7 +4,7 @@
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -105,23 +105,44 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   cancel_->setObjectName(QStringLiteral("cancel"));
   cancel_->setEnabled(false);
 
-  auto* form = new QFormLayout;
-  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-  form->setRowWrapPolicy(QFormLayout::DontWrapRows);
-  form->addRow(tr("&Source prompt:"), sourcePrompt_);
-  form->addRow(QString(), sourceHint_);
-  form->addRow(tr("&Edit:"), editBox_);
-  form->addRow(QString(), reason_);
-  form->addRow(QString(), fullPrompt_);
-  form->addRow(tr("Blend &until (t_e):"), editEnd_);
-  form->addRow(QString(), editEndText_);
-  form->addRow(tr("Thres&hold ω:"), omega_);
-  form->addRow(tr("Ste&ps:"), steps_);
-  form->addRow(tr("&Guidance:"), guidance_);
-  form->addRow(tr("See&d:"), seed_);
+  // A grid, not a QFormLayout: QFormLayout gives a wrapped hint the height of more lines than
+  // it has (centred, with a gap above and below), which spread the panel out.
+  auto* form = new QGridLayout;
+  form->setColumnStretch(1, 1);
+  auto addRow = [this, form](const QString& label, QWidget* field) {
+    const int row = form->rowCount();
+    if (!label.isEmpty()) {
+      auto* name = new QLabel(label, this);
+      name->setBuddy(field);
+      form->addWidget(name, row, 0);
+    }
+    form->addWidget(field, row, 1);
+  };
+  addRow(tr("&Source prompt:"), sourcePrompt_);
+  addRow(QString(), sourceHint_);
+  addRow(tr("&Edit:"), editBox_);
+  // The check's message (why the edit cannot run, or the prompt it runs) has two lines of
+  // room whether or not it shows: typing never moves the rows below (a click meant for Steps
+  // would land in Guidance).
+  auto* messages = new QWidget(this);
+  auto* messagesLayout = new QVBoxLayout(messages);
+  messagesLayout->setContentsMargins(0, 0, 0, 0);
+  messagesLayout->setSpacing(0);
+  messagesLayout->addWidget(reason_);
+  messagesLayout->addWidget(fullPrompt_);
+  messagesLayout->addStretch(1);
+  messages->setMinimumHeight(2 * reason_->fontMetrics().lineSpacing() + 2);
+  addRow(QString(), messages);
+  addRow(tr("Blend &until (t_e):"), editEnd_);
+  addRow(QString(), editEndText_);
+  addRow(tr("Thres&hold ω:"), omega_);
+  addRow(tr("Ste&ps:"), steps_);
+  addRow(tr("&Guidance:"), guidance_);
+  addRow(tr("See&d:"), seed_);
   featherLabel_ = new QLabel(tr("&Feather:"), this);
   featherLabel_->setBuddy(feather_);
-  form->addRow(featherLabel_, feather_);
+  form->addWidget(featherLabel_, form->rowCount(), 0);
+  form->addWidget(feather_, form->rowCount() - 1, 1);
   // The settings scroll on a short screen; Apply and Cancel stay in view below them.
   auto* settings = new QWidget(this);
   auto* settingsLayout = new QVBoxLayout(settings);

@@ -30,21 +30,62 @@ void AppSettings::setEngineConfig(const EngineConfig& c) {
   settings_.setValue(QStringLiteral("engine/useCache"), c.useCache);
 }
 
+namespace {
+
+// Most recent first, no duplicates, at most `limit`.
+QStringList with_first(QStringList list, const QString& first, int limit) {
+  list.removeAll(first);
+  list.prepend(first);
+  while (list.size() > limit) list.removeLast();
+  return list;
+}
+
+}  // namespace
+
 QStringList AppSettings::recentFiles() const { return settings_.value(QStringLiteral("recentFiles")).toStringList(); }
 
 void AppSettings::addRecentFile(const QString& path) {
-  const QString clean = QDir::cleanPath(QDir(path).absolutePath());
-  QStringList files = recentFiles();
-  files.removeAll(clean);
-  files.prepend(clean);
-  while (files.size() > kMaxRecent) files.removeLast();
-  settings_.setValue(QStringLiteral("recentFiles"), files);
+  settings_.setValue(QStringLiteral("recentFiles"),
+                     with_first(recentFiles(), QDir::cleanPath(QDir(path).absolutePath()), kMaxRecent));
 }
 
 void AppSettings::removeRecentFile(const QString& path) {
   QStringList files = recentFiles();
   files.removeAll(path);
   settings_.setValue(QStringLiteral("recentFiles"), files);
+}
+
+QStringList AppSettings::recentModels() const {
+  QStringList models = settings_.value(QStringLiteral("recentModels")).toStringList();
+  // The configured model is always among them (also when it was set before the list existed).
+  const QString configured = engineConfig().modelFolder;
+  if (!configured.isEmpty() && !models.contains(configured)) models.prepend(configured);
+  return models;
+}
+
+void AppSettings::addRecentModel(const QString& folder, const QString& configFolder) {
+  if (folder.isEmpty()) return;
+  rememberModelConfigFolder(folder, configFolder);
+  settings_.setValue(QStringLiteral("recentModels"), with_first(recentModels(), folder, kMaxRecentModels));
+}
+
+QString AppSettings::modelConfigFolderFor(const QString& folder) const {
+  return settings_.value(QStringLiteral("recentModelConfigs")).toMap().value(folder).toString();
+}
+
+void AppSettings::rememberModelConfigFolder(const QString& folder, const QString& configFolder) {
+  QVariantMap configs = settings_.value(QStringLiteral("recentModelConfigs")).toMap();
+  if (configFolder.isEmpty())
+    configs.remove(folder);
+  else
+    configs.insert(folder, configFolder);
+  settings_.setValue(QStringLiteral("recentModelConfigs"), configs);
+}
+
+void AppSettings::removeRecentModel(const QString& folder) {
+  QStringList models = settings_.value(QStringLiteral("recentModels")).toStringList();
+  models.removeAll(folder);
+  settings_.setValue(QStringLiteral("recentModels"), models);
 }
 
 QByteArray AppSettings::windowGeometry() const { return settings_.value(QStringLiteral("window/geometry")).toByteArray(); }

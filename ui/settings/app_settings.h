@@ -1,6 +1,6 @@
 #pragma once
 // What the app remembers between sessions (QSettings): the engine's folders and device,
-// recent files, window geometry and panel layout, the mask overlay's look.
+// recent files and models, window geometry and panel layout, the mask overlay's look.
 #include <QByteArray>
 #include <QSettings>
 #include <QStringList>
@@ -21,6 +21,13 @@ class AppSettings {
   void addRecentFile(const QString& path);  // most recent first, at most kMaxRecent, no duplicates
   void removeRecentFile(const QString& path);
   static constexpr int kMaxRecent = 10;
+  // The model folders used, most recent first (the main window's model switcher).
+  QStringList recentModels() const;
+  // A single-file checkpoint's config folder goes with it (switching back restores both).
+  void addRecentModel(const QString& folder, const QString& configFolder = QString());
+  QString modelConfigFolderFor(const QString& folder) const;
+  void removeRecentModel(const QString& folder);
+  static constexpr int kMaxRecentModels = 8;
 
   QByteArray windowGeometry() const;
   void setWindowGeometry(const QByteArray& geometry);
@@ -41,6 +48,7 @@ class AppSettings {
   void setTrainingProject(const QString& folder);
 
  private:
+  void rememberModelConfigFolder(const QString& folder, const QString& configFolder);
   mutable QSettings settings_;
 };
 

@@ -109,6 +109,12 @@ void RunStatus::update(const ProgressInfo& info) {
   label_->setText(text);
 }
 
+void RunStatus::modelReady() {
+  if (cancelling_ || !isVisible() || waitingFor_ != stageName(0) || !waitingTicks_.isActive()) return;
+  waitingTicks_.stop();
+  showWaiting(what_);
+}
+
 void RunStatus::setCancelling() {
   cancelling_ = true;
   waitingTicks_.stop();

@@ -21,6 +21,9 @@ class RunStatus : public QWidget {
   explicit RunStatus(QWidget* parent = nullptr);
   void start(const QString& what);  // shows the indicator, busy until the first step
   void update(const ProgressInfo& info);  // ignored while cancelling
+  // The model finished loading: the line says what the run does next instead of "Loading the
+  // model…" until its first step reports.
+  void modelReady();
   // Cancel was pressed: "Cancelling…" at once, the button disabled, until stop() or start().
   void setCancelling();
   bool isCancelling() const { return cancelling_; }

@@ -171,7 +171,14 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   {
     // Cancel lands between tensors of a load (the engine loads aside, keeping the old model).
     const CancelScope loading(s.cancel);
-    s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+    try {
+      s.engine->load_model(folder, compute, listener_for(this, id), load_options);
+    } catch (const CancelledError&) {
+      throw;
+    } catch (...) {
+      Q_EMIT modelLoadFailed(s.config.modelFolder, qt(describe_exception(std::current_exception()).text()));
+      throw;
+    }
   }
   const LoadedModelInfo model = *s.engine->loaded_model();
   ModelInfo info;

@@ -67,6 +67,7 @@ class EngineWorker : public QObject {
   void progress(quint64 id, const partedit::ui::ProgressInfo& info);
   void message(quint64 id, int kind, const QString& text);
   void modelLoaded(const partedit::ui::ModelInfo& info);
+  void modelLoadFailed(const QString& folder, const QString& message);  // then the request fails
   void tokensListed(const QVector<partedit::ui::TokenInfo>& tokens);
   // With every tokensListed: the names an edit can give its part (for EditTextChecker).
   void partNamesListed(const partedit::ui::PartVocabulary& parts);
