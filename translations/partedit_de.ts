@@ -147,7 +147,7 @@
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="101"/>
         <source>&amp;Apply edit</source>
-        <translation>Bearbeitung an&amp;wenden</translation>
+        <translation>Bearbeitung a&amp;nwenden</translation>
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="104"/>
@@ -161,9 +161,9 @@
         <translation>&amp;Quell-Prompt:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="123"/>
-        <source>&amp;Edit:</source>
-        <translation>Bearbeit&amp;ung:</translation>
+        <location filename="../ui/panels/edit_panel.cpp" line="138"/>
+        <source>Thresh&amp;old ω:</source>
+        <translation>Schwe&amp;llwert ω:</translation>
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="140"/>
@@ -177,7 +177,7 @@
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="142"/>
-        <source>&amp;Feather:</source>
+        <source>Feathe&amp;r:</source>
         <translation>Weiche &amp;Kante:</translation>
     </message>
     <message>
@@ -216,14 +216,14 @@
         <translation>Wie streng der Teil ausgeschnitten wird: Wo die Aufmerksamkeit des Teils das ω-Fache ihres automatischen Schwellwerts erreicht, zählt sie ganz zum Teil. Höhere Werte ergeben eine engere Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="136"/>
-        <source>Blend &amp;until (t_e):</source>
-        <translation>Überblenden &amp;bis (t_e):</translation>
+        <location filename="../ui/panels/edit_panel.cpp" line="123"/>
+        <source>Ed&amp;it:</source>
+        <translation>Bearbeit&amp;ung:</translation>
     </message>
     <message>
-        <location filename="../ui/panels/edit_panel.cpp" line="138"/>
-        <source>Thres&amp;hold ω:</source>
-        <translation>Sch&amp;wellwert ω:</translation>
+        <location filename="../ui/panels/edit_panel.cpp" line="136"/>
+        <source>Blend &amp;until (t_e):</source>
+        <translation>Überblenden b&amp;is (t_e):</translation>
     </message>
     <message>
         <location filename="../ui/panels/edit_panel.cpp" line="139"/>
@@ -400,7 +400,7 @@
     </message>
     <message>
         <location filename="../ui/history/history_panel.cpp" line="59"/>
-        <source>&amp;Parameters</source>
+        <source>Para&amp;meters</source>
         <translation>&amp;Parameter</translation>
     </message>
     <message>
@@ -1466,7 +1466,7 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <name>partedit::ui::ModelSwitcher</name>
     <message>
         <location filename="../ui/widgets/model_switcher.cpp" line="29"/>
-        <source>&amp;Model:</source>
+        <source>Mode&amp;l:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
@@ -1986,23 +1986,23 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>&lt;p&gt;&lt;b&gt;Noch keine Teil-Token.&lt;/b&gt; Ein Teil-Token zeigt dem Editor, wo sich ein Teil befindet (ein Kopf, Haare, die Motorhaube eines Autos).&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Importieren…&lt;/b&gt;: die veröffentlichten Token der Autoren (.pt-Dateien; Bezugsquellen: &lt;i&gt;tokens/README.md&lt;/i&gt; neben dem Programm) oder ein PartEdit-Token (.safetensors).&lt;/li&gt;&lt;li&gt;Oder ein eigenes erstellen: &lt;b&gt;Werkzeuge › Teil-Token trainieren…&lt;/b&gt; mit ein paar gemalten Masken.&lt;/li&gt;&lt;/ul&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/panels/token_panel.cpp" line="44"/>
-        <source>&amp;Import…</source>
-        <translation>&amp;Importieren…</translation>
-    </message>
-    <message>
         <location filename="../ui/panels/token_panel.cpp" line="47"/>
         <source>Re&amp;name…</source>
-        <translation>&amp;Umbenennen…</translation>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panels/token_panel.cpp" line="44"/>
+        <source>Import…</source>
+        <translation>Impo&amp;rtieren…</translation>
     </message>
     <message>
         <location filename="../ui/panels/token_panel.cpp" line="49"/>
-        <source>&amp;Delete</source>
-        <translation>&amp;Löschen</translation>
+        <source>Delete</source>
+        <translation>Lös&amp;chen</translation>
     </message>
     <message>
         <location filename="../ui/panels/token_panel.cpp" line="51"/>
-        <source>Show in &amp;Folder</source>
+        <source>Sho&amp;w in Folder</source>
         <translation>Im &amp;Ordner anzeigen</translation>
     </message>
     <message>

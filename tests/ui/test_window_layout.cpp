@@ -1,16 +1,18 @@
 // The main window as an artist first sees it, at 1280 × 800 and 1920 × 1080, in English and
 // German, with a photo and two edits in its history: it fits the screen, the Edit panel shows
 // every row without scrolling and no label is cut off, the check's message keeps its room while
-// typing, and the history shows several rows. Also: the one status line (menu hover tips do
+// typing, the history shows several rows, and no two Alt+letter mnemonics collide. Also: the one status line (menu hover tips do
 // not reach it; the engine's commentary goes to View › Log), the model switcher, and a model
 // that fails to load leaving no empty image behind. With PARTEDIT_SCREENSHOT_DIR set it saves
 // main-<w>x<h>-<lang>.png and model-load-failed.png.
 #include <QtTest>
 
 #include <QAbstractScrollArea>
+#include <QAbstractButton>
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
+#include <QMenuBar>
 #include <QListView>
 #include <QPushButton>
 #include <QScrollArea>
@@ -59,6 +61,33 @@ QStringList clipped_labels(QWidget* panel) {
   return clipped;
 }
 
+// The Alt+letter mnemonics the window offers at once: the menu bar's menus and the visible
+// labels (with a buddy) and buttons of the window itself and its docks. Two of one letter
+// make Alt+letter cycle between them instead of acting.
+QStringList duplicate_mnemonics(QMainWindow* window) {
+  QMap<QChar, QStringList> owners;
+  auto add = [&](const QString& text) {
+    for (int i = 0; i + 1 < text.size(); ++i) {
+      if (text[i] != QLatin1Char('&')) continue;
+      if (text[i + 1] == QLatin1Char('&')) {
+        ++i;
+        continue;
+      }
+      owners[text[i + 1].toLower()] << text;
+      return;
+    }
+  };
+  for (QAction* menu : window->menuBar()->actions()) add(menu->text());
+  for (QLabel* label : window->findChildren<QLabel*>())
+    if (label->buddy() && label->isVisible() && label->window() == window) add(label->text());
+  for (QAbstractButton* button : window->findChildren<QAbstractButton*>())
+    if (button->isVisible() && button->window() == window) add(button->text());
+  QStringList duplicates;
+  for (auto it = owners.cbegin(); it != owners.cend(); ++it)
+    if (it.value().size() > 1) duplicates << it.value().join(QStringLiteral(" / "));
+  return duplicates;
+}
+
 void settle() {
   QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
   QTest::qWait(50);
@@ -73,7 +102,9 @@ class TestWindowLayout : public QObject {
 
   void runEdit(MainWindow& window, const QString& instruction) {
     window.editPanel()->editBox()->setText(instruction);
-    QVERIFY(wait_for([&] { return window.editPanel()->currentCheck().ok; }, 60000));
+    // The token list (and so the check) arrives from the worker; Apply waits for it and for
+    // the worker to be free.
+    QVERIFY(wait_for([&] { return window.editPanel()->currentCheck().ok && !window.isRunning(); }, 60000));
     QVERIFY(window.applyEdit());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
   }
@@ -124,6 +155,8 @@ class TestWindowLayout : public QObject {
     settle();
 
     EditPanel* panel = window.editPanel();
+    const QStringList duplicates = duplicate_mnemonics(&window);
+    QVERIFY2(duplicates.isEmpty(), qPrintable(duplicates.join(QStringLiteral("; "))));
     const QStringList clipped = clipped_labels(panel);
     QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(QStringLiteral("; "))));
     // Every setting in view, Apply included: nothing to scroll to.

@@ -56,7 +56,7 @@ HistoryPanel::HistoryPanel(HistoryModel* model, QWidget* parent)
   auto* parametersBox = new QWidget(this);
   auto* parametersLayout = new QVBoxLayout(parametersBox);
   parametersLayout->setContentsMargins(0, 0, 0, 0);
-  auto* parametersLabel = new QLabel(tr("&Parameters"), parametersBox);
+  auto* parametersLabel = new QLabel(tr("Para&meters"), parametersBox);
   parametersLabel->setBuddy(parameters_);
   parametersLayout->addWidget(parametersLabel);
   parametersLayout->addWidget(parameters_);

@@ -120,7 +120,7 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   };
   addRow(tr("&Source prompt:"), sourcePrompt_);
   addRow(QString(), sourceHint_);
-  addRow(tr("&Edit:"), editBox_);
+  addRow(tr("Ed&it:"), editBox_);
   // The check's message (why the edit cannot run, or the prompt it runs) has two lines of
   // room whether or not it shows: typing never moves the rows below (a click meant for Steps
   // would land in Guidance).
@@ -135,11 +135,11 @@ EditPanel::EditPanel(QWidget* parent) : QWidget(parent) {
   addRow(QString(), messages);
   addRow(tr("Blend &until (t_e):"), editEnd_);
   addRow(QString(), editEndText_);
-  addRow(tr("Thres&hold ω:"), omega_);
+  addRow(tr("Thresh&old ω:"), omega_);
   addRow(tr("Ste&ps:"), steps_);
   addRow(tr("&Guidance:"), guidance_);
   addRow(tr("See&d:"), seed_);
-  featherLabel_ = new QLabel(tr("&Feather:"), this);
+  featherLabel_ = new QLabel(tr("Feathe&r:"), this);
   featherLabel_->setBuddy(feather_);
   form->addWidget(featherLabel_, form->rowCount(), 0);
   form->addWidget(feather_, form->rowCount() - 1, 1);

@@ -41,14 +41,14 @@ TokenPanel::TokenPanel(QWidget* parent) : QWidget(parent) {
                      "<li><b>Import…</b> the authors' published tokens (.pt files; where to get them: "
                      "<i>tokens/README.md</i> next to the program), or a PartEdit .safetensors token.</li>"
                      "<li>Or make your own: <b>Tools › Train Part Token…</b> with a few painted masks.</li></ul>"));
-  import_ = new QPushButton(tr("&Import…"), this);
+  import_ = new QPushButton(tr("Import…"), this);
   import_->setObjectName(QStringLiteral("importToken"));
   import_->setToolTip(tr("Install a part token file: PartEdit's .safetensors or the authors' .pt / .pth"));
   rename_ = new QPushButton(tr("Re&name…"), this);
   rename_->setObjectName(QStringLiteral("renameToken"));
-  delete_ = new QPushButton(tr("&Delete"), this);
+  delete_ = new QPushButton(tr("Delete"), this);
   delete_->setObjectName(QStringLiteral("deleteToken"));
-  showFolder_ = new QPushButton(tr("Show in &Folder"), this);
+  showFolder_ = new QPushButton(tr("Sho&w in Folder"), this);
   showFolder_->setObjectName(QStringLiteral("showTokenFolder"));
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(rename_);

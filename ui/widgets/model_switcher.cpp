@@ -26,7 +26,7 @@ ModelSwitcher::ModelSwitcher(QWidget* parent) : QWidget(parent) {
   combo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   combo_->setMinimumContentsLength(18);
   combo_->setMaximumWidth(420);
-  auto* label = new QLabel(tr("&Model:"), this);
+  auto* label = new QLabel(tr("Mode&l:"), this);
   label->setBuddy(combo_);
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(4, 0, 4, 0);
