@@ -381,12 +381,12 @@
     <name>partedit::ui::HistoryModel</name>
     <message>
         <location filename="../ui/history/history_model.cpp" line="44"/>
-        <location filename="../ui/history/history_model.cpp" line="83"/>
+        <location filename="../ui/history/history_model.cpp" line="86"/>
         <source>Result %1</source>
         <translation>Ergebnis %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/history_model.cpp" line="117"/>
+        <location filename="../ui/history/history_model.cpp" line="120"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
@@ -700,12 +700,12 @@
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="112"/>
+        <location filename="../ui/main_window_runs.cpp" line="114"/>
         <source>Cannot open image</source>
         <translation>Bild kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="112"/>
+        <location filename="../ui/main_window_runs.cpp" line="114"/>
         <source>%1 could not be read: %2</source>
         <translation>%1 konnte nicht gelesen werden: %2</translation>
     </message>
@@ -965,7 +965,7 @@
         <translation>%1 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="126"/>
+        <location filename="../ui/main_window_runs.cpp" line="128"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
@@ -1003,12 +1003,17 @@
         <translation>Ohne Export schließen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="221"/>
+        <location filename="../ui/main_window_documents.cpp" line="171"/>
+        <source>%1 keeps its last %2 results: the oldest, “%3”, is no longer in its history (export what you want to keep).</source>
+        <translation>%1 behält die letzten %2 Ergebnisse: Das älteste, „%3“, ist nicht mehr im Verlauf (exportieren Sie, was Sie behalten möchten).</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_documents.cpp" line="231"/>
         <source>The last session</source>
         <translation>Die letzte Sitzung</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="252"/>
+        <location filename="../ui/main_window_documents.cpp" line="262"/>
         <source>Restored %n image(s) of the last session.</source>
         <translation>
             <numerusform>%n Bild der letzten Sitzung wiederhergestellt.</numerusform>
@@ -1016,7 +1021,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="253"/>
+        <location filename="../ui/main_window_documents.cpp" line="263"/>
         <source>%n photo(s) are no longer where they were: their history shows, new edits need the file back.</source>
         <translation>
             <numerusform>%n Foto liegt nicht mehr am bisherigen Ort: Sein Verlauf bleibt sichtbar, für neue Bearbeitungen wird die Datei wieder benötigt.</numerusform>
@@ -1024,33 +1029,33 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="270"/>
-        <location filename="../ui/main_window_documents.cpp" line="324"/>
+        <location filename="../ui/main_window_documents.cpp" line="280"/>
+        <location filename="../ui/main_window_documents.cpp" line="334"/>
         <source>Quit PartEdit</source>
         <translation>PartEdit beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="276"/>
+        <location filename="../ui/main_window_documents.cpp" line="286"/>
         <source>PartEdit is still working on an image.</source>
         <translation>PartEdit bearbeitet noch ein Bild.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="277"/>
+        <location filename="../ui/main_window_documents.cpp" line="287"/>
         <source>Quitting stops the run first; what it has not finished is lost. Your history is kept and comes back the next time you start PartEdit.</source>
         <translation>Beim Beenden wird zuerst der Lauf angehalten; was er noch nicht abgeschlossen hat, geht verloren. Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="279"/>
+        <location filename="../ui/main_window_documents.cpp" line="289"/>
         <source>Stop and Quit</source>
         <translation>Anhalten und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="280"/>
+        <location filename="../ui/main_window_documents.cpp" line="290"/>
         <source>Keep Working</source>
         <translation>Weiterarbeiten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="282"/>
+        <location filename="../ui/main_window_documents.cpp" line="292"/>
         <source>%n result(s) have not been exported.</source>
         <translation>
             <numerusform>%n Ergebnis wurde noch nicht exportiert.</numerusform>
@@ -1058,27 +1063,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="283"/>
+        <location filename="../ui/main_window_documents.cpp" line="293"/>
         <source>They stay in the history, which comes back the next time you start PartEdit. Export the current image first?</source>
         <translation>Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da. Zuerst das aktuelle Bild exportieren?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="285"/>
+        <location filename="../ui/main_window_documents.cpp" line="295"/>
         <source>Export Image…</source>
         <translation>Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="286"/>
+        <location filename="../ui/main_window_documents.cpp" line="296"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="312"/>
+        <location filename="../ui/main_window_documents.cpp" line="322"/>
         <source>Stopping the run, then quitting…</source>
         <translation>Der Lauf wird angehalten, danach wird PartEdit beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="325"/>
+        <location filename="../ui/main_window_documents.cpp" line="335"/>
         <source>The history could not be kept for the next start: %1
 
 Quit anyway and lose it?</source>
@@ -1087,57 +1092,57 @@ Quit anyway and lose it?</source>
 Trotzdem beenden und den Verlauf verlieren?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="175"/>
+        <location filename="../ui/main_window_runs.cpp" line="177"/>
         <source>Nothing to edit</source>
         <translation>Nichts zu bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="175"/>
+        <location filename="../ui/main_window_runs.cpp" line="177"/>
         <source>Open a photo or create an image from a prompt first.</source>
         <translation>Zuerst ein Foto öffnen oder ein Bild aus einem Prompt erstellen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="179"/>
+        <location filename="../ui/main_window_runs.cpp" line="181"/>
         <source>The edit cannot run</source>
         <translation>Die Bearbeitung kann nicht ausgeführt werden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="259"/>
+        <location filename="../ui/main_window_runs.cpp" line="261"/>
         <source>%1 (t_e %2)</source>
         <translation>%1 (t_e %2)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="269"/>
+        <location filename="../ui/main_window_runs.cpp" line="271"/>
         <source>Generated: %1</source>
         <translation>Generiert: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="283"/>
+        <location filename="../ui/main_window_runs.cpp" line="285"/>
         <source>Edited in %1</source>
         <translation>Bearbeitet in %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="284"/>
+        <location filename="../ui/main_window_runs.cpp" line="286"/>
         <source>Generated in %1 (seed %2)</source>
         <translation>Generiert in %1 (Seed %2)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="285"/>
+        <location filename="../ui/main_window_runs.cpp" line="287"/>
         <source> · the photo&apos;s inversion was reused</source>
         <translation> · die Inversion des Fotos wurde wiederverwendet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="293"/>
+        <location filename="../ui/main_window_runs.cpp" line="295"/>
         <source>The photo could not be captioned: %1 — type its description instead.</source>
         <translation>Das Foto konnte nicht automatisch beschrieben werden: %1 — stattdessen eine Beschreibung eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="297"/>
+        <location filename="../ui/main_window_runs.cpp" line="299"/>
         <source>The request failed</source>
         <translation>Der Vorgang ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="298"/>
+        <location filename="../ui/main_window_runs.cpp" line="300"/>
         <source>%1
 
 Nothing was changed. Check the model folders in Preferences if this keeps happening.</source>
@@ -1151,22 +1156,22 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>t_e ändert sich sofort nur für die letzte Bearbeitung; für dieses Ergebnis die Bearbeitung erneut anwenden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="135"/>
+        <location filename="../ui/main_window_runs.cpp" line="137"/>
         <source>Opened %1 (%2 × %3)</source>
         <translation>%1 geöffnet (%2 × %3)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="144"/>
+        <location filename="../ui/main_window_runs.cpp" line="146"/>
         <source>The image is damaged</source>
         <translation>Das Bild ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="145"/>
+        <location filename="../ui/main_window_runs.cpp" line="147"/>
         <source>%1 opened, but not all of it could be read:</source>
         <translation>%1 wurde geöffnet, konnte aber nicht vollständig gelesen werden:</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_runs.cpp" line="282"/>
+        <location filename="../ui/main_window_runs.cpp" line="284"/>
         <source>Re-rendered with t_e %1 in %2</source>
         <translation>Mit t_e %1 in %2 neu berechnet</translation>
     </message>
@@ -2100,8 +2105,8 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     </message>
     <message>
         <location filename="../ui/training/training_images_page.cpp" line="137"/>
-        <location filename="../ui/training/training_images_page.cpp" line="249"/>
-        <location filename="../ui/training/training_images_page.cpp" line="275"/>
+        <location filename="../ui/training/training_images_page.cpp" line="281"/>
+        <location filename="../ui/training/training_images_page.cpp" line="311"/>
         <source>%1 cannot be read: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
@@ -2120,53 +2125,68 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <source>Add Training Images</source>
         <translation>Trainingsbilder hinzufügen</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/training/training_images_page.cpp" line="250"/>
+        <source>%n of these images already have a painted part (%1). Replace it with the imported mask?</source>
+        <translation><numerusform>%n dieser Bilder hat schon einen gemalten Teil (%1). Durch die importierte Maske ersetzen?</numerusform><numerusform>%n dieser Bilder haben schon einen gemalten Teil (%1). Durch die importierten Masken ersetzen?</numerusform></translation>
+    </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="367"/>
+        <location filename="../ui/training/training_images_page.cpp" line="257"/>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/training/training_images_page.cpp" line="258"/>
+        <source>Keep Painted Masks</source>
+        <translation>Gemalte Masken behalten</translation>
+    </message>
+    <message>
+        <location filename="../ui/training/training_images_page.cpp" line="403"/>
         <source>the image file is missing</source>
         <translation>die Bilddatei fehlt</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="368"/>
+        <location filename="../ui/training/training_images_page.cpp" line="404"/>
         <source>mask painted</source>
         <translation>Maske gemalt</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="369"/>
+        <location filename="../ui/training/training_images_page.cpp" line="405"/>
         <source>no mask yet</source>
         <translation>noch keine Maske</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="408"/>
+        <location filename="../ui/training/training_images_page.cpp" line="444"/>
         <source>Add images that show the part.</source>
         <translation>Bilder hinzufügen, die das Teil zeigen.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="409"/>
+        <location filename="../ui/training/training_images_page.cpp" line="445"/>
         <source>Some image files are missing: remove them or put them back.</source>
         <translation>Einige Bilddateien fehlen: sie entfernen oder zurücklegen.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="411"/>
+        <location filename="../ui/training/training_images_page.cpp" line="447"/>
         <source>One image still needs a mask.</source>
         <translation>Ein Bild braucht noch eine Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="412"/>
+        <location filename="../ui/training/training_images_page.cpp" line="448"/>
         <source>%1 images still need a mask.</source>
         <translation>%1 Bilder brauchen noch eine Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="422"/>
+        <location filename="../ui/training/training_images_page.cpp" line="458"/>
         <source>All images are masked. With 3 or more, training holds some out to measure how well the token finds the part on images it has not seen.</source>
         <translation>Alle Bilder haben eine Maske. Ab 3 Bildern hält das Training einige zurück, um zu messen, wie gut das Token das Teil auf Bildern findet, die es nicht gesehen hat.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="424"/>
+        <location filename="../ui/training/training_images_page.cpp" line="460"/>
         <source>%1 images, all masked: ready to train.</source>
         <translation>%1 Bilder, alle mit Maske: bereit zum Training.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="429"/>
+        <location filename="../ui/training/training_images_page.cpp" line="465"/>
         <source>Training images</source>
         <translation>Trainingsbilder</translation>
     </message>
@@ -2176,32 +2196,32 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="370"/>
+        <location filename="../ui/training/training_images_page.cpp" line="406"/>
         <source>always held out</source>
         <translation>immer zurückgehalten</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="371"/>
+        <location filename="../ui/training/training_images_page.cpp" line="407"/>
         <source>always trained on</source>
         <translation>immer zum Training</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="399"/>
+        <location filename="../ui/training/training_images_page.cpp" line="435"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="400"/>
+        <location filename="../ui/training/training_images_page.cpp" line="436"/>
         <source>Decided by the split</source>
         <translation>Nach der Aufteilung</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="401"/>
+        <location filename="../ui/training/training_images_page.cpp" line="437"/>
         <source>Always hold out (measure on it)</source>
         <translation>Immer zurückhalten (daran messen)</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="402"/>
+        <location filename="../ui/training/training_images_page.cpp" line="438"/>
         <source>Always train on it</source>
         <translation>Immer damit trainieren</translation>
     </message>
@@ -2221,32 +2241,32 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Masken oder Labelbild importieren</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="279"/>
+        <location filename="../ui/training/training_images_page.cpp" line="315"/>
         <source>%1 is a label image with several parts: import it alone, on %2, to pick the part&apos;s labels.</source>
         <translation>%1 ist ein Labelbild mit mehreren Teilen: allein auf %2 importieren, um die Labels des Teils zu wählen.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="286"/>
+        <location filename="../ui/training/training_images_page.cpp" line="322"/>
         <source>%1 is not used: its image %2 cannot be read.</source>
         <translation>%1 wird nicht verwendet: sein Bild %2 kann nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="291"/>
+        <location filename="../ui/training/training_images_page.cpp" line="327"/>
         <source>%1 (for %2): %3</source>
         <translation>%1 (für %2): %3</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="295"/>
+        <location filename="../ui/training/training_images_page.cpp" line="331"/>
         <source>%1 is not used: the mask of %2 could not be written.</source>
         <translation>%1 wird nicht verwendet: Die Maske von %2 konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="301"/>
+        <location filename="../ui/training/training_images_page.cpp" line="337"/>
         <source>Imported the mask of %1.</source>
         <translation>Die Maske von %1 importiert.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/training/training_images_page.cpp" line="302"/>
+        <location filename="../ui/training/training_images_page.cpp" line="338"/>
         <source>Imported the masks of %n images.</source>
         <translation>
             <numerusform>Die Maske von %n Bild importiert.</numerusform>
@@ -2254,22 +2274,23 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         </translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="331"/>
+        <location filename="../ui/training/training_images_page.cpp" line="367"/>
         <source>No mask was imported.</source>
         <translation>Es wurde keine Maske importiert.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="332"/>
+        <location filename="../ui/training/training_images_page.cpp" line="368"/>
         <source>Imported the masks of %1.</source>
         <translation>Die Masken von %1 importiert.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="335"/>
+        <location filename="../ui/training/training_images_page.cpp" line="371"/>
         <source>A mask is matched to its image by file name: cat1.jpg takes cat1.png, cat1_mask.png or cat1-label.png.</source>
         <translation>Eine Maske wird ihrem Bild über den Dateinamen zugeordnet: cat1.jpg erhält cat1.png, cat1_mask.png oder cat1-label.png.</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_images_page.cpp" line="337"/>
+        <location filename="../ui/training/training_images_page.cpp" line="249"/>
+        <location filename="../ui/training/training_images_page.cpp" line="373"/>
         <source>Import masks</source>
         <translation>Masken importieren</translation>
     </message>

@@ -138,6 +138,8 @@ class MainWindow : public QMainWindow {
   // A generation that failed or was cancelled before its first result leaves no empty image
   // behind (the window must not look as if one were loaded).
   void dropEmptyDocument(quint64 documentId);
+  // The history keeps its last HistoryModel::maximumEntries(): the artist hears which went.
+  void noteDroppedEntry(const QString& image, const QString& title);
   void rememberRun(quint64 id);     // which image and which settings a request runs for
   void loadEntrySettings();         // undo or a selected entry puts its settings back
   void scheduleSessionSave();

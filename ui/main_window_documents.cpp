@@ -167,6 +167,15 @@ bool MainWindow::closeDocument(int index, bool confirmed) {
   return true;
 }
 
+void MainWindow::noteDroppedEntry(const QString& image, const QString& title) {
+  status_->note(tr("%1 keeps its last %2 results: the oldest, “%3”, is no longer in its history (export what you "
+                   "want to keep).")
+                    .arg(image)
+                    .arg(history_->maximumEntries())
+                    .arg(title),
+                NoteKind::Warning);
+}
+
 void MainWindow::dropEmptyDocument(quint64 documentId) {
   for (int i = 0; i < documents_.size(); ++i) {
     if (documents_[i].id != documentId) continue;
@@ -187,7 +196,8 @@ void MainWindow::pushResultTo(quint64 documentId, HistoryEntry entry, const Resu
     // Finished while another image is shown: it joins its own image's history.
     if (!result.isEdit) document->generation.seed = result.seed;
     document->panel = entry.settings;
-    document->appendResult(std::move(entry), history_->maximumEntries());
+    if (const auto dropped = document->appendResult(std::move(entry), history_->maximumEntries()))
+      noteDroppedEntry(document->displayName(), *dropped);
     ++document->unexported;
   }
   scheduleSessionSave();

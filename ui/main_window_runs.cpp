@@ -96,6 +96,8 @@ void MainWindow::connectEngine() {
     editPanel_->editBox()->setText(text + QStringLiteral(" <") + part + QLatin1Char('>'));
     editPanel_->editBox()->setFocus();
   });
+  connect(history_, &HistoryModel::oldestDropped, this,
+          [this](const QString& title) { noteDroppedEntry(document_.displayName(), title); });
   connect(history_, &HistoryModel::currentChanged, this, [this] {
     showEntry(history_->currentEntry());
     loadEntrySettings();

@@ -36,8 +36,10 @@ int main(int argc, char** argv) {
   if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
                         QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
     QApplication::installTranslator(&qtTranslator);
+  // Without ours for the locale, English (its plural forms: "1 image", "2 images").
   QTranslator appTranslator;
-  if (appTranslator.load(QLocale(), QStringLiteral("partedit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+  if (appTranslator.load(QLocale(), QStringLiteral("partedit"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+      appTranslator.load(QStringLiteral(":/i18n/partedit_en.qm")))
     QApplication::installTranslator(&appTranslator);
 
   QCommandLineParser parser;

@@ -9,6 +9,7 @@
 
 #include "support/test_registry.h"
 #include "ui/history/history_model.h"
+#include "ui/history/image_document.h"
 #include "ui/history/history_panel.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -187,8 +188,17 @@ class TestHistory : public QObject {
   void oldestEntryIsForgottenBeyondTheLimit() {
     HistoryModel model(nullptr, 3);
     QSignalSpy current(&model, &HistoryModel::currentChanged);
+    QSignalSpy dropped(&model, &HistoryModel::oldestDropped);
     for (const char* title : {"A", "B", "C", "D"}) model.pushResult(makeEntry(QString::fromLatin1(title)));
     QCOMPARE(titles(model), (QStringList{"B", "C", "D"}));
+    // Said, not silent: the window tells the artist which entry went.
+    QCOMPARE(dropped.count(), 1);
+    QCOMPARE(dropped.first().first().toString(), QStringLiteral("A"));
+    // An image in another tab drops its oldest the same way, and says which.
+    partedit::ui::ImageDocument document;
+    for (const char* title : {"A", "B", "C"}) QVERIFY(!document.appendResult(makeEntry(QString::fromLatin1(title)), 3));
+    QCOMPARE(document.appendResult(makeEntry(QStringLiteral("D")), 3).value_or(QString()), QStringLiteral("A"));
+    QCOMPARE(document.entries.size(), 3);
     QCOMPARE(model.currentRow(), 2);
     QCOMPARE(current.last().at(0).toInt(), 2);
     QCOMPARE(model.undoStack()->count(), 3);

@@ -322,6 +322,14 @@ class TestMainWindow : public QObject {
       QCOMPARE(window.statusLine()->current(), QStringLiteral("Bereit"));
     }
     QCoreApplication::removeTranslator(&translator);
+    // English has its plural forms: "1 image", not "1 image(s)".
+    QTranslator english;
+    QVERIFY(english.load(QStringLiteral(":/i18n/partedit_en.qm")));
+    const char* restored = "Restored %n image(s) of the last session.";
+    QCOMPARE(english.translate("partedit::ui::MainWindow", restored, nullptr, 1),
+             QStringLiteral("Restored %n image of the last session."));
+    QCOMPARE(english.translate("partedit::ui::MainWindow", restored, nullptr, 3),
+             QStringLiteral("Restored %n images of the last session."));
   }
 };
 

@@ -134,6 +134,13 @@ class TestMaskNameMatching : public QObject {
     QCOMPARE(partRect(project.loadMask(0)), catPart);
     QCOMPARE(page.painter()->undoStack()->count(), 1);
     QVERIFY2(page.isComplete(), qPrintable(page.problem()));
+    // Importing onto painted parts again: the window asks first; keeping them changes nothing.
+    QCOMPARE(page.paintedImagesMatching({masks[0], masks[3]}), QStringList{"cat1.png"});
+    const TrainingImagesPage::MaskImportReport kept =
+        page.importMasks({masks[0], masks[3]}, TrainingImagesPage::PaintedMasks::Keep);
+    QCOMPARE(kept.kept, QStringList{"cat1.png"});
+    QVERIFY(kept.imported.isEmpty());
+    QCOMPARE(page.painter()->undoStack()->count(), 1);
     partedit::test::screenshot(&page, QStringLiteral("training-masks-imported.png"));
     page.painter()->undoStack()->undo();
     QVERIFY(!page.hasPart(0));

@@ -71,11 +71,14 @@ void HistoryModel::pushResult(HistoryEntry entry) {
     entries_.resize(keep);
     endRemoveRows();
   }
+  QString dropped;
   if (maximumEntries_ > 0 && entries_.size() >= maximumEntries_) {
     beginRemoveRows(QModelIndex(), 0, 0);
+    dropped = entries_.constFirst().title;
     entries_.removeFirst();
     --currentRow_;  // the same entry, one row up; the push below makes the new one current
     endRemoveRows();
+    Q_EMIT oldestDropped(dropped);
   }
   if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
   if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();

@@ -55,6 +55,7 @@ class HistoryModel : public QAbstractListModel {
 
  Q_SIGNALS:
   void currentChanged(int row);  // after push, undo, redo, navigation or clear
+  void oldestDropped(const QString& title);  // a push went past the limit: that entry is gone
 
  private:
   void followUndoIndex(int undoIndex);

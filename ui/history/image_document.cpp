@@ -20,14 +20,19 @@ QString ImageDocument::displayName() const {
   return QCoreApplication::translate("partedit::ui::ImageDocument", "Untitled");
 }
 
-void ImageDocument::appendResult(HistoryEntry entry, int maximumEntries) {
+std::optional<QString> ImageDocument::appendResult(HistoryEntry entry, int maximumEntries) {
   entries.resize(currentRow + 1);
   if (entry.thumbnail.isNull()) entry.thumbnail = makeHistoryThumbnail(entry.result);
   if (!entry.createdAt.isValid()) entry.createdAt = QDateTime::currentDateTime();
   if (entry.storageKey.isEmpty()) entry.storageKey = QUuid::createUuid().toString(QUuid::Id128);
   entries.append(std::move(entry));
-  if (maximumEntries > 0 && entries.size() > maximumEntries) entries.removeFirst();
+  std::optional<QString> dropped;
+  if (maximumEntries > 0 && entries.size() > maximumEntries) {
+    dropped = entries.constFirst().title;
+    entries.removeFirst();
+  }
   currentRow = entries.size() - 1;
+  return dropped;
 }
 
 QVariantMap generationToMap(const GenerateSettings& g) {

@@ -3,6 +3,8 @@
 // it come back as the artist left it: its history, which entry is current and the Edit
 // panel's settings. The window keeps one per open image (Krita's and InvokeAI's habit:
 // opening another image never replaces this one's history).
+#include <optional>
+
 #include <QString>
 #include <QVariantMap>
 #include <QVector>
@@ -27,7 +29,8 @@ struct ImageDocument {
   QString displayName() const;
   // A result that arrived while another image was shown: added after the current entry
   // (dropping undone ones) as HistoryModel::pushResult would, at most `maximumEntries`.
-  void appendResult(HistoryEntry entry, int maximumEntries);
+  // The title of the oldest entry when the limit made it go.
+  std::optional<QString> appendResult(HistoryEntry entry, int maximumEntries);
 };
 
 // A generated image's settings as plain values (the seed as text: JSON numbers stop at 2^53).

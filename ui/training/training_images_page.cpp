@@ -239,8 +239,40 @@ void TrainingImagesPage::importMask() {
   if (paths.isEmpty()) return;
   settings.setLastFolder(QFileInfo(paths.first()).absolutePath());
   if (paths.size() == 1) return importMaskForCurrent(paths.first());
-  const MaskImportReport report = importMasks(paths);
-  if (!report.problems.isEmpty()) reportImport(report);
+  const QStringList painted = paintedImagesMatching(paths);
+  if (painted.isEmpty()) {
+    const MaskImportReport report = importMasks(paths);
+    if (!report.problems.isEmpty()) reportImport(report);
+    return;
+  }
+  // Painted work is not replaced without asking.
+  auto* box = new QMessageBox(QMessageBox::Question, tr("Import masks"),
+                              tr("%n of these images already have a painted part (%1). Replace it with the "
+                                 "imported mask?",
+                                 nullptr, painted.size())
+                                  .arg(painted.join(QStringLiteral(", "))),
+                              QMessageBox::NoButton, this);
+  box->setObjectName(QStringLiteral("replacePaintedMasks"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  QPushButton* replace = box->addButton(tr("Replace"), QMessageBox::DestructiveRole);
+  QPushButton* keep = box->addButton(tr("Keep Painted Masks"), QMessageBox::AcceptRole);
+  box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(keep);
+  connect(box, &QMessageBox::buttonClicked, this, [this, paths, replace, keep](QAbstractButton* button) {
+    if (button != replace && button != keep) return;
+    const MaskImportReport report = importMasks(paths, button == replace ? PaintedMasks::Replace : PaintedMasks::Keep);
+    if (!report.problems.isEmpty()) reportImport(report);
+  });
+  box->open();
+}
+
+QStringList TrainingImagesPage::paintedImagesMatching(const QStringList& maskPaths) const {
+  QStringList imagePaths;
+  for (const TrainingEntry& entry : project_->entries()) imagePaths << entry.imagePath;
+  QStringList painted;
+  for (const MaskMatch& match : matchMasksToImages(maskPaths, imagePaths).matched)
+    if (hasPart(match.image)) painted << QFileInfo(imagePaths[match.image]).fileName();
+  return painted;
 }
 
 void TrainingImagesPage::importMaskForCurrent(const QString& path) {
@@ -260,7 +292,7 @@ bool TrainingImagesPage::isClassMap(const QImage& image) {
   return looksLikeLabelImage(image) || colourMap;
 }
 
-TrainingImagesPage::MaskImportReport TrainingImagesPage::importMasks(const QStringList& paths) {
+TrainingImagesPage::MaskImportReport TrainingImagesPage::importMasks(const QStringList& paths, PaintedMasks painted) {
   MaskImportReport report;
   QStringList imagePaths;
   for (const TrainingEntry& entry : project_->entries()) imagePaths << entry.imagePath;
@@ -269,6 +301,10 @@ TrainingImagesPage::MaskImportReport TrainingImagesPage::importMasks(const QStri
   for (const MaskMatch& match : matching.matched) {
     const QString maskName = QFileInfo(match.maskPath).fileName();
     const QString imageName = QFileInfo(imagePaths[match.image]).fileName();
+    if (painted == PaintedMasks::Keep && hasPart(match.image)) {
+      report.kept << imageName;
+      continue;
+    }
     QString error;
     const QImage image = readImageFile(match.maskPath, &error);
     if (image.isNull()) {

@@ -33,9 +33,14 @@ class TrainingImagesPage : public QWizardPage {
   // Several mask files at once, each onto the image of its name (mask_name_matching.h).
   struct MaskImportReport {
     QStringList imported;  // the images that got a mask, by file name
+    QStringList kept;      // the images whose painted mask stayed (PaintedMasks::Keep)
     QStringList problems;  // one sentence per mask file that was not used
   };
-  MaskImportReport importMasks(const QStringList& maskPaths);
+  // What happens to an image that already has a painted part (the window asks first).
+  enum class PaintedMasks { Replace, Keep };
+  MaskImportReport importMasks(const QStringList& maskPaths, PaintedMasks painted = PaintedMasks::Replace);
+  // The images, by file name, that have a painted part and a mask among `maskPaths`.
+  QStringList paintedImagesMatching(const QStringList& maskPaths) const;
   bool isComplete() const override;
 
  Q_SIGNALS:
