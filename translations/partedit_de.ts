@@ -655,7 +655,7 @@
     <name>partedit::ui::MainWindow</name>
     <message>
         <location filename="../ui/main_window.cpp" line="43"/>
-        <location filename="../ui/main_window_documents.cpp" line="160"/>
+        <location filename="../ui/main_window_documents.cpp" line="163"/>
         <source>PartEdit</source>
         <translation>PartEdit</translation>
     </message>
@@ -970,27 +970,27 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="44"/>
+        <location filename="../ui/main_window_documents.cpp" line="46"/>
         <source>The session could not be kept: %1</source>
         <translation>Die Sitzung konnte nicht gesichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="99"/>
+        <location filename="../ui/main_window_documents.cpp" line="102"/>
         <source>%1 — PartEdit</source>
         <translation>%1 — PartEdit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="125"/>
+        <location filename="../ui/main_window_documents.cpp" line="128"/>
         <source>%1 is being worked on: cancel the run before closing it.</source>
         <translation>%1 wird gerade bearbeitet: Vor dem Schließen den Lauf abbrechen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="130"/>
+        <location filename="../ui/main_window_documents.cpp" line="133"/>
         <source>Close Image</source>
         <translation>Bild schließen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="131"/>
+        <location filename="../ui/main_window_documents.cpp" line="134"/>
         <source>Close %1? Its %n result(s) have not been exported and will be removed from the history.</source>
         <translation>
             <numerusform>%1 schließen? %n Ergebnis wurde noch nicht exportiert und wird aus dem Verlauf entfernt.</numerusform>
@@ -998,22 +998,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="137"/>
+        <location filename="../ui/main_window_documents.cpp" line="140"/>
         <source>Close Without Exporting</source>
         <translation>Ohne Export schließen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="171"/>
+        <location filename="../ui/main_window_documents.cpp" line="174"/>
         <source>%1 keeps its last %2 results: the oldest, “%3”, is no longer in its history (export what you want to keep).</source>
         <translation>%1 behält die letzten %2 Ergebnisse: Das älteste, „%3“, ist nicht mehr im Verlauf (exportieren Sie, was Sie behalten möchten).</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="231"/>
+        <location filename="../ui/main_window_documents.cpp" line="236"/>
+        <source>Restoring the last session…</source>
+        <translation>Die letzte Sitzung wird wiederhergestellt…</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window_documents.cpp" line="251"/>
         <source>The last session</source>
         <translation>Die letzte Sitzung</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="262"/>
+        <location filename="../ui/main_window_documents.cpp" line="282"/>
         <source>Restored %n image(s) of the last session.</source>
         <translation>
             <numerusform>%n Bild der letzten Sitzung wiederhergestellt.</numerusform>
@@ -1021,7 +1026,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="263"/>
+        <location filename="../ui/main_window_documents.cpp" line="283"/>
         <source>%n photo(s) are no longer where they were: their history shows, new edits need the file back.</source>
         <translation>
             <numerusform>%n Foto liegt nicht mehr am bisherigen Ort: Sein Verlauf bleibt sichtbar, für neue Bearbeitungen wird die Datei wieder benötigt.</numerusform>
@@ -1029,33 +1034,33 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="280"/>
-        <location filename="../ui/main_window_documents.cpp" line="334"/>
+        <location filename="../ui/main_window_documents.cpp" line="300"/>
+        <location filename="../ui/main_window_documents.cpp" line="354"/>
         <source>Quit PartEdit</source>
         <translation>PartEdit beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="286"/>
+        <location filename="../ui/main_window_documents.cpp" line="306"/>
         <source>PartEdit is still working on an image.</source>
         <translation>PartEdit bearbeitet noch ein Bild.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="287"/>
+        <location filename="../ui/main_window_documents.cpp" line="307"/>
         <source>Quitting stops the run first; what it has not finished is lost. Your history is kept and comes back the next time you start PartEdit.</source>
         <translation>Beim Beenden wird zuerst der Lauf angehalten; was er noch nicht abgeschlossen hat, geht verloren. Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="289"/>
+        <location filename="../ui/main_window_documents.cpp" line="309"/>
         <source>Stop and Quit</source>
         <translation>Anhalten und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="290"/>
+        <location filename="../ui/main_window_documents.cpp" line="310"/>
         <source>Keep Working</source>
         <translation>Weiterarbeiten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_documents.cpp" line="292"/>
+        <location filename="../ui/main_window_documents.cpp" line="312"/>
         <source>%n result(s) have not been exported.</source>
         <translation>
             <numerusform>%n Ergebnis wurde noch nicht exportiert.</numerusform>
@@ -1063,27 +1068,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="293"/>
+        <location filename="../ui/main_window_documents.cpp" line="313"/>
         <source>They stay in the history, which comes back the next time you start PartEdit. Export the current image first?</source>
         <translation>Der Verlauf bleibt erhalten und ist beim nächsten Start von PartEdit wieder da. Zuerst das aktuelle Bild exportieren?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="295"/>
+        <location filename="../ui/main_window_documents.cpp" line="315"/>
         <source>Export Image…</source>
         <translation>Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="296"/>
+        <location filename="../ui/main_window_documents.cpp" line="316"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="322"/>
+        <location filename="../ui/main_window_documents.cpp" line="342"/>
         <source>Stopping the run, then quitting…</source>
         <translation>Der Lauf wird angehalten, danach wird PartEdit beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_documents.cpp" line="335"/>
+        <location filename="../ui/main_window_documents.cpp" line="355"/>
         <source>The history could not be kept for the next start: %1
 
 Quit anyway and lose it?</source>
@@ -1958,7 +1963,7 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Fehler: </translation>
     </message>
     <message>
-        <location filename="../ui/widgets/status_line.cpp" line="81"/>
+        <location filename="../ui/widgets/status_line.cpp" line="84"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
@@ -2128,7 +2133,10 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
     <message numerus="yes">
         <location filename="../ui/training/training_images_page.cpp" line="250"/>
         <source>%n of these images already have a painted part (%1). Replace it with the imported mask?</source>
-        <translation><numerusform>%n dieser Bilder hat schon einen gemalten Teil (%1). Durch die importierte Maske ersetzen?</numerusform><numerusform>%n dieser Bilder haben schon einen gemalten Teil (%1). Durch die importierten Masken ersetzen?</numerusform></translation>
+        <translation>
+            <numerusform>%n dieser Bilder hat schon einen gemalten Teil (%1). Durch die importierte Maske ersetzen?</numerusform>
+            <numerusform>%n dieser Bilder haben schon einen gemalten Teil (%1). Durch die importierten Masken ersetzen?</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../ui/training/training_images_page.cpp" line="257"/>

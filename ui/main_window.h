@@ -30,6 +30,7 @@ class ModelSwitcher;
 class ProgressThrottle;
 class RunStatus;
 class SessionSaver;
+struct SessionLoad;
 class StatusLine;
 class TokenPanel;
 class TrainingWizard;
@@ -44,7 +45,10 @@ class MainWindow : public QMainWindow {
   // After show(): restores the last session's images, then asks for the model folders when
   // none is configured (non-blocking dialog).
   void startup();
-  void restoreSession();  // the images of the last session, added to those open
+  // The images of the last session, added to those open: read off the GUI thread (a session
+  // may hold a gigabyte of PNGs), then sessionRestored(). Nothing is saved meanwhile.
+  void restoreSession();
+  bool isRestoringSession() const { return sessionLoading_; }
   QString saveSessionNow();  // at once (also on close); the problem in plain words, or empty
 
   // One history per open image (ui/main_window_documents.cpp): opening or creating an image
@@ -90,6 +94,7 @@ class MainWindow : public QMainWindow {
   void resultShown();    // a new result entered the history
   void runFinished();    // a request ended (result, failure or cancel)
   void exportFinished(const QString& path);
+  void sessionRestored();  // the last session's images are in (or there were none)
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -143,6 +148,7 @@ class MainWindow : public QMainWindow {
   void rememberRun(quint64 id);     // which image and which settings a request runs for
   void loadEntrySettings();         // undo or a selected entry puts its settings back
   void scheduleSessionSave();
+  void applyRestoredSession(const SessionLoad& loaded);
   bool confirmQuit();               // true to go on closing; false: asked or refused
   int unexportedResults() const;
 
@@ -189,6 +195,7 @@ class MainWindow : public QMainWindow {
   bool pushingResult_ = false;     // a new entry is current: the panel keeps what is typed
   bool switchingDocument_ = false;
   bool quitConfirmed_ = false;
+  bool sessionLoading_ = false;    // the last session is being read: no save may replace it
   bool quitAfterRun_ = false;
   ModelInfo model_;
   quint64 runningId_ = 0;        // the request whose progress the canvas shows

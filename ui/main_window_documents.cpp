@@ -3,10 +3,12 @@
 // Quitting with unexported results or during a run asks first.
 #include <QCloseEvent>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTabBar>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 #include "ui/canvas/image_canvas.h"
@@ -47,6 +49,7 @@ QWidget* MainWindow::createDocumentArea() {
   sessionTimer_->setSingleShot(true);
   sessionTimer_->setInterval(800);
   connect(sessionTimer_, &QTimer::timeout, this, [this] {
+    if (sessionLoading_) return sessionTimer_->start();  // after the restore, with its images
     stashActiveDocument();
     sessionSaver_->saveLater({documents_, activeDocument_}, AppSettings().sessionLimitBytes());
   });
@@ -222,12 +225,29 @@ void MainWindow::scheduleSessionSave() { sessionTimer_->start(); }
 
 QString MainWindow::saveSessionNow() {
   sessionTimer_->stop();
+  if (sessionLoading_) return QString();  // the file on disk is still the whole last session
   stashActiveDocument();
   return sessionSaver_->saveNow({documents_, activeDocument_}, AppSettings().sessionLimitBytes());
 }
 
 void MainWindow::restoreSession() {
-  SessionLoad loaded = sessionSaver_->store().load();
+  if (sessionLoading_) return;
+  sessionLoading_ = true;
+  const QString restoring = tr("Restoring the last session…");
+  status_->note(restoring, NoteKind::Info, 0);
+  auto* watcher = new QFutureWatcher<SessionLoad>(this);
+  connect(watcher, &QFutureWatcher<SessionLoad>::finished, this, [this, watcher, restoring] {
+    const SessionLoad loaded = watcher->result();
+    watcher->deleteLater();
+    sessionLoading_ = false;
+    if (status_->current() == restoring) status_->clearNote();
+    applyRestoredSession(loaded);
+    Q_EMIT sessionRestored();
+  });
+  watcher->setFuture(QtConcurrent::run([store = sessionSaver_->store()] { return store.load(); }));
+}
+
+void MainWindow::applyRestoredSession(const SessionLoad& loaded) {
   if (!loaded.problem.isEmpty()) reportError(tr("The last session"), loaded.problem);
   if (loaded.session.documents.isEmpty()) return;
   stashActiveDocument();

@@ -187,7 +187,17 @@ class TestSession : public QObject {
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto sessionBytes = [] {
+      QFile file(SessionStore().sessionFile());
+      return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const QByteArray saved = sessionBytes();
     window.startup();
+    // Read off the GUI thread; meanwhile nothing is written over the session being read.
+    QVERIFY(window.isRestoringSession());
+    QVERIFY(window.saveSessionNow().isEmpty());
+    QCOMPARE(sessionBytes(), saved);
+    QVERIFY(wait_for([&] { return !window.isRestoringSession(); }, 60000));
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
     QCOMPARE(window.documentCount(), 2);
     QCOMPARE(window.activeDocument(), 1);
@@ -336,6 +346,7 @@ class TestSession : public QObject {
     window.applyEngineConfig(tinyConfig());
     window.show();
     window.startup();
+    QVERIFY(wait_for([&] { return !window.isRestoringSession(); }, 60000));  // read off the GUI thread
     QCOMPARE(errors.count(), 1);
     QVERIFY2(errors.first().at(0).toString().contains(QStringLiteral("is damaged")),
              qPrintable(errors.first().at(0).toString()));

@@ -49,11 +49,7 @@ StatusLine::StatusLine(LogPanel* log, QWidget* parent) : QLabel(parent), log_(lo
   setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   setTextFormat(Qt::PlainText);
   expiry_.setSingleShot(true);
-  connect(&expiry_, &QTimer::timeout, this, [this] {
-    current_.clear();
-    kind_ = NoteKind::Info;
-    showText();
-  });
+  connect(&expiry_, &QTimer::timeout, this, &StatusLine::clearNote);
   showText();
 }
 
@@ -66,6 +62,13 @@ void StatusLine::note(const QString& text, NoteKind kind, int ms) {
     expiry_.start(ms);
   else
     expiry_.stop();
+}
+
+void StatusLine::clearNote() {
+  expiry_.stop();
+  current_.clear();
+  kind_ = NoteKind::Info;
+  showText();
 }
 
 void StatusLine::logOnly(const QString& text, NoteKind kind) {

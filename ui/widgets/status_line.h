@@ -41,6 +41,7 @@ class StatusLine : public QLabel {
   // Shown for `ms` (0: until the next note), then the line returns to "Ready"; logged.
   void note(const QString& text, NoteKind kind = NoteKind::Info, int ms = kDefaultMs);
   void logOnly(const QString& text, NoteKind kind = NoteKind::Info);  // the log, not the line
+  void clearNote();  // back to "Ready"
   QString current() const { return shown_; }  // the whole line ("Ready" when idle), not elided
   static constexpr int kDefaultMs = 10000;
 
