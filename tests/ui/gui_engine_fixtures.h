@@ -23,6 +23,16 @@ inline ui::EngineConfig tiny_engine_config(const std::filesystem::path& dir) {
   return config;
 }
 
+// A small, quick generation on the tiny model (a fixed seed: the same image each time).
+inline ui::GenerateSettings small_generation(int side = 64, int steps = 2) {
+  ui::GenerateSettings generation = ui::GenerateSettings::defaults();
+  generation.prompt = QStringLiteral("a photo of a cat in a park");
+  generation.steps = steps;
+  generation.width = generation.height = side;
+  generation.seed = 5;
+  return generation;
+}
+
 // A random token of the tiny model's width (64) for `part`, as `folder`/<part>.safetensors.
 inline void install_test_token(const std::filesystem::path& folder, const std::string& part = "head",
                                uint64_t seed = 1) {

@@ -12,6 +12,7 @@
 
 #include "support/test_support.h"
 #include "ui/canvas/image_canvas.h"
+#include "ui/gui_engine_fixtures.h"
 #include "ui/gui_test_helpers.h"
 #include "ui/history/history_model.h"
 #include "ui/main_window.h"
@@ -27,19 +28,6 @@ using namespace partedit::ui;
 using partedit::test::qpath;
 using partedit::test::screenshot;
 using partedit::test::wait_for;
-
-namespace {
-
-GenerateSettings square_generation(int side, int steps) {
-  GenerateSettings generation = GenerateSettings::defaults();
-  generation.prompt = QStringLiteral("a photo of a cat in a park");
-  generation.steps = steps;
-  generation.width = generation.height = side;
-  generation.seed = 5;
-  return generation;
-}
-
-}  // namespace
 
 class TestCancelFeedback : public QObject {
   Q_OBJECT
@@ -64,12 +52,12 @@ class TestCancelFeedback : public QObject {
     window.resize(1100, 760);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.generateImage(square_generation(64, 2));  // loads the model
+    window.generateImage(partedit::test::small_generation(64, 2));  // loads the model
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QCOMPARE(window.history()->count(), 1);
 
     // A 1024x1024 run (one UNet batch a step: no guidance), cancelled once its first step has shown.
-    GenerateSettings large = square_generation(1024, 3);
+    GenerateSettings large = partedit::test::small_generation(1024, 3);
     large.guidance = 1.0;
     window.generateImage(large);
     QVERIFY(wait_for([&] { return window.runStatus()->text().contains(QStringLiteral("step 1 of 3")); }, 120000));
@@ -100,7 +88,7 @@ class TestCancelFeedback : public QObject {
     QVERIFY(!window.runStatus()->isVisible());
 
     // The next run works as before.
-    window.generateImage(square_generation(64, 2));
+    window.generateImage(partedit::test::small_generation(64, 2));
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     QVERIFY(window.history()->count() >= 1);
     QCOMPARE(window.canvas()->image().size(), QSize(64, 64));

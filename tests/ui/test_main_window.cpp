@@ -202,11 +202,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.history()->currentRow(), 2);
 
     // 3. A generated image, then its edit; instant t_e moves the last edit.
-    GenerateSettings generation = GenerateSettings::defaults();
-    generation.prompt = QStringLiteral("a photo of a cat in a park");
-    generation.steps = 4;
-    generation.width = generation.height = 64;
-    generation.seed = 5;
+    GenerateSettings generation = partedit::test::small_generation(64, 4);
     generation.guidance = 6.5;
     generation.scheduler = QStringLiteral("ddim");
     window.generateImage(generation);
@@ -289,12 +285,7 @@ class TestMainWindow : public QObject {
     MainWindow window;
     window.applyEngineConfig(tinyConfig());
     window.show();
-    GenerateSettings generation = GenerateSettings::defaults();
-    generation.prompt = QStringLiteral("a photo of a cat in a park");
-    generation.steps = 2;
-    generation.width = generation.height = 64;
-    generation.seed = 5;
-    window.generateImage(generation);
+    window.generateImage(partedit::test::small_generation());
     QVERIFY(wait_for([&] { return !window.isRunning(); }));
     const QImage before = window.canvas()->image();
     window.editPanel()->editBox()->setText(QStringLiteral("with a robotic <head>"));

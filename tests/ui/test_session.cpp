@@ -147,12 +147,7 @@ class TestSession : public QObject {
       MainWindow window;
       window.applyEngineConfig(tinyConfig());
       window.show();
-      GenerateSettings generation = GenerateSettings::defaults();
-      generation.prompt = QStringLiteral("a photo of a cat in a park");
-      generation.steps = 2;
-      generation.width = generation.height = 64;
-      generation.seed = 5;
-      window.generateImage(generation);
+      window.generateImage(partedit::test::small_generation());
       QVERIFY(wait_for([&] { return !window.isRunning(); }));
       QCOMPARE(window.history()->count(), 1);
       QVERIFY(window.openImage(photo("restored.png", 5)));
