@@ -239,87 +239,92 @@
 <context>
     <name>partedit::ui::EngineWorker</name>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="226"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="231"/>
         <source>trained for %1; the loaded model is %2</source>
         <translation>trainiert für %1; das geladene Modell ist %2</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="236"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="241"/>
         <source>Generating</source>
         <translation>Wird generiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="253"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="258"/>
         <source>Editing</source>
         <translation>Wird bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="264"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="269"/>
         <source>Editing the photo</source>
         <translation>Foto wird bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="296"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="301"/>
         <source>Re-rendering</source>
         <translation>Wird neu gerendert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="310"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="315"/>
         <source>Captioning</source>
         <translation>Bildbeschreibung wird erstellt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="320"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="325"/>
         <source>Listing part tokens</source>
         <translation>Teil-Token werden aufgelistet</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="327"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="332"/>
         <source>Importing a part token</source>
         <translation>Teil-Token wird importiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="331"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="336"/>
         <source>%1 is already installed</source>
         <translation>%1 ist bereits installiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="340"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="345"/>
         <source>Renaming a part token</source>
         <translation>Teil-Token wird umbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="343"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="348"/>
         <source>Renamed the part token %1 to %2</source>
         <translation>Teil-Token %1 in %2 umbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="351"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="356"/>
         <source>Deleting a part token</source>
         <translation>Teil-Token wird gelöscht</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="354"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="359"/>
         <source>Deleted the part token %1 (%2)</source>
         <translation>Teil-Token %1 (%2) gelöscht</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="362"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="367"/>
         <source>Exporting</source>
         <translation>Wird exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="369"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="374"/>
         <source>Clearing the inversion cache</source>
         <translation>Inversions-Cache wird geleert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="221"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="226"/>
         <source>its embedding is %1 wide but the loaded model needs %2: it was trained for another model family</source>
         <translation>seine Einbettung ist %1 breit, das geladene Modell braucht aber %2: Es wurde für eine andere Modellfamilie trainiert</translation>
     </message>
     <message>
-        <location filename="../ui/worker/engine_worker.cpp" line="332"/>
+        <location filename="../ui/worker/engine_worker.cpp" line="194"/>
+        <source>Precision %1 (%2)</source>
+        <translation>Genauigkeit %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/worker/engine_worker.cpp" line="337"/>
         <source>Installed the part token %1</source>
         <translation>Teil-Token %1 installiert</translation>
     </message>
@@ -1651,12 +1656,37 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>K&amp;onfigurationsordner:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="270"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="132"/>
+        <source>Automatic (the fastest here)</source>
+        <translation>Automatisch (die hier schnellste)</translation>
+    </message>
+    <message>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="133"/>
+        <source>fp16 on a GPU; on the CPU bfloat16 where this CPU computes it natively and a short measurement finds it faster, else 32-bit</source>
+        <translation>fp16 auf einer GPU; auf der CPU bfloat16, wo diese CPU es nativ rechnet und eine kurze Messung es schneller findet, sonst 32 Bit</translation>
+    </message>
+    <message>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="137"/>
+        <source>bfloat16 (half the memory, CPU and GPU)</source>
+        <translation>bfloat16 (halber Speicher, CPU und GPU)</translation>
+    </message>
+    <message>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="139"/>
+        <source>This CPU computes bfloat16 natively (%1).</source>
+        <translation>Diese CPU rechnet bfloat16 nativ (%1).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="140"/>
+        <source>This CPU has no native bfloat16 (AVX512-BF16 or AMX): it is emulated, slower than 32-bit here.</source>
+        <translation>Diese CPU hat kein natives bfloat16 (AVX512-BF16 oder AMX): Es wird emuliert und ist hier langsamer als 32 Bit.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="279"/>
         <source>Checking…</source>
         <translation>Wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="278"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="287"/>
         <source>✓ %1</source>
         <translation>✓ %1</translation>
     </message>
@@ -1696,108 +1726,103 @@ Es wurde nichts geändert. Falls dies wiederholt auftritt, die Modellordner in d
         <translation>Für diesen Build von PartEdit ist kein CUDA-Gerät verfügbar.</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="132"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="136"/>
         <source>32-bit float (exact, CPU and GPU)</source>
         <translation>32-Bit-Gleitkomma (exakt, CPU und GPU)</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="133"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="143"/>
         <source>16-bit float (GPU, half the memory)</source>
         <translation>16-Bit-Gleitkomma (GPU, halber Speicherbedarf)</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="134"/>
-        <source>bfloat16 (GPU)</source>
-        <translation>bfloat16 (GPU)</translation>
-    </message>
-    <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="135"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="144"/>
         <source>De&amp;vice:</source>
         <translation>&amp;Gerät:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="136"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="145"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Präzision:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="139"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="148"/>
         <source>Folders</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="143"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="152"/>
         <source>Part &amp;tokens:</source>
         <translation>&amp;Teil-Token:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="146"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="155"/>
         <source>Inversion c&amp;ache:</source>
         <translation>Inversions-&amp;Cache:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="154"/>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="171"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="163"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="180"/>
         <source> GB</source>
         <translation> GB</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="156"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="165"/>
         <source>C&amp;lear</source>
         <translation>&amp;Leeren</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="158"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="167"/>
         <source>Remove every kept inversion: the next edit of each photo inverts it again.</source>
         <translation>Alle gespeicherten Inversionen entfernen: Bei der nächsten Bearbeitung wird jedes Foto erneut invertiert.</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="162"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="171"/>
         <source>Cache &amp;size limit:</source>
         <translation>&amp;Maximale Cache-Größe:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="173"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="182"/>
         <source>The open images and their history come back at the next start; beyond this size the oldest results are left out.</source>
         <translation>Die geöffneten Bilder und ihr Verlauf sind beim nächsten Start wieder da; über dieser Größe werden die ältesten Ergebnisse weggelassen.</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="176"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="185"/>
         <source>the oldest results are left out first</source>
         <translation>die ältesten Ergebnisse entfallen zuerst</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="177"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="186"/>
         <source>History &amp;kept between sessions:</source>
         <translation>Zwischen Sitzungen behaltener &amp;Verlauf:</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="187"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="196"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="209"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="218"/>
         <source>Clear the Inversion Cache</source>
         <translation>Inversions-Cache leeren</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="210"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="219"/>
         <source>Remove every kept inversion (%1)? The next edit of each photo will invert it again.</source>
         <translation>Alle gespeicherten Inversionen (%1) entfernen? Bei der nächsten Bearbeitung wird jedes Foto erneut invertiert.</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="281"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="290"/>
         <source>✓ a BLIP-2 folder</source>
         <translation>✓ ein BLIP-2-Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="282"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="291"/>
         <source>%1 in use</source>
         <translation>%1 belegt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/dialogs/preferences_dialog.cpp" line="288"/>
+        <location filename="../ui/dialogs/preferences_dialog.cpp" line="297"/>
         <source>%n inversion(s) removed</source>
         <translation>
             <numerusform>%n Inversion entfernt</numerusform>

@@ -142,6 +142,7 @@ void print_timings(const StageTimes& times, const ComputeOptions& compute) {
 
 void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute) {
   nlohmann::ordered_json t = fields;
+  t["dtype"] = dtype_name(compute.dtype);
   t["peak_rss_mb"] = peak_rss_mb();
   if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
   std::cout << t.dump() << std::endl;

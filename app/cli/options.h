@@ -41,10 +41,11 @@ CLI::Option* add_model_options(CLI::App& command, ModelOptions& model);
 // --device, --dtype and --timings: how a model-running command computes and reports.
 struct RunOptions {
   std::string device = ComputeOptions{}.device.str();
-  std::string dtype = dtype_name(ComputeOptions{}.dtype);
+  std::string dtype = "auto";
   bool timings = false;
-  // Parsed and checked against this machine (CUDA present, fp16 not on the CPU). Throws Error.
-  ComputeOptions compute() const { return ComputeOptions::parse(device, dtype); }
+  // Parsed and checked against this machine (CUDA present, fp16 not on the CPU); "auto" chosen
+  // for it (engine/precision_choice.h), the choice said on stderr. Throws Error.
+  ComputeOptions compute() const;
 };
 void add_run_options(CLI::App& command, RunOptions& options);
 

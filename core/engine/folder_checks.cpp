@@ -9,6 +9,7 @@
 #include "pipeline/single_file_checkpoint.h"
 #include "runtime/compute.h"
 #include "runtime/error.h"
+#include "engine/precision_choice.h"
 
 namespace partedit {
 namespace fs = std::filesystem;
@@ -81,6 +82,9 @@ EngineDefaults engine_defaults() {
     d.cache_limit = kDefaultInversionCacheLimit;
   }
   d.cuda = cuda_available();
+  const CpuBf16Support bf16 = cpu_bf16_support();
+  d.native_bf16 = bf16.native();
+  d.cpu_bf16 = bf16.describe();
   return d;
 }
 

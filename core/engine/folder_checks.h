@@ -34,6 +34,8 @@ struct EngineDefaults {
   std::filesystem::path cache_folder;  // the inversion cache
   uint64_t cache_limit = 0;            // bytes ($PARTEDIT_CACHE_LIMIT, else the built-in limit)
   bool cuda = false;                   // a CUDA device is usable by this build
+  bool native_bf16 = false;            // the CPU computes bf16 natively (AVX512-BF16 or AMX)
+  std::string cpu_bf16;                // which of those it has: "AMX-BF16 and AVX512-BF16"
 };
 EngineDefaults engine_defaults();
 

@@ -20,6 +20,10 @@ namespace partedit {
 struct ComputeOptions {
   c10::Device device = c10::kCPU;
   c10::ScalarType dtype = c10::kFloat;
+  // Why this precision, when it was chosen (--dtype auto) or needs a word (bf16 on a CPU
+  // without native bf16); empty otherwise. Set by choose_compute (engine/precision_choice.h).
+  std::string choice_reason;
+  bool choice_warns = false;  // the reason is a warning (bf16 emulated: slower)
 
   // Parses "cpu" | "cuda" | "cuda:N" and "fp32" | "fp16" | "bf16" (also "float32",
   // "float16", "bfloat16") and checks the combination is usable here. Throws Error:

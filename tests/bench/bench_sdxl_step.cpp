@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
       UNetAddedConditions added;
       added.text_embeds = at::randn({batch, 1280}, f);
       const double px = double(size);
-      added.time_ids = at::tensor(std::vector<double>{px, px, 0, 0, px, px}, f).unsqueeze(0).repeat({batch, 1});
+      // Made in fp64, then cast: LibTorch 1.13 builds no bf16 tensor from a list.
+      added.time_ids = at::tensor(std::vector<double>{px, px, 0, 0, px, px}).to(f).unsqueeze(0).repeat({batch, 1});
       return added;
     };
     const auto x = at::randn({1, 4, latent, latent}, f);

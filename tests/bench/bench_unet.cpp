@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
       const int64_t pooled = cfg.projection_class_embeddings_input_dim - 6 * cfg.addition_time_embed_dim;
       added.text_embeds = at::randn({2, pooled}, f);
       const double px = double(8 * latent);
-      added.time_ids = at::tensor(std::vector<double>{px, px, 0, 0, px, px}, f).unsqueeze(0).repeat({2, 1});
+      // Made in fp64, then cast: LibTorch 1.13 builds no bf16 tensor from a list.
+      added.time_ids = at::tensor(std::vector<double>{px, px, 0, 0, px, px}).to(f).unsqueeze(0).repeat({2, 1});
     }
 
     // 2. warm-up, then timed calls

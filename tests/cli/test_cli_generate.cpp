@@ -100,7 +100,7 @@ class TestCliGenerate : public QObject {
                    "does not exist");
     auto args = base_args(dir);
     args.insert(args.end(), {"--dtype", "fp64"});
-    test::verify_cli_fails(args, "--dtype must be one of fp32, fp16, bf16, got 'fp64'");
+    test::verify_cli_fails(args, "--dtype must be one of auto, fp32, fp16, bf16, got 'fp64'");
     args = base_args(dir);
     args.insert(args.end(), {"--dtype", "fp16"});
     test::verify_cli_fails(args, "fp16 is not supported on the CPU");

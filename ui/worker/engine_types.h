@@ -18,7 +18,7 @@ struct EngineConfig {
   QString modelConfigFolder;  // for a single file: a diffusers folder with its configs; empty = shipped
   QString captionFolder;   // a BLIP-2 folder; empty = no captions
   QString device = QStringLiteral("cpu");  // cpu | cuda
-  QString dtype = QStringLiteral("fp32");  // fp32 | fp16 | bf16
+  QString dtype = QStringLiteral("auto");  // auto | fp32 | fp16 | bf16 (engine/precision_choice.h)
   QString tokenFolder;     // the user's part tokens; empty = the default folder
   QString cacheFolder;     // inversions kept for later edits; empty = the default folder
   qint64 cacheLimitBytes = 0;  // 0 = the default limit
@@ -88,6 +88,7 @@ struct ModelInfo {
   QString folder, name, family;
   int defaultSize = 0;
   QString compute;              // "cpu fp32"
+  QString computeReason;        // why that precision (--dtype auto), or a warning; may be empty
 };
 
 // One result: a generation or an edit.

@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 
 #include "engine/engine.h"
+#include "engine/precision_choice.h"
 #include "engine/image_settings.h"
 #include "ui/worker/engine_worker_state.h"
 #include "ui/worker/tensor_image.h"
@@ -157,7 +158,7 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   if (!needModel) return;
   if (s.config.modelFolder.isEmpty())
     throw Error("no model folder is set: choose an SDXL or SD 1.x/2.x diffusers folder in Preferences");
-  const ComputeOptions compute = ComputeOptions::parse(utf8(s.config.device), utf8(s.config.dtype));
+  const ComputeOptions compute = choose_compute(utf8(s.config.device), utf8(s.config.dtype));
   const fs::path folder = utf8(s.config.modelFolder);
   ModelLoadOptions load_options;
   load_options.config_dir = utf8(s.config.modelConfigFolder);
@@ -187,6 +188,10 @@ void EngineWorker::prepare(quint64 id, bool needModel) {
   info.family = qt(model.family);
   info.defaultSize = static_cast<int>(model.default_size);
   info.compute = qt(compute.describe());
+  info.computeReason = qt(compute.choice_reason);
+  if (!compute.choice_reason.empty())
+    Q_EMIT message(id, compute.choice_warns ? Warning : Note,
+                   tr("Precision %1 (%2)").arg(qt(dtype_name(compute.dtype)), info.computeReason));
   Q_EMIT modelLoaded(info);
   emitTokens();
 }

@@ -42,6 +42,8 @@ EngineDefaultsInfo engineDefaults() {
   out.cacheFolder = QString::fromStdString(d.cache_folder.string());
   out.cacheLimitBytes = static_cast<qint64>(d.cache_limit);
   out.cuda = d.cuda;
+  out.nativeBf16 = d.native_bf16;
+  out.cpuBf16 = QString::fromStdString(d.cpu_bf16);
   return out;
 }
 

@@ -34,6 +34,8 @@ struct EngineDefaultsInfo {
   QString tokenFolder, cacheFolder;
   qint64 cacheLimitBytes = 0;
   bool cuda = false;
+  bool nativeBf16 = false;  // the CPU computes bf16 natively
+  QString cpuBf16;          // "AMX-BF16 and AVX512-BF16", "no native bf16"
 };
 EngineDefaultsInfo engineDefaults();
 QString formatBytes(qint64 bytes);  // "1.5 GB"
