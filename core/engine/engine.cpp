@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include <chrono>
+#include <iomanip>
 #include <sstream>
 #include <utility>
 
@@ -20,9 +21,10 @@ TokenLibrary make_library(const fs::path& shipped, std::vector<fs::path> user) {
   return open_token_library(shipped, std::move(user));
 }
 
+// "0.04", "3.27", "41.5": a log line, not a measurement.
 std::string format_seconds(double seconds) {
   std::ostringstream out;
-  out << seconds;
+  out << std::fixed << std::setprecision(seconds < 10 ? 2 : 1) << seconds;
   return out.str();
 }
 
