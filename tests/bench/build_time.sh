@@ -52,7 +52,7 @@ timed touch_rebuild cmake --build build -j "$jobs" >/dev/null
 timed noop_rebuild cmake --build build -j "$jobs" >/dev/null
 if [ $run_tests = 1 ]; then
   timed tests ctest --test-dir build -j "$jobs" >"$work/ctest.log" 2>&1 || { tail -30 "$work/ctest.log"; exit 1; }
-  tail -3 "$work/ctest.log" | head -1
+  grep -E "tests passed|tests failed" "$work/ctest.log"
 fi
 if [ $run_app = 1 ]; then
   export CCACHE_DIR="$work/ccache-app"
