@@ -268,17 +268,18 @@ void MainWindow::restoreLayout() {
 }
 
 void MainWindow::placeWindow() {
-  // 1280 × 820 where there is room; on a smaller screen (1280 × 800, a laptop) the whole
-  // available area, so that no panel or the status bar lies below the screen's edge.
+  // 1280 × 820 where there is room; on a smaller screen (1280 × 800, a laptop) the available
+  // area, so that no panel or the status bar lies below the screen's edge. Sized, not
+  // maximised: a caller's later resize() still applies.
   const QScreen* screen = QGuiApplication::primaryScreen();
   const QRect available = screen ? screen->availableGeometry() : QRect(0, 0, 1280, 820);
   const QSize wanted(1280, 820);
   // The frame the window manager adds (title bar, borders) is not known before the window
-  // shows: keep a margin for it.
-  constexpr int kFrameMargin = 48;
-  if (available.width() < wanted.width() + kFrameMargin / 2 || available.height() < wanted.height() + kFrameMargin) {
-    resize(available.size() - QSize(kFrameMargin / 2, kFrameMargin));
-    setWindowState(windowState() | Qt::WindowMaximized);
+  // shows: keep room for it (a title bar is about 30 px, a border a few).
+  const QSize frame(8, 48);
+  if (available.width() < wanted.width() + frame.width() || available.height() < wanted.height() + frame.height()) {
+    resize(available.size().boundedTo(wanted + frame) - frame);
+    move(available.topLeft());
   } else {
     resize(wanted);
   }
