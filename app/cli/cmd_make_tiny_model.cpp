@@ -80,8 +80,11 @@ int make_tiny_model(const TinyOptions& o) {
   if (o.model.family == "clip") return make_tiny_clip(o);
   TinyModelOptions options = o.model;
   options.seed = static_cast<uint64_t>(o.seed);
-  if (o.size % 8 != 0) throw Error("option --size must be a positive multiple of 8, got " + std::to_string(o.size));
-  options.sample_size = o.size / 8;
+  if (options.full_size && (!options.widths.empty() || options.norm_num_groups != 0 || o.size != TinyOptions{}.size))
+    throw Error("--full-size has SDXL-base's own widths, groups and size (1024); give none of --widths, --groups, --size");
+  if (options.full_size) options.sample_size = 128;
+  else if (o.size % 8 != 0) throw Error("option --size must be a positive multiple of 8, got " + std::to_string(o.size));
+  else options.sample_size = o.size / 8;
   options = resolve_tiny_model_options(options);  // reject bad options before touching the disk
 
   const fs::path out = o.out;
@@ -89,7 +92,7 @@ int make_tiny_model(const TinyOptions& o) {
   const auto summary = write_tiny_model(options, out);
 
   std::cout << "wrote a tiny " << options.family << " model to " << out.string() << " (seed " << options.seed
-            << ", " << o.size << "x" << o.size << " images, vocabulary " << summary.vocab_size << ")\n";
+            << ", " << options.sample_size * 8 << "x" << options.sample_size * 8 << " images, vocabulary " << summary.vocab_size << ")\n";
   int64_t total = 0;
   for (const auto& [component, count] : summary.parameters) {
     std::cout << "  " << component << std::string(component.size() < 16 ? 16 - component.size() : 1, ' ') << count
@@ -114,6 +117,9 @@ Command add_make_tiny_model(CLI::App& root) {
                           ", sd15/sd21 " + default_widths("sd15") + ")")
       ->type_name("LIST");
   TinyModelOptions sdxl;
+  command->add_flag("--full-size", o->model.full_size,
+                    "sdxl only: SDXL-base's real shapes (UNet 2.57 B parameters, both text encoders, the VAE) with "
+                    "random weights in fp16 (6.9 GB), for benchmarks");
   command->add_option("--groups", o->model.norm_num_groups,
                       "UNet norm_num_groups (default " + std::to_string(resolve_tiny_model_options(sdxl).norm_num_groups) + ")")
       ->type_name("G")

@@ -32,11 +32,13 @@ bool is_residual_output(const std::string& name) {
 // Writes config.json, builds the module from it exactly as a loader would, initialises and
 // saves it. Returns the parameter count.
 template <typename Config, typename Model>
-int64_t write_component(const fs::path& dir, const nlohmann::json& config, const std::string& weights_stem) {
+int64_t write_component(const fs::path& dir, const nlohmann::json& config, const std::string& weights_stem,
+                        c10::ScalarType weights_dtype) {
   fs::create_directories(dir);
   tiny::write_json(dir / "config.json", config);
   Model model(Config::from_json(JsonConfig::load(dir / "config.json")));
   const int64_t count = tiny::init_parameters(*model);
+  model->to(weights_dtype);  // one parameter at a time: never two full copies
   NamedTensors tensors;
   for (const auto& p : model->named_parameters(/*recurse=*/true)) tensors.emplace_back(p.key(), p.value());
   for (const auto& b : model->named_buffers(/*recurse=*/true)) tensors.emplace_back(b.key(), b.value());
@@ -62,7 +64,21 @@ TinyModelOptions medium_sdxl_options(uint64_t seed) {
   return o;
 }
 
+TinyModelOptions full_size_sdxl_options(uint64_t seed) {
+  TinyModelOptions o;
+  o.family = "sdxl";
+  o.full_size = true;
+  o.seed = seed;
+  return o;
+}
+
 TinyModelOptions resolve_tiny_model_options(TinyModelOptions o) {
+  if (o.full_size) {
+    if (o.family != "sdxl") throw Error("the full-size shapes exist for the sdxl family only");
+    o.widths = {320, 640, 1280};
+    o.norm_num_groups = 32;
+    o.sample_size = 128;
+  }
   if (o.family != "sdxl" && o.family != "sd15" && o.family != "sd21")
     throw Error("unknown model family '" + o.family + "' (expected sdxl, sd15 or sd21)");
   const bool xl = o.family == "sdxl";
@@ -154,17 +170,20 @@ TinyModelSummary write_tiny_model(const TinyModelOptions& requested, const fs::p
   if (xl) tiny::write_tokenizer(out_dir / "tokenizer_2", vocab, /*pad_with_bang=*/true);
 
   // 2. weights: UNet, VAE, text encoder(s), each from its written config
-  const auto text_configs = tiny::text_encoder_configs(o, summary.vocab_size);
+  //    (full size: the real vocabulary's 49408 rows; the tokenizer's ids are a subset)
+  const int64_t vocab_rows = o.full_size ? 49408 : summary.vocab_size;
+  const auto text_configs = tiny::text_encoder_configs(o, vocab_rows);
+  const auto dtype = o.full_size ? at::kHalf : at::kFloat;
   summary.parameters.emplace_back(
       "unet", write_component<UNet2DConditionConfig, UNet2DConditionModel>(
-                  out_dir / "unet", tiny::unet_config(o, text_configs), "diffusion_pytorch_model"));
+                  out_dir / "unet", tiny::unet_config(o, text_configs), "diffusion_pytorch_model", dtype));
   summary.parameters.emplace_back(
       "vae", write_component<AutoencoderKLConfig, AutoencoderKL>(out_dir / "vae", tiny::vae_config(o),
-                                                                 "diffusion_pytorch_model"));
+                                                                 "diffusion_pytorch_model", dtype));
   for (size_t i = 0; i < text_configs.size(); ++i) {
     const std::string name = i == 0 ? "text_encoder" : "text_encoder_" + std::to_string(i + 1);
     summary.parameters.emplace_back(
-        name, write_component<CLIPTextConfig, CLIPTextModel>(out_dir / name, text_configs[i], "model"));
+        name, write_component<CLIPTextConfig, CLIPTextModel>(out_dir / name, text_configs[i], "model", dtype));
   }
 
   // 3. scheduler and pipeline index

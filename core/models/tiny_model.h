@@ -18,7 +18,15 @@ struct TinyModelOptions {
   int64_t norm_num_groups = 0;   // UNet GroupNorm groups; 0 = 8
   int64_t sample_size = 16;      // latent size; images are 8x larger
   uint64_t seed = 0;
+  // sdxl only: the real SDXL-base shapes instead of the small ones (UNet 2.57 B parameters,
+  // CLIP ViT-L and OpenCLIP ViT-bigG text encoders, the SDXL VAE, latent 128), weights stored
+  // in fp16 as the published fp16 folders: 6.9 GB on disk, 10 GB of memory while writing.
+  // widths, norm_num_groups and sample_size are then those of SDXL-base. For benchmarks.
+  bool full_size = false;
 };
+
+// The full-size SDXL-base shape (TinyModelOptions::full_size) with random weights.
+TinyModelOptions full_size_sdxl_options(uint64_t seed = 0);
 
 // The "medium" benchmark model: tiny-sdxl's structure with block_out_channels
 // (64, 128, 256), norm_num_groups 32, 256x256 images (latent 32), the tiny text encoders.

@@ -16,24 +16,32 @@ constexpr int64_t kAdditionTimeEmbedDim = 8;
 
 bool is_sdxl(const TinyModelOptions& o) { return o.family == "sdxl"; }
 
-nlohmann::json text_encoder(const std::string& architecture, const std::string& act, int64_t vocab_size) {
+// The text encoders' widths: the tiny ones, or SDXL's CLIP ViT-L (768 wide, 12 layers, 12
+// heads) and OpenCLIP ViT-bigG (1280, 32 layers, 20 heads), MLPs 4x wide.
+struct TextShape {
+  int64_t width = kTextWidth, layers = kTextLayers, heads = 4, mlp = 2 * kTextWidth;
+  const char* stored_dtype = "float32";
+};
+
+nlohmann::json text_encoder(const std::string& architecture, const std::string& act, int64_t vocab_size,
+                            const TextShape& shape = {}) {
   return {{"architectures", {architecture}},
           {"attention_dropout", 0.0},
           {"bos_token_id", 0},
           {"eos_token_id", 2},  // as in the real configs: pooling at the largest id
           {"hidden_act", act},
-          {"hidden_size", kTextWidth},
+          {"hidden_size", shape.width},
           {"initializer_factor", 1.0},
           {"initializer_range", 0.02},
-          {"intermediate_size", 2 * kTextWidth},
+          {"intermediate_size", shape.mlp},
           {"layer_norm_eps", 1e-05},
           {"max_position_embeddings", 77},
           {"model_type", "clip_text_model"},
-          {"num_attention_heads", 4},
-          {"num_hidden_layers", kTextLayers},
+          {"num_attention_heads", shape.heads},
+          {"num_hidden_layers", shape.layers},
           {"pad_token_id", 1},
-          {"projection_dim", kTextWidth},
-          {"torch_dtype", "float32"},
+          {"projection_dim", shape.width},
+          {"torch_dtype", shape.stored_dtype},
           {"transformers_version", "4.44.0"},
           {"vocab_size", vocab_size}};
 }
@@ -43,6 +51,9 @@ nlohmann::json list(const std::vector<int64_t>& v) { return nlohmann::json(v); }
 }  // namespace
 
 std::vector<nlohmann::json> text_encoder_configs(const TinyModelOptions& o, int64_t vocab_size) {
+  if (o.full_size)
+    return {text_encoder("CLIPTextModel", "quick_gelu", vocab_size, {768, 12, 12, 3072, "float16"}),
+            text_encoder("CLIPTextModelWithProjection", "gelu", vocab_size, {1280, 32, 20, 5120, "float16"})};
   if (is_sdxl(o))
     return {text_encoder("CLIPTextModel", "quick_gelu", vocab_size),
             text_encoder("CLIPTextModelWithProjection", "gelu", vocab_size)};
@@ -53,6 +64,7 @@ std::vector<nlohmann::json> text_encoder_configs(const TinyModelOptions& o, int6
 // of width 64 for 320, 640, 1280 channels). The tiny models keep that 1 : 2 : 4 pattern for
 // SDXL and SD 2.1; SD 1.5 uses one count for every block (2 here, 8 in the real model).
 std::vector<int64_t> unet_heads(const TinyModelOptions& o) {
+  if (o.full_size) return {5, 10, 20};
   std::vector<int64_t> heads;
   for (size_t i = 0; i < o.widths.size(); ++i) {
     if (o.family == "sd15") {
@@ -135,9 +147,10 @@ nlohmann::json unet_config(const TinyModelOptions& o, const std::vector<nlohmann
   if (xl) {
     // text_time: six micro-conditioning numbers embedded sinusoidally + text_encoder_2's pooled
     const int64_t pooled = text_encoders.back().at("projection_dim").get<int64_t>();
+    const int64_t time_embed = o.full_size ? 256 : kAdditionTimeEmbedDim;
     c["addition_embed_type"] = "text_time";
-    c["addition_time_embed_dim"] = kAdditionTimeEmbedDim;
-    c["projection_class_embeddings_input_dim"] = 6 * kAdditionTimeEmbedDim + pooled;
+    c["addition_time_embed_dim"] = time_embed;
+    c["projection_class_embeddings_input_dim"] = 6 * time_embed + pooled;
     c["transformer_layers_per_block"] = list({1, 2, 10});
     c["upcast_attention"] = nullptr;
   }
@@ -145,18 +158,20 @@ nlohmann::json unet_config(const TinyModelOptions& o, const std::vector<nlohmann
 }
 
 nlohmann::json vae_config(const TinyModelOptions& o) {
-  // The fixture's VAE for every family: 4 levels (32, 32, 64, 64), i.e. 8x down-sampling.
+  // The fixture's VAE for every family: 4 levels (32, 32, 64, 64), i.e. 8x down-sampling;
+  // full size: SDXL's (128, 256, 512, 512), two resnets per level.
+  const bool full = o.full_size;
   return {{"_class_name", "AutoencoderKL"},
           {"_diffusers_version", kDiffusersVersion},
           {"act_fn", "silu"},
-          {"block_out_channels", {32, 32, 64, 64}},
+          {"block_out_channels", full ? list({128, 256, 512, 512}) : list({32, 32, 64, 64})},
           {"down_block_types", std::vector<std::string>(4, "DownEncoderBlock2D")},
           {"force_upcast", true},
           {"in_channels", 3},
           {"latent_channels", 4},
           {"latents_mean", nullptr},
           {"latents_std", nullptr},
-          {"layers_per_block", 1},
+          {"layers_per_block", full ? 2 : 1},
           {"norm_num_groups", 32},
           {"out_channels", 3},
           {"sample_size", 8 * o.sample_size},

@@ -151,6 +151,7 @@ inline nlohmann::json report(const std::string& bench, const BenchOptions& o, co
   return {{"bench", bench},
           {"model", model.name()},
           {"compute", o.compute.describe()},
+          {"dtype", dtype_name(o.compute.dtype)},
           {"runs", o.runs},
           {"warmup", o.warmup},
           {"median_s", t.median()},
