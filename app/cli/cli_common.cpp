@@ -10,6 +10,7 @@
 
 #include "io/safetensors.h"
 #include "pipeline/diffusion_model.h"
+#include "runtime/cpu_share.h"
 #include "runtime/error.h"
 #include "runtime/progress_clock.h"
 #include "runtime/text.h"
@@ -143,6 +144,7 @@ void print_timings(const StageTimes& times, const ComputeOptions& compute) {
 void print_timings(const nlohmann::ordered_json& fields, const ComputeOptions& compute) {
   nlohmann::ordered_json t = fields;
   t["dtype"] = dtype_name(compute.dtype);
+  if (const int blas = blas_threads(); blas > 0) t["blas_threads"] = blas;  // at the end: fitted to free cores
   t["peak_rss_mb"] = peak_rss_mb();
   if (const auto cuda = peak_cuda_mb(compute.device)) t["peak_cuda_mb"] = *cuda;
   std::cout << t.dump() << std::endl;

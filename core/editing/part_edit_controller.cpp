@@ -92,8 +92,13 @@ const PartEditController::TokenKeys& PartEditController::token_keys(const Attent
   auto it = keys_by_layer_.find(call.site.cross_index);
   if (it != keys_by_layer_.end()) return it->second;
   auto& layer = call.layer;
-  const auto rows = unique_rows_.to(layer.to_k->weight.device()).to(layer.to_k->weight.scalar_type());
-  auto keys = layer.split_heads(layer.to_k(rows).unsqueeze(0))[0];  // [heads, U, d]
+  // In fp32 even in a bf16/fp16 run (one small product per layer and edit): the token's rows
+  // and their keys are not rounded, so the maps lose only what the queries carry (bf16 vs
+  // fp32 mask IoU on the tiny model 0.952 -> see test_bf16_parity).
+  const auto& to_k = *layer.to_k;
+  const auto rows = unique_rows_.to(to_k.weight.device(), at::kFloat);
+  const auto bias = to_k.bias.defined() ? to_k.bias.to(at::kFloat) : at::Tensor();
+  auto keys = layer.split_heads(at::linear(rows, to_k.weight.to(at::kFloat), bias).unsqueeze(0))[0];  // [heads, U, d]
   TokenKeys entry{keys, unique_counts_.to(keys.device()).to(at::kFloat).log()};
   return keys_by_layer_.emplace(call.site.cross_index, std::move(entry)).first->second;
 }

@@ -84,6 +84,16 @@ DiffusionModel DiffusionModel::load(const fs::path& path, const ComputeOptions& 
       (compute.dtype == c10::kHalf && vae_config.force_upcast) ? c10::kFloat : compute.dtype;
   auto vae = checkpoint ? load_vae(vae_config, checkpoint->vae_weights(vae_config), compute.device, vae_dtype)
                         : load_vae(vae_dir, compute.device, vae_dtype, vae_dtype == c10::kHalf);
+  if (compute.device.is_cpu()) {
+    // The CPU gains no speed from a batch in the VAE; one image at a time halves an edit's
+    // decode peak (source and edit). Images with a side above 1024 px are decoded in
+    // blended tiles of 1024 (a 2048² decode at one go would need ~8 GB more).
+    VaeMemoryOptions memory;
+    memory.slicing = true;
+    memory.tiling = true;
+    memory.tile_sample_size = kCpuVaeTileSize;
+    vae->set_memory_options(memory);
+  }
 
   std::vector<ClipTokenizer> tokenizers;
   std::vector<CLIPTextModel> encoders;
@@ -99,6 +109,17 @@ DiffusionModel DiffusionModel::load(const fs::path& path, const ComputeOptions& 
   }
   auto prompt_encoder = std::make_unique<PromptEncoder>(std::move(tokenizers), std::move(encoders),
                                                         family == ModelFamily::SDXL, force_zeros);
+  const std::string single_file_shape = checkpoint ? checkpoint->shape_name() : std::string();
+  if (options.release_text_encoders.value_or(compute.device.is_cpu())) {
+    // Loaded again from the same files (a single file stays open for it: a mapping, no memory).
+    std::shared_ptr<SingleFileCheckpoint> file;
+    if (checkpoint) file = std::make_shared<SingleFileCheckpoint>(std::move(*checkpoint));
+    prompt_encoder->release_between_uses([file, encoder_dirs, compute](size_t i) {
+      if (!file) return load_clip_text_model(encoder_dirs[i], compute.device, compute.dtype);
+      const auto config = CLIPTextConfig::from_json(JsonConfig::load(encoder_dirs[i] / "config.json"));
+      return load_clip_text_model(config, file->text_encoder_weights(i, config), compute.device, compute.dtype);
+    });
+  }
   auto scheduler_config = SchedulerConfig::load(scheduler_dir / "scheduler_config.json");
   if (!prediction.empty()) {
     scheduler_config.prediction_type = prediction;
@@ -108,7 +129,7 @@ DiffusionModel DiffusionModel::load(const fs::path& path, const ComputeOptions& 
   DiffusionModel model(folder, compute, family, force_zeros, vae_dtype, std::move(unet), std::move(vae),
                        std::move(prompt_encoder), std::move(scheduler_config));
   model.load_options_ = options;
-  if (checkpoint) model.single_file_shape_ = checkpoint->shape_name();
+  model.single_file_shape_ = single_file_shape;
   model.load_seconds_ = seconds_since(start);
   return model;
 }

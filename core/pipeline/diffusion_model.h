@@ -40,6 +40,9 @@ struct LatentPreviewMap {
 // 128 * 8 = 1024), or the VAE's training size when the UNet leaves it null.
 int64_t default_image_size(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae);
 
+// On the CPU the VAE works one image at a time and in tiles of this edge above it.
+constexpr int64_t kCpuVaeTileSize = 1024;
+
 class DiffusionModel {
  public:
   // Loads every component on compute.device: UNet and text encoders in compute.dtype (the

@@ -3,9 +3,36 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "runtime/elapsed.h"
 #include "runtime/error.h"
 
 namespace partedit {
+
+class PromptEncoder::InUse {
+ public:
+  explicit InUse(const PromptEncoder& encoder) : encoder_(encoder) {
+    if (encoder_.uses_++ > 0 || !encoder_.reload_) return;
+    try {
+      const auto start = std::chrono::steady_clock::now();
+      for (size_t i = 0; i < encoder_.encoders_.size(); ++i)
+        if (encoder_.encoders_[i].is_empty()) encoder_.encoders_[i] = encoder_.reload_(i);
+      encoder_.reload_seconds_ += seconds_since(start);
+    } catch (...) {
+      release();
+      throw;
+    }
+  }
+  ~InUse() { release(); }
+  InUse(const InUse&) = delete;
+  InUse& operator=(const InUse&) = delete;
+
+ private:
+  void release() noexcept {
+    if (--encoder_.uses_ > 0 || !encoder_.reload_) return;
+    for (auto& e : encoder_.encoders_) e = CLIPTextModel(nullptr);
+  }
+  const PromptEncoder& encoder_;
+};
 
 PromptEncoder::PromptEncoder(std::vector<ClipTokenizer> tokenizers, std::vector<CLIPTextModel> encoders,
                              bool sdxl_style, bool force_zeros_for_empty_prompt)
@@ -34,18 +61,35 @@ PromptEncoder::PromptEncoder(std::vector<ClipTokenizer> tokenizers, std::vector<
     if (tokenizers_[i].vocab_size() > encoders_[i]->config().vocab_size)
       throw Error("prompt encoder: tokenizer has " + std::to_string(tokenizers_[i].vocab_size()) +
                   " ids but the text encoder's vocab_size is " + std::to_string(encoders_[i]->config().vocab_size));
+    configs_.push_back(encoders_[i]->config());
   }
+}
+
+void PromptEncoder::release_between_uses(EncoderLoader reload) {
+  reload_ = std::move(reload);
+  if (reload_ && uses_ == 0)
+    for (auto& e : encoders_) e = CLIPTextModel(nullptr);
+}
+
+bool PromptEncoder::encoders_loaded() const {
+  for (const auto& e : encoders_)
+    if (e.is_empty()) return false;
+  return true;
 }
 
 int64_t PromptEncoder::max_length() const { return tokenizers_[0].max_length(); }
 
 int64_t PromptEncoder::embed_dim() const {
   int64_t d = 0;
-  for (const auto& e : encoders_) d += e->hidden_size();
-  return sdxl_style_ ? d : encoders_[0]->hidden_size();
+  for (const auto& c : configs_) d += c.hidden_size;
+  return sdxl_style_ ? d : configs_[0].hidden_size;
 }
 
-int64_t PromptEncoder::pooled_dim() const { return sdxl_style_ ? encoders_.back()->pooled_size() : 0; }
+int64_t PromptEncoder::pooled_dim() const {
+  if (!sdxl_style_) return 0;
+  const auto& last = configs_.back();
+  return last.with_projection ? last.projection_dim : last.hidden_size;
+}
 
 std::vector<std::vector<int64_t>> PromptEncoder::token_ids(const std::string& prompt) const {
   std::vector<std::vector<int64_t>> out;
@@ -69,6 +113,7 @@ TextConditioning PromptEncoder::encode_ids(const std::vector<at::Tensor>& ids) c
     throw Error("prompt encoder: " + std::to_string(ids.size()) + " id tensors for " +
                 std::to_string(encoders_.size()) + " text encoders");
   c10::InferenceMode guard;
+  const InUse in_use(*this);
   TextConditioning out;
   if (!sdxl_style_) {
     // StableDiffusionPipeline.encode_prompt: text_encoder(ids)[0], the final-normed state.
@@ -91,6 +136,7 @@ TextConditioning PromptEncoder::encode_ids(const std::vector<at::Tensor>& ids) c
 
 TextConditioning PromptEncoder::encode(const std::vector<std::string>& prompts) const {
   if (prompts.empty()) throw Error("prompt encoder: no prompts to encode");
+  const InUse in_use(*this);
   std::vector<at::Tensor> ids;
   for (size_t i = 0; i < tokenizers_.size(); ++i) ids.push_back(ids_tensor(prompts, i));
   return encode_ids(ids);
@@ -100,6 +146,7 @@ TextConditioning PromptEncoder::encode_with_guidance(const std::vector<std::stri
                                                      const std::string& negative) const {
   if (prompts.empty()) throw Error("prompt encoder: no prompts to encode");
   c10::InferenceMode guard;
+  const InUse in_use(*this);
   const int64_t B = int64_t(prompts.size());
   const bool zero_negative = sdxl_style_ && force_zeros_ && negative.empty();
   // 1. one encoder pass: [negative, prompts...], or the prompts alone when zeroed

@@ -148,6 +148,7 @@ inline nlohmann::json report(const std::string& bench, const BenchOptions& o, co
                              const Timings& t) {
   const char* coretype = std::getenv("OPENBLAS_CORETYPE");
   const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  const char* mmap_threshold = std::getenv("PARTEDIT_MMAP_THRESHOLD");
   return {{"bench", bench},
           {"model", model.name()},
           {"compute", o.compute.describe()},
@@ -159,7 +160,8 @@ inline nlohmann::json report(const std::string& bench, const BenchOptions& o, co
           {"times_s", t.seconds},
           {"threads", at::get_num_threads()},
           {"openblas_coretype", coretype ? coretype : ""},
-          {"omp_wait_policy", wait_policy ? wait_policy : ""}};
+          {"omp_wait_policy", wait_policy ? wait_policy : ""},
+          {"mmap_threshold", mmap_threshold ? std::atoll(mmap_threshold) : static_cast<long long>(kDefaultMmapThreshold)}};
 }
 
 // The body of a benchmark's main(): runtime set-up (BLAS kernels, threads), the options, and

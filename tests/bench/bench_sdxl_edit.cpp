@@ -1,7 +1,7 @@
 // bench_sdxl_edit: a whole PartEdit edit with a full-size SDXL-base model (the real shapes of
 // the UNet, both text encoders and the VAE; random weights stored in fp16 as the published
 // fp16 folders), loaded from a diffusers folder as the app loads one, at --size (1024) with
-// --steps (4): model load, VAE encode of a photo-sized image, a plain generation and a
+// --steps (4): model load, VAE encode of a photo-sized image and decode of its latents, a plain generation and a
 // PartEdit edit of the same prompt, each with its own peak resident memory.
 //
 // The folder (6.9 GB) is written once by a child process (its 10 GB of writing memory is not
@@ -157,6 +157,12 @@ int main(int argc, char** argv) {
     for (int run = 0; run < options.runs; ++run)
       encode.seconds.push_back(bench::seconds_of([&] { wait_for(image_to_latents(model.vae(), photo.to(device))); }));
     const double encode_peak = peak_rss_since_reset_mb();
+    reset_peak_rss();
+    const auto latents = at::randn({1, model.latent_channels(), options.size / 8, options.size / 8});
+    bench::Timings decode;
+    for (int run = 0; run < options.runs; ++run)
+      decode.seconds.push_back(bench::seconds_of([&] { wait_for(latents_to_image(model.vae(), latents.to(device))); }));
+    const double decode_peak = peak_rss_since_reset_mb();
 
     // 3. a plain generation and 4. a PartEdit edit of the same source, alternately
     GenerateRequest source = bench::generate_request(options.steps);
@@ -168,7 +174,7 @@ int main(int argc, char** argv) {
     request.part_embedding = at::randn({2, model.prompt_encoder().embed_dim()}, generator);
 
     std::vector<double> generate_steps, edit_steps, generate_first, edit_first;
-    bench::Timings generate_total, edit_total, decode, prompt_encode;
+    bench::Timings generate_total, edit_total, prompt_encode;
     double generate_peak = 0, edit_peak = 0, mask_seconds = 0, edit_denoise = 0;
     for (int run = 0; run < options.warmup + options.runs; ++run) {
       const bool timed = run >= options.warmup;
@@ -189,7 +195,6 @@ int main(int argc, char** argv) {
       edit_steps.push_back(steady_step(e));
       generate_total.seconds.push_back(generated.timings.total);
       edit_total.seconds.push_back(edited.timings.total);
-      decode.seconds.push_back(generated.timings.decode);
       prompt_encode.seconds.push_back(edited.timings.encode);
       mask_seconds = edited.mask_seconds;
       edit_denoise = edited.timings.denoise;
@@ -216,6 +221,9 @@ int main(int argc, char** argv) {
     json["mask_share_of_edit"] = edit_denoise > 0 ? mask_seconds / edit_denoise : 0.0;
     json["load_peak_rss_mb"] = load_peak;
     json["encode_peak_rss_mb"] = encode_peak;
+    json["decode_peak_rss_mb"] = decode_peak;
+    json["text_encoders_released"] = model.prompt_encoder().releases_between_uses();
+    json["text_encoder_reload_s"] = model.prompt_encoder().reload_seconds();
     json["generate_peak_rss_mb"] = generate_peak;
     json["edit_peak_rss_mb"] = edit_peak;
     json["peak_rss_mb"] = peak_rss_mb();

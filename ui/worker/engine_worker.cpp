@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "engine/precision_choice.h"
+#include "runtime/cpu_share.h"
 #include "engine/image_settings.h"
 #include "ui/worker/engine_worker_state.h"
 #include "ui/worker/tensor_image.h"
@@ -126,6 +127,12 @@ void EngineWorker::run(quint64 id, const QString& what, const std::function<void
     Q_EMIT cancelled(id);
   } catch (...) {
     Q_EMIT failed(id, qt(describe_exception(std::current_exception()).text()));
+  }
+  // Another program took or gave back cores during the run (runtime/cpu_share.h): say so once.
+  const std::string sharing = blas_threads_reason();
+  if (!sharing.empty() && sharing != s.lastSharingNote) {
+    s.lastSharingNote = sharing;
+    Q_EMIT message(id, Status, tr("CPU shared: %1").arg(qt(sharing)));  // for the log
   }
   s.requests.ended(id);
   Q_EMIT finished(id);

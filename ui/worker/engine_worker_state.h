@@ -26,6 +26,7 @@ struct EngineWorker::State {
   CancelToken cancel;                      // the running request's own token (from `requests`)
   std::optional<EditJobResult> last_edit;  // with its per-step state: what rerender() moves
   std::optional<PartToken> trained;        // the last trained token, until it is saved
+  std::string lastSharingNote;             // the CPU-sharing note last shown (runtime/cpu_share.h)
 };
 
 }  // namespace partedit::ui
