@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -122,6 +123,24 @@ struct Timings {
   }
   double min() const { return *std::min_element(seconds.begin(), seconds.end()); }
 };
+
+// Linux: writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one,
+// so that each phase of a benchmark reports its own peak.
+inline void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+inline double peak_rss_since_reset_mb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:  123 kB"
+  return peak_rss_mb();
+}
+
+inline double current_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0.0;
+}
 
 // Runs `body` warmup times untimed, then `runs` times timed. `body` must return only when
 // the device has finished (wait_for its result).

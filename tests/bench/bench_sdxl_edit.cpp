@@ -15,8 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <ATen/ATen.h>
 
 #include "bench_common.h"
@@ -30,17 +28,6 @@ using namespace partedit;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Linux: writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one,
-// so that each phase reports its own peak.
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
-
-double peak_rss_since_reset_mb() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:  123 kB"
-  return peak_rss_mb();
-}
 
 // The cached folder, written by `<this program> --write-model DIR` in a child process.
 fs::path full_size_model(const fs::path& folder) {
@@ -141,28 +128,28 @@ int main(int argc, char** argv) {
     InferenceGuard guard(device);
 
     // 1. load
-    reset_peak_rss();
+    bench::reset_peak_rss();
     reset_peak_cuda_memory(device);
     const auto load_start = std::chrono::steady_clock::now();
     auto model = DiffusionModel::load(options.model, options.compute);
     const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
-    const double load_peak = peak_rss_since_reset_mb();
+    const double load_peak = bench::peak_rss_since_reset_mb();
     int64_t unet_parameters = 0;
     for (const auto& p : model.unet()->parameters()) unet_parameters += p.numel();
 
     // 2. VAE encode of a photo-sized image (the photo path's first stage)
-    reset_peak_rss();
+    bench::reset_peak_rss();
     const auto photo = at::rand({1, 3, options.size, options.size});
     bench::Timings encode;
     for (int run = 0; run < options.runs; ++run)
       encode.seconds.push_back(bench::seconds_of([&] { wait_for(image_to_latents(model.vae(), photo.to(device))); }));
-    const double encode_peak = peak_rss_since_reset_mb();
-    reset_peak_rss();
+    const double encode_peak = bench::peak_rss_since_reset_mb();
+    bench::reset_peak_rss();
     const auto latents = at::randn({1, model.latent_channels(), options.size / 8, options.size / 8});
     bench::Timings decode;
     for (int run = 0; run < options.runs; ++run)
       decode.seconds.push_back(bench::seconds_of([&] { wait_for(latents_to_image(model.vae(), latents.to(device))); }));
-    const double decode_peak = peak_rss_since_reset_mb();
+    const double decode_peak = bench::peak_rss_since_reset_mb();
 
     // 3. a plain generation and 4. a PartEdit edit of the same source, alternately
     GenerateRequest source = bench::generate_request(options.steps);
@@ -179,12 +166,12 @@ int main(int argc, char** argv) {
     for (int run = 0; run < options.warmup + options.runs; ++run) {
       const bool timed = run >= options.warmup;
       StepClock generate_clock, edit_clock;
-      reset_peak_rss();
+      bench::reset_peak_rss();
       const auto generated = generate(model, source, [&](const GenerateProgress&) { generate_clock.mark(); });
-      const double g_peak = peak_rss_since_reset_mb();
-      reset_peak_rss();
+      const double g_peak = bench::peak_rss_since_reset_mb();
+      bench::reset_peak_rss();
       const auto edited = edit(model, request, [&](const EditProgress&) { edit_clock.mark(); });
-      const double e_peak = peak_rss_since_reset_mb();
+      const double e_peak = bench::peak_rss_since_reset_mb();
       if (!timed) continue;
       generate_peak = std::max(generate_peak, g_peak);
       edit_peak = std::max(edit_peak, e_peak);

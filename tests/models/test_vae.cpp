@@ -227,9 +227,17 @@ class TestVae : public QObject {
     const auto tiled_mean = vae->encode(ref.in("image")).mean;
     PE_VERIFY_SHAPE(tiled_mean, whole_mean);
     const double encode_mean_diff = (tiled_mean - whole_mean).abs().mean().item<double>();
-    qInfo("tiled (64 px) vs whole: mean abs difference decode %.3g (mean |x| %.3g), encode %.3g (mean |x| %.3g)",
-          decode_mean_diff, whole.abs().mean().item<double>(), encode_mean_diff,
+    const double decode_max_diff = test::max_abs_diff(tiled, whole), encode_max_diff = test::max_abs_diff(tiled_mean, whole_mean);
+    qInfo("tiled (64 px) vs whole: decode mean %.3g max %.3g (mean |x| %.3g), encode mean %.3g max %.3g (mean |x| %.3g)",
+          decode_mean_diff, decode_max_diff, whole.abs().mean().item<double>(), encode_mean_diff, encode_max_diff,
           whole_mean.abs().mean().item<double>());
+    // Not small on this random VAE: its group norms see one tile's statistics, which differ
+    // from the image's far more than a trained VAE's do (measured: decode mean 0.058, max
+    // 0.78 of |x| <= ~1.5; encode max 0.55). Hence the app tiles only above 1024 px on the
+    // CPU (diffusion_model.h), where a whole decode would not fit in 8 GB.
+    PE_VERIFY_LE(decode_mean_diff, 0.1);
+    PE_VERIFY_LE(decode_max_diff, 1.2);
+    PE_VERIFY_LE(encode_max_diff, 0.8);
     QVERIFY(tiled.isfinite().all().item<bool>());
 
     // Stitching: tiles are latent [0, 8) and [6, 14) (pixels [0, 64) and [48, 112)); output
