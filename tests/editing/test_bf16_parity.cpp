@@ -13,6 +13,7 @@
 #include "pipeline/inversion.h"
 #include "pipeline/text_to_image.h"
 #include "runtime/compute.h"
+#include "support/reference_edit.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -30,24 +31,6 @@ double mask_iou(const at::Tensor& a, const at::Tensor& b) {
 class TestBf16Parity : public QObject {
   Q_OBJECT
   std::optional<DiffusionModel> fp32_, bf16_;
-
-  EditRequest edit_request(const test::ReferenceCase& ref) {
-    const auto& p = ref.params();
-    EditRequest request;
-    request.source.prompt = p.at("source_prompt").get<std::string>();
-    request.source.steps = p.at("num_inference_steps").get<int>();
-    request.source.guidance = p.at("guidance_scale").get<double>();
-    request.source.scheduler = p.at("scheduler").get<std::string>();
-    request.source.width = p.at("width").get<int64_t>();
-    request.source.height = p.at("height").get<int64_t>();
-    request.source.initial_latents = ref.in("latents").slice(0, 0, 1);
-    request.source.preview = false;
-    request.edit_prompt = p.at("prompts").at(1).get<std::string>();
-    request.part_embedding = ref.in("embedding");
-    request.edit_end_step = p.at("extra_kwargs").at("edit_steps").get<int64_t>();
-    request.mask_size = p.at("mask_res").get<int64_t>();
-    return request;
-  }
 
  private Q_SLOTS:
   void initTestCase() {
@@ -83,7 +66,8 @@ class TestBf16Parity : public QObject {
   void editsStayNearFp32() {
     QFETCH(QString, name);
     test::ReferenceCase ref(name.toStdString());
-    const auto request = edit_request(ref);
+    EditRequest request = test::reference_edit_request(ref);
+    request.source.preview = false;
     const auto a = edit(*fp32_, request), b = edit(*bf16_, request);
     const double iou = mask_iou(a.final_mask, b.final_mask), steps_iou = mask_iou(a.masks, b.masks);
     QString per_step;

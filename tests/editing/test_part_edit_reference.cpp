@@ -7,6 +7,7 @@
 #include "editing/part_edit_pipeline.h"
 #include "pipeline/diffusion_model.h"
 #include "runtime/compute.h"
+#include "support/reference_edit.h"
 #include "support/test_support.h"
 
 // The file's own names, apart from the other files of its unity batch.
@@ -28,24 +29,7 @@ class TestPartEditReference : public QObject {
   std::optional<DiffusionModel> model_;
 
   EditResult run_case(const test::ReferenceCase& ref) {
-    const auto& p = ref.params();
-    EditRequest request;
-    request.source.prompt = p.at("source_prompt").get<std::string>();
-    request.source.steps = p.at("num_inference_steps").get<int>();
-    request.source.guidance = p.at("guidance_scale").get<double>();
-    request.source.scheduler = p.at("scheduler").get<std::string>();
-    request.source.width = p.at("width").get<int64_t>();
-    request.source.height = p.at("height").get<int64_t>();
-    request.source.initial_latents = ref.in("latents").slice(0, 0, 1);  // the source row; edit = source
-    request.edit_prompt = p.at("prompts").at(1).get<std::string>();
-    request.part_embedding = ref.in("embedding");
-    request.edit_end_step = p.at("extra_kwargs").at("edit_steps").get<int64_t>();
-    request.omega = p.at("extra_kwargs").at("omega").get<double>();
-    request.p2p = PromptToPrompt::Replace;
-    const auto edit_word = p.at("edit").get<std::string>();
-    request.edit_words = {edit_word};
-    request.cross_replace = p.at("cross_attention_kwargs").at("n_cross_replace").at(edit_word).get<double>();
-    request.mask_size = p.at("mask_res").get<int64_t>();
+    const EditRequest request = test::reference_edit_request(ref);
     step_latents_.clear();
     return edit(*model_, request, [this](const EditProgress& p) { step_latents_.push_back(p.latents.to(at::kCPU)); });
   }
