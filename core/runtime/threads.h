@@ -12,8 +12,9 @@ namespace partedit {
 //    PARTEDIT_NO_REEXEC=1 disables the re-exec; explicit variables are respected.
 // 2. Use every core for intra-op parallelism (LibTorch defaults to one thread here), or
 //    PARTEDIT_THREADS if set.
-// 3. The allocator: glibc's mmap threshold fixed at kDefaultMmapThreshold
-//    (configure_allocator), so that large tensors go back to the system when freed.
+// 3. The allocator: PARTEDIT_MMAP_THRESHOLD=bytes fixes glibc's mmap threshold
+//    (configure_allocator); by default the engine trims the heap before each model call
+//    instead (release_free_memory).
 // 4. Threads that libraries started before main() (OpenBLAS's workers) are named
 //    "blas-worker", so that top -H tells them from the main (GUI) thread whose name they
 //    inherited.
@@ -22,10 +23,13 @@ void configure_runtime(int argc, char** argv);
 // The OpenBLAS kernel family configure_runtime would choose on this CPU ("" = leave it).
 const char* preferred_openblas_coretype();
 
-// Fixes glibc's mmap threshold (PARTEDIT_MMAP_THRESHOLD=bytes, 0 = glibc's dynamic rule);
-// returns the threshold set, 0 for none.
-constexpr size_t kDefaultMmapThreshold = 256 * 1024;
+// Fixes glibc's mmap threshold when PARTEDIT_MMAP_THRESHOLD=bytes is set; returns the
+// threshold set, 0 for glibc's own rule.
 size_t configure_allocator();
+
+// Returns the heap's free memory to the system (malloc_trim): called before each UNet and
+// VAE call on the CPU, so that the holes earlier tensors left do not stay resident.
+void release_free_memory();
 
 // Sets LibTorch's intra-op thread count: PARTEDIT_THREADS, else all hardware threads.
 int configure_threads();

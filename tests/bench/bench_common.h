@@ -180,7 +180,7 @@ inline nlohmann::json report(const std::string& bench, const BenchOptions& o, co
           {"threads", at::get_num_threads()},
           {"openblas_coretype", coretype ? coretype : ""},
           {"omp_wait_policy", wait_policy ? wait_policy : ""},
-          {"mmap_threshold", mmap_threshold ? std::atoll(mmap_threshold) : static_cast<long long>(kDefaultMmapThreshold)}};
+          {"mmap_threshold", mmap_threshold ? std::atoll(mmap_threshold) : 0LL}};  // 0: glibc's rule + trimming
 }
 
 // The body of a benchmark's main(): runtime set-up (BLAS kernels, threads), the options, and

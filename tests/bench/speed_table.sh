@@ -7,12 +7,14 @@
 # Takes about an hour on 2 cores (the fp32 SDXL edit alone ~30 min); the JSON lines stay in
 # the output folder. Usage, from the repository root after a build with -DPARTEDIT_BENCH=ON:
 #   tests/bench/speed_table.sh [--build DIR] [--out DIR] [--sdxl-steps N] [--no-sdxl] [--no-readme]
+#                              [--table-only]   (the table from the JSON lines already in --out)
 set -euo pipefail
 build=build
 out=$(mktemp -d /tmp/partedit-speed.XXXXXX)
 sdxl_steps=3
 sdxl=1
 readme=1
+table_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
     --sdxl-steps) sdxl_steps=$2; shift 2 ;;
     --no-sdxl) sdxl=0; shift ;;
     --no-readme) readme=0; shift ;;
+    --table-only) table_only=1; shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -33,6 +36,7 @@ run() {  # run NAME COMMAND...: one JSON line into $out/NAME.json
   cat "$out/$name.json" >&2
 }
 
+if [ "$table_only" = 0 ]; then
 for dtype in fp32 bf16; do
   run "generate_$dtype" "$bench/bench_generate" --dtype "$dtype" --steps 10 --runs 3
   run "edit_$dtype" "$bench/bench_edit" --dtype "$dtype" --steps 10 --runs 3
@@ -53,6 +57,7 @@ kill $busy 2>/dev/null || true
 if [ "$sdxl" = 1 ]; then
   run sdxl_edit_bf16 "$bench/bench_sdxl_edit" --dtype bf16 --steps "$sdxl_steps"
   run sdxl_edit_fp32 "$bench/bench_sdxl_edit" --dtype fp32 --steps "$sdxl_steps" --remove-model
+fi
 fi
 
 python3 - "$out" "$readme" <<'EOF'

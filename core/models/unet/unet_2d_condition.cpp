@@ -11,6 +11,7 @@
 #include "io/weights.h"
 #include "runtime/cancel.h"
 #include "runtime/cpu_share.h"
+#include "runtime/threads.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -210,7 +211,10 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sample, double ti
   if (encoder_hidden_states.dim() != 3 || encoder_hidden_states.size(0) != batch)
     throw Error("UNet encoder_hidden_states must be [" + std::to_string(batch) + ", M, D], got " +
                 shape_of(encoder_hidden_states));
-  if (device.is_cpu()) share_cpu_with_other_programs();  // BLAS threads fitted once per call
+  if (device.is_cpu()) {  // once per call: BLAS threads fitted to the free cores, the heap trimmed
+    share_cpu_with_other_programs();
+    release_free_memory();
+  }
   auto x = sample.to(device, dtype);                            // [B, C_in, h, w]
   const auto context = encoder_hidden_states.to(device, dtype);  // [B, M, D]
 

@@ -11,6 +11,7 @@
 #include "io/json_config.h"
 #include "io/weights.h"
 #include "runtime/cpu_share.h"
+#include "runtime/threads.h"
 #include "runtime/error.h"
 
 namespace partedit {
@@ -127,7 +128,10 @@ LatentDistribution AutoencoderKLImpl::encode(const at::Tensor& image) {
     throw Error("AutoencoderKL::encode expects an image [B, " + std::to_string(config_.in_channels) +
                 ", H, W] with H and W multiples of " + std::to_string(f) + ", got " + shape_string(image.sizes()));
   const auto x = to_module(image);  // [B, C_in, H, W]
-  if (x.device().is_cpu()) share_cpu_with_other_programs();
+  if (x.device().is_cpu()) {
+    share_cpu_with_other_programs();
+    release_free_memory();
+  }
 
   // 2. moments (autoencoder_kl.py encode: tiled above the tile size, else whole)
   const int64_t tile = tile_sample_size();
@@ -152,7 +156,10 @@ at::Tensor AutoencoderKLImpl::decode(const at::Tensor& z) {
     throw Error("AutoencoderKL::decode expects latents [B, " + std::to_string(config_.latent_channels) +
                 ", h, w], got " + shape_string(z.sizes()));
   const auto x = to_module(z);  // [B, latent, h, w]
-  if (x.device().is_cpu()) share_cpu_with_other_programs();
+  if (x.device().is_cpu()) {
+    share_cpu_with_other_programs();
+    release_free_memory();
+  }
   // autoencoder_kl.py decode: tiled above the latent tile size, else whole
   const int64_t tile = tile_sample_size();
   const int64_t latent_tile = tile / config_.downscale_factor();
