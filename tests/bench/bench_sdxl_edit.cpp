@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
     json["text_encoder_reload_s"] = model.prompt_encoder().reload_seconds();
     json["generate_peak_rss_mb"] = generate_peak;
     json["edit_peak_rss_mb"] = edit_peak;
-    json["peak_rss_mb"] = peak_rss_mb();
+    // The whole run's peak: the largest phase (resetting VmHWM also resets getrusage's maxrss).
+    json["peak_rss_mb"] = std::max({load_peak, encode_peak, decode_peak, generate_peak, edit_peak});
     if (const auto cuda = peak_cuda_mb(device)) json["peak_cuda_mb"] = *cuda;
     std::cout << json.dump() << std::endl;
     if (flags.remove_model && options.model == flags.model_dir) fs::remove_all(flags.model_dir);

@@ -75,7 +75,8 @@ mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 flags = open("/proc/cpuinfo").read()
 native = "AMX-BF16" if "amx_bf16" in flags else ("AVX512-BF16" if "avx512_bf16" in flags else "no native bf16")
 lines = [f"Measured {datetime.date.today()} by `tests/bench/speed_table.sh` on {cpu}, {cores} cores, "
-         f"{mem_gb:.0f} GB ({native}); CPU, all cores, one run each after a warm-up (SDXL: one run, no warm-up).", ""]
+         f"{mem_gb:.0f} GiB ({native}); CPU, all cores, medians of 3 runs after a warm-up (SDXL: one run, no warm-up; "
+         "step times are the median of the steps after the first).", ""]
 def s(x): return "–" if x is None else f"{x:.2f} s"
 def ratio(a, b): return "–" if a is None or b is None or b == 0 else f"{a / b:.2f}"
 sd = {d: load(f"sdxl_edit_{d}") for d in ("fp32", "bf16")}
@@ -87,8 +88,10 @@ if any(sd.values()):
                        ("encode_s", "VAE encode (photo)"), ("decode_s", "VAE decode"), ("load_s", "model load")]:
         a, b = (sd[d][key] if sd[d] else None for d in ("fp32", "bf16"))
         lines.append(f"| {label} | {s(a)} | {s(b)} | {ratio(b, a)} |")
-    a, b = (sd[d]["peak_rss_mb"] / 1024 if sd[d] else None for d in ("fp32", "bf16"))
-    fmt = lambda x: "–" if x is None else f"{x:.1f} GB"
+    phases = ("peak_rss_mb", "load_peak_rss_mb", "encode_peak_rss_mb", "decode_peak_rss_mb",
+              "generate_peak_rss_mb", "edit_peak_rss_mb")
+    a, b = (max(sd[d].get(k, 0) for k in phases) / 1024 if sd[d] else None for d in ("fp32", "bf16"))
+    fmt = lambda x: "–" if x is None else f"{x:.2f} GiB"
     lines += [f"| peak memory (RSS) of the whole run | {fmt(a)} | {fmt(b)} | {ratio(b, a)} |", ""]
 lines += ["**Medium test model** (SDXL structure, widths 64/128/256, 256², 10 steps):", "",
           "| pipeline | fp32 | bf16 | bf16 / fp32 |", "|---|---|---|---|"]
