@@ -70,8 +70,8 @@ Upsample2DImpl::Upsample2DImpl(int64_t channels, int64_t out_channels) {
 at::Tensor Upsample2DImpl::forward(const at::Tensor& x, c10::IntArrayRef output_size) {
   if (output_size.empty() || (output_size[0] == 2 * x.size(2) && output_size[1] == 2 * x.size(3)))
     return conv(upsample_nearest_2x(x.contiguous()));
-  // Other sizes (a UNet's odd levels): nearest upsampling is not implemented for bf16 in
-  // older LibTorch: go through fp32.
+  // Other sizes (a UNet's odd levels): LibTorch 1.13 has no bf16 kernel for nearest
+  // upsampling, so bf16 goes through fp32.
   const bool via_float = x.scalar_type() == at::kBFloat16;
   auto in = via_float ? x.to(at::kFloat) : x;
   auto up = output_size.empty() ? at::upsample_nearest2d(in, {in.size(2) * 2, in.size(3) * 2})
